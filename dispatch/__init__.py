@@ -1,0 +1,1 @@
+"""The orchestrator: stored data in, solver problems out, rosters back."""

@@ -1,0 +1,202 @@
+"""Benchmark runners: Solomon VRPTW (DIMACS) and generated nurse days, with the anchors side by side."""
+
+from __future__ import annotations
+
+import csv
+import resource
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from solver import check_solution, parse_problem, solve
+from solver.bench.solomon import (
+    SolomonInstance,
+    check_routes,
+    distance_of,
+    format_sol,
+    load_bks,
+    parse_solomon,
+    routes_from_solution,
+    to_problem,
+)
+from solver.model import Problem, Solution
+
+SHARED_SOLOMON = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "solomon"
+
+
+def _say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------- Solomon
+
+
+@dataclass(frozen=True)
+class SolomonResult:
+    instance: str
+    engine: str
+    vehicles: int
+    distance: float
+    gap_percent: float | None
+    seconds: float
+    feasible: bool
+
+
+def solomon_files(paths: Sequence[str]) -> list[Path]:
+    if paths:
+        return [Path(p) for p in paths]
+    if not SHARED_SOLOMON.is_dir():
+        raise SystemExit(f"no instance files given and {SHARED_SOLOMON} does not exist")
+    return sorted(SHARED_SOLOMON.glob("[CR]*.txt"))
+
+
+def _bks_for(path: Path) -> dict[str, tuple[int, float]]:
+    bks_file = path.parent / "bks.csv"
+    return load_bks(bks_file.read_text()) if bks_file.exists() else {}
+
+
+def run_solomon(paths: Sequence[str], time_limit: float, out: str | None, anchors: Sequence[str], seed: int) -> int:
+    files = solomon_files(paths)
+    out_dir = Path(out) if out else None
+    if out_dir:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    engines: list[tuple[str, Callable[[SolomonInstance], list[list[int]]]]] = [
+        ("nurse-dispatch", lambda inst: _solve_solomon_ours(inst, time_limit, seed)),
+    ]
+    if "pyvrp" in anchors:
+        from solver.bench.anchors import solve_solomon_pyvrp
+
+        engines.append(("pyvrp", lambda inst: solve_solomon_pyvrp(inst, time_limit, seed)))
+    if "vroom" in anchors:
+        from solver.bench.anchors import solve_solomon_vroom
+
+        engines.append(("vroom", lambda inst: solve_solomon_vroom(inst, exploration_level=5, threads=1)))
+    results: list[SolomonResult] = []
+    for path in files:
+        instance = parse_solomon(path.read_text(), path.stem.upper())
+        best = _bks_for(path).get(instance.name)
+        for engine, run in engines:
+            started = time.monotonic()
+            routes = run(instance)
+            seconds = time.monotonic() - started
+            distance = distance_of(instance, routes)
+            feasible = not check_routes(instance, routes)
+            gap = None if best is None else 100.0 * (distance / best[1] - 1.0)
+            result = SolomonResult(instance.name, engine, len(routes), distance, gap, round(seconds, 2), feasible)
+            results.append(result)
+            _say(f"{instance.name:6} {engine:15} vehicles {len(routes):3}  distance {distance:9.1f}  "
+                 f"gap {'-' if gap is None else f'{gap:6.2f}%'}  {seconds:5.1f} s  {'feasible' if feasible else 'INFEASIBLE'}")
+            if out_dir and engine == "nurse-dispatch":
+                (out_dir / f"{instance.name}.sol").write_text(format_sol(routes, distance))
+    _summarise_solomon(results)
+    if out_dir:
+        _write_csv(out_dir / "results.csv", [r.__dict__ for r in results])
+    return 0 if all(r.feasible for r in results) else 1
+
+
+def _solve_solomon_ours(instance: SolomonInstance, time_limit: float, seed: int) -> list[list[int]]:
+    problem = to_problem(instance, time_limit, seed)
+    solution = solve(problem)
+    if solution.unassigned:
+        raise RuntimeError(f"{instance.name}: {len(solution.unassigned)} customers left unserved")
+    return routes_from_solution(problem, solution)
+
+
+def _summarise_solomon(results: list[SolomonResult]) -> None:
+    by_engine: dict[str, list[SolomonResult]] = {}
+    for result in results:
+        by_engine.setdefault(result.engine, []).append(result)
+    for engine, rows in by_engine.items():
+        gaps = [r.gap_percent for r in rows if r.gap_percent is not None]
+        mean = sum(gaps) / len(gaps) if gaps else float("nan")
+        _say(f"{engine}: {len(rows)} instances, {sum(r.feasible for r in rows)} feasible, mean gap {mean:.2f}%, "
+             f"worst {max(gaps, default=float('nan')):.2f}%")
+
+
+# ---------------------------------------------------------------- generated nurse days
+
+
+def parse_size(text: str) -> tuple[int, int, float]:
+    """'40x300:10' → (40 nurses, 300 visits, 10 s)."""
+    try:
+        shape, seconds = text.split(":")
+        nurses, visits = shape.lower().split("x")
+        return int(nurses), int(visits), float(seconds)
+    except ValueError:
+        raise ValueError(f"size {text!r} must look like NURSESxVISITS:SECONDS, e.g. 40x300:10") from None
+
+
+def run_days(sizes: Sequence[tuple[int, int, float]], seeds: Sequence[int], vroom_level: int | None,
+             out: str | None) -> int:
+    from dispatch.generate import generate_day
+
+    rows = []
+    for nurses, visits, seconds in sizes:
+        for seed in seeds:
+            doc = generate_day(nurses=nurses, visits=visits, seed=seed)
+            doc["options"] = {**doc.get("options", {}), "time_limit_s": seconds}
+            row = {"nurses": nurses, "visits": visits, "seed": seed, "time_limit_s": seconds}
+            row.update(_ours_on_day(parse_problem(doc)))
+            if vroom_level is not None:
+                row.update(_vroom_on_day(parse_problem(doc), vroom_level))
+            rows.append(row)
+            _say(" ".join(f"{k}={v}" for k, v in row.items()))
+    if out:
+        _write_csv(Path(out), rows)
+    return 0 if all(row["ours_feasible"] for row in rows) else 1
+
+
+def _ours_on_day(problem: Problem) -> dict[str, object]:
+    started = time.monotonic()
+    solution = solve(problem)
+    seconds = time.monotonic() - started
+    return {
+        "ours_s": round(seconds, 2),
+        "ours_unassigned": len(solution.unassigned),
+        "ours_unassigned_weight": _dropped_weight(problem, [u.visit_id for u in solution.unassigned]),
+        "ours_travel_h": round(sum(r.travel for r in solution.routes) / 3600, 2),
+        "ours_feasible": not check_solution(problem, solution),
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+    }
+
+
+def _vroom_on_day(problem: Problem, level: int) -> dict[str, object]:
+    from solver.bench.vroom_adapter import solve_with_vroom
+    from solver.schedule import InfeasibleSequence, schedule_route
+
+    sequences, unassigned, seconds = solve_with_vroom(problem, exploration_level=level)
+    by_id = {visit.id: visit for visit in problem.visits}
+    travel, timed_ok = 0, True
+    for nurse, order in zip(problem.nurses, sequences):
+        try:  # VROOM's orders, timed by our scheduler, so travel is measured the same way
+            travel += schedule_route(problem, nurse, [by_id[v] for v in order]).travel
+        except InfeasibleSequence:
+            timed_ok = False
+    return {
+        "vroom_level": level,
+        "vroom_s": round(seconds, 2),
+        "vroom_unassigned": len(unassigned),
+        "vroom_unassigned_weight": _dropped_weight(problem, unassigned),
+        "vroom_travel_h": round(travel / 3600, 2),
+        "vroom_orders_feasible_for_us": timed_ok,
+    }
+
+
+def _dropped_weight(problem: Problem, visit_ids: Sequence[str]) -> int:
+    priority = {visit.id: visit.priority for visit in problem.visits}
+    return sum(priority[v] for v in visit_ids)
+
+
+def _write_csv(path: Path, rows: list[dict]) -> None:
+    if not rows:
+        return
+    with path.open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    _say(f"results written to {path}")
+
+
+__all__ = ["run_solomon", "run_days", "parse_size", "Solution"]

@@ -1,0 +1,226 @@
+"""The `nurse-dispatch` command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from solver import ProblemError, parse_problem, roster_document, solve
+
+EXIT_BAD_INPUT = 2
+
+
+class InputError(Exception):
+    """A problem with what the user gave us; printed without a traceback, exit code 2."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except (InputError, ProblemError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="nurse-dispatch", description="Route scheduling for home-infusion nurses.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    solve_cmd = commands.add_parser("solve", help="solve a problem document and write the roster")
+    solve_cmd.add_argument("problem", help="problem document (JSON); - for standard input")
+    solve_cmd.add_argument("-o", "--output", help="where to write the roster document (default: standard output)")
+    solve_cmd.add_argument("--time-limit", type=float, help="seconds of search (overrides options.time_limit_s)")
+    solve_cmd.add_argument("--quiet", action="store_true", help="no progress or table")
+    solve_cmd.set_defaults(run=_run_solve)
+
+    generate_cmd = commands.add_parser("generate", help="generate a realistic day as a problem document")
+    _day_arguments(generate_cmd)
+    generate_cmd.add_argument("-o", "--output", help="file to write (default: standard output)")
+    generate_cmd.set_defaults(run=_run_generate)
+
+    demo_cmd = commands.add_parser("demo", help="generate a realistic day, solve it and show the roster")
+    _day_arguments(demo_cmd)
+    demo_cmd.add_argument("--time-limit", type=float, default=10.0)
+    demo_cmd.add_argument("-o", "--output", help="also write the roster document here")
+    demo_cmd.set_defaults(run=_run_demo)
+
+    bench_cmd = commands.add_parser("bench", help="benchmarks")
+    benches = bench_cmd.add_subparsers(dest="bench", required=True)
+    solomon = benches.add_parser("solomon", help="Solomon VRPTW instances (DIMACS convention)")
+    solomon.add_argument("files", nargs="*", help="instance files (default: every file in ../shared/benchmarks/solomon)")
+    solomon.add_argument("--time-limit", type=float, default=10.0)
+    solomon.add_argument("--out", help="directory for <instance>.sol files and results.csv")
+    solomon.add_argument("--anchors", default="", help="also run these for comparison: pyvrp,vroom")
+    solomon.add_argument("--seed", type=int, default=0)
+    solomon.set_defaults(run=_run_bench_solomon)
+    days = benches.add_parser("days", help="generated nurse days against VROOM")
+    days.add_argument("--size", action="append", required=True, help="NURSESxVISITS:SECONDS, e.g. 40x300:10")
+    days.add_argument("--seeds", default="1,2,3")
+    days.add_argument("--vroom-level", type=int, default=5)
+    days.add_argument("--no-vroom", action="store_true")
+    days.add_argument("--out", help="CSV file for the results")
+    days.set_defaults(run=_run_bench_days)
+    return parser
+
+
+def _day_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--nurses", type=int, default=30)
+    parser.add_argument("--visits", type=int, default=200)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--date", default=None, help="YYYY-MM-DD (default: a fixed date, so seeds reproduce)")
+
+
+# ---------------------------------------------------------------- solve / generate / demo
+
+
+def _read_document(source: str) -> Any:
+    try:
+        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+    except OSError as error:
+        raise InputError(f"cannot read {source}: {error.strerror}") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InputError(f"{source} is not valid JSON: {error.msg} at line {error.lineno} column {error.colno}") from None
+
+
+def _write_json(doc: Any, output: str | None) -> None:
+    text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+
+
+def _solve_and_report(doc: Any, time_limit: float | None, quiet: bool) -> dict[str, Any]:
+    if time_limit is not None:
+        if time_limit <= 0:
+            raise InputError("--time-limit must be greater than 0")
+        doc = {**doc, "options": {**(doc.get("options") or {}), "time_limit_s": time_limit}} if isinstance(doc, dict) else doc
+    problem = parse_problem(doc)
+    progress = None if quiet else _ProgressLine(problem.options.time_limit_s)
+    solution = solve(problem, progress)
+    if progress:
+        progress.close()
+    roster = roster_document(problem, solution)
+    if not quiet:
+        print(format_roster_table(roster), file=sys.stderr)
+    return roster
+
+
+def _run_solve(args: argparse.Namespace) -> int:
+    roster = _solve_and_report(_read_document(args.problem), args.time_limit, args.quiet)
+    _write_json(roster, args.output)
+    if args.output and not args.quiet:
+        print(f"roster written to {args.output}", file=sys.stderr)
+    return 0
+
+
+def _generated(args: argparse.Namespace) -> dict[str, Any]:
+    from dispatch.generate import generate_day
+
+    if args.nurses < 1 or args.visits < 1:
+        raise InputError("--nurses and --visits must be at least 1")
+    return generate_day(nurses=args.nurses, visits=args.visits, seed=args.seed, **({"day": args.date} if args.date else {}))
+
+
+def _run_generate(args: argparse.Namespace) -> int:
+    _write_json(_generated(args), args.output)
+    return 0
+
+
+def _run_demo(args: argparse.Namespace) -> int:
+    doc = _generated(args)
+    print(f"demo day {doc['date']} ({doc['timezone']}): {len(doc['nurses'])} nurses, {len(doc['visits'])} visits; "
+          f"solving for {args.time_limit:g} s", file=sys.stderr)
+    roster = _solve_and_report(doc, args.time_limit, quiet=False)
+    if args.output:
+        _write_json(roster, args.output)
+        print(f"roster written to {args.output}", file=sys.stderr)
+    return 0
+
+
+class _ProgressLine:
+    """One updating line on stderr: best objective so far and elapsed time."""
+
+    def __init__(self, limit: float):
+        self.limit, self.shown_at, self.tty = limit, 0.0, sys.stderr.isatty()
+
+    def __call__(self, objective: int, elapsed: float) -> None:
+        now = time.monotonic()
+        if now - self.shown_at < (0.25 if self.tty else 2.0):
+            return
+        self.shown_at = now
+        line = f"searching: best objective {objective:,} after {elapsed:5.1f} s of {self.limit:g} s"
+        print(("\r" + line) if self.tty else line, end="" if self.tty else "\n", file=sys.stderr, flush=True)
+
+    def close(self) -> None:
+        if self.tty and self.shown_at:
+            print(file=sys.stderr)
+
+
+def format_roster_table(roster: dict[str, Any]) -> str:
+    """A per-nurse table and the summary, for people."""
+    rows = [("nurse", "visits", "depart", "return", "break", "travel", "waiting")]
+    for route in roster["routes"]:
+        if not route["stops"]:
+            continue
+        rows.append((
+            f"{route['nurse_id']} {route['nurse_name']}"[:24],
+            str(len(route["stops"])),
+            route["departure"][11:16],
+            route["return"][11:16],
+            route["break"]["start"][11:16] if "break" in route else "-",
+            _hm(route["travel_s"]),
+            _hm(route["waiting_s"]),
+        ))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths)))
+             for row in rows]
+    summary = roster["summary"]
+    lines.append("")
+    lines.append(f"assigned {summary['assigned']}, unassigned {summary['unassigned']} "
+                 f"(priority weight {summary['unassigned_priority_weight']} of {summary['total_priority_weight']}), "
+                 f"nurses working {summary['nurses_working']}, travel {summary['total_travel_h']} h, "
+                 f"waiting {summary['total_waiting_h']} h, solved in {summary['solve_time_s']} s")
+    for item in roster["unassigned"][:15]:
+        lines.append(f"  unassigned {item['visit_id']}: {item['reason']}")
+    if len(roster["unassigned"]) > 15:
+        lines.append(f"  … and {len(roster['unassigned']) - 15} more (see the roster document)")
+    return "\n".join(lines)
+
+
+def _hm(seconds: int) -> str:
+    return f"{seconds // 3600}:{seconds % 3600 // 60:02d}"
+
+
+# ---------------------------------------------------------------- benchmarks
+
+
+def _run_bench_solomon(args: argparse.Namespace) -> int:
+    from dispatch.bench import run_solomon
+
+    return run_solomon(args.files, args.time_limit, args.out, [a for a in args.anchors.split(",") if a], args.seed)
+
+
+def _run_bench_days(args: argparse.Namespace) -> int:
+    from dispatch.bench import parse_size, run_days
+
+    try:
+        sizes = [parse_size(text) for text in args.size]
+        seeds = [int(s) for s in args.seeds.split(",")]
+    except ValueError as error:
+        raise InputError(str(error)) from None
+    return run_days(sizes, seeds, None if args.no_vroom else args.vroom_level, args.out)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

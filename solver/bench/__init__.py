@@ -1,0 +1,1 @@
+"""Benchmarks: reading classic instances into a `Problem` and checking routes independently."""

@@ -1,0 +1,117 @@
+"""A `Problem` as a VROOM input, to compare our solver with VROOM (pyvroom) on the same day.
+
+What carries over: the duration matrix (and a cost matrix if the problem has one), shifts, skills,
+max visits per nurse, lunch breaks, visit windows and durations, priorities, pinned nurses (as a
+skill only that nurse holds) and load limits. What does not: preferred nurses (VROOM has no soft
+nurse preference) and fairness. VROOM first maximises the sum of priorities of assigned jobs in
+0..100; our priorities are clipped to 100, which loses nothing for generated days (all ≤ 10).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from solver.model import Nurse, Problem, Visit
+
+if TYPE_CHECKING:
+    import vroom
+
+PROFILE = "car"
+VROOM_MAX_PRIORITY = 100
+UNLIMITED_LOAD = 2**31 - 1  # for nurses without a load limit when others have one
+
+
+def to_vroom_input(problem: Problem, exploration_level: int = 5, threads: int = 1) -> vroom.Input:
+    """Build the VROOM input for a problem; nurse i is vehicle i, visit j is job j.
+
+    `exploration_level` and `threads` are solve-time settings, accepted so both functions read alike.
+    """
+    import vroom
+
+    skill_ids = skill_numbering(problem)
+    pinned_skill = {nurse.id: len(skill_ids) + i for i, nurse in enumerate(problem.nurses)}
+    capacitated = any(nurse.capacity is not None for nurse in problem.nurses)
+
+    vroom_input = vroom.Input()
+    vroom_input.set_durations_matrix(PROFILE, np.asarray(problem.durations, dtype=np.uint32))
+    if problem.costs is not None:
+        vroom_input.set_costs_matrix(PROFILE, np.asarray(problem.costs, dtype=np.uint32))
+    for i, nurse in enumerate(problem.nurses):
+        vroom_input.add_vehicle(vroom_vehicle(i, nurse, skill_ids, pinned_skill[nurse.id], capacitated))
+    for j, visit in enumerate(problem.visits):
+        vroom_input.add_job(vroom_job(j, visit, skill_ids, pinned_skill, capacitated))
+    return vroom_input
+
+
+def skill_numbering(problem: Problem) -> dict[str, int]:
+    """VROOM skills are integers: number every skill any nurse holds or any visit needs."""
+    names = {skill for nurse in problem.nurses for skill in nurse.skills}
+    names |= {skill for visit in problem.visits for skill in visit.required_skills}
+    return {name: k for k, name in enumerate(sorted(names))}
+
+
+def vroom_vehicle(index: int, nurse: Nurse, skill_ids: dict[str, int], own_skill: int, capacitated: bool) -> Any:
+    """One nurse as a VROOM vehicle: shift, skills plus her own pin skill, max visits, lunch."""
+    import vroom
+
+    options: dict[str, Any] = {}
+    if nurse.max_visits is not None:
+        options["max_tasks"] = nurse.max_visits
+    if nurse.break_ is not None:
+        lunch = nurse.break_
+        options["breaks"] = [
+            vroom.Break(index, time_windows=[vroom.TimeWindow(lunch.window.start, lunch.window.end)], service=lunch.duration)
+        ]
+    if capacitated:
+        options["capacity"] = [UNLIMITED_LOAD if nurse.capacity is None else nurse.capacity]
+    return vroom.Vehicle(
+        index,
+        start=nurse.start_index,
+        end=nurse.end_index,
+        profile=PROFILE,
+        skills={skill_ids[skill] for skill in nurse.skills} | {own_skill},
+        time_window=vroom.TimeWindow(nurse.shift.start, nurse.shift.end),
+        description=nurse.id,
+        **options,
+    )
+
+
+def vroom_job(index: int, visit: Visit, skill_ids: dict[str, int], pinned_skill: dict[str, int], capacitated: bool) -> Any:
+    """One visit as a VROOM job: place, duration, windows, needed skills, priority."""
+    import vroom
+
+    skills = {skill_ids[skill] for skill in visit.required_skills}
+    if visit.pinned_nurse is not None:
+        skills.add(pinned_skill[visit.pinned_nurse])
+    options: dict[str, Any] = {"delivery": [visit.demand]} if capacitated else {}
+    return vroom.Job(
+        index,
+        location=visit.location_index,
+        default_service=visit.duration,
+        skills=skills,
+        priority=min(VROOM_MAX_PRIORITY, visit.priority),
+        time_windows=[vroom.TimeWindow(window.start, window.end) for window in visit.windows],
+        description=visit.id,
+        **options,
+    )
+
+
+def solve_with_vroom(
+    problem: Problem, exploration_level: int = 5, threads: int = 1
+) -> tuple[list[list[str]], list[str], float]:
+    """Solve with VROOM: visit ids per nurse (problem order), unassigned visit ids, wall seconds.
+
+    The wall time covers building the input and solving, as our own solve time does.
+    """
+    started = time.perf_counter()
+    vroom_input = to_vroom_input(problem, exploration_level, threads)
+    answer = vroom_input.solve(exploration_level=exploration_level, nb_threads=threads).to_dict()
+    seconds = time.perf_counter() - started
+    sequences: list[list[str]] = [[] for _ in problem.nurses]
+    for route in answer.get("routes", []):
+        sequences[route["vehicle"]] = [problem.visits[step["id"]].id for step in route["steps"] if step["type"] == "job"]
+    unassigned = [problem.visits[job["id"]].id for job in answer.get("unassigned", [])]
+    return sequences, unassigned, seconds

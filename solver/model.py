@@ -1,0 +1,146 @@
+"""The solver's value objects: a day's problem in, a roster out.
+
+Everything here is immutable and uses integer seconds since the problem day's
+local midnight (elapsed seconds, so DST days are right). Conversion from and to
+wall-clock times happens once, in `solver.document`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+
+from solver.clock import DayClock
+
+
+@dataclass(frozen=True)
+class TimeWindow:
+    """A closed interval [start, end] of seconds since local midnight."""
+
+    start: int
+    end: int
+
+    def contains(self, t: int) -> bool:
+        return self.start <= t <= self.end
+
+
+@dataclass(frozen=True)
+class Break:
+    """A break (lunch) of `duration` seconds that must *start* inside `window`."""
+
+    window: TimeWindow
+    duration: int
+
+
+@dataclass(frozen=True)
+class Nurse:
+    id: str
+    name: str
+    start_index: int  # row of the travel matrix for her start location
+    end_index: int
+    shift: TimeWindow
+    skills: frozenset[str]
+    max_visits: int | None = None
+    break_: Break | None = None
+    capacity: int | None = None  # load limit; used by capacitated benchmarks
+
+
+@dataclass(frozen=True)
+class Visit:
+    id: str
+    location_index: int
+    windows: tuple[TimeWindow, ...]  # sorted, disjoint; service must start in one
+    duration: int
+    required_skills: frozenset[str] = frozenset()
+    priority: int = 1
+    patient_id: str | None = None
+    pinned_nurse: str | None = None
+    preferred_nurses: frozenset[str] = frozenset()
+    demand: int = 0
+
+    def earliest_start_at_or_after(self, t: int) -> int | None:
+        """The first time >= t at which service may start, or None if every window has closed."""
+        for window in self.windows:
+            if t <= window.end:
+                return max(t, window.start)
+        return None
+
+
+@dataclass(frozen=True)
+class SearchOptions:
+    time_limit_s: float = 10.0
+    seed: int = 0
+    workers: int = 1
+    # Soft costs, in seconds of travel they are worth (see docs/objective.md).
+    preference_weight_s: int = 300
+    fairness_weight_s: int = 120
+
+
+@dataclass(frozen=True, eq=False)
+class Problem:
+    """One day's nurses and visits, with travel durations between every pair of locations."""
+
+    nurses: tuple[Nurse, ...]
+    visits: tuple[Visit, ...]
+    durations: np.ndarray  # square int64 matrix of seconds, read-only
+    options: SearchOptions = field(default_factory=SearchOptions)
+    # Some benchmarks cost distance rather than time; None means cost = durations.
+    costs: np.ndarray | None = None
+    clock: DayClock = field(default_factory=lambda: DayClock(date(2000, 1, 1)))
+
+    def travel(self, origin: int, destination: int) -> int:
+        return int(self.durations[origin, destination])
+
+    def arc_costs(self) -> np.ndarray:
+        return self.durations if self.costs is None else self.costs
+
+    def nurse(self, nurse_id: str) -> Nurse:
+        for nurse in self.nurses:
+            if nurse.id == nurse_id:
+                return nurse
+        raise KeyError(nurse_id)
+
+
+@dataclass(frozen=True)
+class Stop:
+    visit_id: str
+    arrival: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Route:
+    nurse_id: str
+    departure: int
+    stops: tuple[Stop, ...]
+    return_time: int
+    break_start: int | None = None
+    travel: int = 0  # seconds driving
+    waiting: int = 0  # seconds idle between departure and return, break excluded
+
+
+@dataclass(frozen=True)
+class Unassigned:
+    visit_id: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class SolveStats:
+    solve_seconds: float
+    objective: int
+    solutions_found: int
+    engine: str = "or-tools"
+
+
+@dataclass(frozen=True)
+class Solution:
+    routes: tuple[Route, ...]  # one per nurse, in problem order; empty routes included
+    unassigned: tuple[Unassigned, ...]
+    stats: SolveStats
+
+    def assigned_visit_ids(self) -> list[str]:
+        return [stop.visit_id for route in self.routes for stop in route.stops]

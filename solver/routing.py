@@ -1,0 +1,218 @@
+"""The OR-Tools routing model: a Problem in, visit orders per nurse out.
+
+Objective (see docs/objective.md): every dropped visit costs priority × PRIORITY_UNIT, where
+PRIORITY_UNIT exceeds the largest possible sum of all other costs, so serving priority-weight
+always wins; then travel seconds; then soft costs (a preference missed, visits above a fair
+share) expressed in seconds of travel.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+
+from solver.explain import Eligibility
+from solver.model import Problem
+
+# Sizes above which the cheaper first-solution heuristic is used (measured in docs/BENCHMARKS.md).
+PARALLEL_INSERTION_MAX_VISITS = 1200
+
+Progress = Callable[[int, float], None]  # (objective so far, elapsed seconds)
+
+
+@dataclass(frozen=True)
+class Sequences:
+    """What the search decided: visit positions (into problem.visits) per nurse, and the objective."""
+
+    per_nurse: tuple[tuple[int, ...], ...]
+    objective: int
+    solutions_found: int
+
+
+class _Nodes:
+    """Routing nodes: one per routable visit, then one per distinct nurse start/end location."""
+
+    def __init__(self, problem: Problem, routable: list[int]):
+        self.visit_of_node = list(routable)
+        self.location = [problem.visits[v].location_index for v in routable]
+        self.service = [problem.visits[v].duration for v in routable]
+        depot_node: dict[int, int] = {}
+        for nurse in problem.nurses:
+            for loc in (nurse.start_index, nurse.end_index):
+                if loc not in depot_node:
+                    depot_node[loc] = len(self.location)
+                    self.location.append(loc)
+                    self.service.append(0)
+        self.starts = [depot_node[n.start_index] for n in problem.nurses]
+        self.ends = [depot_node[n.end_index] for n in problem.nurses]
+
+    def __len__(self) -> int:
+        return len(self.location)
+
+
+def priority_unit(problem: Problem, costs: np.ndarray, visits_in_model: int) -> int:
+    """A bound on every non-priority cost of any roster, plus one."""
+    # Each node leaves by exactly one arc, so total travel <= sum of each row's largest entry.
+    travel_bound = int(costs.max(axis=1).sum()) if costs.size else 0
+    soft_bound = visits_in_model * (problem.options.preference_weight_s + problem.options.fairness_weight_s)
+    return travel_bound + soft_bound + 1
+
+
+def search(problem: Problem, eligible: list[Eligibility], on_progress: Progress | None = None,
+           first_solution: str | None = None) -> Sequences:
+    """Run the OR-Tools search for the visits that some nurse could take."""
+    routable = [v for v, e in enumerate(eligible) if e.nurse_positions]
+    nodes = _Nodes(problem, routable)
+    if not problem.nurses:
+        return Sequences((), 0, 0)
+    manager = pywrapcp.RoutingIndexManager(len(nodes), len(problem.nurses), nodes.starts, nodes.ends)
+    routing = pywrapcp.RoutingModel(manager)
+
+    loc = np.asarray(nodes.location, dtype=np.int64)
+    durations = problem.durations[np.ix_(loc, loc)]
+    costs = durations if problem.costs is None else problem.costs[np.ix_(loc, loc)]
+    arc_cost = routing.RegisterTransitMatrix(costs.tolist())
+    routing.SetArcCostEvaluatorOfAllVehicles(arc_cost)
+
+    time_transit = durations + np.asarray(nodes.service, dtype=np.int64)[:, None]
+    time_callback = routing.RegisterTransitMatrix(time_transit.tolist())
+    horizon = max(n.shift.end for n in problem.nurses)
+    routing.AddDimension(time_callback, horizon, horizon, False, "time")
+    time_dim = routing.GetDimensionOrDie("time")
+
+    _constrain_shifts(problem, routing, time_dim)
+    _constrain_visits(problem, routing, manager, time_dim, nodes, eligible)
+    _add_breaks(problem, routing, manager, time_dim, nodes)
+    _add_counts(problem, routing, nodes)
+    _add_loads(problem, routing, nodes)
+    _add_preferences(problem, routing, manager, nodes)
+
+    unit = priority_unit(problem, costs, len(routable))
+    for node, v in enumerate(nodes.visit_of_node):
+        routing.AddDisjunction([manager.NodeToIndex(node)], problem.visits[v].priority * unit)
+
+    # Leave home as late as possible and get home as early as possible.
+    for vehicle in range(len(problem.nurses)):
+        routing.AddVariableMaximizedByFinalizer(time_dim.CumulVar(routing.Start(vehicle)))
+        routing.AddVariableMinimizedByFinalizer(time_dim.CumulVar(routing.End(vehicle)))
+
+    found = [0]
+    started = time.monotonic()
+
+    def report() -> None:
+        found[0] += 1
+        if on_progress is not None:
+            on_progress(routing.CostVar().Value(), time.monotonic() - started)
+
+    routing.AddAtSolutionCallback(report)
+    assignment = routing.SolveWithParameters(_parameters(problem, len(routable), first_solution))
+    if assignment is None:
+        # Cannot happen while every visit is optional; kept as a clear failure, not a crash later.
+        raise RuntimeError("the routing search returned no solution")
+    per_nurse = []
+    for vehicle in range(len(problem.nurses)):
+        order, index = [], assignment.Value(routing.NextVar(routing.Start(vehicle)))
+        while not routing.IsEnd(index):
+            order.append(nodes.visit_of_node[manager.IndexToNode(index)])
+            index = assignment.Value(routing.NextVar(index))
+        per_nurse.append(tuple(order))
+    return Sequences(tuple(per_nurse), assignment.ObjectiveValue(), found[0])
+
+
+def _constrain_shifts(problem: Problem, routing, time_dim) -> None:
+    for vehicle, nurse in enumerate(problem.nurses):
+        time_dim.CumulVar(routing.Start(vehicle)).SetRange(nurse.shift.start, nurse.shift.end)
+        time_dim.CumulVar(routing.End(vehicle)).SetRange(nurse.shift.start, nurse.shift.end)
+
+
+def _constrain_visits(problem: Problem, routing, manager, time_dim, nodes: _Nodes, eligible) -> None:
+    all_vehicles = len(problem.nurses)
+    for node, v in enumerate(nodes.visit_of_node):
+        visit = problem.visits[v]
+        index = manager.NodeToIndex(node)
+        cumul = time_dim.CumulVar(index)
+        cumul.SetRange(visit.windows[0].start, visit.windows[-1].end)
+        for before, after in zip(visit.windows, visit.windows[1:]):
+            cumul.RemoveInterval(before.end + 1, after.start - 1)
+        allowed = eligible[v].nurse_positions
+        if len(allowed) < all_vehicles:
+            # SetAllowedVehiclesForIndex rejects Python lists in OR-Tools 9.15; restrict the variable.
+            routing.VehicleVar(index).SetValues([-1, *allowed])
+
+
+def _add_breaks(problem: Problem, routing, manager, time_dim, nodes: _Nodes) -> None:
+    if not any(nurse.break_ for nurse in problem.nurses):
+        return
+    solver = routing.solver()
+    visit_transits = [nodes.service[manager.IndexToNode(i)] for i in range(routing.Size())]
+    for vehicle, nurse in enumerate(problem.nurses):
+        if nurse.break_ is None:
+            continue
+        window = nurse.break_.window
+        interval = solver.FixedDurationIntervalVar(window.start, window.end, nurse.break_.duration, False, f"break {nurse.id}")
+        time_dim.SetBreakIntervalsOfVehicle([interval], vehicle, visit_transits)
+
+
+def _add_counts(problem: Problem, routing, nodes: _Nodes) -> None:
+    """max_visits (hard) and a fair share of visits (soft)."""
+    limits = [n.max_visits for n in problem.nurses]
+    fairness = problem.options.fairness_weight_s
+    if all(limit is None for limit in limits) and fairness == 0:
+        return
+    visits_in_model = len(nodes.visit_of_node)
+    ones = [1] * visits_in_model + [0] * (len(nodes) - visits_in_model)
+    counter = routing.RegisterUnaryTransitVector(ones)
+    capacities = [visits_in_model if limit is None else limit for limit in limits]
+    routing.AddDimensionWithVehicleCapacity(counter, 0, capacities, True, "visits")
+    if fairness:
+        count_dim = routing.GetDimensionOrDie("visits")
+        fair_share = math.ceil(visits_in_model / max(1, len(problem.nurses)))
+        for vehicle in range(len(problem.nurses)):
+            count_dim.SetCumulVarSoftUpperBound(routing.End(vehicle), fair_share, fairness)
+
+
+def _add_loads(problem: Problem, routing, nodes: _Nodes) -> None:
+    if all(n.capacity is None for n in problem.nurses):
+        return
+    demand = [problem.visits[v].demand for v in nodes.visit_of_node] + [0] * (len(nodes) - len(nodes.visit_of_node))
+    callback = routing.RegisterUnaryTransitVector(demand)
+    capacities = [sum(demand) if n.capacity is None else n.capacity for n in problem.nurses]
+    routing.AddDimensionWithVehicleCapacity(callback, 0, capacities, True, "load")
+
+
+def _add_preferences(problem: Problem, routing, manager, nodes: _Nodes) -> None:
+    """A visit served by a nurse outside its preferred_nurses costs preference_weight_s."""
+    weight = problem.options.preference_weight_s
+    with_preferences = [(node, problem.visits[v].preferred_nurses) for node, v in enumerate(nodes.visit_of_node)
+                        if problem.visits[v].preferred_nurses]
+    if not with_preferences or weight == 0:
+        return
+    shared: dict[tuple[int, ...], int] = {}
+    callbacks = []
+    for nurse in problem.nurses:
+        misses = [0] * len(nodes)
+        for node, preferred in with_preferences:
+            if nurse.id not in preferred:
+                misses[node] = 1
+        key = tuple(misses)
+        if key not in shared:  # nurses nobody prefers share one callback, so vehicle classes stay few
+            shared[key] = routing.RegisterUnaryTransitVector(misses)
+        callbacks.append(shared[key])
+    routing.AddDimensionWithVehicleTransits(callbacks, 0, len(with_preferences), True, "preference misses")
+    routing.GetDimensionOrDie("preference misses").SetSpanCostCoefficientForAllVehicles(weight)
+
+
+def _parameters(problem: Problem, visits_in_model: int, first_solution: str | None):
+    params = pywrapcp.DefaultRoutingSearchParameters()
+    strategy = first_solution or (
+        "PARALLEL_CHEAPEST_INSERTION" if visits_in_model <= PARALLEL_INSERTION_MAX_VISITS else "LOCAL_CHEAPEST_INSERTION"
+    )
+    params.first_solution_strategy = getattr(routing_enums_pb2.FirstSolutionStrategy, strategy)
+    params.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
+    params.time_limit.FromMilliseconds(max(1, int(problem.options.time_limit_s * 1000)))
+    return params

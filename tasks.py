@@ -1,0 +1,57 @@
+#!/usr/bin/env python3
+"""Set-up and entry commands for a fresh machine: `python3 tasks.py demo` or `python3 tasks.py test`.
+
+Creates (or reuses) the virtual environment in .venv/ at the repository root, installs the
+project into it when pyproject.toml has changed, then runs the command.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+EXTRAS = {"demo": "", "test": "[dev,bench]", "bench": "[dev,bench]"}
+
+
+def ensure_environment(extras: str) -> None:
+    if sys.version_info < (3, 11):
+        sys.exit(f"Python 3.11 or newer is needed, this is {sys.version.split()[0]}")
+    if not (BIN / "python").exists():
+        print(f"creating {VENV}", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    fingerprint = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + extras.encode()).hexdigest()
+    stamp = VENV / f".installed{extras or '[]'}"
+    if stamp.exists() and stamp.read_text() == fingerprint:
+        return
+    print(f"installing nurse-dispatch{extras} into {VENV}", flush=True)
+    pip = [str(BIN / "python"), "-m", "pip", "--disable-pip-version-check", "-q"]
+    subprocess.run([*pip, "install", "--upgrade", "pip"], check=True)
+    subprocess.run([*pip, "install", "-e", f"{ROOT}{extras}"], check=True)
+    stamp.write_text(fingerprint)
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in {"demo", "test", "bench", "env"}:
+        print("usage: python3 tasks.py demo | test [pytest args] | bench ARGS | env", file=sys.stderr)
+        return 2
+    command, rest = argv[0], argv[1:]
+    ensure_environment(EXTRAS.get(command, "[dev,bench]"))
+    os.chdir(ROOT)
+    if command == "demo":
+        return subprocess.call([str(BIN / "nurse-dispatch"), "demo", *rest])
+    if command == "test":
+        return subprocess.call([str(BIN / "python"), "-m", "pytest", *rest])
+    if command == "bench":
+        return subprocess.call([str(BIN / "python"), "-m", "solver.bench", *rest])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
