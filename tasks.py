@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
-EXTRAS = {"demo": "", "test": "[dev,bench]", "bench": "[dev,bench]"}
+EXTRAS = {"demo": "", "test": "[dev,bench]"}
 
 
 def ensure_environment(extras: str) -> None:
@@ -38,19 +38,15 @@ def ensure_environment(extras: str) -> None:
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"demo", "test", "bench", "env"}:
-        print("usage: python3 tasks.py demo | test [pytest args] | bench ARGS | env", file=sys.stderr)
+    if not argv or argv[0] not in EXTRAS:
+        print("usage: python3 tasks.py demo [demo options] | test [pytest options]", file=sys.stderr)
         return 2
     command, rest = argv[0], argv[1:]
-    ensure_environment(EXTRAS.get(command, "[dev,bench]"))
+    ensure_environment(EXTRAS[command])
     os.chdir(ROOT)
     if command == "demo":
         return subprocess.call([str(BIN / "nurse-dispatch"), "demo", *rest])
-    if command == "test":
-        return subprocess.call([str(BIN / "python"), "-m", "pytest", *rest])
-    if command == "bench":
-        return subprocess.call([str(BIN / "python"), "-m", "solver.bench", *rest])
-    return 0
+    return subprocess.call([str(BIN / "python"), "-m", "pytest", *rest])
 
 
 if __name__ == "__main__":

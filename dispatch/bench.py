@@ -7,7 +7,7 @@ import resource
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from solver import check_solution, parse_problem, solve
@@ -57,13 +57,14 @@ def _bks_for(path: Path) -> dict[str, tuple[int, float]]:
     return load_bks(bks_file.read_text()) if bks_file.exists() else {}
 
 
-def run_solomon(paths: Sequence[str], time_limit: float, out: str | None, anchors: Sequence[str], seed: int) -> int:
+def run_solomon(paths: Sequence[str], time_limit: float, out: str | None, anchors: Sequence[str], seed: int,
+                workers: int = 1) -> int:
     files = solomon_files(paths)
     out_dir = Path(out) if out else None
     if out_dir:
         out_dir.mkdir(parents=True, exist_ok=True)
     engines: list[tuple[str, Callable[[SolomonInstance], list[list[int]]]]] = [
-        ("nurse-dispatch", lambda inst: _solve_solomon_ours(inst, time_limit, seed)),
+        ("nurse-dispatch", lambda inst: _solve_solomon_ours(inst, time_limit, seed, workers)),
     ]
     if "pyvrp" in anchors:
         from solver.bench.anchors import solve_solomon_pyvrp
@@ -88,16 +89,18 @@ def run_solomon(paths: Sequence[str], time_limit: float, out: str | None, anchor
             results.append(result)
             _say(f"{instance.name:6} {engine:15} vehicles {len(routes):3}  distance {distance:9.1f}  "
                  f"gap {'-' if gap is None else f'{gap:6.2f}%'}  {seconds:5.1f} s  {'feasible' if feasible else 'INFEASIBLE'}")
-            if out_dir and engine == "nurse-dispatch":
-                (out_dir / f"{instance.name}.sol").write_text(format_sol(routes, distance))
+            if out_dir:
+                (out_dir / engine).mkdir(exist_ok=True)
+                (out_dir / engine / f"{instance.name}.sol").write_text(format_sol(routes, distance))
     _summarise_solomon(results)
     if out_dir:
         _write_csv(out_dir / "results.csv", [r.__dict__ for r in results])
     return 0 if all(r.feasible for r in results) else 1
 
 
-def _solve_solomon_ours(instance: SolomonInstance, time_limit: float, seed: int) -> list[list[int]]:
+def _solve_solomon_ours(instance: SolomonInstance, time_limit: float, seed: int, workers: int) -> list[list[int]]:
     problem = to_problem(instance, time_limit, seed)
+    problem = replace(problem, options=replace(problem.options, workers=workers))
     solution = solve(problem)
     if solution.unassigned:
         raise RuntimeError(f"{instance.name}: {len(solution.unassigned)} customers left unserved")

@@ -60,6 +60,7 @@ def _parser() -> argparse.ArgumentParser:
     solomon.add_argument("--out", help="directory for <instance>.sol files and results.csv")
     solomon.add_argument("--anchors", default="", help="also run these for comparison: pyvrp,vroom")
     solomon.add_argument("--seed", type=int, default=0)
+    solomon.add_argument("--workers", type=int, default=1, help="parallel searches in our portfolio (one per core)")
     solomon.set_defaults(run=_run_bench_solomon)
     days = benches.add_parser("days", help="generated nurse days against VROOM")
     days.add_argument("--size", action="append", required=True, help="NURSESxVISITS:SECONDS, e.g. 40x300:10")
@@ -208,7 +209,8 @@ def _hm(seconds: int) -> str:
 def _run_bench_solomon(args: argparse.Namespace) -> int:
     from dispatch.bench import run_solomon
 
-    return run_solomon(args.files, args.time_limit, args.out, [a for a in args.anchors.split(",") if a], args.seed)
+    return run_solomon(args.files, args.time_limit, args.out, [a for a in args.anchors.split(",") if a], args.seed,
+                       args.workers)
 
 
 def _run_bench_days(args: argparse.Namespace) -> int:

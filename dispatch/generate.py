@@ -88,12 +88,14 @@ class Service:
     share: float
 
 
+# Shares calibrated with VROOM so that 200 visits for 30 nurses leave roughly 5-15 unassigned:
+# about 57 min on site per visit on average, 6.3-6.5 visits per nurse-shift once travel is added.
 SERVICES = (
-    Service("hydration", (45, 60), ("rn", "iv"), 0.37),
-    Service("myers", (45, 45), ("rn", "iv"), 0.20),
+    Service("hydration", (45, 60), ("rn", "iv"), 0.50),
+    Service("myers", (45, 45), ("rn", "iv"), 0.25),
     Service("evaluation", (45, 45), ("rn",), 0.12),
-    Service("ketamine", (75, 90), ("rn", "iv", "ketamine"), 0.20),
-    Service("nad", (120, 180), ("rn", "iv", "nad"), 0.11),
+    Service("ketamine", (75, 90), ("rn", "iv", "ketamine"), 0.10),
+    Service("nad", (120, 180), ("rn", "iv", "nad"), 0.03),
 )
 URGENT_MIGRAINE = Service("urgent migraine ketamine", (75, 90), ("rn", "iv", "ketamine"), 0.0)
 URGENT_WINDOW_OPENS = (8 * 60, 15 * 60)
@@ -101,14 +103,24 @@ URGENT_WINDOW_MINUTES = 180
 
 # How patients book: (kind, window minutes, share). "anytime" spans the whole visiting day;
 # "two" offers a morning or a late-afternoon window.
-WINDOW_KINDS = (("fixed", 120, 0.25), ("fixed", 180, 0.25), ("fixed", 240, 0.20), ("anytime", 0, 0.20), ("two", 0, 0.10))
+WINDOW_KINDS = (
+    ("fixed", 120, 0.25),
+    ("fixed", 180, 0.25),
+    ("fixed", 240, 0.20),
+    ("anytime", 0, 0.20),
+    ("two", 0, 0.10),
+)
 MORNING = (8 * 60, 11 * 60)
 LATE_AFTERNOON = (15 * 60, 18 * 60)
 
-FIRST_NAMES = ("Ana", "Ben", "Carmen", "Dana", "Eli", "Fatima", "Grace", "Hana", "Isaac", "Jade", "Kofi", "Lena",
-               "Maya", "Noah", "Olivia", "Priya", "Quinn", "Rosa", "Sam", "Tara", "Uma", "Victor", "Wen", "Yara")
-LAST_NAMES = ("Alvarez", "Brooks", "Chen", "Diaz", "Evans", "Fischer", "Garcia", "Haddad", "Ito", "Johnson", "Kim",
-              "Lopez", "Mensah", "Nguyen", "Okafor", "Patel", "Reyes", "Singh", "Tran", "Walker", "Young", "Zhang")
+FIRST_NAMES = tuple(
+    "Ana Ben Carmen Dana Eli Fatima Grace Hana Isaac Jade Kofi Lena "
+    "Maya Noah Olivia Priya Quinn Rosa Sam Tara Uma Victor Wen Yara".split()
+)
+LAST_NAMES = tuple(
+    "Alvarez Brooks Chen Diaz Evans Fischer Garcia Haddad Ito Johnson Kim "
+    "Lopez Mensah Nguyen Okafor Patel Reyes Singh Tran Walker Young Zhang".split()
+)
 
 
 @dataclass(frozen=True)
@@ -144,6 +156,7 @@ class VisitPlan:
     windows: tuple[tuple[int, int], ...]
     minutes: int
     skills: frozenset[str]
+    service: str
     priority: int
 
 
@@ -179,7 +192,7 @@ def metro_named(name: str) -> Metro:
 
 
 def metro_radius_km(visits: int) -> float:
-    """Service-area radius: 35 km at 200 visits, growing with the square root of the linear scale."""
+    """Service-area radius: 35 km at 200 visits, growing with the fourth root of the visit count."""
     # Area ∝ visits would keep density fixed but make a 2,500-visit metro 120 km wide; real metros
     # densify as they grow, so the radius grows with visits ** 0.25 instead.
     return BASE_RADIUS_KM * (max(visits, 1) / BASE_VISITS) ** 0.25
@@ -192,7 +205,10 @@ def draw_neighbourhoods(rng: np.random.Generator, radius: float, visits: int) ->
     spreads = rng.uniform(*NEIGHBOURHOOD_SPREAD_KM, size=count)
     weights = rng.gamma(1.5, size=count)
     weights /= weights.sum()
-    return [Neighbourhood(float(x), float(y), float(s), float(w)) for (x, y), s, w in zip(centres, spreads, weights)]
+    return [
+        Neighbourhood(float(x), float(y), float(s), float(w))
+        for (x, y), s, w in zip(centres, spreads, weights, strict=True)
+    ]
 
 
 def uniform_in_disc(rng: np.random.Generator, count: int, radius: float) -> np.ndarray:
@@ -265,6 +281,7 @@ def draw_visits(
                 windows=windows,
                 minutes=minutes,
                 skills=frozenset(service.skills),
+                service=service.name,
                 priority=URGENT_PRIORITY if i in urgent else visit_priority(rng, service),
             )
         )
@@ -349,8 +366,10 @@ def nearby_qualified_nurses(visit: VisitPlan, nurses: list[NursePlan]) -> list[s
 def fits_shift(visit: VisitPlan, nurse: NursePlan) -> bool:
     """Whether some window lets the visit start and finish inside the shift (travel aside)."""
     shift_start, shift_end = nurse.shift
-    return any(max(start, shift_start) <= end and max(start, shift_start) + visit.minutes <= shift_end
-               for start, end in visit.windows)
+    return any(
+        max(start, shift_start) <= end and max(start, shift_start) + visit.minutes <= shift_end
+        for start, end in visit.windows
+    )
 
 
 def nurse_document(nurse: NursePlan, metro: Metro) -> dict:
@@ -373,6 +392,7 @@ def visit_document(visit: VisitPlan, metro: Metro, preferred: list[str] | None, 
         "patient_id": visit.patient_id,
         "location": lat_lon(visit.place, metro),
         "duration_min": visit.minutes,
+        "service": visit.service,
         "required_skills": sorted(visit.skills),
         "priority": visit.priority,
     }

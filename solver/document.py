@@ -274,7 +274,7 @@ def _read_break(value: Any, path: str, clock: DayClock, shift: TimeWindow) -> Br
 def _read_visits(raw_visits: list, clock: DayClock, locations: _Locations, nurse_ids: set[str]) -> list[Visit]:
     visits, seen = [], set()
     fields = {"id", "patient_id", "location", "window", "windows", "duration_min", "required_skills",
-              "priority", "pinned_nurse", "preferred_nurses"}
+              "priority", "pinned_nurse", "preferred_nurses", "service"}
     for i, value in enumerate(raw_visits):
         path = f"visits[{i}]"
         raw = _object(value, path, fields, {"id", "location"})
@@ -282,7 +282,8 @@ def _read_visits(raw_visits: list, clock: DayClock, locations: _Locations, nurse
         visits.append(
             Visit(
                 id=visit_id,
-                patient_id=_text(raw["patient_id"], _join(path, "patient_id")) if raw.get("patient_id") is not None else None,
+                patient_id=_optional_text(raw, "patient_id", path),
+                service=_optional_text(raw, "service", path),
                 location_index=locations.read(raw["location"], _join(path, "location")),
                 windows=_read_visit_windows(raw, path, clock),
                 duration=round(_number(raw.get("duration_min", DEFAULT_VISIT_MINUTES), _join(path, "duration_min"), minimum=0) * 60),
@@ -316,6 +317,10 @@ def _read_visit_windows(raw: Mapping, path: str, clock: DayClock) -> tuple[TimeW
         else:
             merged.append(window)
     return tuple(merged)
+
+
+def _optional_text(raw: Mapping, key: str, path: str) -> str | None:
+    return None if raw.get(key) is None else _text(raw[key], _join(path, key))
 
 
 def _known_nurse(value: Any, path: str, nurse_ids: set[str]) -> str | None:

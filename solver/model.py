@@ -59,6 +59,7 @@ class Visit:
     pinned_nurse: str | None = None
     preferred_nurses: frozenset[str] = frozenset()
     demand: int = 0
+    service: str | None = None  # e.g. "ketamine infusion"; carried through to the roster
 
     def earliest_start_at_or_after(self, t: int) -> int | None:
         """The first time >= t at which service may start, or None if every window has closed."""

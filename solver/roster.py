@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from solver.clock import seconds_to_hours
-from solver.model import Problem, Route, Solution
+from solver.model import Problem, Route, Solution, Stop, Visit
 
 
 def roster_document(problem: Problem, solution: Solution) -> dict[str, Any]:
     """The public roster document for `solution` (see docs/roster-document.md)."""
     clock = problem.clock
     visits = {visit.id: visit for visit in problem.visits}
-    routes = [_route_document(problem, route) for route in solution.routes]
+    routes = [_route_document(problem, route, visits) for route in solution.routes]
     dropped_weight = sum(visits[u.visit_id].priority for u in solution.unassigned)
     travel = sum(route.travel for route in solution.routes)
     waiting = sum(route.waiting for route in solution.routes)
@@ -37,16 +37,24 @@ def roster_document(problem: Problem, solution: Solution) -> dict[str, Any]:
     }
 
 
-def _route_document(problem: Problem, route: Route) -> dict[str, Any]:
+def _stop_document(problem: Problem, stop: Stop, visit: Visit) -> dict[str, Any]:
+    clock = problem.clock
+    doc: dict[str, Any] = {"visit_id": stop.visit_id}
+    if visit.patient_id:
+        doc["patient_id"] = visit.patient_id
+    if visit.service:
+        doc["service"] = visit.service
+    doc.update(arrival=clock.iso(stop.arrival), start=clock.iso(stop.start), end=clock.iso(stop.end))
+    return doc
+
+
+def _route_document(problem: Problem, route: Route, visits: dict[str, Visit]) -> dict[str, Any]:
     clock = problem.clock
     nurse = problem.nurse(route.nurse_id)
     doc: dict[str, Any] = {
         "nurse_id": route.nurse_id,
         "nurse_name": nurse.name,
-        "stops": [
-            {"visit_id": s.visit_id, "arrival": clock.iso(s.arrival), "start": clock.iso(s.start), "end": clock.iso(s.end)}
-            for s in route.stops
-        ],
+        "stops": [_stop_document(problem, s, visits[s.visit_id]) for s in route.stops],
         "travel_s": route.travel,
         "waiting_s": route.waiting,
         "service_s": sum(s.end - s.start for s in route.stops),

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+from ortools.constraint_solver import pywrapcp, routing_enums_pb2, routing_ils_pb2
 
 from solver.explain import Eligibility
 from solver.model import Problem
@@ -23,6 +23,24 @@ from solver.model import Problem
 PARALLEL_INSERTION_MAX_VISITS = 1200
 
 Progress = Callable[[int, float], None]  # (objective so far, elapsed seconds)
+
+
+@dataclass(frozen=True)
+class SearchPlan:
+    """How one search runs: its first solution and the size of its ruin-and-recreate steps."""
+
+    first_solution: str | None = None  # None: chosen by size (default_first_solution)
+    ruin_string_length: int = 20  # SISR: longest string of consecutive visits removed from a route
+    ruin_visits: int = 20  # SISR: average number of visits removed per step
+
+
+# Each plan wins on different instances (docs/BENCHMARKS.md); extra workers take the next plans.
+PORTFOLIO = (
+    SearchPlan(),
+    SearchPlan(ruin_string_length=20, ruin_visits=30),
+    SearchPlan(first_solution="SAVINGS", ruin_string_length=10, ruin_visits=10),
+    SearchPlan(first_solution="LOCAL_CHEAPEST_INSERTION", ruin_string_length=10, ruin_visits=20),
+)
 
 
 @dataclass(frozen=True)
@@ -64,7 +82,7 @@ def priority_unit(problem: Problem, costs: np.ndarray, visits_in_model: int) -> 
 
 
 def search(problem: Problem, eligible: list[Eligibility], on_progress: Progress | None = None,
-           first_solution: str | None = None) -> Sequences:
+           plan: SearchPlan = PORTFOLIO[0]) -> Sequences:
     """Run the OR-Tools search for the visits that some nurse could take."""
     routable = [v for v, e in enumerate(eligible) if e.nurse_positions]
     nodes = _Nodes(problem, routable)
@@ -110,7 +128,8 @@ def search(problem: Problem, eligible: list[Eligibility], on_progress: Progress 
             on_progress(routing.CostVar().Value(), time.monotonic() - started)
 
     routing.AddAtSolutionCallback(report)
-    assignment = routing.SolveWithParameters(_parameters(problem, len(routable), first_solution))
+    # Iterated local search only runs through this entry point (SolveWithParameters ignores it).
+    assignment = routing.SolveWithIteratedLocalSearch(_parameters(problem, len(routable), plan))
     if assignment is None:
         # Cannot happen while every visit is optional; kept as a clear failure, not a crash later.
         raise RuntimeError("the routing search returned no solution")
@@ -207,12 +226,34 @@ def _add_preferences(problem: Problem, routing, manager, nodes: _Nodes) -> None:
     routing.GetDimensionOrDie("preference misses").SetSpanCostCoefficientForAllVehicles(weight)
 
 
-def _parameters(problem: Problem, visits_in_model: int, first_solution: str | None):
+def default_first_solution(visits_in_model: int) -> str:
+    """Parallel cheapest insertion is strong but its cost grows fast; large days use local insertion."""
+    if visits_in_model <= PARALLEL_INSERTION_MAX_VISITS:
+        return "PARALLEL_CHEAPEST_INSERTION"
+    return "LOCAL_CHEAPEST_INSERTION"
+
+
+def _parameters(problem: Problem, visits_in_model: int, plan: SearchPlan):
+    """Iterated local search: ruin (SISR string removal) and recreate, then local search, with annealing."""
     params = pywrapcp.DefaultRoutingSearchParameters()
-    strategy = first_solution or (
-        "PARALLEL_CHEAPEST_INSERTION" if visits_in_model <= PARALLEL_INSERTION_MAX_VISITS else "LOCAL_CHEAPEST_INSERTION"
-    )
+    strategy = plan.first_solution or default_first_solution(visits_in_model)
     params.first_solution_strategy = getattr(routing_enums_pb2.FirstSolutionStrategy, strategy)
-    params.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
+    params.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.GREEDY_DESCENT
     params.time_limit.FromMilliseconds(max(1, int(problem.options.time_limit_s * 1000)))
+    params.use_iterated_local_search = True
+    ils = params.iterated_local_search_parameters
+    ils.perturbation_strategy = routing_ils_pb2.PerturbationStrategy.RUIN_AND_RECREATE
+    ils.improve_perturbed_solution = True
+    ruin_recreate = ils.ruin_recreate_parameters
+    del ruin_recreate.ruin_strategies[:]
+    sisr = ruin_recreate.ruin_strategies.add().sisr
+    sisr.max_removed_sequence_size = plan.ruin_string_length
+    sisr.avg_num_removed_visits = plan.ruin_visits
+    sisr.bypass_factor = 0.01
+    ruin_recreate.ruin_composition_strategy = routing_ils_pb2.RuinCompositionStrategy.RUN_ALL_SEQUENTIALLY
+    ruin_recreate.recreate_strategy.heuristic = routing_enums_pb2.FirstSolutionStrategy.LOCAL_CHEAPEST_INSERTION
+    annealing = ils.reference_solution_acceptance_strategy.simulated_annealing
+    annealing.cooling_schedule_strategy = routing_ils_pb2.CoolingScheduleStrategy.EXPONENTIAL
+    annealing.automatic_temperatures = True
+    ils.best_solution_acceptance_strategy.greedy_descent.SetInParent()
     return params

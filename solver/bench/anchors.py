@@ -8,6 +8,8 @@ Each runner is given exactly our data (the DIMACS-truncated matrix in integer te
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from solver.bench.solomon import TENTHS, SolomonInstance
@@ -92,15 +94,10 @@ def solve_solomon_vroom(instance: SolomonInstance, exploration_level: int = 5, t
     return _vroom_routes(solution.routes)
 
 
-def _vroom_routes(steps: object) -> list[list[int]]:
+def _vroom_routes(steps: Any) -> list[list[int]]:
     """Job ids per vehicle, in visiting order, from VROOM's step table (a pandas DataFrame)."""
     routes: dict[int, list[int]] = {}
-    for vehicle_id, step_type, job_id in zip(
-        steps["vehicle_id"],
-        steps["type"],
-        steps["id"],
-        strict=True,  # type: ignore[index]
-    ):
+    for vehicle_id, step_type, job_id in zip(steps["vehicle_id"], steps["type"], steps["id"], strict=True):
         if step_type == "job":
             routes.setdefault(int(vehicle_id), []).append(int(job_id))
     return list(routes.values())

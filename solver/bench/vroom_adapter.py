@@ -61,10 +61,8 @@ def vroom_vehicle(index: int, nurse: Nurse, skill_ids: dict[str, int], own_skill
     if nurse.max_visits is not None:
         options["max_tasks"] = nurse.max_visits
     if nurse.break_ is not None:
-        lunch = nurse.break_
-        options["breaks"] = [
-            vroom.Break(index, time_windows=[vroom.TimeWindow(lunch.window.start, lunch.window.end)], service=lunch.duration)
-        ]
+        lunch_window = vroom.TimeWindow(nurse.break_.window.start, nurse.break_.window.end)
+        options["breaks"] = [vroom.Break(index, time_windows=[lunch_window], service=nurse.break_.duration)]
     if capacitated:
         options["capacity"] = [UNLIMITED_LOAD if nurse.capacity is None else nurse.capacity]
     return vroom.Vehicle(
@@ -79,7 +77,9 @@ def vroom_vehicle(index: int, nurse: Nurse, skill_ids: dict[str, int], own_skill
     )
 
 
-def vroom_job(index: int, visit: Visit, skill_ids: dict[str, int], pinned_skill: dict[str, int], capacitated: bool) -> Any:
+def vroom_job(
+    index: int, visit: Visit, skill_ids: dict[str, int], pinned_skill: dict[str, int], capacitated: bool
+) -> Any:
     """One visit as a VROOM job: place, duration, windows, needed skills, priority."""
     import vroom
 
@@ -112,6 +112,7 @@ def solve_with_vroom(
     seconds = time.perf_counter() - started
     sequences: list[list[str]] = [[] for _ in problem.nurses]
     for route in answer.get("routes", []):
-        sequences[route["vehicle"]] = [problem.visits[step["id"]].id for step in route["steps"] if step["type"] == "job"]
+        jobs = [step["id"] for step in route["steps"] if step["type"] == "job"]
+        sequences[route["vehicle"]] = [problem.visits[job].id for job in jobs]
     unassigned = [problem.visits[job["id"]].id for job in answer.get("unassigned", [])]
     return sequences, unassigned, seconds
