@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 
@@ -20,12 +20,12 @@ class DayClock:
 
     @property
     def midnight_utc(self) -> datetime:
-        return datetime.combine(self.day, time(0), tzinfo=self.tz).astimezone(timezone.utc)
+        return datetime.combine(self.day, time(0), tzinfo=self.tz).astimezone(UTC)
 
     def seconds(self, local: time, *, next_day: bool = False) -> int:
         """Elapsed seconds from local midnight to `local` on this day (or the next)."""
         day = self.day + timedelta(days=1) if next_day else self.day
-        moment = datetime.combine(day, local, tzinfo=self.tz).astimezone(timezone.utc)
+        moment = datetime.combine(day, local, tzinfo=self.tz).astimezone(UTC)
         return int((moment - self.midnight_utc).total_seconds())
 
     def datetime(self, seconds: int) -> datetime:

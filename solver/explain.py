@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 
@@ -28,7 +28,7 @@ def eligibility(problem: Problem) -> list[Eligibility]:
     all_skills = frozenset().union(*(nurse.skills for nurse in problem.nurses)) if problem.nurses else frozenset()
     shifts = _ShiftArrays(problem)
 
-    @lru_cache(maxsize=None)
+    @cache
     def qualified_for(skills: frozenset[str]) -> tuple[int, ...]:
         return tuple(i for i, nurse in enumerate(problem.nurses) if skills <= nurse.skills)
 
@@ -68,7 +68,9 @@ def _eligibility_of(problem: Problem, visit: Visit, all_skills: frozenset[str],
     if not qualified:
         return Eligibility((), f"no nurse holds all of {', '.join(sorted(visit.required_skills))} together")
     if visit.pinned_nurse is not None:
-        pinned = next(i for i, nurse in enumerate(problem.nurses) if nurse.id == visit.pinned_nurse)
+        pinned = next((i for i, nurse in enumerate(problem.nurses) if nurse.id == visit.pinned_nurse), None)
+        if pinned is None:
+            return Eligibility((), f"pinned nurse {visit.pinned_nurse} is not on shift")
         if pinned not in qualified:
             lacking = sorted(visit.required_skills - problem.nurses[pinned].skills)
             return Eligibility((), f"pinned nurse {visit.pinned_nurse} lacks skill {', '.join(lacking)}")

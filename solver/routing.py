@@ -4,14 +4,19 @@ Objective (see docs/objective.md): every dropped visit costs priority × PRIORIT
 PRIORITY_UNIT exceeds the largest possible sum of all other costs, so serving priority-weight
 always wins; then travel seconds; then soft costs (a preference missed, visits above a fair
 share) expressed in seconds of travel.
+
+Preferences are counted as hits: a per-nurse dimension adds 1 at each visit that prefers her,
+and a soft lower bound at the end of her route costs preference_weight_s for each visit that
+prefers her but went elsewhere. (Counting misses instead puts a non-zero transit on almost
+every nurse at such a visit, which made models infeasible whenever that visit was left out.)
 """
 
 from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2, routing_ils_pb2
@@ -30,6 +35,7 @@ class SearchPlan:
     """How one search runs: its first solution and the size of its ruin-and-recreate steps."""
 
     first_solution: str | None = None  # None: chosen by size (default_first_solution)
+    metaheuristic: str = "ILS"  # or "GLS": guided local search
     ruin_string_length: int = 20  # SISR: longest string of consecutive visits removed from a route
     ruin_visits: int = 20  # SISR: average number of visits removed per step
 
@@ -50,15 +56,18 @@ class Sequences:
     per_nurse: tuple[tuple[int, ...], ...]
     objective: int
     solutions_found: int
+    complete: bool = True  # False: no roster was found in time, every visit is left out
 
 
 class _Nodes:
     """Routing nodes: one per routable visit, then one per distinct nurse start/end location."""
 
-    def __init__(self, problem: Problem, routable: list[int]):
-        self.visit_of_node = list(routable)
-        self.location = [problem.visits[v].location_index for v in routable]
-        self.service = [problem.visits[v].duration for v in routable]
+    def __init__(self, problem: Problem, eligible: list[Eligibility]):
+        self.visit_of_node = [v for v, e in enumerate(eligible) if e.nurse_positions]
+        self.allowed = [eligible[v].nurse_positions for v in self.visit_of_node]
+        self.visit_nodes = len(self.visit_of_node)
+        self.location = [problem.visits[v].location_index for v in self.visit_of_node]
+        self.service = [problem.visits[v].duration for v in self.visit_of_node]
         depot_node: dict[int, int] = {}
         for nurse in problem.nurses:
             for loc in (nurse.start_index, nurse.end_index):
@@ -82,35 +91,37 @@ def priority_unit(problem: Problem, costs: np.ndarray, visits_in_model: int) -> 
 
 
 def search(problem: Problem, eligible: list[Eligibility], on_progress: Progress | None = None,
-           plan: SearchPlan = PORTFOLIO[0]) -> Sequences:
-    """Run the OR-Tools search for the visits that some nurse could take."""
-    routable = [v for v, e in enumerate(eligible) if e.nurse_positions]
-    nodes = _Nodes(problem, routable)
+           plan: SearchPlan = PORTFOLIO[0], initial: Sequence[Sequence[int]] | None = None) -> Sequences:
+    """Run the OR-Tools search for the visits that some nurse could take.
+
+    With `initial` (visit positions per nurse), the search improves that roster with guided
+    local search instead of building one (iterated local search cannot start from a roster).
+    """
     if not problem.nurses:
         return Sequences((), 0, 0)
+    nodes = _Nodes(problem, eligible)
     manager = pywrapcp.RoutingIndexManager(len(nodes), len(problem.nurses), nodes.starts, nodes.ends)
     routing = pywrapcp.RoutingModel(manager)
 
     loc = np.asarray(nodes.location, dtype=np.int64)
     durations = problem.durations[np.ix_(loc, loc)]
-    costs = durations if problem.costs is None else problem.costs[np.ix_(loc, loc)]
-    arc_cost = routing.RegisterTransitMatrix(costs.tolist())
-    routing.SetArcCostEvaluatorOfAllVehicles(arc_cost)
+    travel_costs = durations if problem.costs is None else problem.costs[np.ix_(loc, loc)]
+    routing.SetArcCostEvaluatorOfAllVehicles(routing.RegisterTransitMatrix(travel_costs.tolist()))
 
     time_transit = durations + np.asarray(nodes.service, dtype=np.int64)[:, None]
-    time_callback = routing.RegisterTransitMatrix(time_transit.tolist())
     horizon = max(n.shift.end for n in problem.nurses)
-    routing.AddDimension(time_callback, horizon, horizon, False, "time")
+    routing.AddDimension(routing.RegisterTransitMatrix(time_transit.tolist()), horizon, horizon, False, "time")
     time_dim = routing.GetDimensionOrDie("time")
 
     _constrain_shifts(problem, routing, time_dim)
-    _constrain_visits(problem, routing, manager, time_dim, nodes, eligible)
+    _constrain_visits(problem, routing, manager, time_dim, nodes)
     _add_breaks(problem, routing, manager, time_dim, nodes)
     _add_counts(problem, routing, nodes)
     _add_loads(problem, routing, nodes)
-    _add_preferences(problem, routing, manager, nodes)
+    _add_preferences(problem, routing, nodes)
 
-    unit = priority_unit(problem, costs, len(routable))
+    visits_in_model = sum(1 for e in eligible if e.nurse_positions)
+    unit = priority_unit(problem, travel_costs, visits_in_model)
     for node, v in enumerate(nodes.visit_of_node):
         routing.AddDisjunction([manager.NodeToIndex(node)], problem.visits[v].priority * unit)
 
@@ -128,11 +139,22 @@ def search(problem: Problem, eligible: list[Eligibility], on_progress: Progress 
             on_progress(routing.CostVar().Value(), time.monotonic() - started)
 
     routing.AddAtSolutionCallback(report)
-    # Iterated local search only runs through this entry point (SolveWithParameters ignores it).
-    assignment = routing.SolveWithIteratedLocalSearch(_parameters(problem, len(routable), plan))
-    if assignment is None:
-        # Cannot happen while every visit is optional; kept as a clear failure, not a crash later.
-        raise RuntimeError("the routing search returned no solution")
+    params = _parameters(problem, visits_in_model, plan if initial is None else replace(plan, metaheuristic="GLS"))
+    if initial is not None:
+        # Restoring a given roster runs under the LNS limit (0.1 s by default): too short for big days.
+        params.lns_time_limit.FromMilliseconds(max(100, 10 * visits_in_model))
+    start = None
+    if initial is not None:
+        start = routing.ReadAssignmentFromRoutes(_initial_routes(nodes, manager, initial), True)
+    if start is not None:
+        assignment = routing.SolveFromAssignmentWithParameters(start, params)
+    elif plan.metaheuristic == "ILS":
+        # Iterated local search only runs through this entry point (SolveWithParameters ignores it).
+        assignment = routing.SolveWithIteratedLocalSearch(params)
+    else:
+        assignment = routing.SolveWithParameters(params)
+    if assignment is None:  # the time ran out before a first roster was built
+        return Sequences(tuple(() for _ in problem.nurses), 0, 0, complete=False)
     per_nurse = []
     for vehicle in range(len(problem.nurses)):
         order, index = [], assignment.Value(routing.NextVar(routing.Start(vehicle)))
@@ -143,25 +165,30 @@ def search(problem: Problem, eligible: list[Eligibility], on_progress: Progress 
     return Sequences(tuple(per_nurse), assignment.ObjectiveValue(), found[0])
 
 
+def _initial_routes(nodes: _Nodes, manager, initial: Sequence[Sequence[int]]) -> list[list[int]]:
+    """Routing indices for a roster given as visit positions per nurse."""
+    node_of_visit = {v: node for node, v in enumerate(nodes.visit_of_node)}
+    return [[manager.NodeToIndex(node_of_visit[v]) for v in order if v in node_of_visit] for order in initial]
+
+
 def _constrain_shifts(problem: Problem, routing, time_dim) -> None:
     for vehicle, nurse in enumerate(problem.nurses):
         time_dim.CumulVar(routing.Start(vehicle)).SetRange(nurse.shift.start, nurse.shift.end)
         time_dim.CumulVar(routing.End(vehicle)).SetRange(nurse.shift.start, nurse.shift.end)
 
 
-def _constrain_visits(problem: Problem, routing, manager, time_dim, nodes: _Nodes, eligible) -> None:
+def _constrain_visits(problem: Problem, routing, manager, time_dim, nodes: _Nodes) -> None:
     all_vehicles = len(problem.nurses)
     for node, v in enumerate(nodes.visit_of_node):
         visit = problem.visits[v]
         index = manager.NodeToIndex(node)
         cumul = time_dim.CumulVar(index)
         cumul.SetRange(visit.windows[0].start, visit.windows[-1].end)
-        for before, after in zip(visit.windows, visit.windows[1:]):
+        for before, after in zip(visit.windows, visit.windows[1:], strict=False):
             cumul.RemoveInterval(before.end + 1, after.start - 1)
-        allowed = eligible[v].nurse_positions
-        if len(allowed) < all_vehicles:
+        if len(nodes.allowed[node]) < all_vehicles:
             # SetAllowedVehiclesForIndex rejects Python lists in OR-Tools 9.15; restrict the variable.
-            routing.VehicleVar(index).SetValues([-1, *allowed])
+            routing.VehicleVar(index).SetValues([-1, *nodes.allowed[node]])
 
 
 def _add_breaks(problem: Problem, routing, manager, time_dim, nodes: _Nodes) -> None:
@@ -173,7 +200,8 @@ def _add_breaks(problem: Problem, routing, manager, time_dim, nodes: _Nodes) -> 
         if nurse.break_ is None:
             continue
         window = nurse.break_.window
-        interval = solver.FixedDurationIntervalVar(window.start, window.end, nurse.break_.duration, False, f"break {nurse.id}")
+        interval = solver.FixedDurationIntervalVar(window.start, window.end, nurse.break_.duration, False,
+                                                   f"break {nurse.id}")
         time_dim.SetBreakIntervalsOfVehicle([interval], vehicle, visit_transits)
 
 
@@ -183,8 +211,8 @@ def _add_counts(problem: Problem, routing, nodes: _Nodes) -> None:
     fairness = problem.options.fairness_weight_s
     if all(limit is None for limit in limits) and fairness == 0:
         return
-    visits_in_model = len(nodes.visit_of_node)
-    ones = [1] * visits_in_model + [0] * (len(nodes) - visits_in_model)
+    visits_in_model = len(set(nodes.visit_of_node))
+    ones = [1] * nodes.visit_nodes + [0] * (len(nodes) - nodes.visit_nodes)
     counter = routing.RegisterUnaryTransitVector(ones)
     capacities = [visits_in_model if limit is None else limit for limit in limits]
     routing.AddDimensionWithVehicleCapacity(counter, 0, capacities, True, "visits")
@@ -198,32 +226,36 @@ def _add_counts(problem: Problem, routing, nodes: _Nodes) -> None:
 def _add_loads(problem: Problem, routing, nodes: _Nodes) -> None:
     if all(n.capacity is None for n in problem.nurses):
         return
-    demand = [problem.visits[v].demand for v in nodes.visit_of_node] + [0] * (len(nodes) - len(nodes.visit_of_node))
+    demand = [problem.visits[v].demand for v in nodes.visit_of_node] + [0] * (len(nodes) - nodes.visit_nodes)
     callback = routing.RegisterUnaryTransitVector(demand)
     capacities = [sum(demand) if n.capacity is None else n.capacity for n in problem.nurses]
     routing.AddDimensionWithVehicleCapacity(callback, 0, capacities, True, "load")
 
 
-def _add_preferences(problem: Problem, routing, manager, nodes: _Nodes) -> None:
-    """A visit served by a nurse outside its preferred_nurses costs preference_weight_s."""
+def _add_preferences(problem: Problem, routing, nodes: _Nodes) -> None:
+    """Each visit that prefers a nurse but is not served by her costs preference_weight_s."""
     weight = problem.options.preference_weight_s
-    with_preferences = [(node, problem.visits[v].preferred_nurses) for node, v in enumerate(nodes.visit_of_node)
-                        if problem.visits[v].preferred_nurses]
-    if not with_preferences or weight == 0:
+    if weight == 0 or not any(problem.visits[v].preferred_nurses for v in nodes.visit_of_node):
         return
-    shared: dict[tuple[int, ...], int] = {}
-    callbacks = []
+    no_hits = [0] * len(nodes)
+    shared_no_hits = None
+    callbacks, targets = [], []
     for nurse in problem.nurses:
-        misses = [0] * len(nodes)
-        for node, preferred in with_preferences:
-            if nurse.id not in preferred:
-                misses[node] = 1
-        key = tuple(misses)
-        if key not in shared:  # nurses nobody prefers share one callback, so vehicle classes stay few
-            shared[key] = routing.RegisterUnaryTransitVector(misses)
-        callbacks.append(shared[key])
-    routing.AddDimensionWithVehicleTransits(callbacks, 0, len(with_preferences), True, "preference misses")
-    routing.GetDimensionOrDie("preference misses").SetSpanCostCoefficientForAllVehicles(weight)
+        hits = [0] * len(nodes)
+        for node, v in enumerate(nodes.visit_of_node):
+            if nurse.id in problem.visits[v].preferred_nurses:
+                hits[node] = 1
+        targets.append(sum(hits))
+        if hits == no_hits:  # nurses nobody prefers share one callback, so vehicle classes stay few
+            shared_no_hits = shared_no_hits or routing.RegisterUnaryTransitVector(no_hits)
+            callbacks.append(shared_no_hits)
+        else:
+            callbacks.append(routing.RegisterUnaryTransitVector(hits))
+    routing.AddDimensionWithVehicleTransits(callbacks, 0, max(targets), True, "preferred visits")
+    dimension = routing.GetDimensionOrDie("preferred visits")
+    for vehicle, target in enumerate(targets):
+        if target:
+            dimension.SetCumulVarSoftLowerBound(routing.End(vehicle), target, weight)
 
 
 def default_first_solution(visits_in_model: int) -> str:
@@ -238,8 +270,11 @@ def _parameters(problem: Problem, visits_in_model: int, plan: SearchPlan):
     params = pywrapcp.DefaultRoutingSearchParameters()
     strategy = plan.first_solution or default_first_solution(visits_in_model)
     params.first_solution_strategy = getattr(routing_enums_pb2.FirstSolutionStrategy, strategy)
-    params.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.GREEDY_DESCENT
     params.time_limit.FromMilliseconds(max(1, int(problem.options.time_limit_s * 1000)))
+    if plan.metaheuristic == "GLS":
+        params.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
+        return params
+    params.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.GREEDY_DESCENT
     params.use_iterated_local_search = True
     ils = params.iterated_local_search_parameters
     ils.perturbation_strategy = routing_ils_pb2.PerturbationStrategy.RUIN_AND_RECREATE

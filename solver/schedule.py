@@ -57,7 +57,7 @@ def schedule_route(problem: Problem, nurse: Nurse, visits: Sequence[Visit]) -> R
 
 def _travel_seconds(problem: Problem, nurse: Nurse, visits: Sequence[Visit]) -> int:
     places = [nurse.start_index, *(v.location_index for v in visits), nurse.end_index]
-    return sum(problem.travel(a, b) for a, b in zip(places, places[1:]))
+    return sum(problem.travel(a, b) for a, b in zip(places, places[1:], strict=False))
 
 
 def _time_with_break_in_gap(problem: Problem, nurse: Nurse, visits: Sequence[Visit], gap: int | None) -> _Timing:

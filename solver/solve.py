@@ -7,24 +7,36 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 
 from solver.check import assert_feasible
-from solver.explain import dropped_reason, eligibility
-from solver.model import Problem, SolveStats, Solution, Unassigned
+from solver.decompose import partition, subproblem
+from solver.explain import Eligibility, dropped_reason, eligibility
+from solver.model import Problem, Solution, SolveStats, Unassigned
 from solver.routing import PORTFOLIO, Progress, Sequences, search
 from solver.schedule import schedule_route
+
+# Above this many routable visits the day is searched in geographic parts of about PART_VISITS
+# (measured in docs/BENCHMARKS.md: a whole-day search of 900 visits does not even finish its
+# first solution in 30 s, while parts of 300 converge).
+DECOMPOSE_ABOVE_VISITS = 400
+PART_VISITS = 300
+OUT_OF_TIME = "not placed: the time limit ran out before a first roster was built (allow more time_limit_s)"
 
 
 def solve(problem: Problem, on_progress: Progress | None = None) -> Solution:
     """The best roster found within problem.options.time_limit_s, verified by the independent checker."""
     started = time.monotonic()
     eligible = eligibility(problem)
-    sequences = _portfolio_search(problem, eligible, on_progress)
+    if sum(1 for e in eligible if e.nurse_positions) > DECOMPOSE_ABOVE_VISITS:
+        sequences = _search_in_parts(problem, eligible)
+    else:
+        sequences = _portfolio_search(problem, eligible, on_progress)
     routes = tuple(
         schedule_route(problem, nurse, [problem.visits[v] for v in order])
-        for nurse, order in zip(problem.nurses, sequences.per_nurse)
+        for nurse, order in zip(problem.nurses, sequences.per_nurse, strict=True)
     )
     served = {v for order in sequences.per_nurse for v in order}
     unassigned = tuple(
-        Unassigned(visit.id, eligible[v].reason or dropped_reason(problem, visit, eligible[v].nurse_positions))
+        Unassigned(visit.id, eligible[v].reason or (
+            dropped_reason(problem, visit, eligible[v].nurse_positions) if sequences.complete else OUT_OF_TIME))
         for v, visit in enumerate(problem.visits)
         if v not in served
     )
@@ -34,7 +46,7 @@ def solve(problem: Problem, on_progress: Progress | None = None) -> Solution:
     return solution
 
 
-def _portfolio_search(problem: Problem, eligible: list, on_progress: Progress | None) -> Sequences:
+def _portfolio_search(problem: Problem, eligible: list[Eligibility], on_progress: Progress | None) -> Sequences:
     """Independent searches with different plans, one per worker; the best objective wins.
 
     Each plan is best on different instances (docs/BENCHMARKS.md), so extra cores buy robustness.
@@ -43,9 +55,32 @@ def _portfolio_search(problem: Problem, eligible: list, on_progress: Progress | 
     plans = PORTFOLIO[: max(1, min(problem.options.workers, len(PORTFOLIO)))]
     if len(plans) == 1:
         return search(problem, eligible, on_progress, plans[0])
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=len(plans) - 1, mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=len(plans) - 1, mp_context=multiprocessing.get_context("spawn")) as pool:
         others = [pool.submit(search, problem, eligible, None, plan) for plan in plans[1:]]
         results = [search(problem, eligible, on_progress, plans[0])] + [f.result() for f in others]
-    best = min(results, key=lambda r: r.objective)
-    return Sequences(best.per_nurse, best.objective, sum(r.solutions_found for r in results))
+    best = min(results, key=lambda r: (not r.complete, r.objective))
+    return Sequences(best.per_nurse, best.objective, sum(r.solutions_found for r in results), best.complete)
+
+
+def _search_in_parts(problem: Problem, eligible: list[Eligibility]) -> Sequences:
+    """Search geographic parts (several at once when workers > 1) and put their rosters together."""
+    parts = partition(problem, eligible, PART_VISITS)
+    workers = max(1, min(problem.options.workers, len(parts)))
+    rounds = -(-len(parts) // workers)
+    part_limit = max(0.5, problem.options.time_limit_s / rounds)
+    subproblems = [subproblem(problem, part, part_limit) for part in parts]
+    if workers == 1:
+        results = [_search_part(sub) for sub in subproblems]
+    else:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            results = list(pool.map(_search_part, subproblems))
+    per_nurse: list[tuple[int, ...]] = [() for _ in problem.nurses]
+    for part, result in zip(parts, results, strict=True):
+        for nurse_position, order in zip(part.nurse_positions, result.per_nurse, strict=True):
+            per_nurse[nurse_position] = tuple(part.visit_positions[v] for v in order)
+    return Sequences(tuple(per_nurse), sum(r.objective for r in results), sum(r.solutions_found for r in results),
+                     all(r.complete for r in results))
+
+
+def _search_part(part_problem: Problem) -> Sequences:
+    return search(part_problem, eligibility(part_problem))

@@ -1,0 +1,72 @@
+"""Large days are searched in parts; a given roster can seed the search; preferences never make a model infeasible."""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import replace
+
+import pytest
+
+from dispatch.generate import generate_day
+from solver import check_solution, parse_problem, solve
+from solver.decompose import partition
+from solver.explain import eligibility
+from solver.routing import search
+
+solve_module = importlib.import_module("solver.solve")  # the package re-exports the function of that name
+
+
+@pytest.fixture(scope="module")
+def day():
+    doc = generate_day(nurses=16, visits=110, seed=5)
+    doc["options"] = {"time_limit_s": 2}
+    return parse_problem(doc)
+
+
+def test_parts_share_visits_in_proportion_to_nurses(day):
+    parts = partition(day, eligibility(day), max_visits=30)
+    assert len(parts) >= 4
+    nurses = sorted(n for part in parts for n in part.nurse_positions)
+    assert nurses == list(range(len(day.nurses)))  # every nurse in exactly one part
+    visits = [v for part in parts for v in part.visit_positions]
+    assert len(visits) == len(set(visits))
+    ratios = [len(p.visit_positions) / len(p.nurse_positions) for p in parts]
+    assert max(ratios) - min(ratios) < 3.0
+
+
+def test_pinned_visits_go_to_the_part_of_their_nurse(day):
+    positions = {nurse.id: i for i, nurse in enumerate(day.nurses)}
+    for part in partition(day, eligibility(day), max_visits=30):
+        for v in part.visit_positions:
+            pinned = day.visits[v].pinned_nurse
+            if pinned is not None:
+                assert positions[pinned] in part.nurse_positions
+
+
+def test_a_day_solved_in_parts_is_feasible_and_uses_every_part(day, monkeypatch):
+    monkeypatch.setattr(solve_module, "DECOMPOSE_ABOVE_VISITS", 40)
+    monkeypatch.setattr(solve_module, "PART_VISITS", 40)
+    solution = solve(day)
+    assert check_solution(day, solution) == []
+    assert sum(1 for route in solution.routes if route.stops) > len(day.nurses) // 2
+    assert not any("time limit ran out" in u.reason for u in solution.unassigned)
+
+
+def test_search_improves_a_given_roster_and_never_worsens_it(day):
+    eligible = eligibility(day)
+    first = search(replace(day, options=replace(day.options, time_limit_s=0.5)), eligible)
+    again = search(day, eligible, initial=first.per_nurse)
+    assert again.complete
+    assert again.objective <= first.objective
+
+
+def test_visits_with_preferred_nurses_do_not_make_a_part_infeasible():
+    # Regression: counting preference *misses* per nurse made OR-Tools models infeasible when such a
+    # visit was left out; every visit then came back "time limit ran out".
+    doc = generate_day(nurses=30, visits=230, seed=1)
+    doc["options"] = {"time_limit_s": 2}
+    problem = parse_problem(doc)
+    assert sum(1 for v in problem.visits if v.preferred_nurses) > 10
+    solution = solve(problem)
+    assert not any("time limit ran out" in u.reason for u in solution.unassigned)
+    assert len(solution.unassigned) < len(problem.visits) // 2
