@@ -286,7 +286,7 @@ def _read_visits(raw_visits: list, clock: DayClock, locations: _Locations, nurse
                 service=_optional_text(raw, "service", path),
                 location_index=locations.read(raw["location"], _join(path, "location")),
                 windows=_read_visit_windows(raw, path, clock),
-                duration=round(_number(raw.get("duration_min", DEFAULT_VISIT_MINUTES), _join(path, "duration_min"), minimum=0) * 60),
+                duration=_minutes(raw.get("duration_min", DEFAULT_VISIT_MINUTES), _join(path, "duration_min")),
                 required_skills=_skills(raw.get("required_skills", []), _join(path, "required_skills")),
                 priority=_integer(raw.get("priority", 1), _join(path, "priority"), minimum=1, maximum=MAX_PRIORITY),
                 pinned_nurse=_known_nurse(raw.get("pinned_nurse"), _join(path, "pinned_nurse"), nurse_ids),
@@ -317,6 +317,10 @@ def _read_visit_windows(raw: Mapping, path: str, clock: DayClock) -> tuple[TimeW
         else:
             merged.append(window)
     return tuple(merged)
+
+
+def _minutes(value: Any, path: str) -> int:
+    return round(_number(value, path, minimum=0) * 60)
 
 
 def _optional_text(raw: Mapping, key: str, path: str) -> str | None:
