@@ -58,13 +58,13 @@ def _bks_for(path: Path) -> dict[str, tuple[int, float]]:
 
 
 def run_solomon(paths: Sequence[str], time_limit: float, out: str | None, anchors: Sequence[str], seed: int,
-                workers: int = 1) -> int:
+                workers: int = 1, metaheuristic: str = "ILS") -> int:
     files = solomon_files(paths)
     out_dir = Path(out) if out else None
     if out_dir:
         out_dir.mkdir(parents=True, exist_ok=True)
     engines: list[tuple[str, Callable[[SolomonInstance], list[list[int]]]]] = [
-        ("nurse-dispatch", lambda inst: _solve_solomon_ours(inst, time_limit, seed, workers)),
+        ("nurse-dispatch", lambda inst: _solve_solomon_ours(inst, time_limit, seed, workers, metaheuristic)),
     ]
     if "pyvrp" in anchors:
         from solver.bench.anchors import solve_solomon_pyvrp
@@ -89,18 +89,20 @@ def run_solomon(paths: Sequence[str], time_limit: float, out: str | None, anchor
             results.append(result)
             _say(f"{instance.name:6} {engine:15} vehicles {len(routes):3}  distance {distance:9.1f}  "
                  f"gap {'-' if gap is None else f'{gap:6.2f}%'}  {seconds:5.1f} s  {'feasible' if feasible else 'INFEASIBLE'}")
-            if out_dir:
-                (out_dir / engine).mkdir(exist_ok=True)
-                (out_dir / engine / f"{instance.name}.sol").write_text(format_sol(routes, distance))
+            if out_dir:  # ours as DIR/<instance>.sol, the anchors' beside them in DIR/<engine>/
+                folder = out_dir if engine == "nurse-dispatch" else out_dir / engine
+                folder.mkdir(exist_ok=True)
+                (folder / f"{instance.name}.sol").write_text(format_sol(routes, distance))
     _summarise_solomon(results)
     if out_dir:
         _write_csv(out_dir / "results.csv", [r.__dict__ for r in results])
     return 0 if all(r.feasible for r in results) else 1
 
 
-def _solve_solomon_ours(instance: SolomonInstance, time_limit: float, seed: int, workers: int) -> list[list[int]]:
+def _solve_solomon_ours(instance: SolomonInstance, time_limit: float, seed: int, workers: int,
+                        metaheuristic: str) -> list[list[int]]:
     problem = to_problem(instance, time_limit, seed)
-    problem = replace(problem, options=replace(problem.options, workers=workers))
+    problem = replace(problem, options=replace(problem.options, workers=workers, metaheuristic=metaheuristic))
     solution = solve(problem)
     if solution.unassigned:
         raise RuntimeError(f"{instance.name}: {len(solution.unassigned)} customers left unserved")
@@ -116,6 +118,30 @@ def _summarise_solomon(results: list[SolomonResult]) -> None:
         mean = sum(gaps) / len(gaps) if gaps else float("nan")
         _say(f"{engine}: {len(rows)} instances, {sum(r.feasible for r in rows)} feasible, mean gap {mean:.2f}%, "
              f"worst {max(gaps, default=float('nan')):.2f}%")
+
+
+# ---------------------------------------------------------------- travel matrices
+
+
+def run_travel(locations: int, repeats: int) -> int:
+    """Time the speed-model matrix for `locations` random points in a metro area; report peak memory."""
+    import numpy as np
+
+    from solver.travel import speed_durations
+
+    rng = np.random.default_rng(0)
+    lats, lons = 39.74 + rng.uniform(-0.4, 0.4, locations), -104.99 + rng.uniform(-0.5, 0.5, locations)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    timings = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        matrix = speed_durations(lats, lons, 40.0, 1.3)
+        timings.append(time.perf_counter() - started)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    _say(f"{locations} locations: matrix {matrix.shape[0]}×{matrix.shape[1]} int64 ({matrix.nbytes / 2**20:.0f} MiB); "
+         f"best {min(timings):.3f} s, median {sorted(timings)[len(timings) // 2]:.3f} s over {repeats} runs; "
+         f"peak RSS {peak / 1024:.0f} MiB (was {before / 1024:.0f} MiB before)")
+    return 0
 
 
 # ---------------------------------------------------------------- generated nurse days
@@ -203,3 +229,30 @@ def _write_csv(path: Path, rows: list[dict]) -> None:
 
 
 __all__ = ["run_solomon", "run_days", "parse_size", "Solution"]
+
+
+# ---------------------------------------------------------------- reports for docs/BENCHMARKS.md
+
+
+def solomon_report(csv_path: str) -> str:
+    """Markdown: mean gap and feasibility per engine and instance class, with ratios to ours."""
+    with open(csv_path, newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    engines = list(dict.fromkeys(r["engine"] for r in rows))
+    classes = ["C1", "C2", "R1", "R2", "RC1", "RC2"]
+
+    def klass(name: str) -> str:
+        return name[:3] if name.startswith("RC") else name[:2]
+
+    def mean_gap(engine: str, cls: str | None = None) -> float:
+        gaps = [float(r["gap_percent"]) for r in rows if r["engine"] == engine and (cls is None or klass(r["instance"]) == cls)]
+        return sum(gaps) / len(gaps) if gaps else float("nan")
+
+    lines = ["| engine | instances | feasible | mean gap | " + " | ".join(classes) + " | mean s |",
+             "|---|---|---|---|" + "---|" * len(classes) + "---|"]
+    for engine in engines:
+        mine = [r for r in rows if r["engine"] == engine]
+        seconds = sum(float(r["seconds"]) for r in mine) / len(mine)
+        lines.append(f"| {engine} | {len(mine)} | {sum(r['feasible'] == 'True' for r in mine)} | {mean_gap(engine):.2f} % | "
+                     + " | ".join(f"{mean_gap(engine, c):.2f} %" for c in classes) + f" | {seconds:.1f} |")
+    return "\n".join(lines)

@@ -61,7 +61,15 @@ def _parser() -> argparse.ArgumentParser:
     solomon.add_argument("--anchors", default="", help="also run these for comparison: pyvrp,vroom")
     solomon.add_argument("--seed", type=int, default=0)
     solomon.add_argument("--workers", type=int, default=1, help="parallel searches in our portfolio (one per core)")
+    solomon.add_argument("--metaheuristic", choices=["ILS", "GLS"], default="ILS")
     solomon.set_defaults(run=_run_bench_solomon)
+    travel = benches.add_parser("travel", help="time the travel matrix for many locations")
+    travel.add_argument("--locations", type=int, default=3000)
+    travel.add_argument("--repeats", type=int, default=5)
+    travel.set_defaults(run=_run_bench_travel)
+    report = benches.add_parser("report", help="summarise a Solomon results.csv as a Markdown table")
+    report.add_argument("csv")
+    report.set_defaults(run=_run_bench_report)
     days = benches.add_parser("days", help="generated nurse days against VROOM")
     days.add_argument("--size", action="append", required=True, help="NURSESxVISITS:SECONDS, e.g. 40x300:10")
     days.add_argument("--seeds", default="1,2,3")
@@ -210,7 +218,24 @@ def _run_bench_solomon(args: argparse.Namespace) -> int:
     from dispatch.bench import run_solomon
 
     return run_solomon(args.files, args.time_limit, args.out, [a for a in args.anchors.split(",") if a], args.seed,
-                       args.workers)
+                       args.workers, args.metaheuristic)
+
+
+def _run_bench_report(args: argparse.Namespace) -> int:
+    from dispatch.bench import solomon_report
+
+    if not Path(args.csv).is_file():
+        raise InputError(f"cannot read {args.csv}")
+    print(solomon_report(args.csv))
+    return 0
+
+
+def _run_bench_travel(args: argparse.Namespace) -> int:
+    from dispatch.bench import run_travel
+
+    if args.locations < 1 or args.repeats < 1:
+        raise InputError("--locations and --repeats must be at least 1")
+    return run_travel(args.locations, args.repeats)
 
 
 def _run_bench_days(args: argparse.Namespace) -> int:

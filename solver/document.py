@@ -336,8 +336,15 @@ def _known_nurse(value: Any, path: str, nurse_ids: set[str]) -> str | None:
     return nurse_id
 
 
+def _metaheuristic(value: Any, path: str) -> str:
+    if value not in ("ILS", "GLS"):
+        raise ProblemError(path, f'must be "ILS" or "GLS", got {value!r}')
+    return value
+
+
 def _read_options(value: Any) -> SearchOptions:
-    raw = _object(value, "options", {"time_limit_s", "seed", "workers", "preference_weight_s", "fairness_weight_s"})
+    raw = _object(value, "options", {"time_limit_s", "seed", "workers", "preference_weight_s", "fairness_weight_s",
+                                     "metaheuristic"})
     defaults = SearchOptions()
     read: dict[str, Callable[[Any, str], Any]] = {
         "time_limit_s": lambda v, p: _number(v, p, above=0),
@@ -345,6 +352,7 @@ def _read_options(value: Any) -> SearchOptions:
         "workers": lambda v, p: _integer(v, p, minimum=1, maximum=64),
         "preference_weight_s": lambda v, p: _integer(v, p, minimum=0),
         "fairness_weight_s": lambda v, p: _integer(v, p, minimum=0),
+        "metaheuristic": _metaheuristic,
     }
     values = {key: read[key](raw[key], f"options.{key}") for key in raw}
     return SearchOptions(**{**defaults.__dict__, **values})

@@ -74,6 +74,7 @@ class SearchOptions:
     time_limit_s: float = 10.0
     seed: int = 0
     workers: int = 1
+    metaheuristic: str = "ILS"  # "ILS" (iterated local search) or "GLS" (guided local search)
     # Soft costs, in seconds of travel they are worth (see docs/objective.md).
     preference_weight_s: int = 300
     fairness_weight_s: int = 120

@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import time
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 
 from solver.check import assert_feasible
 from solver.decompose import partition, subproblem
@@ -52,7 +53,8 @@ def _portfolio_search(problem: Problem, eligible: list[Eligibility], on_progress
     Each plan is best on different instances (docs/BENCHMARKS.md), so extra cores buy robustness.
     The first search runs here (it reports progress), the others in worker processes.
     """
-    plans = PORTFOLIO[: max(1, min(problem.options.workers, len(PORTFOLIO)))]
+    plans = [replace(plan, metaheuristic=problem.options.metaheuristic)
+             for plan in PORTFOLIO[: max(1, min(problem.options.workers, len(PORTFOLIO)))]]
     if len(plans) == 1:
         return search(problem, eligible, on_progress, plans[0])
     with ProcessPoolExecutor(max_workers=len(plans) - 1, mp_context=multiprocessing.get_context("spawn")) as pool:
@@ -83,4 +85,5 @@ def _search_in_parts(problem: Problem, eligible: list[Eligibility]) -> Sequences
 
 
 def _search_part(part_problem: Problem) -> Sequences:
-    return search(part_problem, eligibility(part_problem))
+    plan = replace(PORTFOLIO[0], metaheuristic=part_problem.options.metaheuristic)
+    return search(part_problem, eligibility(part_problem), None, plan)
