@@ -158,15 +158,15 @@ def parse_size(text: str) -> tuple[int, int, float]:
 
 
 def run_days(sizes: Sequence[tuple[int, int, float]], seeds: Sequence[int], vroom_level: int | None,
-             out: str | None) -> int:
+             out: str | None, workers: int = 1) -> int:
     from dispatch.generate import generate_day
 
     rows = []
     for nurses, visits, seconds in sizes:
         for seed in seeds:
             doc = generate_day(nurses=nurses, visits=visits, seed=seed)
-            doc["options"] = {**doc.get("options", {}), "time_limit_s": seconds}
-            row = {"nurses": nurses, "visits": visits, "seed": seed, "time_limit_s": seconds}
+            doc["options"] = {**doc.get("options", {}), "time_limit_s": seconds, "workers": workers}
+            row = {"nurses": nurses, "visits": visits, "seed": seed, "time_limit_s": seconds, "workers": workers}
             row.update(_ours_on_day(parse_problem(doc)))
             if vroom_level is not None:
                 row.update(_vroom_on_day(parse_problem(doc), vroom_level))

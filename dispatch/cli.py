@@ -75,6 +75,7 @@ def _parser() -> argparse.ArgumentParser:
     days.add_argument("--seeds", default="1,2,3")
     days.add_argument("--vroom-level", type=int, default=5)
     days.add_argument("--no-vroom", action="store_true")
+    days.add_argument("--workers", type=int, default=1, help="our parallel searches (one per core)")
     days.add_argument("--out", help="CSV file for the results")
     days.set_defaults(run=_run_bench_days)
     return parser
@@ -246,7 +247,7 @@ def _run_bench_days(args: argparse.Namespace) -> int:
         seeds = [int(s) for s in args.seeds.split(",")]
     except ValueError as error:
         raise InputError(str(error)) from None
-    return run_days(sizes, seeds, None if args.no_vroom else args.vroom_level, args.out)
+    return run_days(sizes, seeds, None if args.no_vroom else args.vroom_level, args.out, args.workers)
 
 
 if __name__ == "__main__":

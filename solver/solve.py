@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import replace
 
 from solver.check import assert_feasible
@@ -27,7 +27,7 @@ def solve(problem: Problem, on_progress: Progress | None = None) -> Solution:
     started = time.monotonic()
     eligible = eligibility(problem)
     if sum(1 for e in eligible if e.nurse_positions) > DECOMPOSE_ABOVE_VISITS:
-        sequences = _search_in_parts(problem, eligible)
+        sequences = _search_in_parts(problem, eligible, on_progress)
     else:
         sequences = _portfolio_search(problem, eligible, on_progress)
     routes = tuple(
@@ -64,18 +64,31 @@ def _portfolio_search(problem: Problem, eligible: list[Eligibility], on_progress
     return Sequences(best.per_nurse, best.objective, sum(r.solutions_found for r in results), best.complete)
 
 
-def _search_in_parts(problem: Problem, eligible: list[Eligibility]) -> Sequences:
-    """Search geographic parts (several at once when workers > 1) and put their rosters together."""
+def _search_in_parts(problem: Problem, eligible: list[Eligibility], on_progress: Progress | None) -> Sequences:
+    """Search geographic parts (several at once when workers > 1) and put their rosters together.
+
+    Progress reports the sum of the parts' objectives: finished parts' best plus the running one's.
+    """
+    started = time.monotonic()
     parts = partition(problem, eligible, PART_VISITS)
     workers = max(1, min(problem.options.workers, len(parts)))
     rounds = -(-len(parts) // workers)
     part_limit = max(0.5, problem.options.time_limit_s / rounds)
     subproblems = [subproblem(problem, part, part_limit) for part in parts]
+    results: list[Sequences] = []
     if workers == 1:
-        results = [_search_part(sub) for sub in subproblems]
+        for sub in subproblems:
+            done = sum(r.objective for r in results)
+            report = None if on_progress is None else (
+                lambda objective, _elapsed, done=done: on_progress(done + objective, time.monotonic() - started))
+            results.append(_search_part(sub, report))
     else:
         with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            results = list(pool.map(_search_part, subproblems))
+            futures = [pool.submit(_search_part, sub) for sub in subproblems]
+            for _ in as_completed(futures):
+                if on_progress is not None:
+                    on_progress(sum(f.result().objective for f in futures if f.done()), time.monotonic() - started)
+            results = [f.result() for f in futures]
     per_nurse: list[tuple[int, ...]] = [() for _ in problem.nurses]
     for part, result in zip(parts, results, strict=True):
         for nurse_position, order in zip(part.nurse_positions, result.per_nurse, strict=True):
@@ -84,6 +97,6 @@ def _search_in_parts(problem: Problem, eligible: list[Eligibility]) -> Sequences
                      all(r.complete for r in results))
 
 
-def _search_part(part_problem: Problem) -> Sequences:
+def _search_part(part_problem: Problem, on_progress: Progress | None = None) -> Sequences:
     plan = replace(PORTFOLIO[0], metaheuristic=part_problem.options.metaheuristic)
-    return search(part_problem, eligibility(part_problem), None, plan)
+    return search(part_problem, eligibility(part_problem), on_progress, plan)

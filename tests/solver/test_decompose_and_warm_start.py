@@ -70,3 +70,12 @@ def test_visits_with_preferred_nurses_do_not_make_a_part_infeasible():
     solution = solve(problem)
     assert not any("time limit ran out" in u.reason for u in solution.unassigned)
     assert len(solution.unassigned) < len(problem.visits) // 2
+
+
+def test_progress_is_reported_while_parts_are_searched(day, monkeypatch):
+    monkeypatch.setattr(solve_module, "DECOMPOSE_ABOVE_VISITS", 40)
+    monkeypatch.setattr(solve_module, "PART_VISITS", 40)
+    seen: list[tuple[int, float]] = []
+    solve(day, lambda objective, elapsed: seen.append((objective, elapsed)))
+    assert len(seen) >= 4
+    assert seen[-1][1] >= seen[0][1]  # elapsed time runs forward across parts
