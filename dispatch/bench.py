@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import math
 import resource
 import sys
 import time
@@ -248,11 +249,20 @@ def solomon_report(csv_path: str) -> str:
         gaps = [float(r["gap_percent"]) for r in rows if r["engine"] == engine and (cls is None or klass(r["instance"]) == cls)]
         return sum(gaps) / len(gaps) if gaps else float("nan")
 
-    lines = ["| engine | instances | feasible | mean gap | " + " | ".join(classes) + " | mean s |",
-             "|---|---|---|---|" + "---|" * len(classes) + "---|"]
+    distance = {(r["engine"], r["instance"]): float(r["distance"]) for r in rows}
+    ours = engines[0]
+
+    def distance_ratio(engine: str) -> float:
+        """Geometric mean over shared instances of this engine's distance ÷ the first engine's."""
+        logs = [math.log(distance[engine, i] / distance[ours, i]) for (e, i) in distance if e == engine and (ours, i) in distance]
+        return math.exp(sum(logs) / len(logs)) if logs else float("nan")
+
+    lines = ["| engine | instances | feasible | mean gap | " + " | ".join(classes) + f" | distance ÷ {ours} | mean s |",
+             "|---|---|---|---|" + "---|" * len(classes) + "---|---|"]
     for engine in engines:
         mine = [r for r in rows if r["engine"] == engine]
         seconds = sum(float(r["seconds"]) for r in mine) / len(mine)
         lines.append(f"| {engine} | {len(mine)} | {sum(r['feasible'] == 'True' for r in mine)} | {mean_gap(engine):.2f} % | "
-                     + " | ".join(f"{mean_gap(engine, c):.2f} %" for c in classes) + f" | {seconds:.1f} |")
+                     + " | ".join(f"{mean_gap(engine, c):.2f} %" for c in classes)
+                     + f" | {distance_ratio(engine):.4f} | {seconds:.1f} |")
     return "\n".join(lines)
