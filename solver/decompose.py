@@ -64,7 +64,7 @@ def _bisect(problem: Problem, eligible: list[Eligibility], homes: np.ndarray, nu
 
 
 def subproblem(problem: Problem, part: Part, time_limit_s: float) -> Problem:
-    """The part as a Problem of its own (same travel matrix), searched for `time_limit_s`."""
+    """The part as a Problem of its own (same travel matrix), with its own time limit."""
     return replace(
         problem,
         nurses=tuple(problem.nurses[n] for n in part.nurse_positions),

@@ -107,10 +107,9 @@ def _timing_reason(problem: Problem, visit: Visit, nurses: list[Nurse]) -> str:
 
 def dropped_reason(problem: Problem, visit: Visit, candidates: tuple[int, ...]) -> str:
     """Why the search left out a visit that passed the screening."""
-    exact = [i for i in candidates if _fits_alone(problem, problem.nurses[i], visit)]
-    if not exact:
+    if not any(_fits_alone(problem, problem.nurses[i], visit) for i in candidates):
         return _timing_reason(problem, visit, [problem.nurses[i] for i in candidates])
-    candidates_count = len(exact)
+    candidates_count = len(candidates)
     clock = problem.clock
     windows = ", ".join(f"{clock.hhmm(w.start)}–{clock.hhmm(w.end)}" for w in visit.windows)
     nurses = "the pinned nurse is" if visit.pinned_nurse else (

@@ -93,12 +93,16 @@ def priority_unit(problem: Problem, costs: np.ndarray, visits_in_model: int) -> 
 
 
 def search(problem: Problem, eligible: list[Eligibility], on_progress: Progress | None = None,
-           plan: SearchPlan = PORTFOLIO[0], initial: Sequence[Sequence[int]] | None = None) -> Sequences:
+           plan: SearchPlan = PORTFOLIO[0], initial: Sequence[Sequence[int]] | None = None,
+           deadline: float | None = None) -> Sequences:
     """Run the OR-Tools search for the visits that some nurse could take.
 
-    With `initial` (visit positions per nurse), the search improves that roster with guided
-    local search instead of building one (iterated local search cannot start from a roster).
+    The search stops at `deadline` (time.monotonic(); default: time_limit_s from now), building
+    the model included. With `initial` (visit positions per nurse), the search improves that roster
+    with guided local search instead of building one (iterated local search cannot start from one).
     """
+    if deadline is None:
+        deadline = time.monotonic() + problem.options.time_limit_s
     if not problem.nurses:
         return Sequences((), 0, 0)
     nodes = _Nodes(problem, eligible)
@@ -142,6 +146,7 @@ def search(problem: Problem, eligible: list[Eligibility], on_progress: Progress 
 
     routing.AddAtSolutionCallback(report)
     params = _parameters(problem, visits_in_model, plan if initial is None else replace(plan, metaheuristic="GLS"))
+    params.time_limit.FromMilliseconds(max(1, int((deadline - time.monotonic()) * 1000)))
     if initial is not None:
         # Restoring a given roster runs under the LNS limit (0.1 s by default): too short for big days.
         params.lns_time_limit.FromMilliseconds(max(100, 10 * visits_in_model))
@@ -272,7 +277,6 @@ def _parameters(problem: Problem, visits_in_model: int, plan: SearchPlan):
     params = pywrapcp.DefaultRoutingSearchParameters()
     strategy = plan.first_solution or default_first_solution(visits_in_model)
     params.first_solution_strategy = getattr(routing_enums_pb2.FirstSolutionStrategy, strategy)
-    params.time_limit.FromMilliseconds(max(1, int(problem.options.time_limit_s * 1000)))
     if plan.metaheuristic == "GLS":
         params.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
         return params

@@ -25,11 +25,14 @@ OUT_OF_TIME = "not placed: the time limit ran out before a first roster was buil
 def solve(problem: Problem, on_progress: Progress | None = None) -> Solution:
     """The best roster found within problem.options.time_limit_s, verified by the independent checker."""
     started = time.monotonic()
+    # Leave time to time the routes, explain what is left and check it all afterwards
+    # (docs/BENCHMARKS.md: a 2,500-visit day then finishes within its 60 s).
+    deadline = started + max(0.1, problem.options.time_limit_s - 0.05 - 0.0002 * len(problem.visits))
     eligible = eligibility(problem)
     if sum(1 for e in eligible if e.nurse_positions) > DECOMPOSE_ABOVE_VISITS:
-        sequences = _search_in_parts(problem, eligible, on_progress)
+        sequences = _search_in_parts(problem, eligible, on_progress, deadline)
     else:
-        sequences = _portfolio_search(problem, eligible, on_progress)
+        sequences = _portfolio_search(problem, eligible, on_progress, deadline)
     routes = tuple(
         schedule_route(problem, nurse, [problem.visits[v] for v in order])
         for nurse, order in zip(problem.nurses, sequences.per_nurse, strict=True)
@@ -47,7 +50,8 @@ def solve(problem: Problem, on_progress: Progress | None = None) -> Solution:
     return solution
 
 
-def _portfolio_search(problem: Problem, eligible: list[Eligibility], on_progress: Progress | None) -> Sequences:
+def _portfolio_search(problem: Problem, eligible: list[Eligibility], on_progress: Progress | None,
+                      deadline: float) -> Sequences:
     """Independent searches with different plans, one per worker; the best objective wins.
 
     Each plan is best on different instances (docs/BENCHMARKS.md), so extra cores buy robustness.
@@ -56,35 +60,40 @@ def _portfolio_search(problem: Problem, eligible: list[Eligibility], on_progress
     plans = [replace(plan, metaheuristic=problem.options.metaheuristic)
              for plan in PORTFOLIO[: max(1, min(problem.options.workers, len(PORTFOLIO)))]]
     if len(plans) == 1:
-        return search(problem, eligible, on_progress, plans[0])
+        return search(problem, eligible, on_progress, plans[0], deadline=deadline)
+    # time.monotonic() is the same clock in every process of this machine, so one deadline serves all.
     with ProcessPoolExecutor(max_workers=len(plans) - 1, mp_context=multiprocessing.get_context("spawn")) as pool:
-        others = [pool.submit(search, problem, eligible, None, plan) for plan in plans[1:]]
-        results = [search(problem, eligible, on_progress, plans[0])] + [f.result() for f in others]
+        others = [pool.submit(search, problem, eligible, None, plan, None, deadline) for plan in plans[1:]]
+        results = [search(problem, eligible, on_progress, plans[0], deadline=deadline)] + [f.result() for f in others]
     best = min(results, key=lambda r: (not r.complete, r.objective))
     return Sequences(best.per_nurse, best.objective, sum(r.solutions_found for r in results), best.complete)
 
 
-def _search_in_parts(problem: Problem, eligible: list[Eligibility], on_progress: Progress | None) -> Sequences:
+def _search_in_parts(problem: Problem, eligible: list[Eligibility], on_progress: Progress | None,
+                     deadline: float) -> Sequences:
     """Search geographic parts (several at once when workers > 1) and put their rosters together.
 
-    Progress reports the sum of the parts' objectives: finished parts' best plus the running one's.
+    Parts run in rounds of `workers`; each round ends at its share of the time left. Progress
+    reports the sum of the parts' objectives: finished parts' best plus the running one's.
     """
     started = time.monotonic()
     parts = partition(problem, eligible, PART_VISITS)
     workers = max(1, min(problem.options.workers, len(parts)))
     rounds = -(-len(parts) // workers)
-    part_limit = max(0.5, problem.options.time_limit_s / rounds)
-    subproblems = [subproblem(problem, part, part_limit) for part in parts]
+    subproblems = [subproblem(problem, part, problem.options.time_limit_s) for part in parts]
     results: list[Sequences] = []
     if workers == 1:
-        for sub in subproblems:
+        for position, sub in enumerate(subproblems):
             done = sum(r.objective for r in results)
             report = None if on_progress is None else (
                 lambda objective, _elapsed, done=done: on_progress(done + objective, time.monotonic() - started))
-            results.append(_search_part(sub, report))
+            part_deadline = time.monotonic() + (deadline - time.monotonic()) / (len(subproblems) - position)
+            results.append(_search_part(sub, report, part_deadline))
     else:
+        share = (deadline - started) / rounds
         with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            futures = [pool.submit(_search_part, sub) for sub in subproblems]
+            futures = [pool.submit(_search_part, sub, None, started + (i // workers + 1) * share)
+                       for i, sub in enumerate(subproblems)]
             for _ in as_completed(futures):
                 if on_progress is not None:
                     on_progress(sum(f.result().objective for f in futures if f.done()), time.monotonic() - started)
@@ -97,6 +106,6 @@ def _search_in_parts(problem: Problem, eligible: list[Eligibility], on_progress:
                      all(r.complete for r in results))
 
 
-def _search_part(part_problem: Problem, on_progress: Progress | None = None) -> Sequences:
+def _search_part(part_problem: Problem, on_progress: Progress | None, deadline: float) -> Sequences:
     plan = replace(PORTFOLIO[0], metaheuristic=part_problem.options.metaheuristic)
-    return search(part_problem, eligibility(part_problem), on_progress, plan)
+    return search(part_problem, eligibility(part_problem), on_progress, plan, deadline=deadline)
