@@ -22,7 +22,7 @@ from solver.bench.solomon import (
     routes_from_solution,
     to_problem,
 )
-from solver.model import Problem, Solution
+from solver.model import Problem
 
 SHARED_SOLOMON = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "solomon"
 
@@ -228,8 +228,6 @@ def _write_csv(path: Path, rows: list[dict]) -> None:
         writer.writerows(rows)
     _say(f"results written to {path}")
 
-
-__all__ = ["run_solomon", "run_days", "parse_size", "Solution"]
 
 
 # ---------------------------------------------------------------- reports for docs/BENCHMARKS.md

@@ -63,11 +63,11 @@ def _bisect(problem: Problem, eligible: list[Eligibility], homes: np.ndarray, nu
     _bisect(problem, eligible, homes, sorted(set(nurses) - left), right_visits, max_visits, parts)
 
 
-def subproblem(problem: Problem, part: Part, time_limit_s: float) -> Problem:
-    """The part as a Problem of its own (same travel matrix), with its own time limit."""
+def subproblem(problem: Problem, part: Part) -> Problem:
+    """The part as a Problem of its own (same travel matrix and options, one worker)."""
     return replace(
         problem,
         nurses=tuple(problem.nurses[n] for n in part.nurse_positions),
         visits=tuple(problem.visits[v] for v in part.visit_positions),
-        options=replace(problem.options, time_limit_s=time_limit_s, workers=1),
+        options=replace(problem.options, workers=1),
     )

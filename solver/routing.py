@@ -24,9 +24,6 @@ from ortools.constraint_solver import pywrapcp, routing_enums_pb2, routing_ils_p
 from solver.explain import Eligibility
 from solver.model import Problem
 
-# Sizes above which the cheaper first-solution heuristic is used (measured in docs/BENCHMARKS.md).
-PARALLEL_INSERTION_MAX_VISITS = 1200
-
 Progress = Callable[[int, float], None]  # (objective so far, elapsed seconds)
 
 
@@ -34,7 +31,7 @@ Progress = Callable[[int, float], None]  # (objective so far, elapsed seconds)
 class SearchPlan:
     """How one search runs: its first solution and the size of its ruin-and-recreate steps."""
 
-    first_solution: str | None = None  # None: chosen by size (default_first_solution)
+    first_solution: str = "PARALLEL_CHEAPEST_INSERTION"  # an OR-Tools FirstSolutionStrategy name
     metaheuristic: str = "ILS"  # or "GLS": guided local search
     ruin_string_length: int = 20  # SISR: longest string of consecutive visits removed from a route
     ruin_visits: int = 20  # SISR: average number of visits removed per step
@@ -145,7 +142,7 @@ def search(problem: Problem, eligible: list[Eligibility], on_progress: Progress 
             on_progress(routing.CostVar().Value(), time.monotonic() - started)
 
     routing.AddAtSolutionCallback(report)
-    params = _parameters(problem, visits_in_model, plan if initial is None else replace(plan, metaheuristic="GLS"))
+    params = _parameters(plan if initial is None else replace(plan, metaheuristic="GLS"))
     params.time_limit.FromMilliseconds(max(1, int((deadline - time.monotonic()) * 1000)))
     if initial is not None:
         # Restoring a given roster runs under the LNS limit (0.1 s by default): too short for big days.
@@ -218,7 +215,7 @@ def _add_counts(problem: Problem, routing, nodes: _Nodes) -> None:
     fairness = problem.options.fairness_weight_s
     if all(limit is None for limit in limits) and fairness == 0:
         return
-    visits_in_model = len(set(nodes.visit_of_node))
+    visits_in_model = nodes.visit_nodes
     ones = [1] * nodes.visit_nodes + [0] * (len(nodes) - nodes.visit_nodes)
     counter = routing.RegisterUnaryTransitVector(ones)
     capacities = [visits_in_model if limit is None else limit for limit in limits]
@@ -265,18 +262,10 @@ def _add_preferences(problem: Problem, routing, nodes: _Nodes) -> None:
             dimension.SetCumulVarSoftLowerBound(routing.End(vehicle), target, weight)
 
 
-def default_first_solution(visits_in_model: int) -> str:
-    """Parallel cheapest insertion is strong but its cost grows fast; large days use local insertion."""
-    if visits_in_model <= PARALLEL_INSERTION_MAX_VISITS:
-        return "PARALLEL_CHEAPEST_INSERTION"
-    return "LOCAL_CHEAPEST_INSERTION"
-
-
-def _parameters(problem: Problem, visits_in_model: int, plan: SearchPlan):
+def _parameters(plan: SearchPlan):
     """Iterated local search: ruin (SISR string removal) and recreate, then local search, with annealing."""
     params = pywrapcp.DefaultRoutingSearchParameters()
-    strategy = plan.first_solution or default_first_solution(visits_in_model)
-    params.first_solution_strategy = getattr(routing_enums_pb2.FirstSolutionStrategy, strategy)
+    params.first_solution_strategy = getattr(routing_enums_pb2.FirstSolutionStrategy, plan.first_solution)
     if plan.metaheuristic == "GLS":
         params.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
         return params

@@ -80,7 +80,7 @@ def _search_in_parts(problem: Problem, eligible: list[Eligibility], on_progress:
     parts = partition(problem, eligible, PART_VISITS)
     workers = max(1, min(problem.options.workers, len(parts)))
     rounds = -(-len(parts) // workers)
-    subproblems = [subproblem(problem, part, problem.options.time_limit_s) for part in parts]
+    subproblems = [subproblem(problem, part) for part in parts]
     results: list[Sequences] = []
     if workers == 1:
         for position, sub in enumerate(subproblems):
