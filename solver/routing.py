@@ -63,7 +63,6 @@ class _Nodes:
 
     def __init__(self, problem: Problem, eligible: list[Eligibility]):
         self.visit_of_node = [v for v, e in enumerate(eligible) if e.nurse_positions]
-        self.allowed = [eligible[v].nurse_positions for v in self.visit_of_node]
         self.visit_nodes = len(self.visit_of_node)
         self.location = [problem.visits[v].location_index for v in self.visit_of_node]
         self.service = [problem.visits[v].duration for v in self.visit_of_node]
@@ -117,14 +116,13 @@ def search(problem: Problem, eligible: list[Eligibility], on_progress: Progress 
     time_dim = routing.GetDimensionOrDie("time")
 
     _constrain_shifts(problem, routing, time_dim)
-    _constrain_visits(problem, routing, manager, time_dim, nodes)
+    _constrain_visits(problem, routing, manager, time_dim, nodes, eligible)
     _add_breaks(problem, routing, manager, time_dim, nodes)
     _add_counts(problem, routing, nodes)
     _add_loads(problem, routing, nodes)
     _add_preferences(problem, routing, nodes)
 
-    visits_in_model = sum(1 for e in eligible if e.nurse_positions)
-    unit = priority_unit(problem, travel_costs, visits_in_model)
+    unit = priority_unit(problem, travel_costs, nodes.visit_nodes)
     for node, v in enumerate(nodes.visit_of_node):
         routing.AddDisjunction([manager.NodeToIndex(node)], problem.visits[v].priority * unit)
 
@@ -144,11 +142,10 @@ def search(problem: Problem, eligible: list[Eligibility], on_progress: Progress 
     routing.AddAtSolutionCallback(report)
     params = _parameters(plan if initial is None else replace(plan, metaheuristic="GLS"))
     params.time_limit.FromMilliseconds(max(1, int((deadline - time.monotonic()) * 1000)))
-    if initial is not None:
-        # Restoring a given roster runs under the LNS limit (0.1 s by default): too short for big days.
-        params.lns_time_limit.FromMilliseconds(max(100, 10 * visits_in_model))
     start = None
     if initial is not None:
+        # Restoring a given roster runs under the LNS limit (0.1 s by default): too short for big days.
+        params.lns_time_limit.FromMilliseconds(max(100, 10 * nodes.visit_nodes))
         start = routing.ReadAssignmentFromRoutes(_initial_routes(nodes, manager, initial), True)
     if start is not None:
         assignment = routing.SolveFromAssignmentWithParameters(start, params)
@@ -181,7 +178,7 @@ def _constrain_shifts(problem: Problem, routing, time_dim) -> None:
         time_dim.CumulVar(routing.End(vehicle)).SetRange(nurse.shift.start, nurse.shift.end)
 
 
-def _constrain_visits(problem: Problem, routing, manager, time_dim, nodes: _Nodes) -> None:
+def _constrain_visits(problem: Problem, routing, manager, time_dim, nodes: _Nodes, eligible: list[Eligibility]) -> None:
     all_vehicles = len(problem.nurses)
     for node, v in enumerate(nodes.visit_of_node):
         visit = problem.visits[v]
@@ -190,9 +187,10 @@ def _constrain_visits(problem: Problem, routing, manager, time_dim, nodes: _Node
         cumul.SetRange(visit.windows[0].start, visit.windows[-1].end)
         for before, after in zip(visit.windows, visit.windows[1:], strict=False):
             cumul.RemoveInterval(before.end + 1, after.start - 1)
-        if len(nodes.allowed[node]) < all_vehicles:
+        allowed = eligible[v].nurse_positions
+        if len(allowed) < all_vehicles:
             # SetAllowedVehiclesForIndex rejects Python lists in OR-Tools 9.15; restrict the variable.
-            routing.VehicleVar(index).SetValues([-1, *nodes.allowed[node]])
+            routing.VehicleVar(index).SetValues([-1, *allowed])
 
 
 def _add_breaks(problem: Problem, routing, manager, time_dim, nodes: _Nodes) -> None:
@@ -216,7 +214,7 @@ def _add_counts(problem: Problem, routing, nodes: _Nodes) -> None:
     if all(limit is None for limit in limits) and fairness == 0:
         return
     visits_in_model = nodes.visit_nodes
-    ones = [1] * nodes.visit_nodes + [0] * (len(nodes) - nodes.visit_nodes)
+    ones = [1] * visits_in_model + [0] * (len(nodes) - visits_in_model)
     counter = routing.RegisterUnaryTransitVector(ones)
     capacities = [visits_in_model if limit is None else limit for limit in limits]
     routing.AddDimensionWithVehicleCapacity(counter, 0, capacities, True, "visits")
@@ -263,7 +261,8 @@ def _add_preferences(problem: Problem, routing, nodes: _Nodes) -> None:
 
 
 def _parameters(plan: SearchPlan):
-    """Iterated local search: ruin (SISR string removal) and recreate, then local search, with annealing."""
+    """Search parameters for a plan: guided local search, or (the default) iterated local search with
+    SISR ruin-and-recreate, a local descent after each step, and simulated-annealing acceptance."""
     params = pywrapcp.DefaultRoutingSearchParameters()
     params.first_solution_strategy = getattr(routing_enums_pb2.FirstSolutionStrategy, plan.first_solution)
     if plan.metaheuristic == "GLS":
