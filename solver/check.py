@@ -90,6 +90,8 @@ def _check_route(problem: Problem, nurse: Nurse, route: Route, visits: dict) -> 
             out.append(f"visit {visit.id} needs {sorted(visit.required_skills - nurse.skills)} which the nurse lacks")
         if visit.pinned_nurse is not None and visit.pinned_nurse != nurse.id:
             out.append(f"visit {visit.id} is pinned to {visit.pinned_nurse}")
+        if nurse.id in visit.excluded_nurses:
+            out.append(f"visit {visit.id} excludes nurse {nurse.id}")
         if not any(window.contains(stop.start) for window in visit.windows):
             out.append(f"visit {visit.id} starts at {stop.start}s, outside its windows")
         if stop.end - stop.start != visit.duration:

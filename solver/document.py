@@ -274,7 +274,7 @@ def _read_break(value: Any, path: str, clock: DayClock, shift: TimeWindow) -> Br
 def _read_visits(raw_visits: list, clock: DayClock, locations: _Locations, nurse_ids: set[str]) -> list[Visit]:
     visits, seen = [], set()
     fields = {"id", "patient_id", "location", "window", "windows", "duration_min", "required_skills",
-              "priority", "pinned_nurse", "preferred_nurses", "service"}
+              "priority", "pinned_nurse", "preferred_nurses", "excluded_nurses", "service"}
     for i, value in enumerate(raw_visits):
         path = f"visits[{i}]"
         raw = _object(value, path, fields, {"id", "location"})
@@ -293,6 +293,10 @@ def _read_visits(raw_visits: list, clock: DayClock, locations: _Locations, nurse
                 preferred_nurses=frozenset(
                     _known_nurse(nurse, f"{path}.preferred_nurses[{k}]", nurse_ids)
                     for k, nurse in enumerate(_list(raw.get("preferred_nurses", []), _join(path, "preferred_nurses")))
+                ),
+                excluded_nurses=frozenset(
+                    _known_nurse(nurse, f"{path}.excluded_nurses[{k}]", nurse_ids)
+                    for k, nurse in enumerate(_list(raw.get("excluded_nurses", []), _join(path, "excluded_nurses")))
                 ),
             )
         )

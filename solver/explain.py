@@ -67,10 +67,16 @@ def _eligibility_of(problem: Problem, visit: Visit, all_skills: frozenset[str],
     qualified = list(qualified_positions)
     if not qualified:
         return Eligibility((), f"no nurse holds all of {', '.join(sorted(visit.required_skills))} together")
+    if visit.excluded_nurses:
+        qualified = [i for i in qualified if problem.nurses[i].id not in visit.excluded_nurses]
+        if not qualified:
+            return Eligibility((), "every qualified nurse is excluded for this patient")
     if visit.pinned_nurse is not None:
         pinned = next((i for i, nurse in enumerate(problem.nurses) if nurse.id == visit.pinned_nurse), None)
         if pinned is None:
             return Eligibility((), f"pinned nurse {visit.pinned_nurse} is not on shift")
+        if visit.pinned_nurse in visit.excluded_nurses:
+            return Eligibility((), f"pinned nurse {visit.pinned_nurse} is excluded for this patient")
         if pinned not in qualified:
             lacking = sorted(visit.required_skills - problem.nurses[pinned].skills)
             return Eligibility((), f"pinned nurse {visit.pinned_nurse} lacks skill {', '.join(lacking)}")

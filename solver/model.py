@@ -58,6 +58,7 @@ class Visit:
     patient_id: str | None = None
     pinned_nurse: str | None = None
     preferred_nurses: frozenset[str] = frozenset()
+    excluded_nurses: frozenset[str] = frozenset()  # hard: the patient must not be seen by these
     demand: int = 0
     service: str | None = None  # e.g. "ketamine infusion"; carried through to the roster
 

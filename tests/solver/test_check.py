@@ -98,6 +98,13 @@ def test_pinned_to_another_nurse_is_caught(solved):
     assert any("pinned to N2" in v for v in check_solution(replace(problem, visits=visits), solution))
 
 
+def test_excluded_nurse_is_caught(solved):
+    problem, solution = solved
+    nurse = next(route.nurse_id for route in solution.routes if any(s.visit_id == problem.visits[0].id for s in route.stops))
+    visits = (replace(problem.visits[0], excluded_nurses=frozenset({nurse})), *problem.visits[1:])
+    assert any(f"excludes nurse {nurse}" in v for v in check_solution(replace(problem, visits=visits), solution))
+
+
 def test_unknown_nurse_route_is_caught(solved):
     problem, solution = solved
     ghost = Route("N9", 0, (), 0)

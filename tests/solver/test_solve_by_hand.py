@@ -49,6 +49,19 @@ def test_pinned_nurse_is_obeyed(document):
     assert _orders(solution)["N1"] == ["V1", "V2", "V3"]  # 3,900 s beats 4,800 s for any split
 
 
+def test_excluded_nurse_never_takes_the_visit(document):
+    document["visits"][0]["excluded_nurses"] = ["N1"]
+    _, solution = _solve(document)
+    assert "V1" not in _orders(solution)["N1"]
+
+
+def test_a_visit_that_excludes_every_qualified_nurse_is_explained(document):
+    document["visits"][0]["excluded_nurses"] = ["N1", "N2"]
+    _, solution = _solve(document)
+    reasons = {u.visit_id: u.reason for u in solution.unassigned}
+    assert reasons["V1"] == "every qualified nurse is excluded for this patient"
+
+
 def test_max_visits_is_a_hard_limit(document):
     document["nurses"][1]["max_visits"] = 1
     _, solution = _solve(document)
