@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from dispatch import service_cli
 from solver import ProblemError, parse_problem, roster_document, solve
 
 EXIT_BAD_INPUT = 2
@@ -23,7 +24,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return args.run(args)
-    except (InputError, ProblemError) as error:
+    except (InputError, ProblemError, service_cli.ServiceInputError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
@@ -46,11 +47,18 @@ def _parser() -> argparse.ArgumentParser:
     generate_cmd.add_argument("-o", "--output", help="file to write (default: standard output)")
     generate_cmd.set_defaults(run=_run_generate)
 
-    demo_cmd = commands.add_parser("demo", help="generate a realistic day, solve it and show the roster")
+    demo_cmd = commands.add_parser(
+        "demo", help="the service on the embedded database: a demo region solved, published and served")
     _day_arguments(demo_cmd)
     demo_cmd.add_argument("--time-limit", type=float, default=10.0)
-    demo_cmd.add_argument("-o", "--output", help="also write the roster document here")
+    demo_cmd.add_argument("--metro", default="denver", choices=["denver", "phoenix", "atlanta"])
+    demo_cmd.add_argument("--host", default="127.0.0.1")
+    demo_cmd.add_argument("--port", type=int, default=8000)
+    demo_cmd.add_argument("--offline", action="store_true",
+                          help="no database or server: generate a day, solve it and print the roster")
+    demo_cmd.add_argument("-o", "--output", help="with --offline: also write the roster document here")
     demo_cmd.set_defaults(run=_run_demo)
+    service_cli.add_arguments(commands)
 
     bench_cmd = commands.add_parser("bench", help="benchmarks")
     benches = bench_cmd.add_subparsers(dest="bench", required=True)
@@ -148,6 +156,8 @@ def _run_generate(args: argparse.Namespace) -> int:
 
 
 def _run_demo(args: argparse.Namespace) -> int:
+    if not args.offline:
+        return service_cli.run_demo(args)
     doc = _generated(args)
     print(f"demo day {doc['date']} ({doc['timezone']}): {len(doc['nurses'])} nurses, {len(doc['visits'])} visits; "
           f"solving for {args.time_limit:g} s", file=sys.stderr)

@@ -70,6 +70,6 @@ def test_generate_is_seeded_and_solvable(tmp_path):
 
 
 def test_demo_solves_a_generated_day():
-    result = run("demo", "--nurses", "8", "--visits", "50", "--time-limit", "2")
+    result = run("demo", "--offline", "--nurses", "8", "--visits", "50", "--time-limit", "2")
     assert result.returncode == 0, result.stderr
     assert "8 nurses, 50 visits" in result.stderr and "assigned" in result.stderr

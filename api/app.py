@@ -1,0 +1,64 @@
+"""The FastAPI application: start-up (database, migrations, pool, job queue, in-process worker) and routers."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
+
+from fastapi import FastAPI
+
+from api import problems
+from api.deps import Services
+from api.routes import auth, health, me, nurses, patients, regions, rosters, users, visits
+from dispatch.db.migrate import upgrade
+from dispatch.db.pool import open_pool
+from dispatch.db.server import database_url
+from dispatch.geocoding import Geocoder
+from dispatch.jobs import SOLVE_QUEUE, job_app
+from dispatch.settings import Settings
+
+log = logging.getLogger(__name__)
+
+DESCRIPTION = """Dispatch and route scheduling for at-home IV therapy.
+
+Dispatchers keep nurses, patients and visits, ask for a roster (a solve job), review, adjust and publish
+it. Nurses read their own itinerary and subscribe to a private calendar feed. Log in at `/v1/auth/token`
+(OAuth2 password flow). Errors are RFC 9457 `application/problem+json` with the `field` at fault.
+"""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        url = await asyncio.to_thread(database_url, settings)
+        await asyncio.to_thread(upgrade, url)
+        pool = await asyncio.to_thread(open_pool, url, settings.pool_size)
+        jobs = job_app(url)
+        await jobs.open_async()
+        app.state.services = Services(settings, pool, jobs, Geocoder.from_settings(settings))
+        worker = None
+        if settings.runs_embedded_worker:
+            log.info("running an in-process solve worker")
+            worker = asyncio.create_task(jobs.run_worker_async(
+                queues=[SOLVE_QUEUE], name="in-process", install_signal_handlers=False,
+                additional_context={"pool": pool}))
+        try:
+            yield
+        finally:
+            if worker is not None:
+                worker.cancel()
+                with suppress(asyncio.CancelledError, Exception):
+                    await worker
+            await jobs.close_async()
+            await asyncio.to_thread(pool.close)
+
+    app = FastAPI(title="Nurse Dispatch", version="1", description=DESCRIPTION, lifespan=lifespan)
+    problems.install(app)
+    for router in (auth.router, users.router, regions.router, nurses.router, patients.router, visits.router,
+                   rosters.router, me.router, health.router):
+        app.include_router(router)
+    return app

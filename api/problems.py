@@ -1,0 +1,72 @@
+"""Every error as RFC 9457 problem+json, naming the field at fault; never a traceback."""
+
+from __future__ import annotations
+
+import logging
+
+import psycopg
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from psycopg_pool import PoolTimeout
+from starlette.exceptions import HTTPException
+
+from dispatch.errors import Conflict, DispatchError, Forbidden, InvalidField, NotFound, StaleVersion
+from solver import ProblemError
+
+log = logging.getLogger(__name__)
+
+RETRY_AFTER_S = 5
+STATUS = {NotFound: 404, Forbidden: 403, Conflict: 409, StaleVersion: 412, InvalidField: 422}
+TITLES = {400: "Bad request", 401: "Not authenticated", 403: "Forbidden", 404: "Not found", 405: "Method not allowed",
+          409: "Conflict", 412: "Changed since read", 415: "Unsupported media type", 422: "Invalid input",
+          503: "Service unavailable"}
+
+
+def problem(status: int, detail: str, field: str | None = None, errors: list[dict] | None = None,
+            headers: dict[str, str] | None = None) -> JSONResponse:
+    body: dict = {"type": "about:blank", "title": TITLES.get(status, "Error"), "status": status, "detail": detail}
+    if field:
+        body["field"] = field
+    if errors:
+        body["errors"] = errors
+    return JSONResponse(body, status_code=status, headers=headers, media_type="application/problem+json")
+
+
+def field_path(location: tuple) -> str:
+    """('body', 'visits', 0, 'window') → 'visits[0].window'; ('query', 'date') → 'date'."""
+    path = ""
+    for part in location[1:] if location and location[0] in ("body", "query", "path", "header") else location:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path or str(location[0] if location else "body")
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(DispatchError)
+    async def _dispatch_error(_: Request, error: DispatchError) -> JSONResponse:
+        status = next((code for kind, code in STATUS.items() if isinstance(error, kind)), 400)
+        return problem(status, error.message, error.field)
+
+    @app.exception_handler(ProblemError)
+    async def _problem_error(_: Request, error: ProblemError) -> JSONResponse:
+        return problem(422, str(error), getattr(error, "path", None))
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_: Request, error: RequestValidationError) -> JSONResponse:
+        errors = [{"field": field_path(tuple(e["loc"])), "message": e["msg"]} for e in error.errors()]
+        first = errors[0] if errors else {"field": "body", "message": "invalid"}
+        return problem(422, f"{first['field']}: {first['message']}", first["field"], errors)
+
+    @app.exception_handler(HTTPException)
+    async def _http(_: Request, error: HTTPException) -> JSONResponse:
+        return problem(error.status_code, str(error.detail), headers=getattr(error, "headers", None))
+
+    @app.exception_handler(psycopg.OperationalError)
+    async def _database_down(_: Request, error: psycopg.OperationalError) -> JSONResponse:
+        log.warning("database unavailable: %s", type(error).__name__)
+        return problem(503, "the database is unavailable; try again shortly", headers={"Retry-After": str(RETRY_AFTER_S)})
+
+    @app.exception_handler(PoolTimeout)
+    async def _pool_exhausted(_: Request, error: PoolTimeout) -> JSONResponse:
+        return problem(503, "the service is busy or the database is unavailable; try again shortly",
+                       headers={"Retry-After": str(RETRY_AFTER_S)})

@@ -1,0 +1,25 @@
+"""Regions: admins create them; everyone sees the ones they work in."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from api.deps import Conn, CurrentUser
+from api.schemas import RegionIn, RegionOut
+from dispatch import audit
+from dispatch.regions import add_region, visible_regions
+
+router = APIRouter(prefix="/v1/regions", tags=["regions"])
+
+
+@router.post("", response_model=RegionOut, status_code=201)
+def create_region(body: RegionIn, conn: Conn, who: CurrentUser) -> dict:
+    who.require_role("admin")
+    row = add_region(conn, body.id, body.name, body.timezone)
+    audit.record(conn, who, "create", f"region/{body.id}")
+    return row
+
+
+@router.get("", response_model=list[RegionOut])
+def my_regions(conn: Conn, who: CurrentUser) -> list[dict]:
+    return visible_regions(conn, who)

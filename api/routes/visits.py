@@ -1,0 +1,82 @@
+"""Visits: one at a time, or a day's worth from a CSV (all rows or none)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+from starlette.concurrency import run_in_threadpool
+
+from api.deps import Conn, CurrentUser, IfMatch
+from api.schemas import ImportResult, VisitIn, VisitOut, VisitPatch
+from dispatch import visits
+from dispatch.errors import InvalidField
+
+router = APIRouter(tags=["visits"])
+
+CSV_EXAMPLE = ("patient_id,date,window_start,window_end,service,priority,duration_min,pinned_nurse_id,notes\n"
+               "12,2026-11-25,09:00,11:00,ketamine,3,,,second floor\n")
+MAX_CSV_BYTES = 5 << 20
+
+
+def visit_out(row: dict) -> VisitOut:
+    return VisitOut(id=row["id"], region_id=row["region_id"], patient_id=row["patient_id"], date=row["day"],
+                    window={"start": row["window_start"], "end": row["window_end"]}, service=row["service_code"],
+                    duration_min=row["duration_min"], priority=row["priority"], pinned_nurse_id=row["pinned_nurse_id"],
+                    status=row["status"], notes=row["notes"], version=row["version"])
+
+
+@router.post("/v1/visits", response_model=VisitOut, status_code=201)
+def create_visit(body: VisitIn, conn: Conn, who: CurrentUser) -> VisitOut:
+    request = visits.VisitRequest(patient_id=body.patient_id, day=body.date, window_start=body.window.start,
+                                  window_end=body.window.end, service=body.service, priority=body.priority,
+                                  duration_min=body.duration_min, pinned_nurse_id=body.pinned_nurse_id, notes=body.notes)
+    return visit_out(visits.add_visit(conn, who, request))
+
+
+@router.get("/v1/regions/{region_id}/visits", response_model=list[VisitOut])
+def visits_of_day(region_id: str, day: Annotated[date, Query(alias="date")], conn: Conn, who: CurrentUser) -> list[VisitOut]:
+    return [visit_out(row) for row in visits.visits_on(conn, who, region_id, day)]
+
+
+@router.get("/v1/visits/{visit_id}", response_model=VisitOut)
+def one_visit(visit_id: int, conn: Conn, who: CurrentUser, response: Response) -> VisitOut:
+    out = visit_out(visits.visit(conn, who, visit_id))
+    response.headers["ETag"] = f'"{out.version}"'
+    return out
+
+
+@router.patch("/v1/visits/{visit_id}", response_model=VisitOut)
+def change_visit(visit_id: int, body: VisitPatch, conn: Conn, who: CurrentUser, version: IfMatch) -> VisitOut:
+    given = body.model_dump(exclude_unset=True)
+    if "window" in given:
+        window = given.pop("window")
+        if window is None:
+            raise InvalidField("window cannot be removed", "window")
+        given |= {"window_start": window["start"], "window_end": window["end"]}
+    if "date" in given:
+        given["day"] = given.pop("date")
+    for required in ("day", "service", "duration_min", "priority", "status", "notes"):
+        if required in given and given[required] is None:
+            raise InvalidField("cannot be null", required if required != "day" else "date")
+    return visit_out(visits.update_visit(conn, who, visit_id, given, version))
+
+
+@router.post("/v1/regions/{region_id}/visits/import", response_model=ImportResult, status_code=201,
+             openapi_extra={"requestBody": {"required": True, "content": {"text/csv": {
+                 "schema": {"type": "string"}, "example": CSV_EXAMPLE}}}})
+async def import_visits(region_id: str, request: Request, conn: Conn, who: CurrentUser) -> ImportResult:
+    """Columns: patient_id, date, window_start, window_end, service (required); priority, duration_min,
+    pinned_nurse_id, notes. Errors name each bad line; nothing is imported if any line is wrong."""
+    if request.headers.get("content-type", "").split(";")[0].strip() not in ("text/csv", "text/plain"):
+        raise InvalidField("send the file as text/csv", "content-type")
+    raw = await request.body()
+    if len(raw) > MAX_CSV_BYTES:
+        raise InvalidField(f"the file is larger than {MAX_CSV_BYTES >> 20} MiB", "body")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InvalidField("the file is not UTF-8 text", "body") from None
+    rows = await run_in_threadpool(visits.import_csv, conn, who, region_id, text)
+    return ImportResult(imported=len(rows), visit_ids=[r["id"] for r in rows])

@@ -1,0 +1,305 @@
+"""Request and response bodies of the HTTP API (the OpenAPI document is generated from these)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+Role = Literal["admin", "dispatcher", "nurse"]
+VisitStatus = Literal["requested", "scheduled", "en_route", "in_progress", "done", "cancelled", "no_show"]
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Point(Body):
+    lat: float = Field(ge=-90, le=90, examples=[39.7392])
+    lon: float = Field(ge=-180, le=180, examples=[-104.9903])
+
+
+class Window(Body):
+    start: dt.time = Field(examples=["09:00"])
+    end: dt.time = Field(examples=["11:00"])
+
+
+class Token(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+    expires_in: int
+
+
+class Me(BaseModel):
+    username: str
+    role: Role
+    regions: list[str]
+    nurse_id: int | None
+
+
+class UserIn(Body):
+    username: str = Field(min_length=1, max_length=80, examples=["dana"])
+    password: str = Field(min_length=8, examples=["correct horse battery"])
+    role: Role
+    regions: list[str] = Field(default=[], examples=[["denver"]])
+    nurse_id: int | None = None
+
+
+class UserOut(BaseModel):
+    id: int
+    username: str
+    role: Role
+    regions: list[str]
+    nurse_id: int | None
+    active: bool
+
+
+class RegionIn(Body):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$", examples=["denver"])
+    name: str = Field(min_length=1, examples=["Denver metro"])
+    timezone: str = Field(examples=["America/Denver"])
+
+
+class RegionOut(BaseModel):
+    id: str
+    name: str
+    timezone: str
+
+
+class Certification(Body):
+    name: str = Field(min_length=1, examples=["ketamine"])
+    expires_on: dt.date | None = Field(default=None, examples=["2027-06-30"])
+
+
+class BreakIn(Body):
+    window: Window
+    duration_min: int = Field(gt=0, le=240, examples=[30])
+
+
+class NurseIn(Body):
+    name: str = Field(min_length=1, examples=["Ana Ruiz"])
+    phone: str | None = Field(default=None, examples=["+1 303 555 0101"])
+    home: Point
+    licensed_states: list[str] = Field(default=[], examples=[["CO"]])
+    certifications: list[Certification] = Field(default=[])
+    max_visits: int | None = Field(default=None, ge=0)
+    break_: BreakIn | None = Field(default=None, alias="break")
+    active: bool = True
+
+    @field_validator("licensed_states")
+    @classmethod
+    def _states_upper(cls, states: list[str]) -> list[str]:
+        return [s.strip().upper() for s in states]
+
+
+class NursePatch(Body):
+    name: str | None = Field(default=None, min_length=1)
+    phone: str | None = None
+    home: Point | None = None
+    licensed_states: list[str] | None = None
+    certifications: list[Certification] | None = None
+    max_visits: int | None = Field(default=None, ge=0)
+    break_: BreakIn | None = Field(default=None, alias="break")
+    active: bool | None = None
+
+
+class NurseOut(BaseModel):
+    id: int
+    region_id: str
+    name: str
+    phone: str | None
+    home: Point
+    licensed_states: list[str]
+    certifications: list[Certification]
+    max_visits: int | None
+    break_: dict[str, Any] | None = Field(serialization_alias="break")
+    active: bool
+    version: int
+
+
+class ShiftIn(Body):
+    start: dt.time = Field(examples=["08:00"])
+    end: dt.time = Field(examples=["16:30"])
+
+
+class ShiftOut(BaseModel):
+    nurse_id: int
+    date: dt.date
+    start: dt.time
+    end: dt.time
+
+
+class PatientIn(Body):
+    name: str = Field(min_length=1, examples=["Jordan Lee"])
+    phone: str | None = Field(default=None, examples=["+1 303 555 0199"])
+    address: str | None = Field(default=None, examples=["1437 Bannock St, Denver, CO 80202"])
+    location: Point | None = Field(default=None, description="give it to skip geocoding")
+    state: str = Field(min_length=2, max_length=2, examples=["CO"])
+    notes: str = Field(default="", examples=["dog in the yard; ring twice"])
+    evaluation_done: bool = False
+    preferred_nurse_ids: list[int] = []
+    excluded_nurse_ids: list[int] = []
+
+
+class PatientPatch(Body):
+    name: str | None = Field(default=None, min_length=1)
+    phone: str | None = None
+    address: str | None = None
+    location: Point | None = None
+    state: str | None = Field(default=None, min_length=2, max_length=2)
+    notes: str | None = None
+    evaluation_done: bool | None = None
+    preferred_nurse_ids: list[int] | None = None
+    excluded_nurse_ids: list[int] | None = None
+
+
+class PatientOut(BaseModel):
+    id: int
+    region_id: str
+    name: str
+    phone: str | None
+    address: str | None
+    location: Point
+    state: str
+    notes: str
+    evaluation_done: bool
+    preferred_nurse_ids: list[int]
+    excluded_nurse_ids: list[int]
+    version: int
+
+
+class VisitIn(Body):
+    patient_id: int
+    date: dt.date = Field(examples=["2026-11-25"])
+    window: Window
+    service: str = Field(examples=["ketamine"])
+    duration_min: int | None = Field(default=None, gt=0, le=720, description="default: the service's minutes")
+    priority: int = Field(default=1, ge=1, le=1000)
+    pinned_nurse_id: int | None = None
+    notes: str = ""
+
+
+class VisitPatch(Body):
+    date: dt.date | None = None
+    window: Window | None = None
+    service: str | None = None
+    duration_min: int | None = Field(default=None, gt=0, le=720)
+    priority: int | None = Field(default=None, ge=1, le=1000)
+    pinned_nurse_id: int | None = None
+    status: VisitStatus | None = None
+    notes: str | None = None
+
+
+class VisitOut(BaseModel):
+    id: int
+    region_id: str
+    patient_id: int
+    date: dt.date
+    window: Window
+    service: str
+    duration_min: int
+    priority: int
+    pinned_nurse_id: int | None
+    status: VisitStatus
+    notes: str
+    version: int
+
+
+class ImportResult(BaseModel):
+    imported: int
+    visit_ids: list[int]
+
+
+class SolveIn(Body):
+    time_limit_s: float | None = Field(default=None, gt=0, le=600, examples=[30])
+
+
+class JobOut(BaseModel):
+    id: str
+    region_id: str
+    date: dt.date
+    state: Literal["queued", "running", "succeeded", "failed"]
+    progress: dict[str, Any]
+    roster_id: int | None
+    error: str | None
+    attempts: int
+    created_at: dt.datetime
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None
+
+
+class RosterSummary(BaseModel):
+    id: int
+    region_id: str
+    day: dt.date
+    version: int
+    status: Literal["draft", "published", "superseded"]
+    revision: int
+    based_on: int | None
+    created_at: dt.datetime
+    created_by: str
+    published_at: dt.datetime | None
+    published_by: str | None
+    kpis: dict[str, Any]
+
+
+class RosterOut(RosterSummary):
+    roster: dict[str, Any] = Field(description="the roster document (docs/roster-document.md)")
+
+
+class MoveIn(Body):
+    visit_id: int
+    nurse_id: int | None = Field(description="null takes the visit out of the roster")
+    start: dt.time | None = Field(default=None, description="fix the start; default: where it fits best", examples=["13:30"])
+
+
+class NurseChanges(BaseModel):
+    nurse_id: str
+    added: list[str]
+    removed: list[str]
+    retimed: list[dict[str, str]]
+
+
+class Comparison(BaseModel):
+    roster_id: int
+    compared_with: int | None
+    tolerance_min: int
+    nurses: list[NurseChanges]
+    newly_unassigned: list[str]
+    newly_assigned: list[str]
+
+
+class ItineraryPatient(BaseModel):
+    name: str
+    address: str | None
+    phone: str | None
+    notes: str
+
+
+class ItineraryStop(BaseModel):
+    visit_id: int
+    sequence: int
+    arrival: dt.datetime
+    start: dt.datetime
+    end: dt.datetime
+    status: VisitStatus
+    service: str
+    patient: ItineraryPatient
+    visit_notes: str
+    navigation: str
+
+
+class Itinerary(BaseModel):
+    nurse_id: int
+    nurse_name: str
+    date: dt.date
+    stops: list[ItineraryStop]
+
+
+class CalendarFeed(BaseModel):
+    url: str
+
+
+class Revoked(BaseModel):
+    revoked: int

@@ -1,0 +1,206 @@
+"""Solve jobs on procrastinate: requested through the API, run by any worker sharing the database.
+
+Our `solve_jobs` row is what users see (state, progress, the draft it produced); procrastinate's
+own job carries it to a worker, retries it, and lets any number of workers share the queue.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import sys
+import time
+from datetime import date
+from typing import Any
+
+import procrastinate
+from psycopg import Connection, errors
+from psycopg.types.json import Jsonb
+from psycopg_pool import ConnectionPool
+
+from dispatch.access import Principal
+from dispatch.day_problem import day_problem
+from dispatch.errors import Conflict, InvalidField, NotFound
+from dispatch.regions import region
+from dispatch.rosters import store_draft, with_held_back
+
+log = logging.getLogger(__name__)
+
+SOLVE_QUEUE = "solve"
+MAX_ATTEMPTS = 3
+PROGRESS_EVERY_S = 1.0
+# A job row still 'queued' with no procrastinate job this long after it was made lost its
+# enqueue (the process died in between); a new request replaces it.
+LOST_ENQUEUE_S = 60
+
+blueprint = procrastinate.Blueprint()
+
+
+def job_app(url: str) -> procrastinate.App:
+    """A procrastinate App on this database, with our tasks."""
+    app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=url))
+    app.add_tasks_from(blueprint, namespace="dispatch")
+    return app
+
+
+# ---------------------------------------------------------------- requesting a solve
+
+
+def request_solve(conn: Connection, who: Principal, region_id: str, day: date, time_limit_s: float,
+                  idempotency_key: str | None) -> tuple[dict[str, Any], bool]:
+    """The job for this request and whether it is new; a repeat (same key, or a solve already under way) joins."""
+    who.require_region(region_id)
+    region(conn, region_id)
+    if not 0 < time_limit_s <= 600:
+        raise InvalidField("must be more than 0 and at most 600 seconds", "time_limit_s")
+    with conn.transaction():
+        if idempotency_key:
+            same = conn.execute("SELECT * FROM solve_jobs WHERE idempotency_key = %s", [idempotency_key]).fetchone()
+            if same:
+                if (same["region_id"], same["day"]) != (region_id, day):
+                    raise Conflict("this Idempotency-Key was used for another region or day", "Idempotency-Key")
+                return same, False
+        conn.execute(
+            "UPDATE solve_jobs SET state = 'failed', error = 'lost before it reached the queue', finished_at = now()"
+            " WHERE region_id = %s AND day = %s AND state = 'queued' AND queue_job_id IS NULL"
+            " AND created_at < now() - make_interval(secs => %s)", [region_id, day, LOST_ENQUEUE_S])
+        try:
+            with conn.transaction():
+                row = conn.execute(
+                    "INSERT INTO solve_jobs (region_id, day, time_limit_s, idempotency_key, requested_by)"
+                    " VALUES (%s, %s, %s, %s, %s) RETURNING *",
+                    [region_id, day, time_limit_s, idempotency_key, who.username],
+                ).fetchone()
+                return row, True
+        except errors.UniqueViolation:
+            pass
+        row = conn.execute(
+            "SELECT * FROM solve_jobs WHERE (idempotency_key = %s) OR (region_id = %s AND day = %s"
+            " AND state IN ('queued', 'running')) ORDER BY created_at DESC LIMIT 1",
+            [idempotency_key, region_id, day],
+        ).fetchone()
+        if row is None:
+            raise Conflict("another solve request was being made at the same moment; try again")
+        return row, False
+
+
+async def enqueue(app: procrastinate.App, pool: ConnectionPool, job: dict[str, Any]) -> None:
+    """Hand a new job to procrastinate and remember its id (an enqueue that fails marks the job failed)."""
+    try:
+        queue_job_id = await app.configure_task("dispatch:solve_roster", queue=SOLVE_QUEUE).defer_async(
+            job_id=str(job["id"]))
+    except Exception as error:
+        await asyncio.to_thread(_finish, pool, job["id"], "failed", error=f"could not be queued: {type(error).__name__}")
+        raise
+    await asyncio.to_thread(_execute, pool, "UPDATE solve_jobs SET queue_job_id = %s WHERE id = %s",
+                            [queue_job_id, job["id"]])
+
+
+def job(conn: Connection, who: Principal, job_id: str) -> dict[str, Any]:
+    try:
+        row = conn.execute("SELECT * FROM solve_jobs WHERE id = %s", [job_id]).fetchone()
+    except errors.InvalidTextRepresentation:
+        row = None
+    if row is None or not who.may_manage(row["region_id"]):
+        if who.role == "nurse":
+            who.require_role("admin", "dispatcher")
+        raise NotFound(f"job {job_id} not found")
+    return row
+
+
+# ---------------------------------------------------------------- running a solve (in a worker)
+
+
+@blueprint.task(name="solve_roster", pass_context=True, queue=SOLVE_QUEUE,
+                retry=procrastinate.RetryStrategy(max_attempts=MAX_ATTEMPTS - 1, wait=5))
+async def solve_roster(context: procrastinate.JobContext, job_id: str) -> None:
+    pool: ConnectionPool = context.additional_context["pool"]
+    final_attempt = context.job.attempts >= MAX_ATTEMPTS - 1
+    try:
+        await run_solve(pool, job_id)
+    except Exception as error:
+        log.exception("solve job %s failed (attempt %s)", job_id, context.job.attempts + 1)
+        if final_attempt:
+            await asyncio.to_thread(_finish, pool, job_id, "failed", error=f"{type(error).__name__}: {error}")
+        raise
+
+
+async def run_solve(pool: ConnectionPool, job_id: str) -> None:
+    """Load the day, solve it in a child process with live progress, store the draft and finish the job."""
+    row = await asyncio.to_thread(
+        _fetch, pool,
+        "UPDATE solve_jobs SET state = 'running', attempts = attempts + 1, started_at = now(), error = NULL"
+        " WHERE id = %s AND state IN ('queued', 'running') RETURNING *", [job_id])
+    if row is None:
+        log.info("solve job %s is already finished; nothing to do", job_id)
+        return
+    problem = await asyncio.to_thread(_day_problem, pool, row["region_id"], row["day"], row["time_limit_s"])
+    log.info("solve job %s: %d nurses, %d visits to plan", job_id, len(problem.document["nurses"]),
+             len(problem.document["visits"]))
+    roster, error = await _solve_in_child(pool, job_id, problem.document)
+    if error is not None:
+        await asyncio.to_thread(_finish, pool, job_id, "failed", error=error)
+        return
+    document = with_held_back(roster, problem.held_back)
+    await asyncio.to_thread(_store, pool, row, problem.document, document)
+
+
+async def _solve_in_child(pool: ConnectionPool, job_id: str, document: dict) -> tuple[dict | None, str | None]:
+    child = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "dispatch.solve_process",
+        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, limit=1 << 26)
+    assert child.stdin and child.stdout
+    child.stdin.write(json.dumps(document).encode())
+    await child.stdin.drain()
+    child.stdin.close()
+    roster, error, shown_at = None, None, 0.0
+    try:
+        async for line in child.stdout:
+            message = json.loads(line)
+            if "progress" in message and time.monotonic() - shown_at >= PROGRESS_EVERY_S:
+                shown_at = time.monotonic()
+                await asyncio.to_thread(_execute, pool, "UPDATE solve_jobs SET progress = %s WHERE id = %s",
+                                        [Jsonb(message["progress"]), job_id])
+            roster = message.get("roster", roster)
+            error = message.get("error", error)
+    finally:
+        if child.returncode is None:
+            try:
+                await asyncio.wait_for(child.wait(), timeout=30)
+            except (TimeoutError, asyncio.CancelledError):
+                child.kill()
+                raise
+    if error is None and (child.returncode != 0 or roster is None):
+        raise RuntimeError(f"the solver process ended with code {child.returncode}")
+    return roster, error
+
+
+def _day_problem(pool: ConnectionPool, region_id: str, day: date, time_limit_s: float):
+    with pool.connection() as conn:
+        return day_problem(conn, region_id, day, time_limit_s)
+
+
+def _store(pool: ConnectionPool, job_row: dict, problem: dict, document: dict) -> None:
+    """The draft and the finished job in one transaction: a roster is never half-written."""
+    with pool.connection() as conn, conn.transaction():
+        roster_id = store_draft(conn, job_row["region_id"], job_row["day"], problem, document, job_row["requested_by"])
+        conn.execute(
+            "UPDATE solve_jobs SET state = 'succeeded', roster_id = %s, finished_at = now(),"
+            " progress = progress || %s WHERE id = %s",
+            [roster_id, Jsonb({"unassigned": document["summary"]["unassigned"]}), job_row["id"]])
+
+
+def _finish(pool: ConnectionPool, job_id: str, state: str, error: str | None = None) -> None:
+    _execute(pool, "UPDATE solve_jobs SET state = %s, error = %s, finished_at = now() WHERE id = %s",
+             [state, error, job_id])
+
+
+def _execute(pool: ConnectionPool, sql: str, params: list) -> None:
+    with pool.connection() as conn:
+        conn.execute(sql, params)
+
+
+def _fetch(pool: ConnectionPool, sql: str, params: list) -> dict | None:
+    with pool.connection() as conn:
+        return conn.execute(sql, params).fetchone()

@@ -1,0 +1,87 @@
+"""Patients: home (geocoded once), state for licensing, evaluation status, preferred and excluded nurses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from psycopg import Connection
+
+from dispatch import audit
+from dispatch.access import Principal
+from dispatch.errors import InvalidField, NotFound, StaleVersion
+from dispatch.geocoding import Geocoder
+
+_COLUMNS = ("name", "phone", "address", "lat", "lon", "state", "notes", "evaluation_done",
+            "preferred_nurse_ids", "excluded_nurse_ids")
+
+
+def _locate(conn: Connection, geocoder: Geocoder, fields: dict[str, Any]) -> dict[str, Any]:
+    if fields.get("lat") is not None and fields.get("lon") is not None:
+        return fields
+    if not fields.get("address"):
+        raise InvalidField("give an address or a location {lat, lon}", "location")
+    lat, lon = geocoder.locate(conn, fields["address"])
+    return fields | {"lat": lat, "lon": lon}
+
+
+def _check_nurses(conn: Connection, region_id: str, fields: dict[str, Any]) -> None:
+    for field in ("preferred_nurse_ids", "excluded_nurse_ids"):
+        ids = fields.get(field) or []
+        known = {r["id"] for r in conn.execute(
+            "SELECT id FROM nurses WHERE id = ANY(%s) AND region_id = %s", [ids, region_id])}
+        for k, nurse_id in enumerate(ids):
+            if nurse_id not in known:
+                raise InvalidField(f"unknown nurse {nurse_id} in region {region_id}", f"{field}[{k}]")
+    both = set(fields.get("preferred_nurse_ids") or []) & set(fields.get("excluded_nurse_ids") or [])
+    if both:
+        raise InvalidField(f"nurse {min(both)} is both preferred and excluded", "excluded_nurse_ids")
+
+
+def add_patient(conn: Connection, who: Principal, geocoder: Geocoder, region_id: str, fields: dict[str, Any]) -> dict:
+    who.require_region(region_id)
+    fields = {"notes": "", "evaluation_done": False, "preferred_nurse_ids": [], "excluded_nurse_ids": []} | fields
+    with conn.transaction():
+        fields = _locate(conn, geocoder, fields)
+        _check_nurses(conn, region_id, fields)
+        row = conn.execute(
+            f"INSERT INTO patients (region_id, {', '.join(_COLUMNS)}) VALUES (%s, {', '.join(['%s'] * len(_COLUMNS))})"
+            " RETURNING *",
+            [region_id, *(fields.get(c) for c in _COLUMNS)],
+        ).fetchone()
+        audit.record(conn, who, "create", f"patient/{row['id']}")
+    return row
+
+
+def update_patient(conn: Connection, who: Principal, geocoder: Geocoder, patient_id: int, fields: dict[str, Any],
+                   expected_version: int | None) -> dict:
+    with conn.transaction():
+        current = patient(conn, who, patient_id)
+        if "address" in fields and "lat" not in fields:
+            fields = fields | {"lat": None, "lon": None}  # a new address is geocoded again
+        merged = _locate(conn, geocoder, {c: current[c] for c in _COLUMNS} | fields)
+        _check_nurses(conn, current["region_id"], merged)
+        row = conn.execute(
+            f"UPDATE patients SET {', '.join(f'{c} = %s' for c in _COLUMNS)}, version = version + 1"
+            " WHERE id = %s AND (%s::int IS NULL OR version = %s) RETURNING *",
+            [*(merged[c] for c in _COLUMNS), patient_id, expected_version, expected_version],
+        ).fetchone()
+        if row is None:
+            raise StaleVersion(f"patient {patient_id} was changed by someone else; reload it and try again")
+        audit.record(conn, who, "update", f"patient/{patient_id}", fields=sorted(fields))
+    return row
+
+
+def patient(conn: Connection, who: Principal, patient_id: int) -> dict:
+    """One patient, for a dispatcher of her region; the read is audited."""
+    row = conn.execute("SELECT * FROM patients WHERE id = %s", [patient_id]).fetchone()
+    if row is None or not who.may_manage(row["region_id"]):
+        raise NotFound(f"patient {patient_id} not found")
+    audit.record(conn, who, "read", f"patient/{patient_id}")
+    return row
+
+
+def patients_in(conn: Connection, who: Principal, region_id: str) -> list[dict]:
+    who.require_region(region_id)
+    rows = conn.execute("SELECT * FROM patients WHERE region_id = %s ORDER BY id", [region_id]).fetchall()
+    audit.record(conn, who, "list", f"region/{region_id}/patients", count=len(rows))
+    return rows

@@ -1,0 +1,55 @@
+"""Settings from the environment (documented in README.md, "Configuration")."""
+
+from __future__ import annotations
+
+import secrets
+from functools import cached_property
+from pathlib import Path
+
+import platformdirs
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Everything the service reads from its environment; nothing else is configuration."""
+
+    model_config = SettingsConfigDict(env_prefix="NURSE_DISPATCH_", frozen=True, extra="ignore")
+
+    # DATABASE_URL is the conventional name, so it has no prefix; unset means the embedded server.
+    database_url: str | None = Field(default=None, validation_alias="DATABASE_URL")
+    home: Path = Field(default_factory=lambda: Path(platformdirs.user_data_dir("nurse-dispatch")))
+    # Signs access tokens. Unset: a random key kept in HOME/secret.key (fine for one machine; set it
+    # explicitly when several replicas must accept each other's tokens).
+    secret_key: str | None = None
+    token_minutes: int = Field(default=60, ge=1)
+    pool_size: int = Field(default=10, ge=1)
+    # geopy geocoder class name (e.g. "Nominatim", "Photon"); "none" turns geocoding off.
+    geocoder: str = "Nominatim"
+    geocoder_domain: str | None = None
+    geocoder_scheme: str = "https"
+    geocoder_user_agent: str = "nurse-dispatch"
+    # Run a procrastinate worker inside `serve`; default: only on the embedded database.
+    embedded_worker: bool | None = None
+    solve_time_limit_s: float = Field(default=30.0, gt=0)
+    # The address users reach the service at (for calendar-feed links); default: as the request came in.
+    public_url: str | None = None
+
+    @property
+    def uses_embedded_database(self) -> bool:
+        return not self.database_url
+
+    @property
+    def runs_embedded_worker(self) -> bool:
+        return self.uses_embedded_database if self.embedded_worker is None else self.embedded_worker
+
+    @cached_property
+    def signing_key(self) -> str:
+        if self.secret_key:
+            return self.secret_key
+        path = self.home / "secret.key"
+        if not path.exists():
+            self.home.mkdir(parents=True, exist_ok=True)
+            path.touch(mode=0o600)
+            path.write_text(secrets.token_urlsafe(48))
+        return path.read_text().strip()
