@@ -43,7 +43,8 @@ def _stop(row: dict) -> dict:
     tz = ZoneInfo(row["timezone"])
     return {
         "visit_id": row["visit_id"], "sequence": row["seq"] + 1, "arrival": row["arrival"].astimezone(tz),
-        "start": row["starts"].astimezone(tz), "end": row["ends"].astimezone(tz), "status": row["status"], "service": row["service"],
+        "start": row["starts"].astimezone(tz), "end": row["ends"].astimezone(tz), "status": row["status"],
+        "service": row["service"],
         "patient": {"name": row["patient_name"], "address": row["address"], "phone": row["phone"],
                     "notes": row["patient_notes"]},
         "visit_notes": row["visit_notes"],
