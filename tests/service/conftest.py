@@ -1,0 +1,200 @@
+"""A real service for the tests: embedded PostgreSQL, the FastAPI app under uvicorn on loopback,
+its in-process solve worker, and a stand-in geocoder.
+
+The geocoder is the one fake: a tiny HTTP server on loopback that answers Nominatim's /search
+like the public service does (we cannot reach the internet in tests); geopy's real Nominatim
+client talks to it.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from datetime import date, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import httpx
+import psycopg
+import pytest
+import uvicorn
+from psycopg.rows import dict_row
+
+from api.app import create_app
+from dispatch.db.server import start_embedded
+from dispatch.settings import Settings
+from dispatch.users import add_user
+
+PASSWORD = "test-password-1"
+DAY = date(2026, 12, 1)
+
+# Addresses the stand-in geocoder knows; anything else is "no match".
+KNOWN_ADDRESSES = {"1437 bannock st, denver, co 80202": (39.7392, -104.9903)}
+
+
+class FakeNominatim(BaseHTTPRequestHandler):
+    hits: list[str] = []
+
+    def do_GET(self) -> None:  # noqa: N802 - the http.server API
+        query = parse_qs(urlparse(self.path).query).get("q", [""])[0]
+        FakeNominatim.hits.append(query)
+        point = KNOWN_ADDRESSES.get(" ".join(query.split()).lower())
+        body = json.dumps([] if point is None else [
+            {"lat": str(point[0]), "lon": str(point[1]), "display_name": query, "place_id": 1}]).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def geocoder_server() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeNominatim)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def service_home(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("nurse-dispatch-home")
+
+
+@pytest.fixture(scope="session")
+def database(service_home) -> str:
+    return start_embedded(service_home / "pgdata")
+
+
+@pytest.fixture(scope="session")
+def base_url(service_home, database, geocoder_server) -> Iterator[str]:
+    settings = Settings(home=service_home, geocoder="nominatim", geocoder_domain=geocoder_server,
+                        geocoder_scheme="http", solve_time_limit_s=2)
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started:
+        assert thread.is_alive(), "the API server did not start"
+        assert time.monotonic() < deadline, "the API server took over 60 s to start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=15)
+
+
+@pytest.fixture(scope="session")
+def db(base_url, database) -> Iterator[psycopg.Connection]:
+    """A direct connection, for setting up accounts and checking what was stored (never to fake the API)."""
+    with psycopg.connect(database, autocommit=True, row_factory=dict_row) as conn:
+        yield conn
+
+
+def login(base_url: str, username: str, password: str = PASSWORD) -> httpx.Client:
+    client = httpx.Client(base_url=base_url, timeout=60)
+    answer = client.post("/v1/auth/token", data={"username": username, "password": password})
+    assert answer.status_code == 200, answer.text
+    client.headers["Authorization"] = f"Bearer {answer.json()['access_token']}"
+    return client
+
+
+@pytest.fixture(scope="session")
+def admin(base_url, db) -> httpx.Client:
+    add_user(db, "admin", PASSWORD, "admin")
+    return login(base_url, "admin")
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:8]}"
+
+
+class Region:
+    """A region made through the API, with a dispatcher of its own: `nurse(...)`, `patient(...)`, `visit(...)`."""
+
+    def __init__(self, base_url: str, admin: httpx.Client, db: psycopg.Connection):
+        self.base_url, self.db = base_url, db
+        self.id = unique("r")
+        assert admin.post("/v1/regions", json={"id": self.id, "name": "Test", "timezone": "America/Denver"}).status_code == 201
+        self.dispatcher_name = unique("dispatcher")
+        add_user(db, self.dispatcher_name, PASSWORD, "dispatcher", [self.id])
+        self.dispatcher = login(base_url, self.dispatcher_name)
+
+    def nurse(self, name="Ana", lat=39.74, lon=-104.99, certifications=("rn", "iv", "ketamine"), states=("CO",),
+              shift=("08:00", "16:00"), day=DAY, **extra) -> dict:
+        body = {"name": name, "home": {"lat": lat, "lon": lon}, "licensed_states": list(states),
+                "certifications": [c if isinstance(c, dict) else {"name": c} for c in certifications]} | extra
+        answer = self.dispatcher.post(f"/v1/regions/{self.id}/nurses", json=body)
+        assert answer.status_code == 201, answer.text
+        nurse = answer.json()
+        if shift:
+            put = self.dispatcher.put(f"/v1/nurses/{nurse['id']}/shifts/{day}", json={"start": shift[0], "end": shift[1]})
+            assert put.status_code == 200, put.text
+        return nurse
+
+    def nurse_account(self, nurse_id: int) -> httpx.Client:
+        username = unique("nurse")
+        add_user(self.db, username, PASSWORD, "nurse", nurse_id=nurse_id)
+        return login(self.base_url, username)
+
+    def patient(self, name="Jordan", lat=39.75, lon=-104.98, state="CO", evaluation_done=True, **extra) -> dict:
+        body = {"name": name, "location": {"lat": lat, "lon": lon}, "state": state, "evaluation_done": evaluation_done,
+                "phone": "+1 303 555 0100", "address": "1 Test St", "notes": "ring twice"} | extra
+        answer = self.dispatcher.post(f"/v1/regions/{self.id}/patients", json=body)
+        assert answer.status_code == 201, answer.text
+        return answer.json()
+
+    def visit(self, patient_id: int, window=("09:00", "12:00"), service="hydration", day=DAY, **extra) -> dict:
+        body = {"patient_id": patient_id, "date": str(day), "window": {"start": window[0], "end": window[1]},
+                "service": service} | extra
+        answer = self.dispatcher.post("/v1/visits", json=body)
+        assert answer.status_code == 201, answer.text
+        return answer.json()
+
+    def solve(self, day=DAY, time_limit_s: float = 2, **headers) -> dict:
+        answer = self.dispatcher.post(f"/v1/regions/{self.id}/rosters/{day}/solve", json={"time_limit_s": time_limit_s},
+                                      headers=headers)
+        assert answer.status_code in (200, 202), answer.text
+        return answer.json()
+
+    def wait(self, job: dict, timeout: float = 90) -> dict:
+        deadline = time.monotonic() + timeout
+        while job["state"] in ("queued", "running"):
+            assert time.monotonic() < deadline, f"job still {job['state']} after {timeout} s"
+            time.sleep(0.2)
+            job = self.dispatcher.get(f"/v1/jobs/{job['id']}").json()
+        return job
+
+    def solved_roster(self, day=DAY) -> dict:
+        job = self.wait(self.solve(day))
+        assert job["state"] == "succeeded", job
+        answer = self.dispatcher.get(f"/v1/rosters/{job['roster_id']}")
+        assert answer.status_code == 200
+        return answer.json()
+
+    def publish(self, roster: dict) -> httpx.Response:
+        return self.dispatcher.post(f"/v1/rosters/{roster['id']}/publish", headers={"If-Match": f'"{roster["revision"]}"'})
+
+
+@pytest.fixture
+def region(base_url, admin, db) -> Region:
+    return Region(base_url, admin, db)
+
+
+def next_day(day: date = DAY, days: int = 1) -> date:
+    return day + timedelta(days=days)
