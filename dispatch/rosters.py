@@ -90,6 +90,8 @@ def publish(conn: Connection, who: Principal, roster_id: int, expected_revision:
     try:
         with conn.transaction():
             row = _roster_row(conn, who, roster_id, lock=True)
+            # One publisher per region and day at a time, even when none is published yet (no row to lock).
+            conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"publish:{row['region_id']}:{row['day']}"])
             if row["status"] != "draft":
                 raise Conflict(f"roster {roster_id} is {row['status']}; only a draft can be published")
             if expected_revision is not None and expected_revision != row["revision"]:
@@ -120,6 +122,8 @@ def publish(conn: Connection, who: Principal, roster_id: int, expected_revision:
             audit.record(conn, who, "publish", f"roster/{roster_id}", superseded=current_id)
     except errors.ExclusionViolation:
         raise Conflict("a nurse would hold two overlapping visits across published rosters; nothing was published") from None
+    except errors.UniqueViolation:
+        raise Conflict("another roster of this day was published at the same moment; nothing was published") from None
     return roster(conn, who, roster_id)
 
 
