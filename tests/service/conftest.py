@@ -1,23 +1,17 @@
 """A real service for the tests: embedded PostgreSQL, the FastAPI app under uvicorn on loopback,
-its in-process solve worker, and a stand-in geocoder.
-
-The geocoder is the one fake: a tiny HTTP server on loopback that answers Nominatim's /search
-like the public service does (we cannot reach the internet in tests); geopy's real Nominatim
-client talks to it.
+its in-process solve worker, and a stand-in geocoder (tests/service/fake_geocoder.py).
 """
 
 from __future__ import annotations
 
-import json
 import socket
 import threading
 import time
 import uuid
 from collections.abc import Iterator
 from datetime import date, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, urlparse
 
 import httpx
 import psycopg
@@ -29,32 +23,10 @@ from api.app import create_app
 from dispatch.db.server import start_embedded
 from dispatch.settings import Settings
 from dispatch.users import add_user
+from tests.service.fake_geocoder import FakeNominatim
 
 PASSWORD = "test-password-1"
 DAY = date(2026, 12, 1)
-
-# Addresses the stand-in geocoder knows; anything else is "no match".
-KNOWN_ADDRESSES = {"1437 bannock st, denver, co 80202": (39.7392, -104.9903)}
-
-
-class FakeNominatim(BaseHTTPRequestHandler):
-    hits: list[str] = []
-
-    def do_GET(self) -> None:  # noqa: N802 - the http.server API
-        query = parse_qs(urlparse(self.path).query).get("q", [""])[0]
-        FakeNominatim.hits.append(query)
-        point = KNOWN_ADDRESSES.get(" ".join(query.split()).lower())
-        body = json.dumps([] if point is None else [
-            {"lat": str(point[0]), "lon": str(point[1]), "display_name": query, "place_id": 1}]).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args) -> None:
-        pass
-
 
 def free_port() -> int:
     with socket.socket() as sock:
