@@ -11,6 +11,7 @@ from fastapi import FastAPI
 
 from api import problems
 from api.deps import Services
+from api.request_log import RequestLog
 from api.routes import auth, health, me, nurses, patients, regions, rosters, users, visits
 from dispatch.db.migrate import upgrade
 from dispatch.db.pool import open_pool
@@ -58,6 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(title="Nurse Dispatch", version="1", description=DESCRIPTION, lifespan=lifespan)
     problems.install(app)
+    app.add_middleware(RequestLog)
     for router in (auth.router, users.router, regions.router, nurses.router, patients.router, visits.router,
                    rosters.router, me.router, health.router):
         app.include_router(router)

@@ -52,9 +52,10 @@ def add_arguments(commands: argparse._SubParsersAction) -> None:
     migrate.set_defaults(run=run_migrate)
 
 
-def _logging() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+def _logging(level: int = logging.INFO) -> None:
+    from dispatch.logs import configure
+
+    configure(level)
 
 
 def _database() -> str:
@@ -94,7 +95,8 @@ def run_serve(args: argparse.Namespace) -> int:
     from api.app import create_app
 
     _logging()
-    uvicorn.run(create_app(settings()), host=args.host, port=args.port, log_level="info")
+    # uvicorn's access log would print raw paths (calendar tokens); api.request_log logs route templates.
+    uvicorn.run(create_app(settings()), host=args.host, port=args.port, log_level="info", access_log=False, log_config=None)
     return 0
 
 
@@ -131,7 +133,7 @@ def run_demo(args: argparse.Namespace) -> int:
     from dispatch.demo_region import load_demo_region
     from dispatch.generate import metro_named
 
-    _logging()
+    _logging(logging.WARNING)  # the demo prints its own summary
     config = settings()
     url = _database()
     tomorrow = datetime.now(ZoneInfo(metro_named(args.metro).timezone)).date() + timedelta(days=1)
@@ -140,7 +142,8 @@ def run_demo(args: argparse.Namespace) -> int:
         accounts = load_demo_region(conn, tomorrow, args.nurses, args.visits, args.seed, args.metro)
     pool.close()
 
-    server = uvicorn.Server(uvicorn.Config(create_app(config), host=args.host, port=args.port, log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(create_app(config), host=args.host, port=args.port, log_level="warning",
+                                           access_log=False, log_config=None))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     base = f"http://{args.host}:{args.port}"
