@@ -86,6 +86,14 @@ def _parser() -> argparse.ArgumentParser:
     days.add_argument("--workers", type=int, default=1, help="our parallel searches (one per core)")
     days.add_argument("--out", help="CSV file for the results")
     days.set_defaults(run=_run_bench_days)
+    service = benches.add_parser("service", help="solve request → draft time, and itinerary requests under load")
+    service.add_argument("--nurses", type=int, default=120)
+    service.add_argument("--visits", type=int, default=900)
+    service.add_argument("--time-limit", type=float, default=30.0)
+    service.add_argument("--seconds", type=float, default=20.0, help="how long to load the itinerary endpoint")
+    service.add_argument("--connections", type=int, default=16)
+    service.add_argument("--port", type=int, default=8731)
+    service.set_defaults(run=_run_bench_service)
     return parser
 
 
@@ -258,6 +266,14 @@ def _run_bench_days(args: argparse.Namespace) -> int:
     except ValueError as error:
         raise InputError(str(error)) from None
     return run_days(sizes, seeds, None if args.no_vroom else args.vroom_level, args.out, args.workers)
+
+
+def _run_bench_service(args: argparse.Namespace) -> int:
+    from dispatch.bench_service import run_service_bench
+
+    if args.nurses < 1 or args.visits < 1 or args.time_limit <= 0 or args.seconds <= 0 or args.connections < 1:
+        raise InputError("--nurses, --visits, --connections must be at least 1; --time-limit and --seconds above 0")
+    return run_service_bench(args.nurses, args.visits, args.time_limit, args.seconds, args.connections, args.port)
 
 
 if __name__ == "__main__":
