@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import threading
 import time
 
@@ -17,6 +16,7 @@ from api.app import create_app
 from dispatch.db.server import start_embedded
 from dispatch.settings import Settings
 from dispatch.users import add_user
+from tests.service.compose import service_command
 from tests.service.conftest import PASSWORD, Region, free_port, login
 
 
@@ -48,7 +48,7 @@ def test_a_separate_worker_process_runs_the_queued_solve(server_without_worker, 
 
         env = {**os.environ, "NURSE_DISPATCH_HOME": str(tmp_path)}
         env.pop("DATABASE_URL", None)
-        worker = subprocess.Popen([sys.executable, "-m", "dispatch.cli", "worker", "--name", "test-worker"], env=env,
+        worker = subprocess.Popen([*service_command("worker"), "--name", "test-worker"], env=env,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         try:
             done = region.wait(job, timeout=60)
