@@ -207,6 +207,7 @@ def move_visit(conn: Connection, who: Principal, roster_id: int, visit_id: str, 
         if start is not None:
             problem = _with_fixed_start(problem, visit_id, start)
         if nurse_id is not None:
+            _check_may_take(problem, nurse_id, visit_id)
             orders[nurse_id] = _placed(problem, nurse_id, orders[nurse_id], visit_id, starts, start is not None)
         solution = _solution_from_orders(problem, orders, document, visit_id, who.username if nurse_id is None else None)
         violations = check_solution(problem, solution)
@@ -222,6 +223,16 @@ def move_visit(conn: Connection, who: Principal, roster_id: int, visit_id: str, 
         audit.record(conn, who, "move", f"roster/{roster_id}", visit=visit_id, nurse=nurse_id,
                      start=start.strftime("%H:%M") if start else None)
     return roster(conn, who, roster_id)
+
+
+def _check_may_take(problem: Problem, nurse_id: str, visit_id: str) -> None:
+    nurse, visit = problem.nurse(nurse_id), next(v for v in problem.visits if v.id == visit_id)
+    if missing := sorted(visit.required_skills - nurse.skills):
+        raise Conflict(f"{nurse.name} cannot take visit {visit_id}: she lacks {', '.join(missing)} on this day", "nurse_id")
+    if nurse_id in visit.excluded_nurses:
+        raise Conflict(f"{nurse.name} cannot take visit {visit_id}: the patient has excluded her", "nurse_id")
+    if visit.pinned_nurse not in (None, nurse_id):
+        raise Conflict(f"visit {visit_id} is pinned to nurse {visit.pinned_nurse}; unpin it first", "nurse_id")
 
 
 def _with_fixed_start(problem: Problem, visit_id: str, start: time) -> Problem:
