@@ -1,4 +1,4 @@
-"""Regions: admins create them; everyone sees the ones they work in."""
+"""Regions: admins create them; dispatchers see the ones they work in (nurses reach only /v1/me/…)."""
 
 from __future__ import annotations
 
@@ -22,4 +22,5 @@ def create_region(body: RegionIn, conn: Conn, who: CurrentUser) -> dict:
 
 @router.get("", response_model=list[RegionOut])
 def my_regions(conn: Conn, who: CurrentUser) -> list[dict]:
+    who.require_role("admin", "dispatcher")
     return visible_regions(conn, who)
