@@ -9,6 +9,7 @@ from psycopg import Connection
 
 from dispatch.access import Principal
 from dispatch.errors import InvalidField, NotFound, StaleVersion
+from dispatch.regions import managed_region
 
 _COLUMNS = ("name", "phone", "home_lat", "home_lon", "licensed_states", "max_visits",
             "break_start", "break_end", "break_minutes", "active")
@@ -24,7 +25,7 @@ def _check_break(fields: dict[str, Any]) -> None:
 
 def add_nurse(conn: Connection, who: Principal, region_id: str, fields: dict[str, Any],
               certifications: list[dict]) -> dict:
-    who.require_region(region_id)
+    managed_region(conn, who, region_id)
     _check_break(fields)
     with conn.transaction():
         row = conn.execute(
@@ -78,7 +79,7 @@ def nurse(conn: Connection, who: Principal, nurse_id: int) -> dict:
 
 
 def nurses_in(conn: Connection, who: Principal, region_id: str) -> list[dict]:
-    who.require_region(region_id)
+    managed_region(conn, who, region_id)
     ids = [r["id"] for r in conn.execute("SELECT id FROM nurses WHERE region_id = %s ORDER BY id", [region_id])]
     return [nurse(conn, who, i) for i in ids]
 

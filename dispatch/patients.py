@@ -10,6 +10,7 @@ from dispatch import audit
 from dispatch.access import Principal
 from dispatch.errors import InvalidField, NotFound, StaleVersion
 from dispatch.geocoding import Geocoder
+from dispatch.regions import managed_region
 
 _COLUMNS = ("name", "phone", "address", "lat", "lon", "state", "notes", "evaluation_done",
             "preferred_nurse_ids", "excluded_nurse_ids")
@@ -38,7 +39,7 @@ def _check_nurses(conn: Connection, region_id: str, fields: dict[str, Any]) -> N
 
 
 def add_patient(conn: Connection, who: Principal, geocoder: Geocoder, region_id: str, fields: dict[str, Any]) -> dict:
-    who.require_region(region_id)
+    managed_region(conn, who, region_id)
     fields = {"notes": "", "evaluation_done": False, "preferred_nurse_ids": [], "excluded_nurse_ids": []} | fields
     with conn.transaction():
         fields = _locate(conn, geocoder, fields)
@@ -81,7 +82,7 @@ def patient(conn: Connection, who: Principal, patient_id: int) -> dict:
 
 
 def patients_in(conn: Connection, who: Principal, region_id: str) -> list[dict]:
-    who.require_region(region_id)
+    managed_region(conn, who, region_id)
     rows = conn.execute("SELECT * FROM patients WHERE region_id = %s ORDER BY id", [region_id]).fetchall()
     audit.record(conn, who, "list", f"region/{region_id}/patients", count=len(rows))
     return rows

@@ -33,6 +33,12 @@ def region(conn: Connection, region_id: str) -> dict:
     return row
 
 
+def managed_region(conn: Connection, who: Principal, region_id: str) -> dict:
+    """The region, if it exists and she may manage it (an admin too is told when it does not exist)."""
+    who.require_region(region_id)
+    return region(conn, region_id)
+
+
 def visible_regions(conn: Connection, who: Principal) -> list[dict]:
     rows = conn.execute("SELECT id, name, timezone FROM regions ORDER BY id").fetchall()
     return [row for row in rows if who.may_manage(row["id"])]

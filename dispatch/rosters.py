@@ -13,6 +13,7 @@ from psycopg.types.json import Jsonb
 from dispatch import audit
 from dispatch.access import Principal
 from dispatch.errors import Conflict, NotFound, StaleVersion
+from dispatch.regions import managed_region
 from solver import Problem, Solution, check_solution, parse_problem, roster_document
 from solver.model import Route, SolveStats, TimeWindow, Unassigned
 from solver.schedule import InfeasibleSequence, schedule_route
@@ -80,7 +81,7 @@ def roster(conn: Connection, who: Principal, roster_id: int) -> dict[str, Any]:
 
 
 def rosters_of_day(conn: Connection, who: Principal, region_id: str, day: date) -> list[dict[str, Any]]:
-    who.require_region(region_id)
+    managed_region(conn, who, region_id)
     rows = conn.execute("SELECT * FROM rosters WHERE region_id = %s AND day = %s ORDER BY version", [region_id, day])
     return [_summary(row) for row in rows]
 

@@ -13,6 +13,7 @@ from psycopg import Connection
 from dispatch import audit
 from dispatch.access import Principal
 from dispatch.errors import Conflict, InvalidField, NotFound, StaleVersion
+from dispatch.regions import managed_region
 
 STATUSES = ("requested", "scheduled", "en_route", "in_progress", "done", "cancelled", "no_show")
 NEXT_STATUSES = {
@@ -166,7 +167,7 @@ def visit(conn: Connection, who: Principal, visit_id: int, lock: bool = False) -
 
 
 def visits_on(conn: Connection, who: Principal, region_id: str, day: date) -> list[dict]:
-    who.require_region(region_id)
+    managed_region(conn, who, region_id)
     return conn.execute(
         "SELECT * FROM visits WHERE region_id = %s AND day = %s ORDER BY window_start, id", [region_id, day]
     ).fetchall()
@@ -174,7 +175,7 @@ def visits_on(conn: Connection, who: Principal, region_id: str, day: date) -> li
 
 def import_csv(conn: Connection, who: Principal, region_id: str, text: str) -> list[dict]:
     """Every row of a visits CSV, or none: InvalidField lists each bad row by its line number."""
-    who.require_region(region_id)
+    managed_region(conn, who, region_id)
     reader = csv.DictReader(io.StringIO(text))
     header = set(reader.fieldnames or [])
     if missing := sorted(REQUIRED_CSV_COLUMNS - header):
