@@ -10,12 +10,16 @@ from fastapi import APIRouter, Query, Response
 from api.deps import Conn, CurrentUser, IfMatch
 from api.schemas import NurseIn, NurseOut, NursePatch, ShiftIn, ShiftOut
 from dispatch import nurses
+from dispatch.errors import InvalidField
 
 router = APIRouter(tags=["nurses"])
 
 
 def _columns(body: NurseIn | NursePatch) -> tuple[dict[str, Any], list[dict] | None]:
     given = body.model_dump(exclude_unset=True, by_alias=False)
+    for required in ("name", "licensed_states", "active"):
+        if required in given and given[required] is None:
+            raise InvalidField("cannot be null", required)
     fields = {k: v for k, v in given.items() if k in ("name", "phone", "licensed_states", "max_visits", "active")}
     if "home" in given and given["home"] is not None:
         fields |= {"home_lat": given["home"]["lat"], "home_lon": given["home"]["lon"]}

@@ -9,12 +9,16 @@ from fastapi import APIRouter, Response
 from api.deps import AppServices, Conn, CurrentUser, IfMatch
 from api.schemas import PatientIn, PatientOut, PatientPatch
 from dispatch import patients
+from dispatch.errors import InvalidField
 
 router = APIRouter(tags=["patients"])
 
 
 def _columns(body: PatientIn | PatientPatch) -> dict[str, Any]:
     given = body.model_dump(exclude_unset=True)
+    for required in ("name", "state", "notes", "evaluation_done", "preferred_nurse_ids", "excluded_nurse_ids"):
+        if required in given and given[required] is None:
+            raise InvalidField("cannot be null", required)
     location = given.pop("location", None)
     if location is not None:
         given |= {"lat": location["lat"], "lon": location["lon"]}
