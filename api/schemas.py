@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+
+from dispatch.visits import MAX_DURATION_MIN
 
 Role = Literal["admin", "dispatcher", "nurse"]
 VisitStatus = Literal["requested", "scheduled", "en_route", "in_progress", "done", "cancelled", "no_show"]
+
+
+def _without_offset(value: dt.time) -> dt.time:
+    if value.tzinfo is not None:
+        raise ValueError("give a local time such as 09:00, without a UTC offset: the region's timezone applies")
+    return value
+
+
+# Windows, shifts and starts are wall-clock times in the region's timezone.
+LocalTime = Annotated[dt.time, AfterValidator(_without_offset)]
 
 
 class Body(BaseModel):
@@ -21,8 +33,8 @@ class Point(Body):
 
 
 class Window(Body):
-    start: dt.time = Field(examples=["09:00"])
-    end: dt.time = Field(examples=["11:00"])
+    start: LocalTime = Field(examples=["09:00"])
+    end: LocalTime = Field(examples=["11:00"])
 
 
 class Token(BaseModel):
@@ -83,7 +95,7 @@ class NurseIn(Body):
     home: Point
     licensed_states: list[str] = Field(default=[], examples=[["CO"]])
     certifications: list[Certification] = Field(default=[])
-    max_visits: int | None = Field(default=None, ge=0)
+    max_visits: int | None = Field(default=None, ge=0, le=1000)
     break_: BreakIn | None = Field(default=None, alias="break")
     active: bool = True
 
@@ -99,7 +111,7 @@ class NursePatch(Body):
     home: Point | None = None
     licensed_states: list[str] | None = None
     certifications: list[Certification] | None = None
-    max_visits: int | None = Field(default=None, ge=0)
+    max_visits: int | None = Field(default=None, ge=0, le=1000)
     break_: BreakIn | None = Field(default=None, alias="break")
     active: bool | None = None
 
@@ -119,8 +131,8 @@ class NurseOut(BaseModel):
 
 
 class ShiftIn(Body):
-    start: dt.time = Field(examples=["08:00"])
-    end: dt.time = Field(examples=["16:30"])
+    start: LocalTime = Field(examples=["08:00"])
+    end: LocalTime = Field(examples=["16:30"])
 
 
 class ShiftOut(BaseModel):
@@ -174,7 +186,7 @@ class VisitIn(Body):
     date: dt.date = Field(examples=["2026-11-25"])
     window: Window
     service: str = Field(examples=["ketamine"])
-    duration_min: int | None = Field(default=None, gt=0, le=720, description="default: the service's minutes")
+    duration_min: int | None = Field(default=None, gt=0, le=MAX_DURATION_MIN, description="default: the service's minutes")
     priority: int = Field(default=1, ge=1, le=1000)
     pinned_nurse_id: int | None = None
     notes: str = ""
@@ -184,7 +196,7 @@ class VisitPatch(Body):
     date: dt.date | None = None
     window: Window | None = None
     service: str | None = None
-    duration_min: int | None = Field(default=None, gt=0, le=720)
+    duration_min: int | None = Field(default=None, gt=0, le=MAX_DURATION_MIN)
     priority: int | None = Field(default=None, ge=1, le=1000)
     pinned_nurse_id: int | None = None
     status: VisitStatus | None = None
@@ -251,7 +263,7 @@ class RosterOut(RosterSummary):
 class MoveIn(Body):
     visit_id: int
     nurse_id: int | None = Field(description="null takes the visit out of the roster")
-    start: dt.time | None = Field(default=None, description="fix the start; default: where it fits best", examples=["13:30"])
+    start: LocalTime | None = Field(default=None, description="fix the start; default: where it fits best", examples=["13:30"])
 
 
 class NurseChanges(BaseModel):

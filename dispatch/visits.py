@@ -28,6 +28,7 @@ NEXT_STATUSES = {
 CSV_COLUMNS = ("patient_id", "date", "window_start", "window_end", "service", "priority", "duration_min",
                "pinned_nurse_id", "notes")
 REQUIRED_CSV_COLUMNS = {"patient_id", "date", "window_start", "window_end", "service"}
+MAX_DURATION_MIN = 720  # twelve hours on site; the same bound for the JSON API and the CSV import
 
 
 @dataclass(frozen=True)
@@ -70,8 +71,8 @@ def _check_request(conn: Connection, who: Principal, request: VisitRequest, prob
         problems.add("window_end", f"end {request.window_end:%H:%M} is before start {request.window_start:%H:%M}")
     if not 1 <= request.priority <= 1000:
         problems.add("priority", "must be between 1 and 1000")
-    if request.duration_min is not None and request.duration_min <= 0:
-        problems.add("duration_min", "must be greater than 0")
+    if request.duration_min is not None and not 0 < request.duration_min <= MAX_DURATION_MIN:
+        problems.add("duration_min", f"must be greater than 0 and at most {MAX_DURATION_MIN}")
     if request.pinned_nurse_id is not None and not conn.execute(
             "SELECT 1 FROM nurses WHERE id = %s AND region_id = %s", [request.pinned_nurse_id, patient["region_id"]]
     ).fetchone():
