@@ -20,7 +20,7 @@ RETRY_AFTER_S = 5
 STATUS = {NotFound: 404, Forbidden: 403, Conflict: 409, StaleVersion: 412, InvalidField: 422}
 TITLES = {400: "Bad request", 401: "Not authenticated", 403: "Forbidden", 404: "Not found", 405: "Method not allowed",
           409: "Conflict", 412: "Changed since read", 415: "Unsupported media type", 422: "Invalid input",
-          503: "Service unavailable"}
+          500: "Internal server error", 503: "Service unavailable"}
 
 
 def problem(status: int, detail: str, field: str | None = None, errors: list[dict] | None = None,
@@ -65,6 +65,17 @@ def install(app: FastAPI) -> None:
     async def _database_down(_: Request, error: psycopg.OperationalError) -> JSONResponse:
         log.warning("database unavailable: %s", type(error).__name__)
         return problem(503, "the database is unavailable; try again shortly", headers={"Retry-After": str(RETRY_AFTER_S)})
+
+    @app.exception_handler(psycopg.DataError)
+    async def _unstorable(_: Request, error: psycopg.DataError) -> JSONResponse:
+        # Values reach SQL only as parameters, so a data exception is a value the database cannot hold
+        # (a NUL character in a text, a number out of range); its first line says which.
+        return problem(422, f"a value cannot be stored: {str(error).splitlines()[0]}")
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_: Request, error: Exception) -> JSONResponse:
+        # Starlette logs the traceback after this answer; the caller gets no internals.
+        return problem(500, "something went wrong on our side; it has been logged")
 
     @app.exception_handler(PoolTimeout)
     async def _pool_exhausted(_: Request, error: PoolTimeout) -> JSONResponse:
