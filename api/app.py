@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from api import problems
 from api.deps import Services
 from api.request_log import RequestLog
-from api.routes import auth, health, me, nurses, patients, regions, rosters, users, visits
+from api.routes import audit, auth, health, me, nurses, patients, regions, rosters, users, visits
 from dispatch.db.migrate import upgrade
 from dispatch.db.pool import open_pool
 from dispatch.db.server import database_url
@@ -61,6 +61,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     problems.install(app)
     app.add_middleware(RequestLog)
     for router in (auth.router, users.router, regions.router, nurses.router, patients.router, visits.router,
-                   rosters.router, me.router, health.router):
+                   rosters.router, me.router, audit.router, health.router):
         app.include_router(router)
     return app

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date, time
 from typing import Any
 
-from psycopg import Connection
+from psycopg import Connection, errors
 
 from dispatch.access import Principal
-from dispatch.errors import InvalidField, NotFound, StaleVersion
+from dispatch.errors import Conflict, InvalidField, NotFound, StaleVersion
 from dispatch.regions import managed_region
 
 _COLUMNS = ("name", "phone", "home_lat", "home_lon", "licensed_states", "max_visits",
@@ -65,6 +65,16 @@ def _replace_certifications(conn: Connection, nurse_id: int, certifications: lis
             "INSERT INTO nurse_certifications (nurse_id, certification, expires_on) VALUES (%s, %s, %s)",
             [nurse_id, cert["name"], cert.get("expires_on")],
         )
+
+
+def remove_nurse(conn: Connection, who: Principal, nurse_id: int) -> None:
+    """Delete a nurse who never appeared in a roster or account; otherwise say to deactivate her."""
+    nurse(conn, who, nurse_id)
+    try:
+        with conn.transaction():
+            conn.execute("DELETE FROM nurses WHERE id = %s", [nurse_id])
+    except errors.ForeignKeyViolation:
+        raise Conflict(f"nurse {nurse_id} appears in rosters, visits or an account; set active to false instead") from None
 
 
 def nurse(conn: Connection, who: Principal, nurse_id: int) -> dict:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from psycopg import Connection
+from psycopg import Connection, errors
 
 from dispatch import audit
 from dispatch.access import Principal
-from dispatch.errors import InvalidField, NotFound, StaleVersion
+from dispatch.errors import Conflict, InvalidField, NotFound, StaleVersion
 from dispatch.geocoding import Geocoder
 from dispatch.regions import managed_region
 
@@ -70,6 +70,17 @@ def update_patient(conn: Connection, who: Principal, geocoder: Geocoder, patient
             raise StaleVersion(f"patient {patient_id} was changed by someone else; reload it and try again")
         audit.record(conn, who, "update", f"patient/{patient_id}", fields=sorted(fields))
     return row
+
+
+def remove_patient(conn: Connection, who: Principal, patient_id: int) -> None:
+    """Delete a patient with no visits (their history stays with the visits otherwise)."""
+    try:
+        with conn.transaction():
+            patient(conn, who, patient_id)
+            conn.execute("DELETE FROM patients WHERE id = %s", [patient_id])
+            audit.record(conn, who, "delete", f"patient/{patient_id}")
+    except errors.ForeignKeyViolation:
+        raise Conflict(f"patient {patient_id} has visits; cancel or delete those first") from None
 
 
 def patient(conn: Connection, who: Principal, patient_id: int) -> dict:

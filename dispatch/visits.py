@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, time
 from typing import Any
 
-from psycopg import Connection
+from psycopg import Connection, errors
 
 from dispatch import audit
 from dispatch.access import Principal
@@ -160,18 +160,32 @@ def _mark_evaluation_done(conn: Connection, visit_row: dict) -> None:
     )
 
 
+def remove_visit(conn: Connection, who: Principal, visit_id: int) -> None:
+    """Delete a visit no roster holds (a mistaken entry); a planned one is cancelled instead, for the record."""
+    try:
+        with conn.transaction():
+            visit(conn, who, visit_id, lock=True)
+            conn.execute("DELETE FROM visits WHERE id = %s", [visit_id])
+            audit.record(conn, who, "delete", f"visit/{visit_id}")
+    except errors.ForeignKeyViolation:
+        raise Conflict(f"visit {visit_id} is in a roster; set its status to cancelled instead") from None
+
+
 def visit(conn: Connection, who: Principal, visit_id: int, lock: bool = False) -> dict:
     row = conn.execute(f"SELECT * FROM visits WHERE id = %s{' FOR UPDATE' if lock else ''}", [visit_id]).fetchone()
     if row is None or not who.may_manage(row["region_id"]):
         raise NotFound(f"visit {visit_id} not found")
+    audit.record(conn, who, "read", f"visit/{visit_id}")
     return row
 
 
 def visits_on(conn: Connection, who: Principal, region_id: str, day: date) -> list[dict]:
     managed_region(conn, who, region_id)
-    return conn.execute(
+    rows = conn.execute(
         "SELECT * FROM visits WHERE region_id = %s AND day = %s ORDER BY window_start, id", [region_id, day]
     ).fetchall()
+    audit.record(conn, who, "list", f"region/{region_id}/visits/{day}", count=len(rows))
+    return rows
 
 
 def import_csv(conn: Connection, who: Principal, region_id: str, text: str) -> list[dict]:

@@ -64,6 +64,12 @@ def change_nurse(nurse_id: int, body: NursePatch, conn: Conn, who: CurrentUser, 
     return nurse_out(nurses.update_nurse(conn, who, nurse_id, fields, certifications, version))
 
 
+@router.delete("/v1/nurses/{nurse_id}", status_code=204)
+def delete_nurse(nurse_id: int, conn: Conn, who: CurrentUser) -> Response:
+    nurses.remove_nurse(conn, who, nurse_id)
+    return Response(status_code=204)
+
+
 @router.put("/v1/nurses/{nurse_id}/shifts/{day}", response_model=ShiftOut)
 def set_shift(nurse_id: int, day: date, body: ShiftIn, conn: Conn, who: CurrentUser) -> ShiftOut:
     row = nurses.set_shift(conn, who, nurse_id, day, body.start, body.end)

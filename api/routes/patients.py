@@ -53,3 +53,9 @@ def one_patient(patient_id: int, conn: Conn, who: CurrentUser, response: Respons
 def change_patient(patient_id: int, body: PatientPatch, conn: Conn, who: CurrentUser, services: AppServices,
                    version: IfMatch) -> PatientOut:
     return patient_out(patients.update_patient(conn, who, services.geocoder, patient_id, _columns(body), version))
+
+
+@router.delete("/v1/patients/{patient_id}", status_code=204)
+def delete_patient(patient_id: int, conn: Conn, who: CurrentUser) -> Response:
+    patients.remove_patient(conn, who, patient_id)
+    return Response(status_code=204)

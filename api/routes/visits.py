@@ -63,6 +63,12 @@ def change_visit(visit_id: int, body: VisitPatch, conn: Conn, who: CurrentUser, 
     return visit_out(visits.update_visit(conn, who, visit_id, given, version))
 
 
+@router.delete("/v1/visits/{visit_id}", status_code=204)
+def delete_visit(visit_id: int, conn: Conn, who: CurrentUser) -> Response:
+    visits.remove_visit(conn, who, visit_id)
+    return Response(status_code=204)
+
+
 @router.post("/v1/regions/{region_id}/visits/import", response_model=ImportResult, status_code=201,
              openapi_extra={"requestBody": {"required": True, "content": {"text/csv": {
                  "schema": {"type": "string"}, "example": CSV_EXAMPLE}}}})
