@@ -13,7 +13,7 @@ from dispatch.errors import Conflict, InvalidField, NotFound
 def add_region(conn: Connection, region_id: str, name: str, timezone: str) -> dict:
     try:
         ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a tz directory ("America"), a name too long
         raise InvalidField(f"unknown timezone {timezone!r} (use an IANA name such as America/Denver)", "timezone") from None
     try:
         return conn.execute(
