@@ -192,15 +192,20 @@ def import_csv(conn: Connection, who: Principal, region_id: str, text: str) -> l
     """Every row of a visits CSV, or none: InvalidField lists each bad row by its line number."""
     managed_region(conn, who, region_id)
     reader = csv.DictReader(io.StringIO(text))
-    header = set(reader.fieldnames or [])
+    try:
+        header = set(reader.fieldnames or [])
+        records = [(reader.line_num, record) for record in reader]
+    except csv.Error as error:  # e.g. a field over the csv module's limit of 128 Ki characters
+        line = reader.line_num + 1  # where the record it could not read begins
+        raise InvalidField(f"line {line}: {error}", f"line {line}") from None
     if missing := sorted(REQUIRED_CSV_COLUMNS - header):
         raise InvalidField(f"the header lacks column {', '.join(missing)} (columns: {', '.join(CSV_COLUMNS)})", "header")
     if unknown := sorted(header - set(CSV_COLUMNS)):
         raise InvalidField(f"unknown column {', '.join(unknown)} (columns: {', '.join(CSV_COLUMNS)})", "header")
     with conn.transaction():
         problems, rows = _Problems(), []
-        for record in reader:
-            problems.prefix = f"line {reader.line_num}: "
+        for line, record in records:
+            problems.prefix = f"line {line}: "
             request = _parse_row(record, problems)
             if request is not None:
                 columns = _check_request(conn, who, request, problems, region_id)
