@@ -87,6 +87,6 @@ def nurse_shifts(nurse_id: int, conn: Conn, who: CurrentUser,
                  first: Annotated[date | None, Query(alias="from")] = None,
                  last: Annotated[date | None, Query(alias="to")] = None) -> list[ShiftOut]:
     first = first or date.today()
-    last = last or first + timedelta(days=30)
+    last = last or min(first, date.max - timedelta(days=30)) + timedelta(days=30)  # a month on, or the last date
     return [ShiftOut(nurse_id=r["nurse_id"], date=r["day"], start=r["starts"], end=r["ends"])
             for r in nurses.shifts(conn, who, nurse_id, first, last)]
