@@ -26,12 +26,13 @@ def _check_break(fields: dict[str, Any]) -> None:
 def add_nurse(conn: Connection, who: Principal, region_id: str, fields: dict[str, Any],
               certifications: list[dict]) -> dict:
     managed_region(conn, who, region_id)
+    fields = {"licensed_states": [], "active": True} | fields
     _check_break(fields)
     with conn.transaction():
         row = conn.execute(
             f"INSERT INTO nurses (region_id, {', '.join(_COLUMNS)}) VALUES (%s, {', '.join(['%s'] * len(_COLUMNS))})"
             " RETURNING id",
-            [region_id, *(fields.get(c) if c != "active" else fields.get(c, True) for c in _COLUMNS)],
+            [region_id, *(fields.get(c) for c in _COLUMNS)],
         ).fetchone()
         _replace_certifications(conn, row["id"], certifications)
     return nurse(conn, who, row["id"])
