@@ -214,7 +214,7 @@ def import_csv(conn: Connection, who: Principal, region_id: str, text: str) -> l
         if problems.items:
             raise InvalidField("; ".join(f"{field}: {message}" for field, message in problems.items[:50])
                                + (f"; … {len(problems.items) - 50} more" if len(problems.items) > 50 else ""),
-                               problems.items[0][0].split(": ")[0])
+                               problems.items[0][0])
         if not rows:
             raise InvalidField("the file has no visits", "body")
         inserted = [_insert(conn, columns) for columns in rows]

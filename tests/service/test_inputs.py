@@ -76,6 +76,7 @@ def test_a_csv_with_bad_rows_names_each_line_and_imports_nothing(region):
     problem = _problem(region.dispatcher.post(f"/v1/regions/{region.id}/visits/import", content=csv,
                                               headers={"content-type": "text/csv"}))
     detail = problem["detail"]
+    assert problem["field"] == "line 3: window_start"
     assert "line 3: window_start: '9am' is not a time HH:MM" in detail
     assert "line 4: patient_id: unknown patient 999999" in detail
     assert "line 5: window_end: end 11:00 is before start 12:00" in detail

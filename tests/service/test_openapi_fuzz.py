@@ -151,7 +151,7 @@ FOUND = {
                                                         _nurse(max_visits=10**10), 422, "max_visits"),
     "a nurse without licensed states": Found("POST", "/v1/regions/{region_id}/nurses", _nurse(), 201),
     "an imported visit lasting years": Found("POST", "/v1/regions/{region_id}/visits/import", _csv_line(10**12),
-                                             422, "line 2", "duration_min"),
+                                             422, "line 2: duration_min", "duration_min"),
     "an imported field over the csv module's limit": Found("POST", "/v1/regions/{region_id}/visits/import",
                                                            _csv_line("9" * 140_000), 422, "line 2", "field limit"),
     "a timezone that is a directory of timezones": Found("POST", "/v1/regions", lambda k: {"json": {
