@@ -30,13 +30,16 @@ def _time(hhmm: str) -> time:
 
 def load_demo_region(conn: Connection, day: date, nurses: int = 30, visits: int = 200, seed: int = 1,
                      metro: str = "denver", password: str = "demo-password") -> DemoAccounts:
-    """Create region `metro` with a generated day on `day` (no-op if it exists) and its demo accounts."""
+    """Region `metro` with a generated day on `day` and its demo accounts; a day already loaded is kept.
+
+    Run again on a later day, the same nurses and patients get that day's shifts and visits.
+    """
     region_id = metro
     state = STATE_OF_METRO[metro]
     with conn.transaction():
         if conn.execute("SELECT 1 FROM regions WHERE id = %s", [region_id]).fetchone() is None:
-            area = metro_named(metro)
-            add_region(conn, region_id, f"{metro.title()} metro", area.timezone)
+            add_region(conn, region_id, f"{metro.title()} metro", metro_named(metro).timezone)
+        if conn.execute("SELECT 1 FROM visits WHERE region_id = %s AND day = %s", [region_id, day]).fetchone() is None:
             _load_day(conn, region_id, state, generate_day(nurses, visits, seed, day.isoformat(), metro), day)
         first_nurse = conn.execute("SELECT min(id) AS id FROM nurses WHERE region_id = %s", [region_id]).fetchone()["id"]
         accounts = DemoAccounts(("admin", password), (f"dispatcher-{region_id}", password),
@@ -53,7 +56,13 @@ def load_demo_region(conn: Connection, day: date, nurses: int = 30, visits: int 
 
 def _load_day(conn: Connection, region_id: str, state: str, doc: dict, day: date) -> None:
     nurse_ids: dict[str, int] = {}
-    for nurse in doc["nurses"]:
+    known_nurses = [r["id"] for r in conn.execute("SELECT id FROM nurses WHERE region_id = %s ORDER BY id", [region_id])]
+    for n, nurse in enumerate(doc["nurses"]):
+        if n < len(known_nurses):  # the same seed draws the same nurses: give her this day's shift
+            nurse_ids[nurse["id"]] = known_nurses[n]
+            conn.execute("INSERT INTO nurse_shifts (nurse_id, day, starts, ends) VALUES (%s, %s, %s, %s)",
+                         [known_nurses[n], day, _time(nurse["shift"]["start"]), _time(nurse["shift"]["end"])])
+            continue
         brk = nurse.get("break")
         row = conn.execute(
             "INSERT INTO nurses (region_id, name, home_lat, home_lon, licensed_states, max_visits, break_start,"
@@ -66,7 +75,8 @@ def _load_day(conn: Connection, region_id: str, state: str, doc: dict, day: date
             conn.execute("INSERT INTO nurse_certifications (nurse_id, certification) VALUES (%s, %s)", [row["id"], skill])
         conn.execute("INSERT INTO nurse_shifts (nurse_id, day, starts, ends) VALUES (%s, %s, %s, %s)",
                      [row["id"], day, _time(nurse["shift"]["start"]), _time(nurse["shift"]["end"])])
-    patient_ids: dict[str, int] = {}
+    patient_ids = {r["name"].removeprefix("Patient "): r["id"] for r in conn.execute(
+        "SELECT id, name FROM patients WHERE region_id = %s", [region_id])}
     evaluated = {v["patient_id"] for v in doc["visits"] if v["service"] != "evaluation"}
     for n, visit in enumerate(doc["visits"]):
         if visit["patient_id"] not in patient_ids:

@@ -182,10 +182,10 @@ Nurse Dispatch is running at {base}   (Ctrl+C to stop)
     nurse       {accounts.nurse[0]}  (nurse {accounts.nurse_id})
 
   try
-    {base}/docs                                         the API, with a login button
-    POST {base}/v1/auth/token                          log in (form: username, password)
-    GET  {base}/v1/regions/{args.metro}/rosters/{tomorrow}       the day's rosters (dispatcher)
-    GET  {base}/v1/me/itinerary?date={tomorrow}               her day (nurse)
+    {base}/docs                                  the API, with a login button
+    POST {base}/v1/auth/token                    log in (form: username, password)
+    GET  {base}/v1/regions/{args.metro}/rosters/{tomorrow}   the day's rosters (dispatcher)
+    GET  {base}/v1/me/itinerary?date={tomorrow}          her day (nurse)
 """, flush=True)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
