@@ -30,6 +30,14 @@ class Principal:
         if not self.may_manage(region_id):
             raise NotFound(f"region {region_id} not found")
 
+    def require_reach(self, row: dict | None, what: str) -> dict:
+        """`row` (anything with a region_id) if she may manage its region; a nurse is refused, others not told."""
+        if self.role == "nurse":
+            raise Forbidden("nurses reach only their own itinerary (/v1/me/…)")
+        if row is None or not self.may_manage(row["region_id"]):
+            raise NotFound(f"{what} not found")
+        return row
+
     def require_role(self, *roles: str) -> None:
         if self.role not in roles:
             raise Forbidden(f"this needs the role {' or '.join(roles)}; you are {self.role}")

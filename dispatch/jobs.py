@@ -21,7 +21,7 @@ from psycopg_pool import ConnectionPool
 
 from dispatch.access import Principal
 from dispatch.day_problem import day_problem
-from dispatch.errors import Conflict, InvalidField, NotFound
+from dispatch.errors import Conflict, InvalidField
 from dispatch.regions import region
 from dispatch.rosters import store_draft, with_held_back
 
@@ -102,11 +102,7 @@ def job(conn: Connection, who: Principal, job_id: str) -> dict[str, Any]:
         row = conn.execute("SELECT * FROM solve_jobs WHERE id = %s", [job_id]).fetchone()
     except errors.InvalidTextRepresentation:
         row = None
-    if row is None or not who.may_manage(row["region_id"]):
-        if who.role == "nurse":
-            who.require_role("admin", "dispatcher")
-        raise NotFound(f"job {job_id} not found")
-    return row
+    return who.require_reach(row, f"job {job_id}")
 
 
 # ---------------------------------------------------------------- running a solve (in a worker)

@@ -80,8 +80,7 @@ def remove_nurse(conn: Connection, who: Principal, nurse_id: int) -> None:
 
 def nurse(conn: Connection, who: Principal, nurse_id: int) -> dict:
     row = conn.execute("SELECT * FROM nurses WHERE id = %s", [nurse_id]).fetchone()
-    if row is None or not who.may_manage(row["region_id"]):
-        raise NotFound(f"nurse {nurse_id} not found")
+    who.require_reach(row, f"nurse {nurse_id}")
     row["certifications"] = conn.execute(
         "SELECT certification AS name, expires_on FROM nurse_certifications WHERE nurse_id = %s ORDER BY certification",
         [nurse_id],

@@ -8,7 +8,7 @@ from psycopg import Connection, errors
 
 from dispatch import audit
 from dispatch.access import Principal
-from dispatch.errors import Conflict, InvalidField, NotFound, StaleVersion
+from dispatch.errors import Conflict, InvalidField, StaleVersion
 from dispatch.geocoding import Geocoder
 from dispatch.regions import managed_region
 
@@ -86,8 +86,7 @@ def remove_patient(conn: Connection, who: Principal, patient_id: int) -> None:
 def patient(conn: Connection, who: Principal, patient_id: int) -> dict:
     """One patient, for a dispatcher of her region; the read is audited."""
     row = conn.execute("SELECT * FROM patients WHERE id = %s", [patient_id]).fetchone()
-    if row is None or not who.may_manage(row["region_id"]):
-        raise NotFound(f"patient {patient_id} not found")
+    who.require_reach(row, f"patient {patient_id}")
     audit.record(conn, who, "read", f"patient/{patient_id}")
     return row
 

@@ -12,7 +12,7 @@ from psycopg.types.json import Jsonb
 
 from dispatch import audit
 from dispatch.access import Principal
-from dispatch.errors import Conflict, NotFound, StaleVersion
+from dispatch.errors import Conflict, StaleVersion
 from dispatch.regions import managed_region
 from solver import Problem, Solution, check_solution, parse_problem, roster_document
 from solver.model import Route, SolveStats, TimeWindow, Unassigned
@@ -61,11 +61,7 @@ def _write_stops(conn: Connection, roster_id: int, document: dict) -> None:
 
 def _roster_row(conn: Connection, who: Principal, roster_id: int, lock: bool = False) -> dict:
     row = conn.execute(f"SELECT * FROM rosters WHERE id = %s{' FOR UPDATE' if lock else ''}", [roster_id]).fetchone()
-    if row is None or not who.may_manage(row["region_id"]):
-        if who.role == "nurse":
-            who.require_role("admin", "dispatcher")
-        raise NotFound(f"roster {roster_id} not found")
-    return row
+    return who.require_reach(row, f"roster {roster_id}")
 
 
 def _summary(row: dict) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from psycopg import Connection, errors
 
 from dispatch import audit
 from dispatch.access import Principal
-from dispatch.errors import Conflict, InvalidField, NotFound, StaleVersion
+from dispatch.errors import Conflict, InvalidField, StaleVersion
 from dispatch.regions import managed_region
 
 STATUSES = ("requested", "scheduled", "en_route", "in_progress", "done", "cancelled", "no_show")
@@ -173,8 +173,7 @@ def remove_visit(conn: Connection, who: Principal, visit_id: int) -> None:
 
 def visit(conn: Connection, who: Principal, visit_id: int, lock: bool = False) -> dict:
     row = conn.execute(f"SELECT * FROM visits WHERE id = %s{' FOR UPDATE' if lock else ''}", [visit_id]).fetchone()
-    if row is None or not who.may_manage(row["region_id"]):
-        raise NotFound(f"visit {visit_id} not found")
+    who.require_reach(row, f"visit {visit_id}")
     audit.record(conn, who, "read", f"visit/{visit_id}")
     return row
 
