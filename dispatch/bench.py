@@ -193,8 +193,8 @@ def _ours_on_day(problem: Problem) -> dict[str, object]:
 
 
 def _vroom_on_day(problem: Problem, level: int) -> dict[str, object]:
-    from solver.bench.vroom_adapter import solve_with_vroom
     from solver.schedule import InfeasibleSequence, schedule_route
+    from solver.vroom_start import solve_with_vroom
 
     sequences, unassigned, seconds = solve_with_vroom(problem, exploration_level=level)
     by_id = {visit.id: visit for visit in problem.visits}
@@ -212,6 +212,24 @@ def _vroom_on_day(problem: Problem, level: int) -> dict[str, object]:
         "vroom_travel_h": round(travel / 3600, 2),
         "vroom_orders_feasible_for_us": timed_ok,
     }
+
+
+def run_vroom_levels(sizes: Sequence[tuple[int, int, float]], seeds: Sequence[int], levels: Sequence[int],
+                     threads: int) -> int:
+    """VROOM alone at several exploration levels on generated days: time and weight left out."""
+    from dispatch.generate import generate_day
+    from solver.vroom_start import solve_with_vroom
+
+    print("| day | seed | level | threads | time | left out (weight) |")
+    print("|---|---|---|---|---|---|")
+    for nurses, visits, _ in sizes:
+        for seed in seeds:
+            problem = parse_problem(generate_day(nurses, visits, seed=seed))
+            for level in levels:
+                _, unassigned, seconds = solve_with_vroom(problem, exploration_level=level, threads=threads)
+                print(f"| {nurses}/{visits} | {seed} | {level} | {threads} | {seconds:.1f} s | "
+                      f"{len(unassigned)} ({_dropped_weight(problem, unassigned)}) |", flush=True)
+    return 0
 
 
 def _dropped_weight(problem: Problem, visit_ids: Sequence[str]) -> int:

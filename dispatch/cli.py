@@ -86,6 +86,12 @@ def _parser() -> argparse.ArgumentParser:
     days.add_argument("--workers", type=int, default=1, help="our parallel searches (one per core)")
     days.add_argument("--out", help="CSV file for the results")
     days.set_defaults(run=_run_bench_days)
+    levels = benches.add_parser("vroom-levels", help="VROOM alone at several exploration levels on generated days")
+    levels.add_argument("--size", action="append", required=True, help="NURSESxVISITS:SECONDS (the seconds are ignored)")
+    levels.add_argument("--seeds", default="1,2,3")
+    levels.add_argument("--levels", default="0,1,2,3")
+    levels.add_argument("--threads", type=int, default=2)
+    levels.set_defaults(run=_run_bench_vroom_levels)
     service = benches.add_parser("service", help="solve request → draft time, and itinerary requests under load")
     service.add_argument("--nurses", type=int, default=120)
     service.add_argument("--visits", type=int, default=900)
@@ -266,6 +272,18 @@ def _run_bench_days(args: argparse.Namespace) -> int:
     except ValueError as error:
         raise InputError(str(error)) from None
     return run_days(sizes, seeds, None if args.no_vroom else args.vroom_level, args.out, args.workers)
+
+
+def _run_bench_vroom_levels(args: argparse.Namespace) -> int:
+    from dispatch.bench import parse_size, run_vroom_levels
+
+    try:
+        sizes = [parse_size(text) for text in args.size]
+        seeds = [int(s) for s in args.seeds.split(",")]
+        levels = [int(level) for level in args.levels.split(",")]
+    except ValueError as error:
+        raise InputError(str(error)) from None
+    return run_vroom_levels(sizes, seeds, levels, args.threads)
 
 
 def _run_bench_service(args: argparse.Namespace) -> int:

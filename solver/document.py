@@ -340,6 +340,12 @@ def _known_nurse(value: Any, path: str, nurse_ids: set[str]) -> str | None:
     return nurse_id
 
 
+def _first_roster(value: Any, path: str) -> str:
+    if value not in ("vroom", "insertion"):
+        raise ProblemError(path, f"must be \"vroom\" or \"insertion\", not {value!r}")
+    return value
+
+
 def _metaheuristic(value: Any, path: str) -> str:
     if value not in ("ILS", "GLS"):
         raise ProblemError(path, f'must be "ILS" or "GLS", got {value!r}')
@@ -348,7 +354,7 @@ def _metaheuristic(value: Any, path: str) -> str:
 
 def _read_options(value: Any) -> SearchOptions:
     raw = _object(value, "options", {"time_limit_s", "seed", "workers", "preference_weight_s", "fairness_weight_s",
-                                     "metaheuristic"})
+                                     "metaheuristic", "first_roster"})
     defaults = SearchOptions()
     read: dict[str, Callable[[Any, str], Any]] = {
         "time_limit_s": lambda v, p: _number(v, p, above=0),
@@ -357,6 +363,7 @@ def _read_options(value: Any) -> SearchOptions:
         "preference_weight_s": lambda v, p: _integer(v, p, minimum=0),
         "fairness_weight_s": lambda v, p: _integer(v, p, minimum=0),
         "metaheuristic": _metaheuristic,
+        "first_roster": _first_roster,
     }
     values = {key: read[key](raw[key], f"options.{key}") for key in raw}
     return SearchOptions(**{**defaults.__dict__, **values})

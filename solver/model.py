@@ -76,6 +76,8 @@ class SearchOptions:
     seed: int = 0
     workers: int = 1
     metaheuristic: str = "ILS"  # "ILS" (iterated local search) or "GLS" (guided local search)
+    # "vroom": VROOM builds the first roster, OR-Tools improves it; "insertion": OR-Tools alone.
+    first_roster: str = "vroom"
     # Soft costs, in seconds of travel they are worth (see docs/objective.md).
     preference_weight_s: int = 300
     fairness_weight_s: int = 120

@@ -147,6 +147,9 @@ def search(problem: Problem, eligible: list[Eligibility], on_progress: Progress 
         # Restoring a given roster runs under the LNS limit (0.1 s by default): too short for big days.
         params.lns_time_limit.FromMilliseconds(max(100, 10 * nodes.visit_nodes))
         start = routing.ReadAssignmentFromRoutes(_initial_routes(nodes, manager, initial), True)
+        if start is None:  # not restorable: build a roster as if none had been given
+            params = _parameters(plan)
+            params.time_limit.FromMilliseconds(max(1, int((deadline - time.monotonic()) * 1000)))
     if start is not None:
         assignment = routing.SolveFromAssignmentWithParameters(start, params)
     elif plan.metaheuristic == "ILS":

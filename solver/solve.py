@@ -11,7 +11,7 @@ from solver.check import assert_feasible
 from solver.decompose import partition, subproblem
 from solver.explain import Eligibility, dropped_reason, eligibility
 from solver.model import Problem, Solution, SolveStats, Unassigned
-from solver.routing import PORTFOLIO, Progress, Sequences, search
+from solver.routing import PORTFOLIO, Progress, SearchPlan, Sequences, search
 from solver.schedule import schedule_route
 
 # Above this many routable visits the day is searched in geographic parts of about PART_VISITS
@@ -19,6 +19,13 @@ from solver.schedule import schedule_route
 # first solution in 30 s, while parts of 300 converge).
 DECOMPOSE_ABOVE_VISITS = 400
 PART_VISITS = 300
+# With options.first_roster "vroom", VROOM (in process, its own threads) gets this share of the time
+# to build the first roster and OR-Tools the rest to improve it (docs/BENCHMARKS.md: VROOM at level 5
+# stopped after 5 s of a 10 s budget packs 40/300 days as well as unlimited; OR-Tools alone leaves
+# 1.2-1.3x its weight out).
+VROOM_SHARE = 0.5
+VROOM_PROBE_SHARE = 0.1  # at most; a 300-visit probe takes about 0.2-0.9 s
+VROOM_MIN_THREADS = 2
 OUT_OF_TIME = "not placed: the time limit ran out before a first roster was built (allow more time_limit_s)"
 
 
@@ -60,11 +67,12 @@ def _portfolio_search(problem: Problem, eligible: list[Eligibility], on_progress
     plans = [replace(plan, metaheuristic=problem.options.metaheuristic)
              for plan in PORTFOLIO[: max(1, min(problem.options.workers, len(PORTFOLIO)))]]
     if len(plans) == 1:
-        return search(problem, eligible, on_progress, plans[0], deadline=deadline)
+        return _search_from_first_roster(problem, eligible, on_progress, plans[0], deadline)
     # time.monotonic() is the same clock in every process of this machine, so one deadline serves all.
     with ProcessPoolExecutor(max_workers=len(plans) - 1, mp_context=multiprocessing.get_context("spawn")) as pool:
         others = [pool.submit(search, problem, eligible, None, plan, None, deadline) for plan in plans[1:]]
-        results = [search(problem, eligible, on_progress, plans[0], deadline=deadline)] + [f.result() for f in others]
+        results = ([_search_from_first_roster(problem, eligible, on_progress, plans[0], deadline)]
+                   + [f.result() for f in others])
     best = min(results, key=lambda r: (not r.complete, r.objective))
     return Sequences(best.per_nurse, best.objective, sum(r.solutions_found for r in results), best.complete)
 
@@ -108,4 +116,27 @@ def _search_in_parts(problem: Problem, eligible: list[Eligibility], on_progress:
 
 def _search_part(part_problem: Problem, on_progress: Progress | None, deadline: float) -> Sequences:
     plan = replace(PORTFOLIO[0], metaheuristic=part_problem.options.metaheuristic)
-    return search(part_problem, eligibility(part_problem), on_progress, plan, deadline=deadline)
+    return _search_from_first_roster(part_problem, eligibility(part_problem), on_progress, plan, deadline)
+
+
+def _search_from_first_roster(problem: Problem, eligible: list[Eligibility], on_progress: Progress | None,
+                              plan: SearchPlan, deadline: float) -> Sequences:
+    """OR-Tools search; on an overbooked day, from VROOM's roster (options.first_roster "vroom", pyvroom installed).
+
+    A quick VROOM probe (exploration level 1) tells whether every routable visit fits. If it does, the
+    day is won on travel and OR-Tools' iterated local search from its own start does best (Solomon,
+    docs/BENCHMARKS.md); if not, it is won on packing, where VROOM's roster is the better start.
+    """
+    initial = None
+    if problem.options.first_roster == "vroom":
+        try:
+            from solver.vroom_start import vroom_positions
+        except ImportError:  # pyvroom missing: OR-Tools builds its own first roster
+            vroom_positions = None
+        if vroom_positions is not None:
+            threads = max(VROOM_MIN_THREADS, problem.options.workers)
+            routable = sum(1 for e in eligible if e.nurse_positions)
+            probe = vroom_positions(problem, threads, VROOM_PROBE_SHARE * (deadline - time.monotonic()), 1)
+            if sum(len(order) for order in probe) < routable:
+                initial = vroom_positions(problem, threads, VROOM_SHARE * (deadline - time.monotonic()))
+    return search(problem, eligible, on_progress, plan, initial=initial, deadline=deadline)

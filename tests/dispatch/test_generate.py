@@ -7,9 +7,9 @@ from datetime import time
 import pytest
 
 from dispatch.generate import generate_day
-from solver.bench.vroom_adapter import solve_with_vroom
 from solver.document import parse_problem
 from solver.model import Problem
+from solver.vroom_start import solve_with_vroom
 
 
 @pytest.fixture(scope="module")

@@ -1,15 +1,20 @@
-"""A `Problem` as a VROOM input, to compare our solver with VROOM (pyvroom) on the same day.
+"""VROOM (pyvroom, in process) on a `Problem`: the first roster of our portfolio, and the benchmark anchor.
+
+VROOM packs overbooked days better than OR-Tools' construction and first descent can within a
+time limit (docs/BENCHMARKS.md), so `solve` starts from its roster and OR-Tools improves it.
 
 What carries over: the duration matrix (and a cost matrix if the problem has one), shifts, skills,
 max visits per nurse, lunch breaks, visit windows and durations, priorities, pinned nurses (as a
-skill only that nurse holds) and load limits. What does not: preferred nurses (VROOM has no soft
-nurse preference) and fairness. VROOM first maximises the sum of priorities of assigned jobs in
+skill only that nurse holds), excluded nurses (as a skill every other nurse holds) and load
+limits. What does not: preferred nurses (VROOM has no soft nurse preference) and fairness; the
+OR-Tools phase weighs those. VROOM first maximises the sum of priorities of assigned jobs in
 0..100; our priorities are clipped to 100, which loses nothing for generated days (all ≤ 10).
 """
 
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -33,6 +38,9 @@ def to_vroom_input(problem: Problem, exploration_level: int = 5, threads: int = 
 
     skill_ids = skill_numbering(problem)
     pinned_skill = {nurse.id: len(skill_ids) + i for i, nurse in enumerate(problem.nurses)}
+    # A visit that excludes nurses needs a skill of its own, held by every nurse it does not exclude.
+    excluding = [j for j, visit in enumerate(problem.visits) if visit.excluded_nurses]
+    exclusion_skill = {j: len(skill_ids) + len(problem.nurses) + k for k, j in enumerate(excluding)}
     capacitated = any(nurse.capacity is not None for nurse in problem.nurses)
 
     vroom_input = vroom.Input()
@@ -40,9 +48,11 @@ def to_vroom_input(problem: Problem, exploration_level: int = 5, threads: int = 
     if problem.costs is not None:
         vroom_input.set_costs_matrix(PROFILE, np.asarray(problem.costs, dtype=np.uint32))
     for i, nurse in enumerate(problem.nurses):
-        vroom_input.add_vehicle(vroom_vehicle(i, nurse, skill_ids, pinned_skill[nurse.id], capacitated))
+        allowed = {exclusion_skill[j] for j in excluding if nurse.id not in problem.visits[j].excluded_nurses}
+        vroom_input.add_vehicle(vroom_vehicle(i, nurse, skill_ids, pinned_skill[nurse.id], capacitated, allowed))
     for j, visit in enumerate(problem.visits):
-        vroom_input.add_job(vroom_job(j, visit, skill_ids, pinned_skill, capacitated))
+        job = vroom_job(j, visit, skill_ids, pinned_skill, capacitated, exclusion_skill.get(j))
+        vroom_input.add_job(job)
     return vroom_input
 
 
@@ -53,7 +63,8 @@ def skill_numbering(problem: Problem) -> dict[str, int]:
     return {name: k for k, name in enumerate(sorted(names))}
 
 
-def vroom_vehicle(index: int, nurse: Nurse, skill_ids: dict[str, int], own_skill: int, capacitated: bool) -> Any:
+def vroom_vehicle(index: int, nurse: Nurse, skill_ids: dict[str, int], own_skill: int, capacitated: bool,
+                  extra_skills: set[int] = frozenset()) -> Any:
     """One nurse as a VROOM vehicle: shift, skills plus her own pin skill, max visits, lunch."""
     import vroom
 
@@ -70,7 +81,7 @@ def vroom_vehicle(index: int, nurse: Nurse, skill_ids: dict[str, int], own_skill
         start=nurse.start_index,
         end=nurse.end_index,
         profile=PROFILE,
-        skills={skill_ids[skill] for skill in nurse.skills} | {own_skill},
+        skills={skill_ids[skill] for skill in nurse.skills} | {own_skill} | set(extra_skills),
         time_window=vroom.TimeWindow(nurse.shift.start, nurse.shift.end),
         description=nurse.id,
         **options,
@@ -78,7 +89,8 @@ def vroom_vehicle(index: int, nurse: Nurse, skill_ids: dict[str, int], own_skill
 
 
 def vroom_job(
-    index: int, visit: Visit, skill_ids: dict[str, int], pinned_skill: dict[str, int], capacitated: bool
+    index: int, visit: Visit, skill_ids: dict[str, int], pinned_skill: dict[str, int], capacitated: bool,
+    exclusion_skill: int | None = None,
 ) -> Any:
     """One visit as a VROOM job: place, duration, windows, needed skills, priority."""
     import vroom
@@ -86,6 +98,8 @@ def vroom_job(
     skills = {skill_ids[skill] for skill in visit.required_skills}
     if visit.pinned_nurse is not None:
         skills.add(pinned_skill[visit.pinned_nurse])
+    if exclusion_skill is not None:
+        skills.add(exclusion_skill)
     options: dict[str, Any] = {"delivery": [visit.demand]} if capacitated else {}
     return vroom.Job(
         index,
@@ -97,6 +111,24 @@ def vroom_job(
         description=visit.id,
         **options,
     )
+
+
+def vroom_positions(problem: Problem, threads: int, seconds: float,
+                    exploration_level: int = 5) -> list[tuple[int, ...]]:
+    """VROOM's roster within `seconds`: visit positions per nurse (empty for every nurse if it found none)."""
+    from vroom._vroom import VroomInputException, VroomInternalException, VroomRoutingException
+
+    if not problem.nurses or not problem.visits:
+        return [() for _ in problem.nurses]
+    try:
+        answer = to_vroom_input(problem).solve(exploration_level=exploration_level, nb_threads=threads,
+                                               timeout=timedelta(seconds=max(0.05, seconds))).to_dict()
+    except (VroomInputException, VroomInternalException, VroomRoutingException):  # e.g. nothing can be planned
+        return [() for _ in problem.nurses]
+    positions: list[tuple[int, ...]] = [() for _ in problem.nurses]
+    for route in answer.get("routes", []):
+        positions[route["vehicle"]] = tuple(step["id"] for step in route["steps"] if step["type"] == "job")
+    return positions
 
 
 def solve_with_vroom(
