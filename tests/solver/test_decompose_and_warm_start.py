@@ -79,3 +79,32 @@ def test_progress_is_reported_while_parts_are_searched(day, monkeypatch):
     solve(day, lambda objective, elapsed: seen.append((objective, elapsed)))
     assert len(seen) >= 4
     assert seen[-1][1] >= seen[0][1]  # elapsed time runs forward across parts
+
+
+def test_an_overbooked_day_starts_from_vrooms_roster_and_keeps_what_it_packed(day, monkeypatch):
+    from solver.vroom_start import vroom_positions
+
+    given = []
+
+    def recording(problem, threads, seconds, exploration_level=5):
+        positions = vroom_positions(problem, threads, seconds, exploration_level)
+        given.append((exploration_level, positions))
+        return positions
+
+    monkeypatch.setattr("solver.vroom_start.vroom_positions", recording)
+    solution = solve(day)
+    assert [level for level, _ in given] == [1, 5]  # the probe found the day overbooked, then VROOM built a roster
+    packed = {day.visits[v].id for order in given[1][1] for v in order}
+    weight = {v.id: v.priority for v in day.visits}
+    served = {s.visit_id for r in solution.routes for s in r.stops}
+    assert sum(weight[v] for v in served) >= sum(weight[v] for v in packed)
+    assert check_solution(day, solution) == []
+
+
+def test_the_insertion_start_leaves_vroom_out(day, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("VROOM must not run with first_roster insertion")
+
+    monkeypatch.setattr("solver.vroom_start.vroom_positions", refuse)
+    solution = solve(replace(day, options=replace(day.options, first_roster="insertion")))
+    assert check_solution(day, solution) == []

@@ -53,6 +53,8 @@ def test_speed_model_uses_great_circle_times_circuity(document):
         (lambda d: d["nurses"][0].update(**{"break": {"window": {"start": "06:00", "end": "07:00"}, "duration_min": 30}}),
          "nurses[0].break.window: a 30-minute break starting at 06:00 does not fit the shift 08:00–16:00"),
         (lambda d: d["options"].update(time_limit_s=0), "options.time_limit_s: must be greater than 0"),
+        (lambda d: d["options"].update(first_roster="pyvrp"), 'options.first_roster: must be "vroom" or "insertion"'),
+        (lambda d: d["visits"][0].update(excluded_nurses=["N9"]), "visits[0].excluded_nurses[0]"),
         (lambda d: d.update(nurses={}), "nurses: must be a list, got an object"),
     ],
 )
