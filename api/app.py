@@ -12,12 +12,13 @@ from fastapi import FastAPI
 from api import problems
 from api.deps import Services
 from api.request_log import RequestLog
-from api.routes import audit, auth, health, me, nurses, patients, regions, rosters, users, visits
+from api.routes import audit, auth, health, me, metrics, nurses, patients, regions, rosters, users, visits
 from dispatch.db.migrate import upgrade
 from dispatch.db.pool import open_pool
 from dispatch.db.server import database_url
 from dispatch.geocoding import Geocoder
 from dispatch.jobs import SOLVE_QUEUE, job_app
+from dispatch.metrics import ServiceMetrics
 from dispatch.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -32,12 +33,14 @@ it. Nurses read their own itinerary and subscribe to a private calendar feed. Lo
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
+    service_metrics = ServiceMetrics()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         url = await asyncio.to_thread(database_url, settings)
         await asyncio.to_thread(upgrade, url)
         pool = await asyncio.to_thread(open_pool, url, settings.pool_size)
+        service_metrics.watch(pool)
         jobs = job_app(url)
         await jobs.open_async()
         app.state.services = Services(settings, pool, jobs, Geocoder.from_settings(settings))
@@ -54,13 +57,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 worker.cancel()
                 with suppress(asyncio.CancelledError, Exception):
                     await worker
+            service_metrics.unwatch()
             await jobs.close_async()
             await asyncio.to_thread(pool.close)
 
     app = FastAPI(title="Nurse Dispatch", version="1", description=DESCRIPTION, lifespan=lifespan)
+    app.state.metrics = service_metrics
     problems.install(app)
-    app.add_middleware(RequestLog)
+    app.add_middleware(RequestLog, latency=service_metrics.request_seconds)
     for router in (auth.router, users.router, regions.router, nurses.router, patients.router, visits.router,
-                   rosters.router, me.router, audit.router, health.router):
+                   rosters.router, me.router, audit.router, health.router, metrics.router):
         app.include_router(router)
     return app

@@ -1,5 +1,6 @@
 """One log line per request: method, route template (never the raw path: it may hold a calendar token),
-status and duration, under a request id that is echoed in the X-Request-ID response header."""
+status and duration, under a request id that is echoed in the X-Request-ID response header; the same
+labels and duration go to the request-latency histogram (dispatch/metrics.py)."""
 
 from __future__ import annotations
 
@@ -8,17 +9,20 @@ import re
 import time
 import uuid
 
+from prometheus_client import Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dispatch.logs import request_id
 
 log = logging.getLogger("api.requests")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+# Any token is a method to HTTP; the histogram keeps to these so a client cannot mint label values.
+_METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
 
 
 class RequestLog:
-    def __init__(self, app: ASGIApp):
-        self.app = app
+    def __init__(self, app: ASGIApp, latency: Histogram | None = None):
+        self.app, self.latency = app, latency
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -39,8 +43,11 @@ class RequestLog:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
-            route = scope.get("route")
+            seconds = time.perf_counter() - started
+            route = getattr(scope.get("route"), "path", "unmatched")
             log.info("request", extra={"fields": {
-                "method": scope["method"], "route": getattr(route, "path", "unmatched"), "status": status,
-                "ms": round((time.perf_counter() - started) * 1000, 1)}})
+                "method": scope["method"], "route": route, "status": status, "ms": round(seconds * 1000, 1)}})
+            if self.latency is not None:
+                method = scope["method"] if scope["method"] in _METHODS else "other"
+                self.latency.labels(method, route, str(status)).observe(seconds)
             request_id.reset(token)
