@@ -39,7 +39,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         url = await asyncio.to_thread(database_url, settings)
         await asyncio.to_thread(upgrade, url)
-        pool = await asyncio.to_thread(open_pool, url, settings.pool_size)
+        pool = await asyncio.to_thread(open_pool, url, settings.pool_size, settings.pool_timeout_s)
         service_metrics.watch(pool)
         jobs = job_app(url)
         await jobs.open_async()

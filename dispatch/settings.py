@@ -24,6 +24,8 @@ class Settings(BaseSettings):
     secret_key: str | None = None
     token_minutes: int = Field(default=60, ge=1)
     pool_size: int = Field(default=10, ge=1)
+    # How long a request waits for a database connection before it is answered 503 (busy, or the database down).
+    pool_timeout_s: float = Field(default=5.0, gt=0)
     # geopy geocoder class name (e.g. "Nominatim", "Photon"); "none" turns geocoding off.
     geocoder: str = "Nominatim"
     geocoder_domain: str | None = None
