@@ -12,13 +12,14 @@ from fastapi import FastAPI
 from api import problems
 from api.deps import Services
 from api.request_log import RequestLog
-from api.routes import audit, auth, health, me, metrics, nurses, patients, regions, rosters, users, visits
+from api.routes import audit, auth, health, me, metrics, nurses, patients, regions, rosters, schedules, users, visits
 from dispatch.db.migrate import upgrade
 from dispatch.db.pool import open_pool
 from dispatch.db.server import database_url
 from dispatch.geocoding import Geocoder
-from dispatch.jobs import SOLVE_QUEUE, job_app
+from dispatch.jobs import job_app, run_worker
 from dispatch.metrics import ServiceMetrics
+from dispatch.scheduler import start_scheduler
 from dispatch.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -47,12 +48,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         worker = None
         if settings.runs_embedded_worker:
             log.info("running an in-process solve worker")
-            worker = asyncio.create_task(jobs.run_worker_async(
-                queues=[SOLVE_QUEUE], name="in-process", install_signal_handlers=False,
-                additional_context={"pool": pool}))
+            worker = asyncio.create_task(run_worker(jobs, pool, "in-process", settings.worker_heartbeat_s,
+                                                    settings.stalled_after_s, install_signal_handlers=False))
+        scheduler = None
+        if settings.runs_embedded_scheduler:
+            log.info("running an in-process scheduler")
+            scheduler = await asyncio.to_thread(start_scheduler, url, pool)
         try:
             yield
         finally:
+            if scheduler is not None:
+                await asyncio.to_thread(scheduler.shutdown)
             if worker is not None:
                 worker.cancel()
                 with suppress(asyncio.CancelledError, Exception):
@@ -66,6 +72,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     problems.install(app)
     app.add_middleware(RequestLog, latency=service_metrics.request_seconds)
     for router in (auth.router, users.router, regions.router, nurses.router, patients.router, visits.router,
-                   rosters.router, me.router, audit.router, health.router, metrics.router):
+                   rosters.router, schedules.router, me.router, audit.router, health.router, metrics.router):
         app.include_router(router)
     return app

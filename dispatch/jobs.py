@@ -15,15 +15,17 @@ from datetime import date
 from typing import Any
 
 import procrastinate
+import procrastinate.exceptions
+import psycopg
 from psycopg import Connection, errors
 from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool
 
 from dispatch.access import Principal
 from dispatch.day_problem import day_problem
-from dispatch.errors import Conflict, InvalidField
+from dispatch.errors import Conflict, DispatchError, InvalidField
 from dispatch.regions import region
-from dispatch.rosters import store_draft, with_held_back
+from dispatch.rosters import publish, store_draft, with_held_back
 
 log = logging.getLogger(__name__)
 
@@ -34,13 +36,22 @@ PROGRESS_EVERY_S = 1.0
 # enqueue (the process died in between); a new request replaces it.
 LOST_ENQUEUE_S = 60
 
-blueprint = procrastinate.Blueprint()
+# Who publishes what a schedule asked to publish (recorded as such in the roster and the audit log).
+AUTO_PUBLISHER = Principal("scheduler", "admin")
+
+SOLVE_TASK = "dispatch:solve_roster"
 
 
 def job_app(url: str) -> procrastinate.App:
-    """A procrastinate App on this database, with our tasks."""
+    """A procrastinate App on this database, with our tasks.
+
+    Each App gets task objects of its own: a process may hold two (the API's, opened for asyncio,
+    and the scheduler's, opened synchronously), and a task shared through a Blueprint would defer
+    through whichever App registered it last.
+    """
     app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=url))
-    app.add_tasks_from(blueprint, namespace="dispatch")
+    app.task(name=SOLVE_TASK, pass_context=True, queue=SOLVE_QUEUE,
+             retry=procrastinate.RetryStrategy(max_attempts=MAX_ATTEMPTS - 1, wait=5))(solve_roster)
     return app
 
 
@@ -48,7 +59,7 @@ def job_app(url: str) -> procrastinate.App:
 
 
 def request_solve(conn: Connection, who: Principal, region_id: str, day: date, time_limit_s: float,
-                  idempotency_key: str | None) -> tuple[dict[str, Any], bool]:
+                  idempotency_key: str | None, publish_when_done: bool = False) -> tuple[dict[str, Any], bool]:
     """The job for this request and whether it is new; a repeat (same key, or a solve already under way) joins."""
     who.require_region(region_id)
     region(conn, region_id)
@@ -68,9 +79,9 @@ def request_solve(conn: Connection, who: Principal, region_id: str, day: date, t
         try:
             with conn.transaction():
                 row = conn.execute(
-                    "INSERT INTO solve_jobs (region_id, day, time_limit_s, idempotency_key, requested_by)"
-                    " VALUES (%s, %s, %s, %s, %s) RETURNING *",
-                    [region_id, day, time_limit_s, idempotency_key, who.username],
+                    "INSERT INTO solve_jobs (region_id, day, time_limit_s, idempotency_key, requested_by,"
+                    " publish_when_done) VALUES (%s, %s, %s, %s, %s, %s) RETURNING *",
+                    [region_id, day, time_limit_s, idempotency_key, who.username, publish_when_done],
                 ).fetchone()
                 return row, True
         except errors.UniqueViolation:
@@ -85,10 +96,20 @@ def request_solve(conn: Connection, who: Principal, region_id: str, day: date, t
         return row, False
 
 
+def enqueue_now(app: procrastinate.App, pool: ConnectionPool, job: dict[str, Any]) -> None:
+    """`enqueue` for synchronous callers (the scheduler), with an App opened by `app.open()`."""
+    try:
+        queue_job_id = app.configure_task(SOLVE_TASK, queue=SOLVE_QUEUE).defer(job_id=str(job["id"]))
+    except Exception as error:
+        _finish(pool, job["id"], "failed", error=f"could not be queued: {type(error).__name__}")
+        raise
+    _execute(pool, "UPDATE solve_jobs SET queue_job_id = %s WHERE id = %s", [queue_job_id, job["id"]])
+
+
 async def enqueue(app: procrastinate.App, pool: ConnectionPool, job: dict[str, Any]) -> None:
     """Hand a new job to procrastinate and remember its id (an enqueue that fails marks the job failed)."""
     try:
-        queue_job_id = await app.configure_task("dispatch:solve_roster", queue=SOLVE_QUEUE).defer_async(
+        queue_job_id = await app.configure_task(SOLVE_TASK, queue=SOLVE_QUEUE).defer_async(
             job_id=str(job["id"]))
     except Exception as error:
         await asyncio.to_thread(_finish, pool, job["id"], "failed", error=f"could not be queued: {type(error).__name__}")
@@ -108,8 +129,36 @@ def job(conn: Connection, who: Principal, job_id: str) -> dict[str, Any]:
 # ---------------------------------------------------------------- running a solve (in a worker)
 
 
-@blueprint.task(name="solve_roster", pass_context=True, queue=SOLVE_QUEUE,
-                retry=procrastinate.RetryStrategy(max_attempts=MAX_ATTEMPTS - 1, wait=5))
+async def run_worker(app: procrastinate.App, pool: ConnectionPool, name: str | None, heartbeat_s: float,
+                     stalled_after_s: float, install_signal_handlers: bool = True) -> None:
+    """A procrastinate worker for solves, and a watchdog that requeues the jobs of workers that died.
+
+    A worker killed mid-solve (SIGKILL, a lost machine) stops sending heartbeats; after
+    `stalled_after_s` any live worker's watchdog puts its job back in the queue, where a worker
+    takes it again (at most MAX_ATTEMPTS times in all, then the job is marked failed).
+    """
+    watchdog = asyncio.create_task(_requeue_stalled(app, stalled_after_s))
+    try:
+        await app.run_worker_async(queues=[SOLVE_QUEUE], name=name, additional_context={"pool": pool},
+                                   update_heartbeat_interval=heartbeat_s, stalled_worker_timeout=stalled_after_s,
+                                   install_signal_handlers=install_signal_handlers)
+    finally:
+        watchdog.cancel()
+
+
+async def _requeue_stalled(app: procrastinate.App, stalled_after_s: float) -> None:
+    while True:
+        await asyncio.sleep(max(0.5, stalled_after_s / 3))
+        try:
+            stalled = await app.job_manager.get_stalled_jobs(queue=SOLVE_QUEUE, seconds_since_heartbeat=stalled_after_s)
+            for queued in stalled:
+                log.warning("requeueing queue job %s: its worker stopped sending heartbeats", queued.id)
+                await app.job_manager.retry_job(queued)
+        except (procrastinate.exceptions.ProcrastinateException, psycopg.OperationalError) as error:
+            # Another watchdog got there first, or the database is briefly away: try again next round.
+            log.warning("watchdog: %s", type(error).__name__)
+
+
 async def solve_roster(context: procrastinate.JobContext, job_id: str) -> None:
     pool: ConnectionPool = context.additional_context["pool"]
     final_attempt = context.job.attempts >= MAX_ATTEMPTS - 1
@@ -130,6 +179,10 @@ async def run_solve(pool: ConnectionPool, job_id: str) -> None:
         " WHERE id = %s AND state IN ('queued', 'running') RETURNING *", [job_id])
     if row is None:
         log.info("solve job %s is already finished; nothing to do", job_id)
+        return
+    if row["attempts"] > MAX_ATTEMPTS:  # its worker died that often: do not try forever
+        await asyncio.to_thread(_finish, pool, job_id, "failed",
+                                error=f"the solve stopped its worker {MAX_ATTEMPTS} times; not tried again")
         return
     problem = await asyncio.to_thread(_day_problem, pool, row["region_id"], row["day"], row["time_limit_s"])
     log.info("solve job %s: %d nurses, %d visits to plan", job_id, len(problem.document["nurses"]),
@@ -178,13 +231,28 @@ def _day_problem(pool: ConnectionPool, region_id: str, day: date, time_limit_s: 
 
 
 def _store(pool: ConnectionPool, job_row: dict, problem: dict, document: dict) -> None:
-    """The draft and the finished job in one transaction: a roster is never half-written."""
-    with pool.connection() as conn, conn.transaction():
-        roster_id = store_draft(conn, job_row["region_id"], job_row["day"], problem, document, job_row["requested_by"])
-        conn.execute(
-            "UPDATE solve_jobs SET state = 'succeeded', roster_id = %s, finished_at = now(),"
-            " progress = progress || %s WHERE id = %s",
-            [roster_id, Jsonb({"unassigned": document["summary"]["unassigned"]}), job_row["id"]])
+    """The draft and the finished job in one transaction: a roster is never half-written.
+
+    A job asked to publish (a schedule with auto_publish) then publishes the draft in a second
+    transaction; if that is refused (say a dispatcher published another roster meanwhile), the
+    draft stays a draft and the job's progress says why.
+    """
+    with pool.connection() as conn:
+        with conn.transaction():
+            roster_id = store_draft(conn, job_row["region_id"], job_row["day"], problem, document,
+                                    job_row["requested_by"])
+            conn.execute(
+                "UPDATE solve_jobs SET state = 'succeeded', roster_id = %s, finished_at = now(),"
+                " progress = progress || %s WHERE id = %s",
+                [roster_id, Jsonb({"unassigned": document["summary"]["unassigned"]}), job_row["id"]])
+        if job_row.get("publish_when_done"):
+            try:
+                publish(conn, AUTO_PUBLISHER, roster_id, None)
+                outcome = "published"
+            except DispatchError as refused:
+                outcome = f"not published: {refused.message}"
+            conn.execute("UPDATE solve_jobs SET progress = progress || %s WHERE id = %s",
+                         [Jsonb({"publish": outcome}), job_row["id"]])
 
 
 def _finish(pool: ConnectionPool, job_id: str, state: str, error: str | None = None) -> None:

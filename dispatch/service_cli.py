@@ -38,6 +38,9 @@ def add_arguments(commands: argparse._SubParsersAction) -> None:
     worker.add_argument("--name", default=None, help="worker name in logs (default: host and pid)")
     worker.set_defaults(run=run_worker)
 
+    scheduler = commands.add_parser("scheduler", help="run the timed solves (schedules live in the database)")
+    scheduler.set_defaults(run=run_scheduler)
+
     user = commands.add_parser("user", help="manage accounts (works without a running server)")
     user_commands = user.add_subparsers(dest="user_command", required=True)
     add = user_commands.add_parser("add", help="create an account")
@@ -102,21 +105,44 @@ def run_serve(args: argparse.Namespace) -> int:
 
 def run_worker(args: argparse.Namespace) -> int:
     from dispatch.db.pool import open_pool
-    from dispatch.jobs import SOLVE_QUEUE, job_app
+    from dispatch.jobs import job_app, run_worker
 
     _logging()
+    config = settings()
     url = _database()
     pool = open_pool(url, 2)
     app = job_app(url)
 
     async def work() -> None:
         async with app.open_async():
-            await app.run_worker_async(queues=[SOLVE_QUEUE], name=args.name, additional_context={"pool": pool})
+            await run_worker(app, pool, args.name, config.worker_heartbeat_s, config.stalled_after_s)
 
     try:
         asyncio.run(work())
     finally:
         pool.close()
+    return 0
+
+
+def run_scheduler(args: argparse.Namespace) -> int:
+    import threading
+
+    from dispatch.db.pool import open_pool
+    from dispatch.scheduler import start_scheduler
+
+    _logging()
+    url = _database()
+    pool = open_pool(url, 2)
+    scheduler = start_scheduler(url, pool)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        while not stop.wait(1.0):
+            pass
+    except KeyboardInterrupt:
+        pass
+    scheduler.shutdown()
+    pool.close()
     return 0
 
 

@@ -33,6 +33,13 @@ class Settings(BaseSettings):
     geocoder_user_agent: str = "nurse-dispatch"
     # Run a procrastinate worker inside `serve`; default: only on the embedded database.
     embedded_worker: bool | None = None
+    # Run the APScheduler of timed solves inside `serve`; default: only on the embedded database
+    # (production runs `nurse-dispatch scheduler`; any number of replicas, one fires each schedule).
+    embedded_scheduler: bool | None = None
+    # Workers send a heartbeat this often; a worker silent for stalled_after_s is taken for dead and
+    # its solve is queued again.
+    worker_heartbeat_s: float = Field(default=5.0, gt=0)
+    stalled_after_s: float = Field(default=30.0, gt=0)
     solve_time_limit_s: float = Field(default=30.0, gt=0)
     # The address users reach the service at (for calendar-feed links); default: as the request came in.
     public_url: str | None = None
@@ -44,6 +51,10 @@ class Settings(BaseSettings):
     @property
     def runs_embedded_worker(self) -> bool:
         return self.uses_embedded_database if self.embedded_worker is None else self.embedded_worker
+
+    @property
+    def runs_embedded_scheduler(self) -> bool:
+        return self.uses_embedded_database if self.embedded_scheduler is None else self.embedded_scheduler
 
     @cached_property
     def signing_key(self) -> str:

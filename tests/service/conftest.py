@@ -170,3 +170,19 @@ def region(base_url, admin, db) -> Region:
 
 def next_day(day: date = DAY, days: int = 1) -> date:
     return day + timedelta(days=days)
+
+
+@pytest.fixture
+def server_without_worker(tmp_path):
+    """A server on its own embedded database with no worker of its own: (base URL, database URL)."""
+    settings = Settings(home=tmp_path, embedded_worker=False, geocoder="none")
+    url = start_embedded(tmp_path / "pgdata")
+    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=free_port(), log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        assert thread.is_alive()
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{server.config.port}", url
+    server.should_exit = True
+    thread.join(timeout=15)

@@ -4,35 +4,14 @@ from __future__ import annotations
 
 import os
 import subprocess
-import threading
 import time
 
 import psycopg
-import pytest
-import uvicorn
 from psycopg.rows import dict_row
 
-from api.app import create_app
-from dispatch.db.server import start_embedded
-from dispatch.settings import Settings
 from dispatch.users import add_user
 from tests.service.compose import service_command
-from tests.service.conftest import PASSWORD, Region, free_port, login
-
-
-@pytest.fixture
-def server_without_worker(tmp_path):
-    settings = Settings(home=tmp_path, embedded_worker=False, geocoder="none")
-    url = start_embedded(tmp_path / "pgdata")
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=free_port(), log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        assert thread.is_alive()
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{server.config.port}", url
-    server.should_exit = True
-    thread.join(timeout=15)
+from tests.service.conftest import PASSWORD, Region, login
 
 
 def test_a_separate_worker_process_runs_the_queued_solve(server_without_worker, tmp_path):
