@@ -29,7 +29,7 @@ ADMIN_ONLY = {("GET", "/v1/users"), ("POST", "/v1/users"), ("POST", "/v1/regions
 # Operations that name a region's resource in their path: a dispatcher of another region must get 403/404.
 REGION_SCOPED = sorted(op for op in OPERATIONS
                        if any(f"{{{name}}}" in op[1] for name in ("region_id", "nurse_id", "patient_id", "visit_id",
-                                                                   "roster_id", "job_id")))
+                                                                   "roster_id", "job_id", "schedule_id")))
 REFUSED = (403, 404)
 
 
@@ -46,6 +46,7 @@ class Side:
     job: dict
     ana_client: httpx.Client
     bea_client: httpx.Client
+    schedule: dict
 
     @property
     def visit(self) -> dict:
@@ -54,7 +55,8 @@ class Side:
     def path(self, template: str, nurse_id: int | None = None) -> str:
         return template.format(region_id=self.region.id, nurse_id=nurse_id or self.ana["id"],
                                patient_id=self.patient["id"], visit_id=self.visit["id"], roster_id=self.roster["id"],
-                               job_id=self.job["id"], day=DAY, token="not-a-feed-token")
+                               job_id=self.job["id"], schedule_id=self.schedule["id"], day=DAY,
+                               token="not-a-feed-token")
 
 
 def _side(base_url: str, admin: httpx.Client, db) -> Side:
@@ -70,8 +72,10 @@ def _side(base_url: str, admin: httpx.Client, db) -> Side:
     roster = region.dispatcher.get(f"/v1/rosters/{job['roster_id']}").json()
     published = region.publish(roster)
     assert published.status_code == 200, published.text
+    schedule = region.dispatcher.post(f"/v1/regions/{region.id}/schedules", json={"local_time": "18:00"})
+    assert schedule.status_code == 201, schedule.text
     return Side(region, ana, bea, patient, visits, published.json(), job,
-                region.nurse_account(ana["id"]), region.nurse_account(bea["id"]))
+                region.nurse_account(ana["id"]), region.nurse_account(bea["id"]), schedule.json())
 
 
 @pytest.fixture(scope="module")
@@ -125,6 +129,11 @@ REQUESTS: dict[tuple[str, str], Callable[[Side], dict]] = {
     ("GET", "/v1/rosters/{roster_id}/compare"): lambda s: {},
     ("POST", "/v1/rosters/{roster_id}/publish"): lambda s: {"headers": {"If-Match": f'"{s.roster["revision"]}"'}},
     ("POST", "/v1/rosters/{roster_id}/moves"): lambda s: {"json": {"visit_id": s.visit["id"], "nurse_id": None}},
+    ("POST", "/v1/regions/{region_id}/schedules"): lambda s: {"json": {"local_time": "05:30", "days_ahead": 0}},
+    ("GET", "/v1/regions/{region_id}/schedules"): lambda s: {},
+    ("GET", "/v1/schedules/{schedule_id}"): lambda s: {},
+    ("PATCH", "/v1/schedules/{schedule_id}"): lambda s: {"json": {"time_limit_s": 20}},
+    ("DELETE", "/v1/schedules/{schedule_id}"): lambda s: {},
     ("GET", "/v1/me"): lambda s: {},
     ("GET", "/v1/me/itinerary"): lambda s: {"params": {"date": str(DAY)}},
     ("POST", "/v1/me/calendar-feed"): lambda s: {},

@@ -48,3 +48,18 @@ def test_the_api_service_serves_against_an_external_database(database):
     # uvicorn shuts down gracefully, then re-raises SIGTERM so the exit status tells how it ended.
     assert "Application shutdown complete" in log
     assert "in-process solve worker" not in log
+
+
+def test_the_scheduler_service_reads_the_schedules_and_stops_cleanly(database, region):
+    schedule = region.dispatcher.post(f"/v1/regions/{region.id}/schedules", json={"local_time": "18:00"}).json()
+    env = {**os.environ, "DATABASE_URL": database}
+    scheduler = subprocess.Popen(service_command("scheduler"), env=env, stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(4)
+        assert scheduler.poll() is None, scheduler.stderr.read()
+    finally:
+        scheduler.terminate()
+        _, log = scheduler.communicate(timeout=30)
+    assert scheduler.returncode == 0
+    assert f"schedule {schedule['id']}: solves at 18:00:00 America/Denver" in log

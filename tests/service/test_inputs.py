@@ -145,7 +145,7 @@ def test_migrations_can_run_again_and_from_two_processes_at_once(database, db):
         out, err = replica.communicate(timeout=120)
         assert replica.returncode == 0, err
         assert "schema is up to date" in out
-    assert db.execute("SELECT version_num FROM alembic_version").fetchall() == [{"version_num": "0002"}]
+    assert db.execute("SELECT version_num FROM alembic_version").fetchall() == [{"version_num": "0003"}]
 
 
 def test_user_add_works_without_a_server_and_refuses_a_duplicate(tmp_path):
