@@ -92,6 +92,14 @@ def _parser() -> argparse.ArgumentParser:
     levels.add_argument("--levels", default="0,1,2,3")
     levels.add_argument("--threads", type=int, default=2)
     levels.set_defaults(run=_run_bench_vroom_levels)
+    throughput = benches.add_parser("throughput", help="solves per minute with 1, 2, 4… worker processes")
+    throughput.add_argument("--regions", type=int, default=20)
+    throughput.add_argument("--nurses", type=int, default=30)
+    throughput.add_argument("--visits", type=int, default=200)
+    throughput.add_argument("--time-limit", type=float, default=10.0)
+    throughput.add_argument("--workers", default="1,2,4")
+    throughput.add_argument("--port", type=int, default=8732)
+    throughput.set_defaults(run=_run_bench_throughput)
     service = benches.add_parser("service", help="solve request → draft time, and itinerary requests under load")
     service.add_argument("--nurses", type=int, default=120)
     service.add_argument("--visits", type=int, default=900)
@@ -284,6 +292,18 @@ def _run_bench_vroom_levels(args: argparse.Namespace) -> int:
     except ValueError as error:
         raise InputError(str(error)) from None
     return run_vroom_levels(sizes, seeds, levels, args.threads)
+
+
+def _run_bench_throughput(args: argparse.Namespace) -> int:
+    from dispatch.bench_throughput import run_throughput
+
+    try:
+        counts = [int(n) for n in args.workers.split(",")]
+    except ValueError:
+        raise InputError("--workers must be numbers separated by commas, e.g. 1,2,4") from None
+    if args.regions < 1 or args.nurses < 1 or args.visits < 1 or args.time_limit <= 0 or min(counts) < 1:
+        raise InputError("--regions, --nurses, --visits and --workers must be at least 1; --time-limit above 0")
+    return run_throughput(args.regions, args.nurses, args.visits, args.time_limit, counts, args.port)
 
 
 def _run_bench_service(args: argparse.Namespace) -> int:

@@ -29,12 +29,12 @@ def _time(hhmm: str) -> time:
 
 
 def load_demo_region(conn: Connection, day: date, nurses: int = 30, visits: int = 200, seed: int = 1,
-                     metro: str = "denver", password: str = "demo-password") -> DemoAccounts:
+                     metro: str = "denver", password: str = "demo-password", region_id: str | None = None) -> DemoAccounts:
     """Region `metro` with a generated day on `day` and its demo accounts; a day already loaded is kept.
 
     Run again on a later day, the same nurses and patients get that day's shifts and visits.
     """
-    region_id = metro
+    region_id = region_id or metro
     state = STATE_OF_METRO[metro]
     with conn.transaction():
         if conn.execute("SELECT 1 FROM regions WHERE id = %s", [region_id]).fetchone() is None:
