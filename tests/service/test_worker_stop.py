@@ -1,0 +1,47 @@
+"""A worker asked to stop (SIGTERM, e.g. `docker compose stop`) finishes the solve it holds, then exits."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+
+import psycopg
+from psycopg.rows import dict_row
+
+from dispatch.users import add_user
+from tests.service.compose import service_command
+from tests.service.conftest import PASSWORD, Region, login
+
+
+def test_a_stopping_worker_finishes_its_solve_first(server_without_worker, tmp_path):
+    base_url, database = server_without_worker
+    with psycopg.connect(database, autocommit=True, row_factory=dict_row) as db:
+        add_user(db, "admin", PASSWORD, "admin")
+        region = Region(base_url, login(base_url, "admin"), db)
+        for i in range(3):
+            region.nurse(f"N{i}", lat=39.70 + 0.02 * i)
+        for i in range(12):
+            region.visit(region.patient(f"P{i}", lat=39.68 + 0.01 * i)["id"], window=("08:30", "15:00"))
+        env = {**os.environ, "NURSE_DISPATCH_HOME": str(tmp_path)}
+        env.pop("DATABASE_URL", None)
+        worker = subprocess.Popen([*service_command("worker"), "--name", "stopping"], env=env,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            job = region.solve(time_limit_s=5)
+            deadline = time.monotonic() + 60
+            while not region.dispatcher.get(f"/v1/jobs/{job['id']}").json()["progress"]:
+                assert time.monotonic() < deadline, "the solve never started"
+                time.sleep(0.1)
+            worker.send_signal(signal.SIGTERM)
+            asked_at = time.monotonic()
+            worker.wait(timeout=60)
+            stopped_after = time.monotonic() - asked_at
+        finally:
+            if worker.poll() is None:
+                worker.kill()
+        done = region.dispatcher.get(f"/v1/jobs/{job['id']}").json()
+        assert done["state"] == "succeeded" and done["attempts"] == 1, done
+        assert worker.returncode == 0
+        assert stopped_after < 30
