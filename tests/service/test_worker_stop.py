@@ -10,20 +10,14 @@ import time
 import psycopg
 from psycopg.rows import dict_row
 
-from dispatch.users import add_user
 from tests.service.compose import service_command
-from tests.service.conftest import PASSWORD, Region, login
+from tests.service.conftest import busy_region
 
 
 def test_a_stopping_worker_finishes_its_solve_first(server_without_worker, tmp_path):
     base_url, database = server_without_worker
     with psycopg.connect(database, autocommit=True, row_factory=dict_row) as db:
-        add_user(db, "admin", PASSWORD, "admin")
-        region = Region(base_url, login(base_url, "admin"), db)
-        for i in range(3):
-            region.nurse(f"N{i}", lat=39.70 + 0.02 * i)
-        for i in range(12):
-            region.visit(region.patient(f"P{i}", lat=39.68 + 0.01 * i)["id"], window=("08:30", "15:00"))
+        region = busy_region(base_url, db, nurses=3, visits=12)
         env = {**os.environ, "NURSE_DISPATCH_HOME": str(tmp_path)}
         env.pop("DATABASE_URL", None)
         worker = subprocess.Popen([*service_command("worker"), "--name", "stopping"], env=env,
