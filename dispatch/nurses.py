@@ -8,7 +8,8 @@ from typing import Any
 from psycopg import Connection, errors
 
 from dispatch.access import Principal
-from dispatch.errors import Conflict, InvalidField, NotFound, StaleVersion
+from dispatch.db.versioned import update_versioned
+from dispatch.errors import Conflict, InvalidField, NotFound
 from dispatch.regions import managed_region
 
 _COLUMNS = ("name", "phone", "home_lat", "home_lon", "licensed_states", "max_visits",
@@ -44,13 +45,7 @@ def update_nurse(conn: Connection, who: Principal, nurse_id: int, fields: dict[s
     merged = {c: current[c] for c in _COLUMNS} | fields
     _check_break(merged)
     with conn.transaction():
-        row = conn.execute(
-            f"UPDATE nurses SET {', '.join(f'{c} = %s' for c in _COLUMNS)}, version = version + 1"
-            " WHERE id = %s AND (%s::int IS NULL OR version = %s) RETURNING id",
-            [*(merged[c] for c in _COLUMNS), nurse_id, expected_version, expected_version],
-        ).fetchone()
-        if row is None:
-            raise StaleVersion(f"nurse {nurse_id} was changed by someone else; reload it and try again")
+        update_versioned(conn, "nurses", nurse_id, {c: merged[c] for c in _COLUMNS}, expected_version, f"nurse {nurse_id}")
         if certifications is not None:
             _replace_certifications(conn, nurse_id, certifications)
     return nurse(conn, who, nurse_id)

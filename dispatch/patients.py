@@ -8,7 +8,8 @@ from psycopg import Connection, errors
 
 from dispatch import audit
 from dispatch.access import Principal
-from dispatch.errors import Conflict, InvalidField, StaleVersion
+from dispatch.db.versioned import update_versioned
+from dispatch.errors import Conflict, InvalidField
 from dispatch.geocoding import Geocoder
 from dispatch.regions import managed_region
 
@@ -61,13 +62,8 @@ def update_patient(conn: Connection, who: Principal, geocoder: Geocoder, patient
             fields = fields | {"lat": None, "lon": None}  # a new address is geocoded again
         merged = _locate(conn, geocoder, {c: current[c] for c in _COLUMNS} | fields)
         _check_nurses(conn, current["region_id"], merged)
-        row = conn.execute(
-            f"UPDATE patients SET {', '.join(f'{c} = %s' for c in _COLUMNS)}, version = version + 1"
-            " WHERE id = %s AND (%s::int IS NULL OR version = %s) RETURNING *",
-            [*(merged[c] for c in _COLUMNS), patient_id, expected_version, expected_version],
-        ).fetchone()
-        if row is None:
-            raise StaleVersion(f"patient {patient_id} was changed by someone else; reload it and try again")
+        row = update_versioned(conn, "patients", patient_id, {c: merged[c] for c in _COLUMNS}, expected_version,
+                               f"patient {patient_id}")
         audit.record(conn, who, "update", f"patient/{patient_id}", fields=sorted(fields))
     return row
 

@@ -14,7 +14,8 @@ from psycopg import Connection
 
 from dispatch import audit
 from dispatch.access import Principal
-from dispatch.errors import InvalidField, StaleVersion
+from dispatch.db.versioned import update_versioned
+from dispatch.errors import InvalidField
 from dispatch.jobs import AUTO_PUBLISHER as SCHEDULER
 from dispatch.jobs import request_solve
 from dispatch.regions import managed_region
@@ -58,13 +59,7 @@ def update_schedule(conn: Connection, who: Principal, schedule_id: int, fields: 
     merged = {c: current[c] for c in _COLUMNS} | {c: v for c, v in fields.items() if c in _COLUMNS}
     _check(merged)
     with conn.transaction():
-        row = conn.execute(
-            f"UPDATE solve_schedules SET {', '.join(f'{c} = %s' for c in _COLUMNS)}, version = version + 1"
-            " WHERE id = %s AND (%s::int IS NULL OR version = %s) RETURNING *",
-            [*(merged[c] for c in _COLUMNS), schedule_id, expected_version, expected_version],
-        ).fetchone()
-        if row is None:
-            raise StaleVersion(f"schedule {schedule_id} was changed by someone else; reload it and try again")
+        row = update_versioned(conn, "solve_schedules", schedule_id, merged, expected_version, f"schedule {schedule_id}")
         audit.record(conn, who, "update", f"schedule/{schedule_id}", fields=sorted(fields))
     return row
 

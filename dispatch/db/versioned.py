@@ -1,0 +1,25 @@
+"""Optimistic concurrency for records with a `version` column: an update applies only to the version read."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from psycopg import Connection, sql
+
+from dispatch.errors import StaleVersion
+
+
+def update_versioned(conn: Connection, table: str, record_id: int, columns: dict[str, Any],
+                     expected_version: int | None, what: str) -> dict:
+    """Set `columns` and bump the version, if the version is still `expected_version` (None: any); the new row.
+
+    `what` names the record in the error, e.g. "nurse 12".
+    """
+    query = sql.SQL("UPDATE {} SET {}, version = version + 1 WHERE id = %s AND (%s::int IS NULL OR version = %s)"
+                    " RETURNING *").format(
+        sql.Identifier(table),
+        sql.SQL(", ").join(sql.SQL("{} = %s").format(sql.Identifier(c)) for c in columns))
+    row = conn.execute(query, [*columns.values(), record_id, expected_version, expected_version]).fetchone()
+    if row is None:
+        raise StaleVersion(f"{what} was changed by someone else; reload it and try again")
+    return row
