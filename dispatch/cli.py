@@ -276,9 +276,9 @@ def _run_bench_days(args: argparse.Namespace) -> int:
 
     try:
         sizes = [parse_size(text) for text in args.size]
-        seeds = [int(s) for s in args.seeds.split(",")]
     except ValueError as error:
         raise InputError(str(error)) from None
+    seeds = _integers(args.seeds, "--seeds")
     return run_days(sizes, seeds, None if args.no_vroom else args.vroom_level, args.out, args.workers)
 
 
@@ -287,23 +287,26 @@ def _run_bench_vroom_levels(args: argparse.Namespace) -> int:
 
     try:
         sizes = [parse_size(text) for text in args.size]
-        seeds = [int(s) for s in args.seeds.split(",")]
-        levels = [int(level) for level in args.levels.split(",")]
     except ValueError as error:
         raise InputError(str(error)) from None
-    return run_vroom_levels(sizes, seeds, levels, args.threads)
+    return run_vroom_levels(sizes, _integers(args.seeds, "--seeds"), _integers(args.levels, "--levels"), args.threads)
 
 
 def _run_bench_throughput(args: argparse.Namespace) -> int:
     from dispatch.bench_throughput import run_throughput
 
-    try:
-        counts = [int(n) for n in args.workers.split(",")]
-    except ValueError:
-        raise InputError("--workers must be numbers separated by commas, e.g. 1,2,4") from None
+    counts = _integers(args.workers, "--workers")
     if args.regions < 1 or args.nurses < 1 or args.visits < 1 or args.time_limit <= 0 or min(counts) < 1:
         raise InputError("--regions, --nurses, --visits and --workers must be at least 1; --time-limit above 0")
     return run_throughput(args.regions, args.nurses, args.visits, args.time_limit, counts, args.port)
+
+
+def _integers(text: str, option: str) -> list[int]:
+    """'1,2,4' → [1, 2, 4]; anything else is an InputError naming the option."""
+    try:
+        return [int(part) for part in text.split(",")]
+    except ValueError:
+        raise InputError(f"{option} must be whole numbers separated by commas, e.g. 1,2,4; got {text!r}") from None
 
 
 def _run_bench_service(args: argparse.Namespace) -> int:
