@@ -10,7 +10,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, timedelta
+from datetime import date
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 
@@ -175,10 +175,6 @@ class Region:
 @pytest.fixture
 def region(base_url, admin, db) -> Region:
     return Region(base_url, admin, db)
-
-
-def next_day(day: date = DAY, days: int = 1) -> date:
-    return day + timedelta(days=days)
 
 
 @pytest.fixture
