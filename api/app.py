@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager, suppress
 
 from fastapi import FastAPI
 
-from api import problems
+from api import console, problems
 from api.deps import Services
 from api.request_log import RequestLog
 from api.routes import audit, auth, health, me, metrics, nurses, patients, regions, rosters, schedules, users, visits
@@ -74,4 +74,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in (auth.router, users.router, regions.router, nurses.router, patients.router, visits.router,
                    rosters.router, schedules.router, me.router, audit.router, health.router, metrics.router):
         app.include_router(router)
+    console.install(app, settings)
     return app

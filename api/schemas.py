@@ -282,6 +282,12 @@ class Comparison(BaseModel):
     newly_assigned: list[str]
 
 
+class VisitReportOut(BaseModel):
+    kind: Literal["en_route", "started", "running_late", "done"]
+    minutes_late: int | None
+    reported_at: dt.datetime
+
+
 class ItineraryPatient(BaseModel):
     name: str
     address: str | None
@@ -300,6 +306,7 @@ class ItineraryStop(BaseModel):
     patient: ItineraryPatient
     visit_notes: str
     navigation: str
+    report: VisitReportOut | None = Field(default=None, description="her latest report on it")
 
 
 class Itinerary(BaseModel):
@@ -342,3 +349,101 @@ class ScheduleOut(BaseModel):
     auto_publish: bool
     active: bool
     version: int
+
+
+# ---------------------------------------------------------------- the console's view of a roster
+
+
+class LatLon(BaseModel):
+    lat: float
+    lon: float
+
+
+class LocalWindow(BaseModel):
+    start: str = Field(examples=["09:00"])
+    end: str = Field(examples=["11:00"])
+
+
+class VisitOnMap(BaseModel):
+    visit_id: str
+    patient_name: str
+    location: LatLon
+    service: str
+    window: LocalWindow
+    priority: int
+    status: VisitStatus
+    pinned_nurse_id: str | None
+    report: VisitReportOut | None = Field(description="the nurse's latest report on it")
+
+
+class StopView(VisitOnMap):
+    arrival: dt.datetime
+    start: dt.datetime
+    end: dt.datetime
+    drive_s: int = Field(description="driving time from the previous place, ending at `arrival`")
+
+
+class UnassignedView(VisitOnMap):
+    reason: str
+
+
+class BreakView(BaseModel):
+    start: dt.datetime
+    end: dt.datetime
+
+
+class ShiftView(BaseModel):
+    start: dt.datetime
+    end: dt.datetime
+
+
+class NurseDay(BaseModel):
+    nurse_id: str
+    name: str
+    home: LatLon
+    shift: ShiftView
+    break_: BreakView | None = Field(alias="break")
+    stops: list[StopView]
+    departure: dt.datetime | None
+    return_: dt.datetime | None = Field(alias="return")
+    drive_home_s: int
+    travel_s: int
+    waiting_s: int
+    service_s: int
+    utilisation: float = Field(description="(driving + on site) / shift")
+    overtime_s: int
+
+
+class RosterKpis(BaseModel):
+    visits_served: int
+    unassigned: int
+    unassigned_priority_weight: int
+    total_priority_weight: int
+    travel_h: float
+    nurses_working: int
+    nurses_on_shift: int
+    utilisation: float = Field(description="(driving + on site) / shift time, over the nurses on shift")
+    overtime_h: float
+
+
+class RosterView(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+    summary: RosterSummary
+    date: dt.date
+    timezone: str
+    kpis: RosterKpis
+    nurses: list[NurseDay]
+    unassigned: list[UnassignedView]
+
+
+class VisitReportIn(Body):
+    kind: Literal["en_route", "started", "running_late", "done"]
+    minutes_late: int | None = Field(default=None, ge=1, le=480, description="with running_late only")
+
+
+class VisitReportAck(BaseModel):
+    visit_id: int
+    kind: str
+    status: VisitStatus
+    minutes_late: int | None
+    reported_at: dt.datetime

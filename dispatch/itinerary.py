@@ -14,6 +14,7 @@ from psycopg import Connection
 from dispatch import audit
 from dispatch.access import Principal
 from dispatch.errors import Forbidden, NotFound
+from dispatch.visit_reports import latest_reports
 
 CALENDAR_DAYS_BACK = 7
 CALENDAR_DAYS_AHEAD = 30
@@ -59,7 +60,9 @@ def my_itinerary(conn: Connection, who: Principal, day: date) -> dict:
     rows = conn.execute(_STOPS, [who.nurse_id, day, day]).fetchall()
     audit.record(conn, who, "read", f"itinerary/{who.nurse_id}/{day}", visits=[r["visit_id"] for r in rows])
     nurse = conn.execute("SELECT name FROM nurses WHERE id = %s", [who.nurse_id]).fetchone()
-    return {"nurse_id": who.nurse_id, "nurse_name": nurse["name"], "date": day, "stops": [_stop(r) for r in rows]}
+    reports = latest_reports(conn, [r["visit_id"] for r in rows])
+    stops = [_stop(r) | {"report": reports.get(r["visit_id"])} for r in rows]
+    return {"nurse_id": who.nurse_id, "nurse_name": nurse["name"], "date": day, "stops": stops}
 
 
 # ---------------------------------------------------------------- private calendar feed

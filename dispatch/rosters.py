@@ -59,34 +59,34 @@ def _write_stops(conn: Connection, roster_id: int, document: dict) -> None:
             " VALUES (%s, %s, %s, %s, %s, %s, %s)", rows)
 
 
-def _roster_row(conn: Connection, who: Principal, roster_id: int, lock: bool = False) -> dict:
+def roster_row(conn: Connection, who: Principal, roster_id: int, lock: bool = False) -> dict:
     row = conn.execute(f"SELECT * FROM rosters WHERE id = %s{' FOR UPDATE' if lock else ''}", [roster_id]).fetchone()
     return who.require_reach(row, f"roster {roster_id}")
 
 
-def _summary(row: dict) -> dict[str, Any]:
+def roster_summary(row: dict) -> dict[str, Any]:
     return {k: row[k] for k in ("id", "region_id", "day", "version", "status", "revision", "based_on",
                                 "created_at", "created_by", "published_at", "published_by")} | {
         "kpis": row["document"]["summary"]}
 
 
 def roster(conn: Connection, who: Principal, roster_id: int) -> dict[str, Any]:
-    row = _roster_row(conn, who, roster_id)
+    row = roster_row(conn, who, roster_id)
     audit.record(conn, who, "read", f"roster/{roster_id}")
-    return _summary(row) | {"roster": row["document"]}
+    return roster_summary(row) | {"roster": row["document"]}
 
 
 def rosters_of_day(conn: Connection, who: Principal, region_id: str, day: date) -> list[dict[str, Any]]:
     managed_region(conn, who, region_id)
     rows = conn.execute("SELECT * FROM rosters WHERE region_id = %s AND day = %s ORDER BY version", [region_id, day])
-    return [_summary(row) for row in rows]
+    return [roster_summary(row) for row in rows]
 
 
 def publish(conn: Connection, who: Principal, roster_id: int, expected_revision: int | None) -> dict[str, Any]:
     """Make this draft the day's roster, superseding the published one; all of it or nothing."""
     try:
         with conn.transaction():
-            row = _roster_row(conn, who, roster_id, lock=True)
+            row = roster_row(conn, who, roster_id, lock=True)
             # One publisher per region and day at a time, even when none is published yet (no row to lock).
             conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"publish:{row['region_id']}:{row['day']}"])
             if row["status"] != "draft":
@@ -135,12 +135,12 @@ def _check_visits_still_planned(conn: Connection, roster_id: int) -> None:
 
 def compare(conn: Connection, who: Principal, roster_id: int, other_id: int | None, tolerance_min: int = 0) -> dict:
     """What changes for whom between `other_id` (default: the published roster) and this one."""
-    new = _roster_row(conn, who, roster_id)
+    new = roster_row(conn, who, roster_id)
     if other_id is None:
         published = conn.execute("SELECT id FROM rosters WHERE region_id = %s AND day = %s AND status = 'published'",
                                  [new["region_id"], new["day"]]).fetchone()
         other_id = published and published["id"]
-    old = _roster_row(conn, who, other_id) if other_id else None
+    old = roster_row(conn, who, other_id) if other_id else None
     if old and (old["region_id"], old["day"]) != (new["region_id"], new["day"]):
         raise Conflict(f"roster {other_id} is for another region or day")
     before = _assignments(old["document"]) if old else {}
@@ -183,7 +183,7 @@ def move_visit(conn: Connection, who: Principal, roster_id: int, visit_id: str, 
                start: time | None, expected_revision: int | None) -> dict[str, Any]:
     """Give a visit to another nurse (at a time, or where it fits best), or take it out; checked before saved."""
     with conn.transaction():
-        row = _roster_row(conn, who, roster_id, lock=True)
+        row = roster_row(conn, who, roster_id, lock=True)
         if row["status"] != "draft":
             raise Conflict(f"roster {roster_id} is {row['status']}; moves change drafts (solve again for a new draft)")
         if expected_revision is not None and expected_revision != row["revision"]:

@@ -43,6 +43,10 @@ class Settings(BaseSettings):
     solve_time_limit_s: float = Field(default=30.0, gt=0)
     # The address users reach the service at (for calendar-feed links); default: as the request came in.
     public_url: str | None = None
+    # Map tiles behind the console's routes (a {z}/{x}/{y} URL template); empty: no tiles, routes on a blank map.
+    # The OpenStreetMap servers' usage policy suits light use only: point this at your own tile server or provider.
+    tiles_url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    tiles_attribution: str = "© OpenStreetMap contributors"
 
     @property
     def uses_embedded_database(self) -> bool:

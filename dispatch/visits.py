@@ -139,7 +139,7 @@ def update_visit(conn: Connection, who: Principal, visit_id: int, changes: dict[
             [*columns.values(), visit_id],
         ).fetchone()
         if columns["status"] == "done" and current["status"] != "done":
-            _mark_evaluation_done(conn, row)
+            mark_evaluation_done(conn, row)
         audit.record(conn, who, "update", f"visit/{visit_id}", fields=sorted(changes))
     return row
 
@@ -152,7 +152,7 @@ def _check_transition(old: str, new: str) -> None:
         raise Conflict(f"a {old} visit cannot become {new} (next: {allowed})", "status")
 
 
-def _mark_evaluation_done(conn: Connection, visit_row: dict) -> None:
+def mark_evaluation_done(conn: Connection, visit_row: dict) -> None:
     conn.execute(
         "UPDATE patients SET evaluation_done = true, version = version + 1 WHERE id = %s AND NOT evaluation_done"
         " AND EXISTS (SELECT 1 FROM service_types WHERE code = %s AND is_evaluation)",

@@ -8,8 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from api.deps import AppServices, Conn, CurrentUser
-from api.schemas import CalendarFeed, Itinerary, Me, Revoked
-from dispatch import itinerary
+from api.schemas import CalendarFeed, Itinerary, Me, Revoked, VisitReportAck, VisitReportIn
+from dispatch import itinerary, visit_reports
 
 router = APIRouter(tags=["me"])
 
@@ -22,6 +22,12 @@ def whoami(who: CurrentUser) -> Me:
 @router.get("/v1/me/itinerary", response_model=Itinerary)
 def my_itinerary(conn: Conn, who: CurrentUser, day: Annotated[date, Query(alias="date")]) -> dict:
     return itinerary.my_itinerary(conn, who, day)
+
+
+@router.post("/v1/me/visits/{visit_id}/reports", response_model=VisitReportAck, status_code=201)
+def report(visit_id: int, body: VisitReportIn, conn: Conn, who: CurrentUser) -> dict:
+    """Tell the dispatcher: on my way, started, running late (by how much) or done; the visit's status follows."""
+    return visit_reports.report(conn, who, visit_id, body.kind, body.minutes_late)
 
 
 @router.post("/v1/me/calendar-feed", response_model=CalendarFeed, status_code=201)

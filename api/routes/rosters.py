@@ -9,8 +9,8 @@ from fastapi import APIRouter, Header, Query, Response
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import AppServices, Conn, CurrentUser, IfMatch
-from api.schemas import Comparison, JobOut, MoveIn, RosterOut, RosterSummary, SolveIn
-from dispatch import jobs, rosters
+from api.schemas import Comparison, JobOut, MoveIn, RosterOut, RosterSummary, RosterView, SolveIn
+from dispatch import jobs, roster_view, rosters
 
 router = APIRouter(tags=["rosters"])
 
@@ -53,6 +53,12 @@ def one_roster(roster_id: int, conn: Conn, who: CurrentUser, response: Response)
     out = rosters.roster(conn, who, roster_id)
     response.headers["ETag"] = f'"{out["revision"]}"'
     return out
+
+
+@router.get("/v1/rosters/{roster_id}/view", response_model=RosterView, response_model_by_alias=True)
+def view(roster_id: int, conn: Conn, who: CurrentUser) -> dict:
+    """The roster as the console draws it: each nurse's day (shift, drives, stops, break) and the map's points."""
+    return roster_view.roster_view(conn, who, roster_id)
 
 
 @router.get("/v1/rosters/{roster_id}/compare", response_model=Comparison)

@@ -1,0 +1,305 @@
+// The dispatcher's day: pick a region and a day, see the roster as a map and a timeline, act on it.
+import {
+  ApiError, STATUS_LABELS, h, hashParams, hhmm, localToday, loggedIn, logOut, request, setHashParams,
+} from "./common.js";
+import { drawMap } from "./map.js";
+import { drawTimeline } from "./timeline.js";
+
+const REFRESH_MS = 20000; // nurses' reports (late, done) show up without a reload
+const POLL_MS = 700;
+
+const $ = (id) => document.getElementById(id);
+const state = { view: null, rosters: [], selected: null, job: null, busy: false };
+
+function say(text, isError = false) {
+  const message = $("message");
+  message.textContent = text;
+  message.className = isError ? "error" : "";
+  message.setAttribute("role", isError ? "alert" : "status");
+}
+
+async function attempt(action) {
+  try {
+    state.busy = true;
+    return await action();
+  } catch (error) {
+    say(error instanceof ApiError ? error.message : `Something went wrong: ${error.message}`, true);
+    return undefined;
+  } finally {
+    state.busy = false;
+  }
+}
+
+// ---------------------------------------------------------------- loading
+
+async function loadRegions() {
+  const regions = await request("GET", "/v1/regions");
+  const wanted = hashParams().get("region");
+  $("region").replaceChildren(...regions.map((r) => h("option", { value: r.id, selected: r.id === wanted }, r.name)));
+}
+
+function pickRoster(rosters, wanted) {
+  if (wanted && rosters.some((r) => String(r.id) === wanted)) return wanted;
+  const published = rosters.find((r) => r.status === "published");
+  const newestDraft = [...rosters].reverse().find((r) => r.status === "draft");
+  if (newestDraft && (!published || newestDraft.version > published.version)) return String(newestDraft.id);
+  return published ? String(published.id) : rosters.length ? String(rosters.at(-1).id) : null;
+}
+
+async function loadDay(wantedRoster = hashParams().get("roster")) {
+  const region = $("region").value;
+  const day = $("day").value;
+  if (!region || !day) return;
+  state.rosters = await request("GET", `/v1/regions/${region}/rosters/${day}`);
+  const chosen = pickRoster(state.rosters, wantedRoster);
+  $("roster").replaceChildren(...(state.rosters.length
+    ? [...state.rosters].reverse().map((r) => h("option", { value: r.id, selected: String(r.id) === chosen },
+      `v${r.version} ${r.status}`))
+    : [h("option", { value: "" }, "no roster yet: solve the day")]));
+  setHashParams({ region, date: day, roster: chosen });
+  await loadRoster();
+}
+
+async function loadRoster() {
+  const rosterId = $("roster").value;
+  setHashParams({ roster: rosterId || null });
+  $("comparison").hidden = true;
+  if (!rosterId) {
+    state.view = null;
+    render();
+    return;
+  }
+  state.view = await request("GET", `/v1/rosters/${rosterId}/view`);
+  render();
+}
+
+// ---------------------------------------------------------------- drawing
+
+function render() {
+  const view = state.view;
+  const isDraft = view?.summary.status === "draft";
+  const hasPublished = state.rosters.some((r) => r.status === "published");
+  $("publish").disabled = !isDraft;
+  $("compare").disabled = !(isDraft && hasPublished);
+  renderKpis(view);
+  drawMap($("map"), view, select);
+  drawTimeline($("timeline"), view, select);
+  renderUnassigned(view);
+  if (state.selected && view) showSelected(state.selected);
+  else $("selected").hidden = true;
+}
+
+function renderKpis(view) {
+  if (!view) {
+    $("kpis").replaceChildren(h("p", {}, "No roster for this day yet."));
+    return;
+  }
+  const k = view.kpis;
+  const figure = (label, value, id) => h("div", { class: "kpi", "data-kpi": id }, h("span", { class: "value" }, value),
+    h("span", { class: "label" }, label));
+  $("kpis").replaceChildren(
+    h("div", { class: "kpi roster-status" }, h("span", { class: `value status-${view.summary.status}` },
+      `v${view.summary.version} ${view.summary.status}`), h("span", { class: "label" }, `revision ${view.summary.revision}`)),
+    figure("visits served", `${k.visits_served}`, "served"),
+    figure("unassigned (priority weight)", `${k.unassigned} (${k.unassigned_priority_weight})`, "unassigned"),
+    figure("travel", `${k.travel_h} h`, "travel"),
+    figure("utilisation", `${Math.round(k.utilisation * 100)} %`, "utilisation"),
+    figure("nurses working", `${k.nurses_working} / ${k.nurses_on_shift}`, "nurses"),
+    figure("overtime", `${k.overtime_h} h`, "overtime"),
+  );
+}
+
+function renderUnassigned(view) {
+  const list = view ? view.unassigned : [];
+  $("unassigned").replaceChildren(
+    h("h2", {}, `Unassigned (${list.length})`),
+    list.length ? h("ul", { class: "unassigned-list" }, list.map((u) => h("li", {},
+      h("button", { class: "link", onclick: () => select(u.visit_id), "data-visit": u.visit_id },
+        `${u.patient_name} · ${u.service} · ${u.window.start}–${u.window.end} · priority ${u.priority}`),
+      h("p", { class: "reason" }, u.reason)))) : h("p", {}, "Every visit has a nurse."),
+  );
+}
+
+// ---------------------------------------------------------------- one visit: details, move, pin
+
+function findVisit(visitId) {
+  for (const nurse of state.view.nurses) {
+    const index = nurse.stops.findIndex((s) => s.visit_id === visitId);
+    if (index >= 0) return { visit: nurse.stops[index], nurse, sequence: index + 1 };
+  }
+  const visit = state.view.unassigned.find((u) => u.visit_id === visitId);
+  return visit ? { visit, nurse: null } : null;
+}
+
+function select(visitId) {
+  state.selected = visitId;
+  showSelected(visitId);
+  document.querySelectorAll(".selected").forEach((e) => e.classList.remove("selected"));
+  document.querySelectorAll(`[data-visit="${visitId}"]`).forEach((e) => e.classList.add("selected"));
+}
+
+function showSelected(visitId) {
+  const found = state.view && findVisit(visitId);
+  const panel = $("selected");
+  if (!found) {
+    panel.hidden = true;
+    return;
+  }
+  const { visit, nurse, sequence } = found;
+  const isDraft = state.view.summary.status === "draft";
+  const where = nurse ? `${nurse.name}, stop ${sequence}, ${hhmm(visit.start)}–${hhmm(visit.end)}`
+    : `not in the roster: ${visit.reason}`;
+  const report = visit.report ? ` · ${visit.report.kind === "running_late"
+    ? `running ${visit.report.minutes_late} min late` : STATUS_LABELS[visit.report.kind] || visit.report.kind}` : "";
+  const nurseChoice = h("select", { id: "move-nurse", "aria-label": "Move to nurse" },
+    state.view.nurses.map((n) => h("option", { value: n.nurse_id, selected: nurse && n.nurse_id === nurse.nurse_id }, n.name)),
+    h("option", { value: "" }, "— take out of the roster —"));
+  const startChoice = h("input", { id: "move-start", type: "time", "aria-label": "Start at (optional)" });
+  panel.replaceChildren(
+    h("h2", {}, visit.patient_name),
+    h("p", {}, `${visit.service} · window ${visit.window.start}–${visit.window.end} · priority ${visit.priority}`),
+    h("p", {}, `${STATUS_LABELS[visit.status]}${report}`),
+    h("p", { class: "where" }, where),
+    isDraft
+      ? h("form", { class: "move", onsubmit: (event) => { event.preventDefault(); move(visit.visit_id); } },
+        h("label", {}, "Move to ", nurseChoice), h("label", {}, "at ", startChoice),
+        h("button", { type: "submit" }, "Move"))
+      : h("p", { class: "hint" }, "Moves change drafts: solve the day for a new draft, or pick one above."),
+    h("button", { id: "pin", onclick: () => pin(visit, nurse) },
+      visit.pinned_nurse_id ? "Unpin" : nurse ? `Pin to ${nurse.name}` : "Pin (needs a nurse)"),
+    visit.pinned_nurse_id ? h("p", { class: "hint" }, `Pinned to ${nurseName(visit.pinned_nurse_id)}: every solve keeps it with her.`) : null,
+  );
+  panel.querySelector("#pin").disabled = !visit.pinned_nurse_id && !nurse;
+  panel.hidden = false;
+}
+
+function nurseName(nurseId) {
+  return state.view.nurses.find((n) => n.nurse_id === nurseId)?.name || `nurse ${nurseId}`;
+}
+
+async function move(visitId) {
+  const nurseId = $("move-nurse").value || null;
+  const start = $("move-start").value || null;
+  await attempt(async () => {
+    const roster = await request("POST", `/v1/rosters/${state.view.summary.id}/moves`, {
+      json: { visit_id: Number(visitId), nurse_id: nurseId && Number(nurseId), start },
+      headers: { "If-Match": `"${state.view.summary.revision}"` },
+    });
+    await loadDay(String(roster.id));
+    const placed = findVisit(visitId);
+    say(placed?.nurse ? `Moved: ${placed.nurse.name} at ${hhmm(placed.visit.start)}.` : "Taken out of the roster.");
+  });
+}
+
+async function pin(visit, nurse) {
+  await attempt(async () => {
+    const current = await request("GET", `/v1/visits/${visit.visit_id}`);
+    const pinnedTo = visit.pinned_nurse_id ? null : Number(nurse.nurse_id);
+    await request("PATCH", `/v1/visits/${visit.visit_id}`, {
+      json: { pinned_nurse_id: pinnedTo }, headers: { "If-Match": `"${current.version}"` },
+    });
+    await loadRoster();
+    say(pinnedTo ? `Pinned to ${nurse.name}: every solve keeps it with her.` : "Unpinned.");
+  });
+}
+
+// ---------------------------------------------------------------- solve, compare, publish
+
+async function solve() {
+  const region = $("region").value;
+  const day = $("day").value;
+  await attempt(async () => {
+    const limit = Number($("time-limit").value);
+    let job = await request("POST", `/v1/regions/${region}/rosters/${day}/solve`, { json: { time_limit_s: limit } });
+    $("solve").disabled = true;
+    const panel = $("job");
+    panel.hidden = false;
+    while (job.state === "queued" || job.state === "running") {
+      showJob(panel, job, limit);
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+      job = await request("GET", `/v1/jobs/${job.id}`);
+    }
+    showJob(panel, job, limit);
+    $("solve").disabled = false;
+    if (job.state === "succeeded") {
+      await loadDay(String(job.roster_id));
+      say(`New draft ready: ${state.view.kpis.visits_served} visits served, ${state.view.kpis.unassigned} unassigned.`);
+    } else {
+      say(`The solve failed: ${job.error}`, true);
+    }
+  });
+  $("solve").disabled = false;
+}
+
+function showJob(panel, job, limit) {
+  const elapsed = job.progress?.elapsed_s ?? 0;
+  const best = job.progress?.best_objective;
+  panel.replaceChildren(
+    h("h2", {}, `Solve: ${job.state}`),
+    h("progress", { max: limit, value: Math.min(limit, elapsed), "aria-label": "time used" }),
+    h("p", { class: "job-progress" }, job.state === "running"
+      ? `${elapsed.toFixed(1)} s of ${limit} s${best !== undefined ? ` · best roster so far costs ${best.toLocaleString()}` : ""}`
+      : job.state === "queued" ? "waiting for a worker" : job.state === "succeeded" ? "done: the draft is shown" : job.error || ""),
+  );
+}
+
+async function compare() {
+  await attempt(async () => {
+    const comparison = await request("GET", `/v1/rosters/${state.view.summary.id}/compare?tolerance_min=15`);
+    const names = {};
+    for (const n of state.view.nurses) for (const s of n.stops) names[s.visit_id] = s.patient_name;
+    for (const u of state.view.unassigned) names[u.visit_id] = u.patient_name;
+    const label = (id) => names[id] || `visit ${id}`;
+    const panel = $("comparison");
+    const rows = comparison.nurses.map((n) => h("li", { "data-nurse": n.nurse_id },
+      h("strong", {}, nurseName(n.nurse_id)), ": ",
+      n.added.length ? h("span", { class: "added" }, `+ ${n.added.map(label).join(", ")} `) : null,
+      n.removed.length ? h("span", { class: "removed" }, `− ${n.removed.map(label).join(", ")} `) : null,
+      n.retimed.length ? h("span", { class: "retimed" },
+        `re-timed ${n.retimed.map((r) => `${label(r.visit_id)} ${hhmm(r.from)}→${hhmm(r.to)}`).join(", ")}`) : null));
+    panel.replaceChildren(
+      h("h2", {}, `Against the published roster (${comparison.nurses.length} nurses change)`),
+      rows.length ? h("ul", { class: "changes" }, rows) : h("p", {}, "Nothing changes for anyone."),
+      comparison.newly_unassigned.length
+        ? h("p", { class: "removed" }, `No longer served: ${comparison.newly_unassigned.map(label).join(", ")}`) : null,
+      h("p", { class: "hint" }, "Re-timed means moved by more than 15 minutes."),
+    );
+    panel.hidden = false;
+  });
+}
+
+async function publish() {
+  await attempt(async () => {
+    const roster = await request("POST", `/v1/rosters/${state.view.summary.id}/publish`,
+      { headers: { "If-Match": `"${state.view.summary.revision}"` } });
+    await loadDay(String(roster.id));
+    say(`Published v${roster.version}: nurses see it in their day and calendar.`);
+  });
+}
+
+// ---------------------------------------------------------------- start
+
+async function main() {
+  const me = await loggedIn();
+  if (me.role === "nurse") {
+    location.replace("nurse.html");
+    return;
+  }
+  $("app").hidden = false;
+  $("who").textContent = `(${me.username})`;
+  $("day").value = hashParams().get("date") || localToday();
+  await attempt(loadRegions);
+  $("region").addEventListener("change", () => attempt(() => loadDay(null)));
+  $("day").addEventListener("change", () => attempt(() => loadDay(null)));
+  $("roster").addEventListener("change", () => attempt(loadRoster));
+  $("solve").addEventListener("click", solve);
+  $("compare").addEventListener("click", compare);
+  $("publish").addEventListener("click", publish);
+  $("logout").addEventListener("click", logOut);
+  await attempt(() => loadDay());
+  setInterval(() => {
+    if (!state.busy && state.view && !document.hidden) attempt(loadRoster);
+  }, REFRESH_MS);
+}
+
+main();
