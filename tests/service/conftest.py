@@ -24,6 +24,7 @@ from api.app import create_app
 from dispatch.db.server import start_embedded
 from dispatch.settings import Settings
 from dispatch.users import add_user
+from tests.service.browser import browser  # noqa: F401 - the Chromium fixture of the console tests
 from tests.service.fake_geocoder import FakeNominatim
 
 PASSWORD = "test-password-1"
@@ -75,7 +76,7 @@ def running_api(settings: Settings) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def base_url(service_home, database, geocoder_server) -> Iterator[str]:
     settings = Settings(home=service_home, geocoder="nominatim", geocoder_domain=geocoder_server,
-                        geocoder_scheme="http", solve_time_limit_s=2)
+                        geocoder_scheme="http", solve_time_limit_s=2, tiles_url="")
     with running_api(settings) as url:
         yield url
 

@@ -127,6 +127,7 @@ REQUESTS: dict[tuple[str, str], Callable[[Side], dict]] = {
     ("GET", "/v1/regions/{region_id}/rosters/{day}"): lambda s: {},
     ("GET", "/v1/rosters/{roster_id}"): lambda s: {},
     ("GET", "/v1/rosters/{roster_id}/compare"): lambda s: {},
+    ("GET", "/v1/rosters/{roster_id}/view"): lambda s: {},
     ("POST", "/v1/rosters/{roster_id}/publish"): lambda s: {"headers": {"If-Match": f'"{s.roster["revision"]}"'}},
     ("POST", "/v1/rosters/{roster_id}/moves"): lambda s: {"json": {"visit_id": s.visit["id"], "nurse_id": None}},
     ("POST", "/v1/regions/{region_id}/schedules"): lambda s: {"json": {"local_time": "05:30", "days_ahead": 0}},
@@ -137,6 +138,7 @@ REQUESTS: dict[tuple[str, str], Callable[[Side], dict]] = {
     ("GET", "/v1/me"): lambda s: {},
     ("GET", "/v1/me/itinerary"): lambda s: {"params": {"date": str(DAY)}},
     ("POST", "/v1/me/calendar-feed"): lambda s: {},
+    ("POST", "/v1/me/visits/{visit_id}/reports"): lambda s: {"json": {"kind": "running_late", "minutes_late": 10}},
     ("DELETE", "/v1/me/calendar-feed"): lambda s: {},
     ("GET", "/v1/audit"): lambda s: {},
     ("GET", "/v1/calendar/{token}.ics"): lambda s: {},
@@ -269,7 +271,7 @@ def test_a_nurses_calendar_feed_holds_only_her_visits(ours, base_url):
 
 
 @pytest.mark.parametrize("path", ["/v1/rosters/{roster_id}", "/v1/regions/{region_id}/rosters/{day}",
-                                  "/v1/rosters/{roster_id}/compare", "/v1/patients/{patient_id}",
+                                  "/v1/rosters/{roster_id}/compare", "/v1/rosters/{roster_id}/view", "/v1/patients/{patient_id}",
                                   "/v1/regions/{region_id}/patients", "/v1/regions/{region_id}/visits",
                                   "/v1/visits/{visit_id}"])
 def test_a_nurse_cannot_obtain_another_nurses_stops_from_rosters_patients_or_visits(path, ours):

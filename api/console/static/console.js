@@ -21,6 +21,7 @@ function say(text, isError = false) {
 async function attempt(action) {
   try {
     state.busy = true;
+    say("");
     return await action();
   } catch (error) {
     say(error instanceof ApiError ? error.message : `Something went wrong: ${error.message}`, true);
@@ -155,7 +156,7 @@ function showSelected(visitId) {
     state.view.nurses.map((n) => h("option", { value: n.nurse_id, selected: nurse && n.nurse_id === nurse.nurse_id }, n.name)),
     h("option", { value: "" }, "— take out of the roster —"));
   const startChoice = h("input", { id: "move-start", type: "time", "aria-label": "Start at (optional)" });
-  panel.replaceChildren(
+  panel.replaceChildren(...[
     h("h2", {}, visit.patient_name),
     h("p", {}, `${visit.service} · window ${visit.window.start}–${visit.window.end} · priority ${visit.priority}`),
     h("p", {}, `${STATUS_LABELS[visit.status]}${report}`),
@@ -168,7 +169,7 @@ function showSelected(visitId) {
     h("button", { id: "pin", onclick: () => pin(visit, nurse) },
       visit.pinned_nurse_id ? "Unpin" : nurse ? `Pin to ${nurse.name}` : "Pin (needs a nurse)"),
     visit.pinned_nurse_id ? h("p", { class: "hint" }, `Pinned to ${nurseName(visit.pinned_nurse_id)}: every solve keeps it with her.`) : null,
-  );
+  ].filter(Boolean));
   panel.querySelector("#pin").disabled = !visit.pinned_nurse_id && !nurse;
   panel.hidden = false;
 }
@@ -257,13 +258,13 @@ async function compare() {
       n.removed.length ? h("span", { class: "removed" }, `− ${n.removed.map(label).join(", ")} `) : null,
       n.retimed.length ? h("span", { class: "retimed" },
         `re-timed ${n.retimed.map((r) => `${label(r.visit_id)} ${hhmm(r.from)}→${hhmm(r.to)}`).join(", ")}`) : null));
-    panel.replaceChildren(
+    panel.replaceChildren(...[
       h("h2", {}, `Against the published roster (${comparison.nurses.length} nurses change)`),
       rows.length ? h("ul", { class: "changes" }, rows) : h("p", {}, "Nothing changes for anyone."),
       comparison.newly_unassigned.length
         ? h("p", { class: "removed" }, `No longer served: ${comparison.newly_unassigned.map(label).join(", ")}`) : null,
       h("p", { class: "hint" }, "Re-timed means moved by more than 15 minutes."),
-    );
+    ].filter(Boolean));
     panel.hidden = false;
   });
 }
@@ -282,11 +283,11 @@ async function publish() {
 async function main() {
   const me = await loggedIn();
   if (me.role === "nurse") {
-    location.replace("nurse.html");
+    location.replace(`nurse.html${location.hash}`);
     return;
   }
   $("app").hidden = false;
-  $("who").textContent = `(${me.username})`;
+  $("logout").title = `Logged in as ${me.username}`;
   $("day").value = hashParams().get("date") || localToday();
   await attempt(loadRegions);
   $("region").addEventListener("change", () => attempt(() => loadDay(null)));

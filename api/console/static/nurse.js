@@ -80,7 +80,7 @@ async function calendarLink() {
 async function main() {
   const me = await loggedIn();
   if (me.role !== "nurse") {
-    location.replace("./");
+    location.replace(`./${location.hash}`);
     return;
   }
   $("app").hidden = false;
