@@ -207,7 +207,11 @@ Nurse Dispatch is running at {base}   (Ctrl+C to stop)
     dispatcher  {accounts.dispatcher[0]}
     nurse       {accounts.nurse[0]}  (nurse {accounts.nurse_id})
 
-  try
+  open in a browser
+    {base}/console/#region={args.metro}&date={tomorrow}   the dispatcher's day (log in as the dispatcher)
+    {base}/console/nurse.html#date={tomorrow}            the nurse's day, phone-sized (log in as the nurse)
+
+  or the API
     {base}/docs                                  the API, with a login button
     POST {base}/v1/auth/token                    log in (form: username, password)
     GET  {base}/v1/regions/{args.metro}/rosters/{tomorrow}   the day's rosters (dispatcher)

@@ -39,14 +39,14 @@ def browser() -> Iterator:
         chromium.close()
 
 
-def screenshot_name(request: pytest.FixtureRequest) -> Path:
+def screenshot_name(request: pytest.FixtureRequest, suffix: str = "") -> Path:
     folder = ARTIFACTS / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
-    return folder / (re.sub(r"[^A-Za-z0-9_.-]+", "-", request.node.name) + ".png")
+    return folder / (re.sub(r"[^A-Za-z0-9_.-]+", "-", request.node.name) + suffix + ".png")
 
 
 @contextmanager
-def open_page(browser, request: pytest.FixtureRequest, viewport: dict, **options) -> Iterator:
+def open_page(browser, request: pytest.FixtureRequest, viewport: dict, screenshot_suffix: str = "", **options) -> Iterator:
     """A page in a fresh context; its JavaScript errors fail the test; a screenshot is kept at the end."""
     context = browser.new_context(viewport=viewport, **options)
     page = context.new_page()
@@ -57,7 +57,7 @@ def open_page(browser, request: pytest.FixtureRequest, viewport: dict, **options
         yield page
         assert not errors, f"the page threw: {errors}"
     finally:
-        page.screenshot(path=screenshot_name(request), full_page=True)
+        page.screenshot(path=screenshot_name(request, screenshot_suffix), full_page=True)
         context.close()
 
 

@@ -10,7 +10,7 @@ from icalendar import Calendar
 from playwright.sync_api import expect
 
 from dispatch.users import add_user
-from tests.service.browser import PHONE, log_in, needs_chromium, open_page
+from tests.service.browser import DESKTOP, PHONE, log_in, needs_chromium, open_page
 from tests.service.conftest import DAY, PASSWORD, Region, unique
 
 
@@ -58,7 +58,7 @@ def test_a_nurse_sees_her_own_stops_in_order_and_nobody_elses(phone, day):
 
 
 @needs_chromium()
-def test_running_late_then_done_reach_the_dispatcher(phone, day):
+def test_running_late_then_done_reach_the_dispatcher(phone, day, browser, request, base_url):
     visit_id = day["visits"][day["ana"]["id"]][0]["id"]
     card = phone.locator(f'.stop-card[data-visit="{visit_id}"]')
     card.get_by_label("How late").select_option("20")
@@ -69,6 +69,12 @@ def test_running_late_then_done_reach_the_dispatcher(phone, day):
     roster_id = day["region"].dispatcher.get(f"/v1/regions/{day['region'].id}/rosters/{DAY}").json()[-1]["id"]
     seen = _stop(day, roster_id, visit_id)
     assert seen["report"]["kind"] == "running_late" and seen["report"]["minutes_late"] == 20
+    with open_page(browser, request, DESKTOP, screenshot_suffix="-dispatcher") as console:
+        console.goto(f"{base_url}/console/#region={day['region'].id}&date={DAY}")
+        log_in(console, day["region"].dispatcher_name, PASSWORD)
+        late = console.locator(f'.bar.service.late[data-visit="{visit_id}"]')
+        expect(late).to_have_text("1 +20′")
+        assert "running 20 min late" in late.get_attribute("aria-label")
 
     card.get_by_role("button", name="Done").click()
     expect(card.locator(".status")).to_have_text("done")
