@@ -354,11 +354,6 @@ class ScheduleOut(BaseModel):
 # ---------------------------------------------------------------- the console's view of a roster
 
 
-class LatLon(BaseModel):
-    lat: float
-    lon: float
-
-
 class LocalWindow(BaseModel):
     start: str = Field(examples=["09:00"])
     end: str = Field(examples=["11:00"])
@@ -367,7 +362,7 @@ class LocalWindow(BaseModel):
 class VisitOnMap(BaseModel):
     visit_id: str
     patient_name: str
-    location: LatLon
+    location: Point
     service: str
     window: LocalWindow
     priority: int
@@ -400,7 +395,7 @@ class ShiftView(BaseModel):
 class NurseDay(BaseModel):
     nurse_id: str
     name: str
-    home: LatLon
+    home: Point
     shift: ShiftView
     break_: BreakView | None = Field(alias="break")
     stops: list[StopView]

@@ -46,10 +46,15 @@ export async function loggedIn() {
       sessionStorage.removeItem(TOKEN_KEY);
     }
   }
-  const screen = document.getElementById("login");
-  const form = screen.querySelector("form");
-  const message = screen.querySelector("[role=alert]");
-  screen.hidden = false;
+  const message = h("p", { role: "alert" });
+  const form = h("form", {},
+    h("h1", {}, "Nurse Dispatch"),
+    h("label", {}, "User name ", h("input", { name: "username", autocomplete: "username", required: true })),
+    h("label", {}, "Password ", h("input", { name: "password", type: "password", autocomplete: "current-password", required: true })),
+    h("button", { type: "submit" }, "Log in"),
+    message);
+  const screen = h("section", { id: "login", class: "login" }, form);
+  document.body.prepend(screen);
   form.username.focus();
   return new Promise((resolve) => {
     form.addEventListener("submit", async (event) => {
@@ -59,7 +64,7 @@ export async function loggedIn() {
         const token = await request("POST", "/v1/auth/token",
           { form: { username: form.username.value, password: form.password.value } });
         sessionStorage.setItem(TOKEN_KEY, token.access_token);
-        screen.hidden = true;
+        screen.remove();
         resolve(await request("GET", "/v1/me"));
       } catch (error) {
         message.textContent = error.message;
