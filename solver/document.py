@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from datetime import date, time
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -17,10 +18,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import numpy as np
 
 from solver.clock import DayClock
-from solver.model import Break, Nurse, Problem, SearchOptions, TimeWindow, Visit
+from solver.model import Break, DayState, Nurse, NurseNow, Planned, Problem, SearchOptions, Stop, TimeWindow, Visit
 from solver.travel import as_duration_matrix, speed_durations
 
 DEFAULT_VISIT_MINUTES = 40
+PROGRESS_STATUSES = ("done", "in_progress", "en_route")
 MAX_PRIORITY = 1000
 _HHMM = re.compile(r"^([01]\d|2[0-4]):([0-5]\d)$")
 
@@ -174,18 +176,25 @@ class _Locations:
 
 def parse_problem(doc: Any) -> Problem:
     """Validate a problem document (already decoded from JSON) and build the solver's Problem."""
-    top = _object(doc, "", {"date", "timezone", "nurses", "visits", "travel", "options"}, {"date", "nurses", "visits"})
+    top = _object(doc, "", {"date", "timezone", "nurses", "visits", "travel", "options", "as_of"},
+                  {"date", "nurses", "visits"})
     clock = _read_clock(top)
     travel = _object(top.get("travel", {}), "travel", {"speed_kmh", "circuity", "durations_s"})
     if "durations_s" in travel and ({"speed_kmh", "circuity"} & set(travel)):
         raise ProblemError("travel", "give either durations_s or speed_kmh/circuity, not both")
     locations = _Locations(travel, "travel")
 
-    nurses = _read_nurses(_list(top["nurses"], "nurses"), clock, locations)
+    nurses, reports = _read_nurses(_list(top["nurses"], "nurses"), clock, locations)
     nurse_ids = {nurse.id for nurse in nurses}
-    visits = _read_visits(_list(top["visits"], "visits"), clock, locations, nurse_ids)
+    visits, progress = _read_visits(_list(top["visits"], "visits"), clock, locations, nurse_ids)
     options = _read_options(top.get("options", {}))
-    return Problem(nurses=tuple(nurses), visits=tuple(visits), durations=locations.durations(), options=options, clock=clock)
+    problem = Problem(nurses=tuple(nurses), visits=tuple(visits), durations=locations.durations(), options=options,
+                      clock=clock)
+    if "as_of" not in top:
+        if reports or progress:
+            raise ProblemError("as_of", "is required when nurses report `now` or visits have `progress`")
+        return problem
+    return replace(problem, state=_read_state(problem, _clock_time(top["as_of"], "as_of", clock), reports, progress))
 
 
 def _read_clock(top: Mapping) -> DayClock:
@@ -225,9 +234,18 @@ def _unique_id(value: Any, path: str, seen: set[str], what: str) -> str:
     return ident
 
 
-def _read_nurses(raw_nurses: list, clock: DayClock, locations: _Locations) -> list[Nurse]:
+def _clock_time(value: Any, path: str, clock: DayClock) -> int:
+    """'HH:MM' on the problem's day → seconds since local midnight."""
+    local = _local_time(value, path)
+    if local is None:
+        raise ProblemError(path, "24:00 is not a moment of the day")
+    return clock.seconds(local)
+
+
+def _read_nurses(raw_nurses: list, clock: DayClock, locations: _Locations) -> tuple[list[Nurse], dict[str, _Report]]:
     nurses, seen = [], set()
-    fields = {"id", "name", "start", "end", "shift", "skills", "max_visits", "break"}
+    reports: dict[str, _Report] = {}
+    fields = {"id", "name", "start", "end", "shift", "skills", "max_visits", "break", "now"}
     for i, value in enumerate(raw_nurses):
         path = f"nurses[{i}]"
         raw = _object(value, path, fields, {"id", "start", "shift"})
@@ -253,7 +271,9 @@ def _read_nurses(raw_nurses: list, clock: DayClock, locations: _Locations) -> li
                 break_=nurse_break,
             )
         )
-    return nurses
+        if "now" in raw:
+            reports[nurse_id] = _read_report(raw["now"], _join(path, "now"), clock, locations)
+    return nurses, reports
 
 
 def _read_break(value: Any, path: str, clock: DayClock, shift: TimeWindow) -> Break:
@@ -271,14 +291,17 @@ def _read_break(value: Any, path: str, clock: DayClock, shift: TimeWindow) -> Br
     return Break(TimeWindow(window.start, latest), duration)
 
 
-def _read_visits(raw_visits: list, clock: DayClock, locations: _Locations, nurse_ids: set[str]) -> list[Visit]:
+def _read_visits(raw_visits: list, clock: DayClock, locations: _Locations,
+                 nurse_ids: set[str]) -> tuple[list[Visit], list[_Progress]]:
     visits, seen = [], set()
+    progress: list[_Progress] = []
     fields = {"id", "patient_id", "location", "window", "windows", "duration_min", "required_skills",
-              "priority", "pinned_nurse", "preferred_nurses", "excluded_nurses", "service"}
+              "priority", "pinned_nurse", "preferred_nurses", "excluded_nurses", "service", "planned", "progress"}
     for i, value in enumerate(raw_visits):
         path = f"visits[{i}]"
         raw = _object(value, path, fields, {"id", "location"})
         visit_id = _unique_id(raw["id"], _join(path, "id"), seen, "visit")
+        planned = _read_planned(raw["planned"], _join(path, "planned"), clock, nurse_ids) if "planned" in raw else None
         visits.append(
             Visit(
                 id=visit_id,
@@ -298,9 +321,135 @@ def _read_visits(raw_visits: list, clock: DayClock, locations: _Locations, nurse
                     _known_nurse(nurse, f"{path}.excluded_nurses[{k}]", nurse_ids)
                     for k, nurse in enumerate(_list(raw.get("excluded_nurses", []), _join(path, "excluded_nurses")))
                 ),
+                planned=planned,
             )
         )
-    return visits
+        if "progress" in raw:
+            progress.append(_read_progress(raw["progress"], _join(path, "progress"), clock, visits[-1], i, nurse_ids))
+    return visits, progress
+
+
+# ---------------------------------------------------------------- a day under way
+
+
+@dataclass(frozen=True)
+class _Report:
+    """A nurse's `now` as written; gaps are filled in by `_read_state`."""
+
+    location_index: int | None
+    time: int | None
+    break_start: int | None
+    off_duty: bool
+
+
+@dataclass(frozen=True)
+class _Progress:
+    """A visit's `progress` as written."""
+
+    path: str
+    visit_position: int
+    status: str
+    nurse_id: str
+    arrival: int | None
+    start: int | None
+    end: int | None
+
+
+def _read_planned(value: Any, path: str, clock: DayClock, nurse_ids: set[str]) -> Planned:
+    raw = _object(value, path, {"nurse", "start"}, {"nurse", "start"})
+    nurse_id = _known_nurse(raw["nurse"], _join(path, "nurse"), nurse_ids)
+    assert nurse_id is not None
+    return Planned(nurse_id, _clock_time(raw["start"], _join(path, "start"), clock))
+
+
+def _read_report(value: Any, path: str, clock: DayClock, locations: _Locations) -> _Report:
+    raw = _object(value, path, {"location", "time", "break_start", "off_duty"})
+    off_duty = raw.get("off_duty", False)
+    if not isinstance(off_duty, bool):
+        raise ProblemError(_join(path, "off_duty"), f"must be true or false, got {_kind(off_duty)}")
+    return _Report(
+        location_index=locations.read(raw["location"], _join(path, "location")) if "location" in raw else None,
+        time=_clock_time(raw["time"], _join(path, "time"), clock) if "time" in raw else None,
+        break_start=_clock_time(raw["break_start"], _join(path, "break_start"), clock) if "break_start" in raw else None,
+        off_duty=off_duty,
+    )
+
+
+def _read_progress(value: Any, path: str, clock: DayClock, visit: Visit, position: int,
+                   nurse_ids: set[str]) -> _Progress:
+    raw = _object(value, path, {"status", "nurse", "arrival", "start", "end"}, {"status"})
+    status = raw["status"]
+    if status not in PROGRESS_STATUSES:
+        raise ProblemError(_join(path, "status"), f"must be one of {', '.join(PROGRESS_STATUSES)}, got {status!r}")
+    nurse_id = _known_nurse(raw.get("nurse"), _join(path, "nurse"), nurse_ids)
+    if nurse_id is None:
+        if visit.planned is None:
+            raise ProblemError(_join(path, "nurse"), "is required (the visit has no planned nurse)")
+        nurse_id = visit.planned.nurse_id
+    times = {key: _clock_time(raw[key], _join(path, key), clock) if key in raw else None
+             for key in ("arrival", "start", "end")}
+    if status == "en_route":
+        if times["start"] is not None or times["end"] is not None:
+            raise ProblemError(path, "a visit en route is timed from the nurse's now; give arrival at most")
+        return _Progress(path, position, status, nurse_id, times["arrival"], None, None)
+    start = times["start"]
+    if start is None:
+        if visit.planned is None:
+            raise ProblemError(_join(path, "start"), "is required (the visit has no planned start)")
+        start = visit.planned.start
+    arrival = start if times["arrival"] is None else times["arrival"]
+    end = start + visit.duration if times["end"] is None else times["end"]
+    if arrival > start:
+        raise ProblemError(_join(path, "arrival"), f"{clock.hhmm(arrival)} is after the start {clock.hhmm(start)}")
+    if end < start:
+        raise ProblemError(_join(path, "end"), f"{clock.hhmm(end)} is before the start {clock.hhmm(start)}")
+    return _Progress(path, position, status, nurse_id, arrival, start, end)
+
+
+def _read_state(problem: Problem, as_of: int, reports: dict[str, _Report], progress: list[_Progress]) -> DayState:
+    """Each reporting nurse's committed stops (in order) and where and from when she is free."""
+    by_nurse: dict[str, list[_Progress]] = {}
+    for entry in progress:
+        by_nurse.setdefault(entry.nurse_id, []).append(entry)
+    nows = []
+    for nurse in problem.nurses:
+        report, entries = reports.get(nurse.id), by_nurse.get(nurse.id, [])
+        if report is None and not entries:
+            continue
+        report = report or _Report(None, None, None, False)
+        stops: list[Stop] = []
+        place = nurse.start_index
+        for entry in sorted((e for e in entries if e.status != "en_route"), key=lambda e: (e.start, e.end)):
+            assert entry.start is not None and entry.end is not None and entry.arrival is not None
+            if stops and entry.start < stops[-1].end:
+                raise ProblemError(entry.path, f"starts at {problem.clock.hhmm(entry.start)}, before {stops[-1].visit_id} "
+                                               f"ends at {problem.clock.hhmm(stops[-1].end)} for nurse {nurse.id}")
+            visit = problem.visits[entry.visit_position]
+            stops.append(Stop(visit.id, entry.arrival, entry.start, entry.end))
+            place = visit.location_index
+        # Without a report she is where her last committed stop left her, when it ended (or at home at as_of).
+        if report.location_index is not None:
+            place = report.location_index
+        reported = report.time if report.time is not None else (stops[-1].end if stops else as_of)
+        free = max(reported, stops[-1].end) if stops else reported
+        en_route = [e for e in entries if e.status == "en_route"]
+        if len(en_route) > 1:
+            raise ProblemError(en_route[1].path, f"nurse {nurse.id} is already en route to "
+                                                 f"{problem.visits[en_route[0].visit_position].id}")
+        if en_route:
+            visit = problem.visits[en_route[0].visit_position]
+            arrival = en_route[0].arrival
+            if arrival is None:
+                arrival = free + problem.travel(place, visit.location_index)
+            elif arrival < free:
+                raise ProblemError(_join(en_route[0].path, "arrival"), f"{problem.clock.hhmm(arrival)} is before "
+                                   f"nurse {nurse.id} is free at {problem.clock.hhmm(free)}")
+            start = visit.earliest_start_at_or_after(arrival)
+            start = arrival if start is None else start  # late: she is on her way regardless
+            stops.append(Stop(visit.id, arrival, start, start + visit.duration))
+            place, free = visit.location_index, start + visit.duration
+        nows.append(NurseNow(nurse.id, place, free, tuple(stops), report.break_start, report.off_duty))
+    return DayState(as_of, tuple(nows))
 
 
 def _read_visit_windows(raw: Mapping, path: str, clock: DayClock) -> tuple[TimeWindow, ...]:
@@ -354,7 +503,8 @@ def _metaheuristic(value: Any, path: str) -> str:
 
 def _read_options(value: Any) -> SearchOptions:
     raw = _object(value, "options", {"time_limit_s", "seed", "workers", "preference_weight_s", "fairness_weight_s",
-                                     "metaheuristic", "first_roster"})
+                                     "metaheuristic", "first_roster", "reassign_weight_s", "retime_tolerance_s",
+                                     "retime_weight"})
     defaults = SearchOptions()
     read: dict[str, Callable[[Any, str], Any]] = {
         "time_limit_s": lambda v, p: _number(v, p, above=0),
@@ -364,6 +514,9 @@ def _read_options(value: Any) -> SearchOptions:
         "fairness_weight_s": lambda v, p: _integer(v, p, minimum=0),
         "metaheuristic": _metaheuristic,
         "first_roster": _first_roster,
+        "reassign_weight_s": lambda v, p: _integer(v, p, minimum=0),
+        "retime_tolerance_s": lambda v, p: _integer(v, p, minimum=0),
+        "retime_weight": lambda v, p: _integer(v, p, minimum=0),
     }
     values = {key: read[key](raw[key], f"options.{key}") for key in raw}
     return SearchOptions(**{**defaults.__dict__, **values})

@@ -48,6 +48,14 @@ class Nurse:
 
 
 @dataclass(frozen=True)
+class Planned:
+    """A visit's place in the published roster: the nurse and the start time the patient was told."""
+
+    nurse_id: str
+    start: int
+
+
+@dataclass(frozen=True)
 class Visit:
     id: str
     location_index: int
@@ -61,6 +69,7 @@ class Visit:
     excluded_nurses: frozenset[str] = frozenset()  # hard: the patient must not be seen by these
     demand: int = 0
     service: str | None = None  # e.g. "ketamine infusion"; carried through to the roster
+    planned: Planned | None = None  # in the roster in force; re-planning tries to keep it (docs/objective.md)
 
     def earliest_start_at_or_after(self, t: int) -> int | None:
         """The first time >= t at which service may start, or None if every window has closed."""
@@ -81,6 +90,54 @@ class SearchOptions:
     # Soft costs, in seconds of travel they are worth (see docs/objective.md).
     preference_weight_s: int = 300
     fairness_weight_s: int = 120
+    # Disruption of the roster in force (visits with `planned`): serving one with another nurse, and
+    # each second its start moves beyond the tolerance, earlier or later.
+    reassign_weight_s: int = 1800
+    retime_tolerance_s: int = 1800
+    retime_weight: int = 1  # seconds of travel per second beyond the tolerance
+
+
+@dataclass(frozen=True)
+class Stop:
+    visit_id: str
+    arrival: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class NurseNow:
+    """Where a nurse's day stands when it is re-planned: what stays as it is, and where and when she goes on.
+
+    `committed` are her stops done, in progress and the one she is driving to, with their actual
+    (or, for the one ahead, expected) times; they stay exactly as they are. After them she is
+    free to drive on from `location_index` at `free_at` (her last committed stop's place and end,
+    or her last reported place and time).
+    """
+
+    nurse_id: str
+    location_index: int
+    free_at: int
+    committed: tuple[Stop, ...] = ()
+    break_start: int | None = None  # when she started her break, if she has taken it
+    off_duty: bool = False  # called in sick or sent home: no visits beyond the committed ones
+
+
+@dataclass(frozen=True)
+class DayState:
+    """The day as it stands at `as_of`: nothing new starts earlier; nurses not listed have not left their start."""
+
+    as_of: int
+    nurses: tuple[NurseNow, ...] = ()
+
+    def of(self, nurse_id: str) -> NurseNow | None:
+        for now in self.nurses:
+            if now.nurse_id == nurse_id:
+                return now
+        return None
+
+    def committed_visit_ids(self) -> set[str]:
+        return {stop.visit_id for now in self.nurses for stop in now.committed}
 
 
 @dataclass(frozen=True, eq=False)
@@ -94,6 +151,7 @@ class Problem:
     # Some benchmarks cost distance rather than time; None means cost = durations.
     costs: np.ndarray | None = None
     clock: DayClock = field(default_factory=lambda: DayClock(date(2000, 1, 1)))
+    state: DayState | None = None  # a day under way (docs/problem-document.md): re-planned, see solver.replan
 
     def travel(self, origin: int, destination: int) -> int:
         return int(self.durations[origin, destination])
@@ -106,14 +164,6 @@ class Problem:
             if nurse.id == nurse_id:
                 return nurse
         raise KeyError(nurse_id)
-
-
-@dataclass(frozen=True)
-class Stop:
-    visit_id: str
-    arrival: int
-    start: int
-    end: int
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from solver.clock import seconds_to_hours
+from solver.disruption import disruption
 from solver.model import Problem, Route, Solution, Stop, Visit
 
 
@@ -12,11 +13,12 @@ def roster_document(problem: Problem, solution: Solution) -> dict[str, Any]:
     """The public roster document for `solution` (see docs/roster-document.md)."""
     clock = problem.clock
     visits = {visit.id: visit for visit in problem.visits}
-    routes = [_route_document(problem, route, visits) for route in solution.routes]
+    committed = problem.state.committed_visit_ids() if problem.state is not None else set()
+    routes = [_route_document(problem, route, visits, committed) for route in solution.routes]
     dropped_weight = sum(visits[u.visit_id].priority for u in solution.unassigned)
     travel = sum(route.travel for route in solution.routes)
     waiting = sum(route.waiting for route in solution.routes)
-    return {
+    document: dict[str, Any] = {
         "date": clock.day.isoformat(),
         "timezone": clock.tz_name,
         "routes": routes,
@@ -35,9 +37,14 @@ def roster_document(problem: Problem, solution: Solution) -> dict[str, Any]:
             "solutions_found": solution.stats.solutions_found,
         },
     }
+    if any(visit.planned is not None for visit in problem.visits):
+        change = disruption(problem, solution)
+        document["summary"].update(planned=change.planned, planned_moved=len(change.moved),
+                                   planned_retimed=len(change.retimed), planned_lost=len(change.lost))
+    return document
 
 
-def _stop_document(problem: Problem, stop: Stop, visit: Visit) -> dict[str, Any]:
+def _stop_document(problem: Problem, stop: Stop, visit: Visit, committed: bool) -> dict[str, Any]:
     clock = problem.clock
     doc: dict[str, Any] = {"visit_id": stop.visit_id}
     if visit.patient_id:
@@ -45,16 +52,18 @@ def _stop_document(problem: Problem, stop: Stop, visit: Visit) -> dict[str, Any]
     if visit.service:
         doc["service"] = visit.service
     doc.update(arrival=clock.iso(stop.arrival), start=clock.iso(stop.start), end=clock.iso(stop.end))
+    if committed:
+        doc["committed"] = True
     return doc
 
 
-def _route_document(problem: Problem, route: Route, visits: dict[str, Visit]) -> dict[str, Any]:
+def _route_document(problem: Problem, route: Route, visits: dict[str, Visit], committed: set[str]) -> dict[str, Any]:
     clock = problem.clock
     nurse = problem.nurse(route.nurse_id)
     doc: dict[str, Any] = {
         "nurse_id": route.nurse_id,
         "nurse_name": nurse.name,
-        "stops": [_stop_document(problem, s, visits[s.visit_id]) for s in route.stops],
+        "stops": [_stop_document(problem, s, visits[s.visit_id], s.visit_id in committed) for s in route.stops],
         "travel_s": route.travel,
         "waiting_s": route.waiting,
         "service_s": sum(s.end - s.start for s in route.stops),

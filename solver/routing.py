@@ -5,6 +5,11 @@ PRIORITY_UNIT exceeds the largest possible sum of all other costs, so serving pr
 always wins; then travel seconds; then soft costs (a preference missed, visits above a fair
 share) expressed in seconds of travel.
 
+Disruption of the roster in force (visits with `planned`) is priced the same way: a "kept" dimension
+counts each nurse's visits that were planned for her, and a soft lower bound costs reassign_weight_s
+for each one served elsewhere (or not at all); a planned start moved beyond the tolerance costs
+retime_weight per second, through soft bounds on the visit's time.
+
 Preferences are counted as hits: a per-nurse dimension adds 1 at each visit that prefers her,
 and a soft lower bound at the end of her route costs preference_weight_s for each visit that
 prefers her but went elsewhere. (Counting misses instead puts a non-zero transit on almost
@@ -22,7 +27,7 @@ import numpy as np
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2, routing_ils_pb2
 
 from solver.explain import Eligibility
-from solver.model import Problem
+from solver.model import Problem, Visit
 
 Progress = Callable[[int, float], None]  # (objective so far, elapsed seconds)
 
@@ -80,12 +85,22 @@ class _Nodes:
         return len(self.location)
 
 
-def priority_unit(problem: Problem, costs: np.ndarray, visits_in_model: int) -> int:
+def priority_unit(problem: Problem, costs: np.ndarray, visits_in_model: int,
+                  planned_in_model: Sequence[int] = ()) -> int:
     """A bound on every non-priority cost of any roster, plus one."""
     # Each node leaves by exactly one arc, so total travel <= sum of each row's largest entry.
     travel_bound = int(costs.max(axis=1).sum()) if costs.size else 0
     soft_bound = visits_in_model * (problem.options.preference_weight_s + problem.options.fairness_weight_s)
-    return travel_bound + soft_bound + 1
+    disruption_bound = sum(problem.options.reassign_weight_s + problem.options.retime_weight * _retime_bound(
+        problem, problem.visits[v]) for v in planned_in_model)
+    return travel_bound + soft_bound + disruption_bound + 1
+
+
+def _retime_bound(problem: Problem, visit: Visit) -> int:
+    """The most seconds beyond the tolerance a start inside the visit's windows can be from its planned start."""
+    assert visit.planned is not None
+    planned, tolerance = visit.planned.start, problem.options.retime_tolerance_s
+    return max(0, visit.windows[-1].end - (planned + tolerance), (planned - tolerance) - visit.windows[0].start)
 
 
 def search(problem: Problem, eligible: list[Eligibility], on_progress: Progress | None = None,
@@ -121,8 +136,10 @@ def search(problem: Problem, eligible: list[Eligibility], on_progress: Progress 
     _add_counts(problem, routing, nodes)
     _add_loads(problem, routing, nodes)
     _add_preferences(problem, routing, nodes)
+    _add_disruption(problem, routing, manager, time_dim, nodes)
 
-    unit = priority_unit(problem, travel_costs, nodes.visit_nodes)
+    planned = [v for v in nodes.visit_of_node if problem.visits[v].planned is not None]
+    unit = priority_unit(problem, travel_costs, nodes.visit_nodes, planned)
     for node, v in enumerate(nodes.visit_of_node):
         routing.AddDisjunction([manager.NodeToIndex(node)], problem.visits[v].priority * unit)
 
@@ -261,6 +278,44 @@ def _add_preferences(problem: Problem, routing, nodes: _Nodes) -> None:
     for vehicle, target in enumerate(targets):
         if target:
             dimension.SetCumulVarSoftLowerBound(routing.End(vehicle), target, weight)
+
+
+def _add_disruption(problem: Problem, routing, manager, time_dim, nodes: _Nodes) -> None:
+    """Costs for changing the roster in force: another nurse, or a start moved beyond the tolerance."""
+    options = problem.options
+    planned = [(node, problem.visits[v].planned) for node, v in enumerate(nodes.visit_of_node)
+               if problem.visits[v].planned is not None]
+    if not planned:
+        return
+    if options.retime_weight:
+        tolerance = options.retime_tolerance_s
+        for node, plan in planned:
+            index = manager.NodeToIndex(node)
+            time_dim.SetCumulVarSoftUpperBound(index, plan.start + tolerance, options.retime_weight)
+            time_dim.SetCumulVarSoftLowerBound(index, max(0, plan.start - tolerance), options.retime_weight)
+    if not options.reassign_weight_s:
+        return
+    vehicle_of = {nurse.id: vehicle for vehicle, nurse in enumerate(problem.nurses)}
+    kept = [[0] * len(nodes) for _ in problem.nurses]
+    for node, plan in planned:
+        if plan.nurse_id in vehicle_of:
+            kept[vehicle_of[plan.nurse_id]][node] = 1
+    targets = [sum(row) for row in kept]
+    if not any(targets):  # every planned nurse is gone: moving is a constant cost
+        return
+    none_kept = None
+    callbacks = []
+    for row, target in zip(kept, targets, strict=True):
+        if target:
+            callbacks.append(routing.RegisterUnaryTransitVector(row))
+        else:  # nurses with no planned visits share one callback, so vehicle classes stay few
+            none_kept = none_kept or routing.RegisterUnaryTransitVector([0] * len(nodes))
+            callbacks.append(none_kept)
+    routing.AddDimensionWithVehicleTransits(callbacks, 0, max(targets), True, "kept visits")
+    dimension = routing.GetDimensionOrDie("kept visits")
+    for vehicle, target in enumerate(targets):
+        if target:
+            dimension.SetCumulVarSoftLowerBound(routing.End(vehicle), target, options.reassign_weight_s)
 
 
 def _parameters(plan: SearchPlan):

@@ -9,9 +9,9 @@ on the road between two visits, or at home after the last one.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from solver.model import Nurse, Problem, Route, Stop, Visit
+from solver.model import Nurse, Problem, Route, Stop, TimeWindow, Visit
 
 
 class InfeasibleSequence(ValueError):
@@ -55,6 +55,33 @@ def schedule_route(problem: Problem, nurse: Nurse, visits: Sequence[Visit]) -> R
     return Route(nurse.id, best.departure, best.stops, best.return_time, best.break_start, travel, waiting)
 
 
+def schedule_near_plan(problem: Problem, nurse: Nurse, visits: Sequence[Visit]) -> Route:
+    """Like `schedule_route`, but planned visits keep the start the patient was told where the order allows.
+
+    Earliest times would pull a planned visit forward whenever a gap opens before it (a cancellation,
+    a visit moved away), and patients do not expect the nurse early. So planned visits first may not
+    start before their planned start; if that order cannot be kept so, not before the planned start
+    less options.retime_tolerance_s; failing that, they take the earliest times.
+    """
+    if not any(visit.planned is not None for visit in visits):
+        return schedule_route(problem, nurse, visits)
+    for early in (0, problem.options.retime_tolerance_s):
+        try:
+            return schedule_route(problem, nurse, [_not_before(visit, early) for visit in visits])
+        except InfeasibleSequence:
+            continue
+    return schedule_route(problem, nurse, visits)
+
+
+def _not_before(visit: Visit, early: int) -> Visit:
+    """The visit with its windows cut to start no sooner than `early` seconds before its planned start."""
+    if visit.planned is None:
+        return visit
+    floor = visit.planned.start - early
+    windows = tuple(TimeWindow(max(w.start, floor), w.end) for w in visit.windows if w.end >= floor)
+    return replace(visit, windows=windows) if windows else visit
+
+
 def _travel_seconds(problem: Problem, nurse: Nurse, visits: Sequence[Visit]) -> int:
     places = [nurse.start_index, *(v.location_index for v in visits), nurse.end_index]
     return sum(problem.travel(a, b) for a, b in zip(places, places[1:], strict=False))
@@ -72,7 +99,7 @@ def _time_with_break_in_gap(problem: Problem, nurse: Nurse, visits: Sequence[Vis
         arrival = ready + drive
         earliest = arrival
         if gap == position:
-            break_start, arrival, earliest = _break_between(ready, drive, nurse)
+            break_start, arrival, earliest = break_between(ready, drive, nurse)
         start = visit.earliest_start_at_or_after(earliest)
         if start is None:
             raise InfeasibleSequence(f"visit {visit.id} cannot start in any of its windows (arrives at {arrival}s)")
@@ -81,7 +108,7 @@ def _time_with_break_in_gap(problem: Problem, nurse: Nurse, visits: Sequence[Vis
     drive_home = problem.travel(place, nurse.end_index)
     return_time = ready + drive_home
     if gap == len(visits):
-        break_start, return_time, _ = _break_between(ready, drive_home, nurse)
+        break_start, return_time, _ = break_between(ready, drive_home, nurse)
         if break_start >= return_time:  # taken at home after the day's work
             if break_start + brk.duration > shift.end:  # type: ignore[union-attr]
                 raise InfeasibleSequence("the break would run past the end of the shift")
@@ -95,7 +122,7 @@ def _time_with_break_in_gap(problem: Problem, nurse: Nurse, visits: Sequence[Vis
     return _Timing(departure, tuple(stops), return_time, break_start)
 
 
-def _break_between(ready: int, drive: int, nurse: Nurse) -> tuple[int, int, int]:
+def break_between(ready: int, drive: int, nurse: Nurse) -> tuple[int, int, int]:
     """Break after an activity ending at `ready` followed by `drive` seconds of travel.
 
     Returns (break start, arrival at the next place, earliest moment the next activity may begin).

@@ -30,31 +30,53 @@ OUT_OF_TIME = "not placed: the time limit ran out before a first roster was buil
 
 
 def solve(problem: Problem, on_progress: Progress | None = None) -> Solution:
-    """The best roster found within problem.options.time_limit_s, verified by the independent checker."""
+    """The best roster found within problem.options.time_limit_s, verified by the independent checker.
+
+    A day under way (problem.state) or with a roster in force (visits with `planned`) is re-planned
+    instead (solver.replan): from each nurse's now, starting from and keeping close to that roster.
+    """
+    if problem.state is not None or any(visit.planned is not None for visit in problem.visits):
+        from solver.replan import replan  # replan builds on this module's search
+
+        return replan(problem, on_progress)
     started = time.monotonic()
-    # Leave time to time the routes, explain what is left and check it all afterwards
-    # (docs/BENCHMARKS.md: a 2,500-visit day then finishes within its 60 s).
-    deadline = started + max(0.1, problem.options.time_limit_s - 0.05 - 0.0002 * len(problem.visits))
+    deadline = solve_deadline(problem, started)
     eligible = eligibility(problem)
-    if sum(1 for e in eligible if e.nurse_positions) > DECOMPOSE_ABOVE_VISITS:
-        sequences = _search_in_parts(problem, eligible, on_progress, deadline)
-    else:
-        sequences = _portfolio_search(problem, eligible, on_progress, deadline)
+    sequences = search_day(problem, eligible, on_progress, deadline)
     routes = tuple(
         schedule_route(problem, nurse, [problem.visits[v] for v in order])
         for nurse, order in zip(problem.nurses, sequences.per_nurse, strict=True)
     )
+    stats = SolveStats(round(time.monotonic() - started, 3), sequences.objective, sequences.solutions_found)
+    solution = Solution(routes, unassigned_visits(problem, eligible, sequences), stats)
+    assert_feasible(problem, solution)
+    return solution
+
+
+def solve_deadline(problem: Problem, started: float) -> float:
+    """When the search must stop (time.monotonic()) for the whole solve to end within time_limit_s."""
+    # Leave time to time the routes, explain what is left and check it all afterwards
+    # (docs/BENCHMARKS.md: a 2,500-visit day then finishes within its 60 s).
+    return started + max(0.1, problem.options.time_limit_s - 0.05 - 0.0002 * len(problem.visits))
+
+
+def search_day(problem: Problem, eligible: list[Eligibility], on_progress: Progress | None,
+               deadline: float) -> Sequences:
+    """Visit orders per nurse: the whole day at once, or in geographic parts when it is large."""
+    if sum(1 for e in eligible if e.nurse_positions) > DECOMPOSE_ABOVE_VISITS:
+        return _search_in_parts(problem, eligible, on_progress, deadline)
+    return _portfolio_search(problem, eligible, on_progress, deadline)
+
+
+def unassigned_visits(problem: Problem, eligible: list[Eligibility], sequences: Sequences) -> tuple[Unassigned, ...]:
+    """Every visit the search left out, with the reason in a dispatcher's words."""
     served = {v for order in sequences.per_nurse for v in order}
-    unassigned = tuple(
+    return tuple(
         Unassigned(visit.id, eligible[v].reason or (
             dropped_reason(problem, visit, eligible[v].nurse_positions) if sequences.complete else OUT_OF_TIME))
         for v, visit in enumerate(problem.visits)
         if v not in served
     )
-    stats = SolveStats(round(time.monotonic() - started, 3), sequences.objective, sequences.solutions_found)
-    solution = Solution(routes, unassigned, stats)
-    assert_feasible(problem, solution)
-    return solution
 
 
 def _portfolio_search(problem: Problem, eligible: list[Eligibility], on_progress: Progress | None,

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 PROFILE = "car"
 VROOM_MAX_PRIORITY = 100
 UNLIMITED_LOAD = 2**31 - 1  # for nurses without a load limit when others have one
+NOBODYS_SKILL = 2**31 - 1  # for a visit pinned to a nurse who is not in the problem (off duty in a re-plan)
 
 
 def to_vroom_input(problem: Problem, exploration_level: int = 5, threads: int = 1) -> vroom.Input:
@@ -97,7 +98,7 @@ def vroom_job(
 
     skills = {skill_ids[skill] for skill in visit.required_skills}
     if visit.pinned_nurse is not None:
-        skills.add(pinned_skill[visit.pinned_nurse])
+        skills.add(pinned_skill.get(visit.pinned_nurse, NOBODYS_SKILL))
     if exclusion_skill is not None:
         skills.add(exclusion_skill)
     options: dict[str, Any] = {"delivery": [visit.demand]} if capacitated else {}
