@@ -100,6 +100,12 @@ def _parser() -> argparse.ArgumentParser:
     throughput.add_argument("--workers", default="1,2,4")
     throughput.add_argument("--port", type=int, default=8732)
     throughput.set_defaults(run=_run_bench_throughput)
+    replan = benches.add_parser("replan", help="same-day events re-planned with least disruption, against from scratch")
+    replan.add_argument("--size", action="append", required=True,
+                        help="NURSESxVISITS:SECONDS, the seconds to solve the published roster, e.g. 40x300:10")
+    replan.add_argument("--time-limit", type=float, default=5.0, help="seconds for each re-plan")
+    replan.add_argument("--seed", type=int, default=1)
+    replan.set_defaults(run=_run_bench_replan)
     service = benches.add_parser("service", help="solve request → draft time, and itinerary requests under load")
     service.add_argument("--nurses", type=int, default=120)
     service.add_argument("--visits", type=int, default=900)
@@ -299,6 +305,30 @@ def _run_bench_throughput(args: argparse.Namespace) -> int:
     if args.regions < 1 or args.nurses < 1 or args.visits < 1 or args.time_limit <= 0 or min(counts) < 1:
         raise InputError("--regions, --nurses, --visits and --workers must be at least 1; --time-limit above 0")
     return run_throughput(args.regions, args.nurses, args.visits, args.time_limit, counts, args.port)
+
+
+def _run_bench_replan(args: argparse.Namespace) -> int:
+    from dispatch.bench import parse_size
+    from dispatch.generate import generate_day
+    from solver.bench.replan import markdown, publish, run_scenario, scenarios, time_urgent
+
+    try:
+        sizes = [parse_size(text) for text in args.size]
+    except ValueError as error:
+        raise InputError(str(error)) from None
+    if args.time_limit <= 0:
+        raise InputError("--time-limit must be greater than 0")
+    rows, timings = [], []
+    for nurses, visits, seconds in sizes:
+        label = f"{nurses}/{visits}"
+        day = parse_problem(generate_day(nurses=nurses, visits=visits, seed=args.seed))
+        events = scenarios(day, publish(day, seconds), args.seed)
+        for scenario in events:
+            rows += run_scenario(label, scenario, args.time_limit)
+            print(f"{label} {scenario.name}: done", file=sys.stderr, flush=True)
+        timings.append(time_urgent(label, events))
+    print(markdown(rows, timings))
+    return 0 if all(row.feasible for row in rows) else 1
 
 
 def _integers(text: str, option: str) -> list[int]:
