@@ -8,10 +8,11 @@ checked against the original problem.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from solver.model import Break, Nurse, NurseNow, Problem, Route, TimeWindow, Visit
-from solver.schedule import InfeasibleSequence, break_between
+from solver.schedule import InfeasibleSequence, break_between, schedule_near_plan
 
 
 @dataclass(frozen=True)
@@ -147,3 +148,22 @@ def reason_in_state(problem: Problem, visit: Visit, reason: str) -> str:
         if now is not None and now.off_duty:
             return f"its nurse {visit.planned.nurse_id} is off duty; {reason}"
     return reason
+
+
+def route_in_order(problem: Problem, nurse_id: str, order: Sequence[str], rest: Residual | None = None) -> Route:
+    """Her whole day with her visits in `order` (her committed stops first, as they are; ids of them in
+    `order` are skipped), timed near the plan. Raises InfeasibleSequence when that order does not fit."""
+    rest = rest or residual(problem)
+    position = next(p for p, nurse in enumerate(problem.nurses) if nurse.id == nurse_id)
+    now = problem.state.of(nurse_id) if problem.state is not None else None
+    committed = {stop.visit_id for stop in now.committed} if now is not None else set()
+    visits = {visit.id: visit for visit in rest.problem.visits}
+    tail = [visits[v] for v in order if v not in committed]
+    residual_position = rest.residual_nurse(position)
+    if residual_position is None:
+        if tail:
+            name = problem.nurses[position].name
+            raise InfeasibleSequence(f"{name} takes no more visits today (off duty, or her shift is over)")
+        return full_route(problem, problem.nurses[position], now, None)
+    day_nurse = rest.problem.nurses[residual_position]
+    return full_route(problem, problem.nurses[position], now, schedule_near_plan(rest.problem, day_nurse, tail))

@@ -161,9 +161,12 @@ def search(problem: Problem, eligible: list[Eligibility], on_progress: Progress 
     params.time_limit.FromMilliseconds(max(1, int((deadline - time.monotonic()) * 1000)))
     start = None
     if initial is not None:
-        # Restoring a given roster runs under the LNS limit (0.1 s by default): too short for big days.
-        params.lns_time_limit.FromMilliseconds(max(100, 10 * nodes.visit_nodes))
-        start = routing.ReadAssignmentFromRoutes(_initial_routes(nodes, manager, initial), True)
+        # Only the routes are set here: times and breaks are found by the search itself, under its time
+        # limit (ReadAssignmentFromRoutes solves them in a nested search that can run for minutes).
+        routing.CloseModelWithParameters(params)
+        start = routing.solver().Assignment()
+        if not routing.RoutesToAssignment(_initial_routes(nodes, manager, initial), True, True, start):
+            start = None
         if start is None:  # not restorable: build a roster as if none had been given
             params = _parameters(plan)
             params.time_limit.FromMilliseconds(max(1, int((deadline - time.monotonic()) * 1000)))
