@@ -172,6 +172,9 @@ def search(problem: Problem, eligible: list[Eligibility], on_progress: Progress 
             params.time_limit.FromMilliseconds(max(1, int((deadline - time.monotonic()) * 1000)))
     if start is not None:
         assignment = routing.SolveFromAssignmentWithParameters(start, params)
+        if assignment is None and time.monotonic() < deadline - 0.1:
+            # The given routes do not hold in this model (the search could not time them): start afresh.
+            return search(problem, eligible, on_progress, plan, None, deadline)
     elif plan.metaheuristic == "ILS":
         # Iterated local search only runs through this entry point (SolveWithParameters ignores it).
         assignment = routing.SolveWithIteratedLocalSearch(params)
