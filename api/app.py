@@ -12,7 +12,21 @@ from fastapi import FastAPI
 from api import console, problems
 from api.deps import Services
 from api.request_log import RequestLog
-from api.routes import audit, auth, health, me, metrics, nurses, patients, regions, rosters, schedules, users, visits
+from api.routes import (
+    audit,
+    auth,
+    health,
+    me,
+    metrics,
+    nurses,
+    patients,
+    regions,
+    replanning,
+    rosters,
+    schedules,
+    users,
+    visits,
+)
 from dispatch.db.migrate import upgrade
 from dispatch.db.pool import open_pool
 from dispatch.db.server import database_url
@@ -72,7 +86,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     problems.install(app)
     app.add_middleware(RequestLog, latency=service_metrics.request_seconds)
     for router in (auth.router, users.router, regions.router, nurses.router, patients.router, visits.router,
-                   rosters.router, schedules.router, me.router, audit.router, health.router, metrics.router):
+                   rosters.router, replanning.router, schedules.router, me.router, audit.router, health.router, metrics.router):
         app.include_router(router)
     console.install(app, settings)
     return app

@@ -14,6 +14,7 @@ from dispatch.regions import region
 # Until a road-time provider is configured per region: great-circle × circuity at a city speed.
 TRAVEL = {"speed_kmh": 40, "circuity": 1.35}
 PLANNED_STATUSES = ("requested", "scheduled")
+UNDER_WAY_STATUSES = ("en_route", "in_progress", "done")  # a re-plan keeps them as they are (dispatch/day_state.py)
 
 
 @dataclass(frozen=True)
@@ -27,8 +28,9 @@ def _hhmm(value) -> str:
     return value.strftime("%H:%M")
 
 
-def day_problem(conn: Connection, region_id: str, day: date, time_limit_s: float) -> DayProblem:
-    """Nurses on shift and visits still to plan, with eligibility turned into skills."""
+def day_problem(conn: Connection, region_id: str, day: date, time_limit_s: float,
+                under_way: bool = False) -> DayProblem:
+    """Nurses on shift and visits still to plan (with `under_way`, also those begun or done), eligibility as skills."""
     tz = region(conn, region_id)["timezone"]
     nurses = conn.execute(
         "SELECT n.*, s.starts, s.ends FROM nurses n JOIN nurse_shifts s ON s.nurse_id = n.id AND s.day = %s"
@@ -49,7 +51,7 @@ def day_problem(conn: Connection, region_id: str, day: date, time_limit_s: float
         "       s.name AS service_name, s.required_certifications, s.needs_evaluation"
         " FROM visits v JOIN patients p ON p.id = v.patient_id JOIN service_types s ON s.code = v.service_code"
         " WHERE v.region_id = %s AND v.day = %s AND v.status = ANY(%s) ORDER BY v.id",
-        [region_id, day, list(PLANNED_STATUSES)],
+        [region_id, day, list(PLANNED_STATUSES + (UNDER_WAY_STATUSES if under_way else ()))],
     ).fetchall()
     visit_docs, held_back = [], []
     for v in visits:

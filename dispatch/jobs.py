@@ -11,7 +11,7 @@ import json
 import logging
 import sys
 import time
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import procrastinate
@@ -22,7 +22,8 @@ from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool
 
 from dispatch.access import Principal
-from dispatch.day_problem import day_problem
+from dispatch.day_problem import DayProblem, day_problem
+from dispatch.day_state import replan_problem
 from dispatch.errors import Conflict, DispatchError, InvalidField
 from dispatch.regions import region
 from dispatch.rosters import publish, store_draft, with_held_back
@@ -59,8 +60,12 @@ def job_app(url: str) -> procrastinate.App:
 
 
 def request_solve(conn: Connection, who: Principal, region_id: str, day: date, time_limit_s: float,
-                  idempotency_key: str | None, publish_when_done: bool = False) -> tuple[dict[str, Any], bool]:
-    """The job for this request and whether it is new; a repeat (same key, or a solve already under way) joins."""
+                  idempotency_key: str | None, publish_when_done: bool = False, replan_as_of: datetime | None = None,
+                  reason: str | None = None) -> tuple[dict[str, Any], bool]:
+    """The job for this request and whether it is new; a repeat (same key, or a solve already under way) joins.
+
+    With `replan_as_of`, the job re-plans the rest of the day from that moment (dispatch/day_state.py)
+    instead of solving it afresh."""
     who.require_region(region_id)
     region(conn, region_id)
     if not 0 < time_limit_s <= 600:
@@ -80,8 +85,9 @@ def request_solve(conn: Connection, who: Principal, region_id: str, day: date, t
             with conn.transaction():
                 row = conn.execute(
                     "INSERT INTO solve_jobs (region_id, day, time_limit_s, idempotency_key, requested_by,"
-                    " publish_when_done) VALUES (%s, %s, %s, %s, %s, %s) RETURNING *",
-                    [region_id, day, time_limit_s, idempotency_key, who.username, publish_when_done],
+                    " publish_when_done, kind, as_of, reason) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING *",
+                    [region_id, day, time_limit_s, idempotency_key, who.username, publish_when_done,
+                     "solve" if replan_as_of is None else "replan", replan_as_of, reason],
                 ).fetchone()
                 return row, True
         except errors.UniqueViolation:
@@ -184,7 +190,11 @@ async def run_solve(pool: ConnectionPool, job_id: str) -> None:
         await asyncio.to_thread(_finish, pool, job_id, "failed",
                                 error=f"the solve stopped its worker {MAX_ATTEMPTS} times; not tried again")
         return
-    problem = await asyncio.to_thread(_day_problem, pool, row["region_id"], row["day"], row["time_limit_s"])
+    try:
+        problem = await asyncio.to_thread(_day_problem, pool, row)
+    except DispatchError as refused:  # e.g. a re-plan of a day with nothing published: trying again will not help
+        await asyncio.to_thread(_finish, pool, job_id, "failed", error=refused.message)
+        return
     log.info("solve job %s: %d nurses, %d visits to plan", job_id, len(problem.document["nurses"]),
              len(problem.document["visits"]))
     roster, error = await _solve_in_child(pool, job_id, problem.document)
@@ -225,9 +235,11 @@ async def _solve_in_child(pool: ConnectionPool, job_id: str, document: dict) -> 
     return roster, error
 
 
-def _day_problem(pool: ConnectionPool, region_id: str, day: date, time_limit_s: float):
+def _day_problem(pool: ConnectionPool, job: dict) -> DayProblem:
     with pool.connection() as conn:
-        return day_problem(conn, region_id, day, time_limit_s)
+        if job["kind"] == "replan":
+            return replan_problem(conn, job["region_id"], job["day"], job["as_of"], job["time_limit_s"])
+        return day_problem(conn, job["region_id"], job["day"], job["time_limit_s"])
 
 
 def _store(pool: ConnectionPool, job_row: dict, problem: dict, document: dict) -> None:
@@ -240,7 +252,7 @@ def _store(pool: ConnectionPool, job_row: dict, problem: dict, document: dict) -
     with pool.connection() as conn:
         with conn.transaction():
             roster_id = store_draft(conn, job_row["region_id"], job_row["day"], problem, document,
-                                    job_row["requested_by"])
+                                    job_row["requested_by"], job_row["reason"])
             conn.execute(
                 "UPDATE solve_jobs SET state = 'succeeded', roster_id = %s, finished_at = now(),"
                 " progress = progress || %s WHERE id = %s",

@@ -18,6 +18,7 @@ from dispatch.rosters import roster_row, roster_summary
 from dispatch.visit_reports import latest_reports
 from solver import Problem, parse_problem
 
+NEWER_REASON = "booked after this roster was made: find it a slot, or re-plan"
 _VISITS = """
 SELECT v.id, v.status, v.priority, v.pinned_nurse_id, v.window_start, v.window_end, v.duration_min,
        st.name AS service, p.name AS patient_name, p.lat, p.lon
@@ -32,6 +33,11 @@ def roster_view(conn: Connection, who: Principal, roster_id: int) -> dict[str, A
     document, problem = row["document"], parse_problem(row["problem"])
     visit_ids = [int(s["visit_id"]) for r in document["routes"] for s in r["stops"]]
     visit_ids += [int(u["visit_id"]) for u in document["unassigned"]]
+    # Visits booked since this roster was made (an urgent call): listed, so the dispatcher can place them.
+    newer = [r["id"] for r in conn.execute(
+        "SELECT id FROM visits WHERE region_id = %s AND day = %s AND status = 'requested' AND NOT (id = ANY(%s))"
+        " ORDER BY id", [row["region_id"], row["day"], visit_ids])]
+    visit_ids += newer
     visits = {v["id"]: v for v in conn.execute(_VISITS, [visit_ids])}
     reports = latest_reports(conn, visit_ids)
     audit.record(conn, who, "read", f"roster/{roster_id}/view", visits=len(visit_ids))
@@ -39,6 +45,7 @@ def roster_view(conn: Connection, who: Principal, roster_id: int) -> dict[str, A
     nurses = [_nurse_day(problem, route, homes[route["nurse_id"]], visits, reports) for route in document["routes"]]
     unassigned = [_visit_facts(visits[int(u["visit_id"])], reports) | {"reason": u["reason"]}
                   for u in document["unassigned"]]
+    unassigned += [_visit_facts(visits[v], reports) | {"reason": NEWER_REASON} for v in newer]
     return {"summary": roster_summary(row), "date": document["date"], "timezone": document["timezone"],
             "kpis": _kpis(document, nurses), "nurses": nurses, "unassigned": unassigned}
 

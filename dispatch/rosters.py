@@ -16,7 +16,12 @@ from dispatch.errors import Conflict, StaleVersion
 from dispatch.regions import managed_region
 from solver import Problem, Solution, check_solution, parse_problem, roster_document
 from solver.model import Route, SolveStats, TimeWindow, Unassigned
-from solver.schedule import InfeasibleSequence, schedule_route
+from solver.residual import residual, route_in_order
+from solver.schedule import InfeasibleSequence
+
+# What a published roster records as changed for each nurse: moves between nurses, and starts that
+# moved by more than this (what patients were told is then wrong by more than half an hour).
+PUBLISHED_CHANGE_TOLERANCE_MIN = 30
 
 
 def with_held_back(document: dict[str, Any], held_back: list[dict[str, Any]]) -> dict[str, Any]:
@@ -31,16 +36,18 @@ def with_held_back(document: dict[str, Any], held_back: list[dict[str, Any]]) ->
     return document | {"unassigned": unassigned, "summary": summary}
 
 
-def store_draft(conn: Connection, region_id: str, day: date, problem: dict, document: dict, created_by: str) -> int:
+def store_draft(conn: Connection, region_id: str, day: date, problem: dict, document: dict, created_by: str,
+                reason: str | None = None) -> int:
     """Save a solved roster as the next draft version of the day; returns its id. Call inside a transaction."""
     published = conn.execute(
         "SELECT id FROM rosters WHERE region_id = %s AND day = %s AND status = 'published'", [region_id, day]
     ).fetchone()
     row = conn.execute(
-        "INSERT INTO rosters (region_id, day, version, based_on, problem, document, created_by)"
-        " SELECT %s, %s, coalesce(max(version), 0) + 1, %s, %s, %s, %s FROM rosters WHERE region_id = %s AND day = %s"
+        "INSERT INTO rosters (region_id, day, version, based_on, problem, document, created_by, reason)"
+        " SELECT %s, %s, coalesce(max(version), 0) + 1, %s, %s, %s, %s, %s FROM rosters WHERE region_id = %s AND day = %s"
         " RETURNING id",
-        [region_id, day, published and published["id"], Jsonb(problem), Jsonb(document), created_by, region_id, day],
+        [region_id, day, published and published["id"], Jsonb(problem), Jsonb(document), created_by, reason,
+         region_id, day],
     ).fetchone()
     _write_stops(conn, row["id"], document)
     return row["id"]
@@ -66,7 +73,7 @@ def roster_row(conn: Connection, who: Principal, roster_id: int, lock: bool = Fa
 
 def roster_summary(row: dict) -> dict[str, Any]:
     return {k: row[k] for k in ("id", "region_id", "day", "version", "status", "revision", "based_on",
-                                "created_at", "created_by", "published_at", "published_by")} | {
+                                "created_at", "created_by", "published_at", "published_by", "reason", "changes")} | {
         "kpis": row["document"]["summary"]}
 
 
@@ -102,6 +109,8 @@ def publish(conn: Connection, who: Principal, roster_id: int, expected_revision:
                 raise Conflict(f"roster {current_id} was published after this draft was made; "
                                "compare with it and solve again")
             _check_visits_still_planned(conn, roster_id)
+            before = conn.execute("SELECT document FROM rosters WHERE id = %s", [current_id]).fetchone() if current_id else None
+            changes = changes_between(before and before["document"], row["document"], PUBLISHED_CHANGE_TOLERANCE_MIN)
             if current_id:
                 conn.execute("UPDATE rosters SET status = 'superseded' WHERE id = %s", [current_id])
                 conn.execute("UPDATE roster_stops SET published = false WHERE roster_id = %s", [current_id])
@@ -110,13 +119,14 @@ def publish(conn: Connection, who: Principal, roster_id: int, expected_revision:
                     " AND id IN (SELECT visit_id FROM roster_stops WHERE roster_id = %s)"
                     " AND id NOT IN (SELECT visit_id FROM roster_stops WHERE roster_id = %s)", [current_id, roster_id])
             conn.execute(
-                "UPDATE rosters SET status = 'published', published_at = now(), published_by = %s,"
-                " revision = revision + 1 WHERE id = %s", [who.username, roster_id])
+                "UPDATE rosters SET status = 'published', published_at = now(), published_by = %s, changes = %s,"
+                " revision = revision + 1 WHERE id = %s", [who.username, Jsonb(changes), roster_id])
             conn.execute("UPDATE roster_stops SET published = true WHERE roster_id = %s", [roster_id])
             conn.execute(
                 "UPDATE visits SET status = 'scheduled', version = version + 1 WHERE status = 'requested'"
                 " AND id IN (SELECT visit_id FROM roster_stops WHERE roster_id = %s)", [roster_id])
-            audit.record(conn, who, "publish", f"roster/{roster_id}", superseded=current_id)
+            audit.record(conn, who, "publish", f"roster/{roster_id}", superseded=current_id, reason=row["reason"],
+                         nurses_changed=[n["nurse_id"] for n in changes["nurses"]])
     except errors.ExclusionViolation:
         raise Conflict("a nurse would hold two overlapping visits across published rosters; nothing was published") from None
     except errors.UniqueViolation:
@@ -125,12 +135,14 @@ def publish(conn: Connection, who: Principal, roster_id: int, expected_revision:
 
 
 def _check_visits_still_planned(conn: Connection, roster_id: int) -> None:
+    """Every visit in the roster is still to be given (or under way or done, as a re-plan keeps them)."""
     gone = conn.execute(
         "SELECT v.id, v.status FROM roster_stops s JOIN visits v ON v.id = s.visit_id"
-        " WHERE s.roster_id = %s AND v.status NOT IN ('requested', 'scheduled') ORDER BY v.id LIMIT 1", [roster_id],
+        " WHERE s.roster_id = %s AND v.status IN ('cancelled', 'no_show') ORDER BY v.id LIMIT 1", [roster_id],
     ).fetchone()
     if gone:
-        raise Conflict(f"visit {gone['id']} is {gone['status']} since this roster was made; solve again")
+        raise Conflict(f"visit {gone['id']} is {gone['status'].replace('_', ' ')} since this roster was made; "
+                       "re-plan the day")
 
 
 def compare(conn: Connection, who: Principal, roster_id: int, other_id: int | None, tolerance_min: int = 0) -> dict:
@@ -143,8 +155,14 @@ def compare(conn: Connection, who: Principal, roster_id: int, other_id: int | No
     old = roster_row(conn, who, other_id) if other_id else None
     if old and (old["region_id"], old["day"]) != (new["region_id"], new["day"]):
         raise Conflict(f"roster {other_id} is for another region or day")
-    before = _assignments(old["document"]) if old else {}
-    after = _assignments(new["document"])
+    return {"roster_id": roster_id, "compared_with": other_id, "tolerance_min": tolerance_min} | changes_between(
+        old["document"] if old else None, new["document"], tolerance_min)
+
+
+def changes_between(before_document: dict | None, after_document: dict, tolerance_min: int) -> dict[str, Any]:
+    """Per nurse, the visits added, removed and re-timed by more than `tolerance_min`; and who lost or gained a nurse."""
+    before = _assignments(before_document) if before_document else {}
+    after = _assignments(after_document)
     nurses: dict[str, dict[str, Any]] = {}
 
     def entry(nurse_id: str) -> dict[str, Any]:
@@ -159,9 +177,6 @@ def compare(conn: Connection, who: Principal, roster_id: int, other_id: int | No
         if visit_id not in after or after[visit_id][0] != nurse_id:
             entry(nurse_id)["removed"].append(visit_id)
     return {
-        "roster_id": roster_id,
-        "compared_with": other_id,
-        "tolerance_min": tolerance_min,
         "nurses": sorted(nurses.values(), key=lambda e: int(e["nurse_id"])),
         "newly_unassigned": sorted(set(before) - set(after), key=int),
         "newly_assigned": sorted(set(after) - set(before), key=int),
@@ -194,6 +209,8 @@ def move_visit(conn: Connection, who: Principal, roster_id: int, visit_id: str, 
             held = next((u for u in document["unassigned"] if u["visit_id"] == visit_id), None)
             raise Conflict(f"visit {visit_id} cannot be placed: {held['reason']}" if held
                            else f"visit {visit_id} is not part of roster {roster_id}", "visit_id")
+        if problem.state is not None and visit_id in problem.state.committed_visit_ids():
+            raise Conflict(f"visit {visit_id} is done or under way; it stays as it is", "visit_id")
         if nurse_id is not None and nurse_id not in {n.id for n in problem.nurses}:
             raise Conflict(f"nurse {nurse_id} has no shift in roster {roster_id}", "nurse_id")
         orders = {route["nurse_id"]: [s["visit_id"] for s in route["stops"]] for route in document["routes"]}
@@ -248,13 +265,14 @@ def _placed(problem: Problem, nurse_id: str, order: list[str], visit_id: str, st
     """`order` with the visit inserted: by its fixed time, or at the feasible position that adds least travel."""
     nurse = problem.nurse(nurse_id)
     visits = {v.id: v for v in problem.visits}
+    rest = residual(problem)
     if by_time:
         fixed = visits[visit_id].windows[0].start
         midnight = problem.clock.midnight_utc
         position = sum(1 for other in order if (datetime.fromisoformat(starts[other]) - midnight).total_seconds() < fixed)
         candidate = order[:position] + [visit_id] + order[position:]
         try:
-            schedule_route(problem, nurse, [visits[v] for v in candidate])
+            route_in_order(problem, nurse_id, candidate, rest)
         except InfeasibleSequence as why:
             raise Conflict(f"{nurse.name} cannot take visit {visit_id} at that time: {_plain(problem, str(why))}") from None
         return candidate
@@ -262,7 +280,7 @@ def _placed(problem: Problem, nurse_id: str, order: list[str], visit_id: str, st
     for position in range(len(order) + 1):
         candidate = order[:position] + [visit_id] + order[position:]
         try:
-            route = schedule_route(problem, nurse, [visits[v] for v in candidate])
+            route = route_in_order(problem, nurse_id, candidate, rest)
         except InfeasibleSequence as why:
             last_reason = _plain(problem, str(why))
             continue
@@ -280,11 +298,11 @@ def _plain(problem: Problem, reason: str) -> str:
 
 def _solution_from_orders(problem: Problem, orders: dict[str, list[str]], document: dict, moved: str,
                           unassigned_by: str | None) -> Solution:
-    visits = {v.id: v for v in problem.visits}
+    rest = residual(problem)
     routes: list[Route] = []
     for nurse in problem.nurses:
         try:
-            routes.append(schedule_route(problem, nurse, [visits[v] for v in orders.get(nurse.id, [])]))
+            routes.append(route_in_order(problem, nurse.id, orders.get(nurse.id, []), rest))
         except InfeasibleSequence as why:
             raise Conflict(f"{nurse.name}'s day no longer works: {_plain(problem, str(why))}") from None
     served = {v for order in orders.values() for v in order}

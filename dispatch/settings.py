@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     worker_heartbeat_s: float = Field(default=5.0, gt=0)
     stalled_after_s: float = Field(default=30.0, gt=0)
     solve_time_limit_s: float = Field(default=30.0, gt=0)
+    # A re-plan of a day under way when the request gives no limit: short, because the dispatcher is
+    # waiting and re-plans converge fast (docs/BENCHMARKS.md: the same figures at 5 s as at 30 s).
+    replan_time_limit_s: float = Field(default=5.0, gt=0)
     # The address users reach the service at (for calendar-feed links); default: as the request came in.
     public_url: str | None = None
     # Map tiles behind the console's routes (a {z}/{x}/{y} URL template); empty: no tiles, routes on a blank map.

@@ -223,3 +223,61 @@ def test_tiles_come_only_from_the_configured_server_and_nothing_else_leaves(brow
                 assert f"img-src 'self' data: http://127.0.0.1:{tiles.server_address[1]}" in policy
     finally:
         tiles.shutdown()
+
+
+# ---------------------------------------------------------------- same-day re-planning from the console
+
+
+@pytest.fixture
+def day_under_way(base_url, admin, db) -> dict:
+    """A fresh published day (6 nurses, 20 visits) for a test that changes it."""
+    region_id = unique("replan")
+    accounts = load_demo_region(db, DAY, nurses=6, visits=20, seed=7, region_id=region_id, password=PASSWORD)
+    dispatcher = login(base_url, accounts.dispatcher[0])
+    job = dispatcher.post(f"/v1/regions/{region_id}/rosters/{DAY}/solve", json={"time_limit_s": 2}).json()
+    while job["state"] in ("queued", "running"):
+        job = dispatcher.get(f"/v1/jobs/{job['id']}").json()
+    roster = dispatcher.get(f"/v1/rosters/{job['roster_id']}").json()
+    assert dispatcher.post(f"/v1/rosters/{roster['id']}/publish", headers={"If-Match": f'"{roster["revision"]}"'}).is_success
+    return {"region": region_id, "accounts": accounts, "dispatcher": dispatcher, "published": roster["id"]}
+
+
+def test_a_sick_call_from_the_console_re_plans_and_shows_what_changes(page, base_url, day_under_way):
+    day = day_under_way
+    open_console(page, base_url, day)
+    view = shown_roster(page, day)
+    sick = max(view["nurses"], key=lambda n: len(n["stops"]))
+    page.locator(f'.bar.service[data-visit="{sick["stops"][0]["visit_id"]}"]').click()
+    page.locator("#as-of").fill("07:15")
+    page.get_by_role("button", name=f"{sick['name']} called in sick").click()
+    expect(page.locator("#message")).to_have_text(re.compile(r"^New draft ready"), timeout=60_000)
+    changes = page.locator(f'#comparison li[data-nurse="{sick["nurse_id"]}"] .removed')
+    for stop in sick["stops"]:
+        expect(changes).to_contain_text(stop["patient_name"])
+    draft = shown_roster(page, day)
+    assert draft["summary"]["status"] == "draft" and draft["summary"]["reason"] == f"sick call: nurse {sick['nurse_id']}"
+    assert next(n for n in draft["nurses"] if n["nurse_id"] == sick["nurse_id"])["stops"] == []
+    page.get_by_role("button", name="Publish").click()
+    expect(page.locator("#message")).to_have_text(re.compile(r"^Published"))
+
+
+def test_an_urgent_visit_is_placed_from_the_console(page, base_url, day_under_way, db):
+    day = day_under_way
+    dispatcher = day["dispatcher"]
+    patient = dispatcher.post(f"/v1/regions/{day['region']}/patients", json={
+        "name": "Urgent Caller", "location": {"lat": 39.74, "lon": -104.98}, "state": "CO", "evaluation_done": True}).json()
+    visit = dispatcher.post("/v1/visits", json={"patient_id": patient["id"], "date": str(DAY), "service": "hydration",
+                                                "window": {"start": "11:00", "end": "15:00"}, "priority": 10}).json()
+    open_console(page, base_url, day)
+    page.locator(f'.unassigned-list button[data-visit="{visit["id"]}"]').click()
+    page.locator("#as-of").fill("10:40")
+    page.get_by_role("button", name="Find a slot").click()
+    first = page.locator('.slot-list li[data-rank="1"]')
+    expect(first).to_contain_text(re.compile(r"\d\d:\d\d–\d\d:\d\d"))
+    first.get_by_role("button", name="Take").click()
+    expect(page.locator("#message")).to_have_text(re.compile(rf"^Draft v\d+: urgent visit {visit['id']}: "))
+    expect(page.locator("#comparison .added")).to_contain_text("Urgent Caller")
+    draft = shown_roster(page, day)
+    assert any(s["visit_id"] == str(visit["id"]) for n in draft["nurses"] for s in n["stops"])
+    page.get_by_role("button", name="Publish").click()
+    expect(page.locator("#message")).to_have_text(re.compile(r"^Published"))

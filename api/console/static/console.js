@@ -7,6 +7,7 @@ import { drawTimeline } from "./timeline.js";
 
 const REFRESH_MS = 20000; // nurses' reports (late, done) show up without a reload
 const POLL_MS = 700;
+const TOLERANCE_MIN = 30; // a start moved by more than this is a change the patient must be told of
 
 const $ = (id) => document.getElementById(id);
 const state = { view: null, rosters: [], selected: null, job: null, busy: false };
@@ -64,7 +65,7 @@ async function loadDay(wantedRoster = hashParams().get("roster")) {
 async function loadRoster() {
   const rosterId = $("roster").value;
   setHashParams({ roster: rosterId || null });
-  $("comparison").hidden = true;
+  if (String(state.view?.summary.id) !== rosterId) $("comparison").hidden = $("slots").hidden = true;
   if (!rosterId) {
     state.view = null;
     render();
@@ -169,6 +170,10 @@ function showSelected(visitId) {
     h("button", { id: "pin", onclick: () => pin(visit, nurse) },
       visit.pinned_nurse_id ? "Unpin" : nurse ? `Pin to ${nurse.name}` : "Pin (needs a nurse)"),
     visit.pinned_nurse_id ? h("p", { class: "hint" }, `Pinned to ${nurseName(visit.pinned_nurse_id)}: every solve keeps it with her.`) : null,
+    ["requested", "scheduled"].includes(visit.status)
+      ? h("button", { id: "find-slots", onclick: () => findSlots(visit.visit_id) }, nurse ? "Find another slot" : "Find a slot")
+      : null,
+    eventActions(visit, nurse),
   ].filter(Boolean));
   panel.querySelector("#pin").disabled = !visit.pinned_nurse_id && !nurse;
   panel.hidden = false;
@@ -207,29 +212,113 @@ async function pin(visit, nurse) {
 // ---------------------------------------------------------------- solve, compare, publish
 
 async function solve() {
-  const region = $("region").value;
-  const day = $("day").value;
+  const limit = Number($("time-limit").value);
   await attempt(async () => {
-    const limit = Number($("time-limit").value);
-    let job = await request("POST", `/v1/regions/${region}/rosters/${day}/solve`, { json: { time_limit_s: limit } });
-    $("solve").disabled = true;
-    const panel = $("job");
-    panel.hidden = false;
+    const job = await request("POST", `/v1/regions/${$("region").value}/rosters/${$("day").value}/solve`,
+      { json: { time_limit_s: limit } });
+    await followJob(job, limit);
+  });
+}
+
+async function replan() {
+  const limit = Number($("time-limit").value);
+  await attempt(async () => {
+    const job = await request("POST", `/v1/regions/${$("region").value}/rosters/${$("day").value}/replan`,
+      { json: { time_limit_s: limit, as_of: $("as-of").value || null } });
+    await followJob(job, limit);
+  });
+}
+
+// Shows the job's progress until it ends, then its draft; a re-plan's draft opens with its changes.
+async function followJob(job, limit) {
+  $("solve").disabled = $("replan").disabled = true;
+  const panel = $("job");
+  panel.hidden = false;
+  try {
     while (job.state === "queued" || job.state === "running") {
       showJob(panel, job, limit);
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
       job = await request("GET", `/v1/jobs/${job.id}`);
     }
     showJob(panel, job, limit);
-    $("solve").disabled = false;
-    if (job.state === "succeeded") {
-      await loadDay(String(job.roster_id));
-      say(`New draft ready: ${state.view.kpis.visits_served} visits served, ${state.view.kpis.unassigned} unassigned.`);
-    } else {
-      say(`The solve failed: ${job.error}`, true);
-    }
+  } finally {
+    $("solve").disabled = $("replan").disabled = false;
+  }
+  if (job.state !== "succeeded") {
+    say(`The solve failed: ${job.error}`, true);
+    return;
+  }
+  await loadDay(String(job.roster_id));
+  say(`New draft ready: ${state.view.kpis.visits_served} visits served, ${state.view.kpis.unassigned} unassigned.`);
+  if (state.rosters.some((r) => r.status === "published")) await showComparison();
+}
+
+// ---------------------------------------------------------------- the day's events and urgent visits
+
+async function recordEvent(path, body, done) {
+  await attempt(async () => {
+    const limit = Number($("time-limit").value);
+    const recorded = await request("POST", path, { json: { at: $("as-of").value || null, time_limit_s: limit, ...body } });
+    say(done);
+    if (recorded.job) await followJob(recorded.job, limit);
+    else await loadDay();
   });
-  $("solve").disabled = false;
+}
+
+function eventActions(visit, nurse) {
+  if (!nurse || !["scheduled", "en_route", "in_progress"].includes(visit.status)) return null;
+  const minutes = h("select", { id: "overrun-minutes", "aria-label": "How much longer" },
+    [15, 30, 45, 60, 90].map((m) => h("option", { value: m }, `${m} min`)));
+  const visitPath = `/v1/visits/${visit.visit_id}`;
+  return h("div", { class: "events" },
+    h("p", { class: "hint" }, "Something happened? Each re-plans the rest of the day (as of the time above, or now)."),
+    h("div", { class: "actions" },
+      visit.status !== "in_progress" ? h("button", { onclick: () => recordEvent(`${visitPath}/cancellation`, {},
+        "Cancelled; re-planning…") }, "Patient cancelled") : null,
+      visit.status !== "in_progress" ? h("button", { onclick: () => recordEvent(`${visitPath}/no-show`, {},
+        "No-show recorded; re-planning…") }, "No-show") : null,
+      h("span", {}, minutes, h("button", { onclick: () => recordEvent(`${visitPath}/overrun`,
+        { minutes: Number(minutes.value) }, "Overrun recorded; re-planning…") }, "Runs long")),
+      h("button", { onclick: () => recordEvent(`/v1/nurses/${nurse.nurse_id}/sick-calls`, { date: $("day").value },
+        `${nurse.name} is off sick; re-planning…`) }, `${nurse.name} called in sick`)));
+}
+
+async function findSlots(visitId) {
+  await attempt(async () => {
+    const asOf = $("as-of").value;
+    const found = await request("GET", `/v1/visits/${visitId}/slots?limit=5${asOf ? `&as_of=${asOf}` : ""}`);
+    const names = visitNames();
+    const panel = $("slots");
+    panel.replaceChildren(
+      h("h2", {}, `Slots for ${names[visitId] || `visit ${visitId}`} (${found.elapsed_ms} ms)`),
+      found.slots.length ? h("ol", { class: "slot-list" }, found.slots.map((slot) => h("li", { "data-rank": slot.rank },
+        h("strong", {}, `${slot.nurse_name} ${hhmm(slot.start)}–${hhmm(slot.end)}`),
+        ` · +${Math.round(slot.added_travel_s / 60)} min driving`,
+        slot.retimed.length ? ` · moves ${slot.retimed.map((r) => `${names[r.visit_id] || r.visit_id} ${hhmm(r.from)}→${hhmm(r.to)}`).join(", ")}` : "",
+        slot.bumped.length ? ` · takes out ${slot.bumped.map((b) => names[b.visit_id] || b.visit_id).join(", ")}` : "",
+        " ", h("button", { onclick: () => takeSlot(visitId, slot, asOf) }, "Take")))) : h("p", {}, "No nurse can take it today."),
+    );
+    panel.hidden = false;
+  });
+}
+
+async function takeSlot(visitId, slot, asOf) {
+  await attempt(async () => {
+    const roster = await request("POST", `/v1/visits/${visitId}/slots/take`, { json: {
+      nurse_id: slot.nurse_id, position: slot.position, bumped: slot.bumped.map((b) => b.visit_id), as_of: asOf || null,
+    } });
+    $("slots").hidden = true;
+    await loadDay(String(roster.id));
+    say(`Draft v${roster.version}: ${roster.reason}. Review the changes, then publish.`);
+    await showComparison();
+  });
+}
+
+function visitNames() {
+  const names = {};
+  for (const n of state.view.nurses) for (const s of n.stops) names[s.visit_id] = s.patient_name;
+  for (const u of state.view.unassigned) names[u.visit_id] = u.patient_name;
+  return names;
 }
 
 function showJob(panel, job, limit) {
@@ -245,28 +334,28 @@ function showJob(panel, job, limit) {
 }
 
 async function compare() {
-  await attempt(async () => {
-    const comparison = await request("GET", `/v1/rosters/${state.view.summary.id}/compare?tolerance_min=15`);
-    const names = {};
-    for (const n of state.view.nurses) for (const s of n.stops) names[s.visit_id] = s.patient_name;
-    for (const u of state.view.unassigned) names[u.visit_id] = u.patient_name;
-    const label = (id) => names[id] || `visit ${id}`;
-    const panel = $("comparison");
-    const rows = comparison.nurses.map((n) => h("li", { "data-nurse": n.nurse_id },
-      h("strong", {}, nurseName(n.nurse_id)), ": ",
-      n.added.length ? h("span", { class: "added" }, `+ ${n.added.map(label).join(", ")} `) : null,
-      n.removed.length ? h("span", { class: "removed" }, `− ${n.removed.map(label).join(", ")} `) : null,
-      n.retimed.length ? h("span", { class: "retimed" },
-        `re-timed ${n.retimed.map((r) => `${label(r.visit_id)} ${hhmm(r.from)}→${hhmm(r.to)}`).join(", ")}`) : null));
-    panel.replaceChildren(...[
-      h("h2", {}, `Against the published roster (${comparison.nurses.length} nurses change)`),
-      rows.length ? h("ul", { class: "changes" }, rows) : h("p", {}, "Nothing changes for anyone."),
-      comparison.newly_unassigned.length
-        ? h("p", { class: "removed" }, `No longer served: ${comparison.newly_unassigned.map(label).join(", ")}`) : null,
-      h("p", { class: "hint" }, "Re-timed means moved by more than 15 minutes."),
-    ].filter(Boolean));
-    panel.hidden = false;
-  });
+  await attempt(showComparison);
+}
+
+async function showComparison() {
+  const comparison = await request("GET", `/v1/rosters/${state.view.summary.id}/compare?tolerance_min=${TOLERANCE_MIN}`);
+  const names = visitNames();
+  const label = (id) => names[id] || `visit ${id}`;
+  const panel = $("comparison");
+  const rows = comparison.nurses.map((n) => h("li", { "data-nurse": n.nurse_id },
+    h("strong", {}, nurseName(n.nurse_id)), ": ",
+    n.added.length ? h("span", { class: "added" }, `+ ${n.added.map(label).join(", ")} `) : null,
+    n.removed.length ? h("span", { class: "removed" }, `− ${n.removed.map(label).join(", ")} `) : null,
+    n.retimed.length ? h("span", { class: "retimed" },
+      `re-timed ${n.retimed.map((r) => `${label(r.visit_id)} ${hhmm(r.from)}→${hhmm(r.to)}`).join(", ")}`) : null));
+  panel.replaceChildren(...[
+    h("h2", {}, `Against the published roster (${comparison.nurses.length} nurses change)`),
+    rows.length ? h("ul", { class: "changes" }, rows) : h("p", {}, "Nothing changes for anyone."),
+    comparison.newly_unassigned.length
+      ? h("p", { class: "removed" }, `No longer served: ${comparison.newly_unassigned.map(label).join(", ")}`) : null,
+    h("p", { class: "hint" }, `Re-timed means moved by more than ${TOLERANCE_MIN} minutes.`),
+  ].filter(Boolean));
+  panel.hidden = false;
 }
 
 async function publish() {
@@ -295,6 +384,7 @@ async function main() {
   $("roster").addEventListener("change", () => attempt(loadRoster));
   $("solve").addEventListener("click", solve);
   $("compare").addEventListener("click", compare);
+  $("replan").addEventListener("click", replan);
   $("publish").addEventListener("click", publish);
   $("logout").addEventListener("click", logOut);
   await attempt(() => loadDay());

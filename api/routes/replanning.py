@@ -1,0 +1,129 @@
+"""Same-day re-planning: what happened (sick call, cancellation, no-show, overrun), re-plans, urgent visits."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+from psycopg import Connection
+from starlette.concurrency import run_in_threadpool
+
+from api.deps import AppServices, Conn, CurrentUser, Services
+from api.routes.rosters import job_out
+from api.schemas import (
+    DayEventOut,
+    EventIn,
+    EventRecorded,
+    JobOut,
+    OverrunIn,
+    ReplanIn,
+    RosterOut,
+    SickCallIn,
+    SlotChoice,
+    SlotsOut,
+)
+from dispatch import day_events, jobs, urgent_visits
+from dispatch.access import Principal
+from dispatch.day_state import has_published, published_roster_id
+from dispatch.regions import managed_region
+
+router = APIRouter(tags=["re-planning"])
+
+
+def event_out(row: dict) -> DayEventOut:
+    return DayEventOut(**{k: row[k] for k in DayEventOut.model_fields if k != "date"}, date=row["day"])
+
+
+async def _replan(services: Services, conn: Connection, who: Principal, region_id: str, day: date, as_of,
+                  time_limit_s: float | None, reason: str) -> tuple[dict, bool]:
+    """Queue a re-plan of the day from `as_of` (a re-plan already queued or running is joined)."""
+    published_roster_id(conn, region_id, day)  # refuse at once when there is nothing to re-plan
+    row, created = await run_in_threadpool(jobs.request_solve, conn, who, region_id, day,
+                                           time_limit_s or services.settings.replan_time_limit_s, None,
+                                           replan_as_of=as_of, reason=reason)
+    if created:
+        await jobs.enqueue(services.jobs, services.pool, row)
+    return row, created
+
+
+async def _recorded(services: Services, conn: Connection, who: Principal, event: dict, body: EventIn,
+                    reason: str) -> EventRecorded:
+    job = None
+    if body.replan and has_published(conn, event["region_id"], event["day"]):
+        as_of = event["effective_at"] if body.at is not None else None
+        job, _ = await _replan(services, conn, who, event["region_id"], event["day"],
+                               as_of or day_events.moment(conn, event["region_id"], event["day"], None),
+                               body.time_limit_s, reason)
+    return EventRecorded(event=event_out(event), job=job and job_out(job))
+
+
+@router.post("/v1/regions/{region_id}/rosters/{day}/replan", response_model=JobOut, status_code=202,
+             responses={200: {"model": JobOut, "description": "a re-plan or solve of this day was under way: that job"}})
+async def replan(region_id: str, day: date, services: AppServices, conn: Conn, who: CurrentUser, response: Response,
+                 body: ReplanIn | None = None) -> JobOut:
+    """Re-plan the rest of the day from `as_of`, keeping close to the published roster; a draft appears."""
+    body = body or ReplanIn()
+    managed_region(conn, who, region_id)
+    as_of = day_events.moment(conn, region_id, day, body.as_of)
+    row, created = await _replan(services, conn, who, region_id, day, as_of, body.time_limit_s,
+                                 body.reason or "re-planned by hand")
+    if not created:
+        response.status_code = 200
+    response.headers["Location"] = f"/v1/jobs/{row['id']}"
+    return job_out(row)
+
+
+@router.post("/v1/nurses/{nurse_id}/sick-calls", response_model=EventRecorded, status_code=201)
+async def sick_call(nurse_id: int, body: SickCallIn, services: AppServices, conn: Conn, who: CurrentUser) -> EventRecorded:
+    """She is off from `at` (default: now): her visits not yet begun go to others in a re-plan."""
+    event = day_events.sick_call(conn, who, nurse_id, body.date, body.at, body.note)
+    return await _recorded(services, conn, who, event, body, f"sick call: nurse {nurse_id}")
+
+
+@router.post("/v1/visits/{visit_id}/cancellation", response_model=EventRecorded, status_code=201)
+async def cancellation(visit_id: int, body: EventIn, services: AppServices, conn: Conn, who: CurrentUser) -> EventRecorded:
+    """The patient cancelled: the visit is cancelled and its slot freed in a re-plan."""
+    event = day_events.cancel_visit(conn, who, visit_id, body.at, body.note)
+    return await _recorded(services, conn, who, event, body, f"cancellation: visit {visit_id}")
+
+
+@router.post("/v1/visits/{visit_id}/no-show", response_model=EventRecorded, status_code=201)
+async def no_show(visit_id: int, body: EventIn, services: AppServices, conn: Conn, who: CurrentUser) -> EventRecorded:
+    """Nobody was home: the nurse goes on from the patient's door at `at`."""
+    event = day_events.no_show(conn, who, visit_id, body.at, body.note)
+    return await _recorded(services, conn, who, event, body, f"no-show: visit {visit_id}")
+
+
+@router.post("/v1/visits/{visit_id}/overrun", response_model=EventRecorded, status_code=201)
+async def overrun(visit_id: int, body: OverrunIn, services: AppServices, conn: Conn, who: CurrentUser) -> EventRecorded:
+    """The visit runs `minutes` long: the rest of the nurse's day moves, or goes to others, in a re-plan."""
+    event = day_events.overrun(conn, who, visit_id, body.minutes, body.at, body.note)
+    return await _recorded(services, conn, who, event, body, f"overrun: visit {visit_id} +{body.minutes} min")
+
+
+@router.get("/v1/regions/{region_id}/days/{day}/events", response_model=list[DayEventOut])
+def events(region_id: str, day: date, conn: Conn, who: CurrentUser) -> list[DayEventOut]:
+    return [event_out(row) for row in day_events.events_of_day(conn, who, region_id, day)]
+
+
+@router.get("/v1/visits/{visit_id}/slots", response_model=SlotsOut, response_model_by_alias=True)
+def slots(visit_id: int, conn: Conn, who: CurrentUser,
+          as_of: Annotated[time | None, Query(description="the region's time, HH:MM; default: now")] = None,
+          limit: Annotated[int, Query(ge=1, le=50)] = 5) -> dict:
+    """Where an urgent visit (not yet in the roster) could go, best first, and what else moves for each."""
+    return urgent_visits.slots(conn, who, visit_id, _as_of(conn, who, visit_id, as_of), limit)
+
+
+@router.post("/v1/visits/{visit_id}/slots/take", response_model=RosterOut, status_code=201)
+def take_slot(visit_id: int, body: SlotChoice, conn: Conn, who: CurrentUser) -> dict:
+    """A new draft of the published roster with the visit in the slot chosen (published at once with `publish`)."""
+    as_of = _as_of(conn, who, visit_id, body.as_of)
+    return urgent_visits.take_slot(conn, who, visit_id, body.nurse_id, body.position, body.bumped, as_of, body.publish)
+
+
+def _as_of(conn: Connection, who: Principal, visit_id: int, at: time | None) -> datetime:
+    """`at` on the visit's day in its region's time; default now."""
+    visit = who.require_reach(conn.execute("SELECT region_id, day FROM visits WHERE id = %s", [visit_id]).fetchone(),
+                              f"visit {visit_id}")
+    return day_events.moment(conn, visit["region_id"], visit["day"], at)
