@@ -2,7 +2,9 @@
 
 What is published becomes each visit's `planned` place; what nurses reported (on my way, started,
 late, done) and what the dispatcher was told (sick calls, no-shows, visits running long) becomes
-`progress` and each nurse's `now`. Cancelled visits and no-shows are simply not in it.
+`progress` and each nurse's `now`. A visit nobody reported on that was due to start before `as_of`
+is presumed to have gone as planned (nurses do not always tap "done"; re-planning it afresh would
+send a second nurse). Cancelled visits and no-shows are simply not in it.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from psycopg import Connection
 from dispatch.day_problem import DayProblem, day_problem
 from dispatch.errors import Conflict
 from dispatch.regions import region
+
+_DAY = timedelta(days=1)
 
 
 def has_published(conn: Connection, region_id: str, day: date) -> bool:
@@ -59,6 +63,7 @@ def replan_problem(conn: Connection, region_id: str, day: date, as_of: datetime,
         moment = moment.astimezone(tz)
         return "00:00" if moment.date() < day else "23:59" if moment.date() > day else moment.strftime("%H:%M")
 
+    off_since = {e["nurse_id"]: e["effective_at"] for e in events if e["kind"] == "sick_call"}
     visit_docs = []
     for doc in document["visits"]:
         visit_id = int(doc["id"])
@@ -69,6 +74,11 @@ def replan_problem(conn: Connection, region_id: str, day: date, as_of: datetime,
             if stop is None:
                 continue  # under way but in no published roster (set by hand): nothing to keep it in line with
             doc = doc | {"progress": progress_of(visit, stop, reports.get(visit_id, {}), overrun[visit_id], hhmm)}
+        elif stop is not None and stop["starts"] <= as_of and stop["starts"] < off_since.get(stop["nurse_id"], as_of + _DAY):
+            # Nobody reported on it, but it was due to start before now: presumed to have gone as planned.
+            doc = doc | {"progress": {"status": "done" if stop["ends"] <= as_of else "in_progress",
+                                      "nurse": str(stop["nurse_id"]), "start": hhmm(stop["starts"]),
+                                      "end": hhmm(stop["ends"] + timedelta(minutes=overrun[visit_id]))}}
         visit_docs.append(doc)
 
     nurse_docs = []

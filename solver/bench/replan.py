@@ -120,8 +120,11 @@ def time_urgent(day_label: str, events: list[Scenario], repeats: int = 5) -> Urg
         slots = urgent_slots(scenario.problem, current, URGENT_ID)
         timings.append(time.perf_counter() - started)
     clock = scenario.problem.clock
-    best = "-" if not slots else (f"{slots[0].nurse_id} at {clock.hhmm(slots[0].start)}, +{slots[0].added_travel // 60} min"
-                                  + "".join(f", bumps {b.visit_id}" for b in slots[0].bumped))
+    best = "-"
+    if slots:
+        top = slots[0]
+        best = (f"{top.nurse_id} at {clock.hhmm(top.start)}, {top.added_travel / 60:+.0f} min driving"
+                + "".join(f", bumps {b.visit_id}" for b in top.bumped))
     return UrgentTiming(day_label, round(statistics.median(timings) * 1000, 1), round(max(timings) * 1000, 1),
                         len(slots), best)
 

@@ -97,8 +97,8 @@ def test_visits_done_or_under_way_stay_as_they_are(day):
     assert draft["reason"] == "check"
     for stop, route in ((first, working[0]), (second, working[-1])):
         kept = stops_of(draft, route["nurse_id"])[0]
-        assert (kept["visit_id"], kept["start"], kept["end"], kept.get("committed")) == \
-               (stop["visit_id"], stop["start"], stop["end"], True)
+        assert (kept["visit_id"], kept["start"][:16], kept["end"][:16], kept.get("committed")) == \
+               (stop["visit_id"], stop["start"][:16], stop["end"][:16], True)
     refused = region.dispatcher.post(f"/v1/rosters/{draft['id']}/moves", json={"visit_id": int(first["visit_id"]),
                                                                                "nurse_id": None},
                                      headers={"If-Match": f'"{draft["revision"]}"'})
@@ -111,7 +111,7 @@ def test_a_move_on_a_re_planned_draft_is_timed_from_her_now(day):
     job = region.dispatcher.post(f"/v1/regions/{region.id}/rosters/{DAY}/replan",
                                  json={"as_of": "12:00", "time_limit_s": 1}).json()
     draft = draft_of(region, job)
-    later = [(r["nurse_id"], s) for r in draft["roster"]["routes"] for s in r["stops"]]
+    later = [(r["nurse_id"], s) for r in draft["roster"]["routes"] for s in r["stops"] if not s.get("committed")]
     assert later
     nurse_id, stop = later[-1]
     moved = region.dispatcher.post(f"/v1/rosters/{draft['id']}/moves", json={"visit_id": int(stop["visit_id"]),
@@ -120,6 +120,21 @@ def test_a_move_on_a_re_planned_draft_is_timed_from_her_now(day):
     assert moved.status_code == 200, moved.text
     assert all(s["start"] >= f"{DAY}T12:00" for r in moved.json()["roster"]["routes"] for s in r["stops"]
                if not s.get("committed"))
+
+
+def test_visits_due_before_the_re_plan_that_nobody_reported_on_are_presumed_done_as_planned(day):
+    region, roster = day["region"], day["roster"]
+    job = region.dispatcher.post(f"/v1/regions/{region.id}/rosters/{DAY}/replan",
+                                 json={"as_of": "11:00", "time_limit_s": 1}).json()
+    draft = draft_of(region, job)
+    before = {s["visit_id"]: s for r in roster["roster"]["routes"] for s in r["stops"] if s["start"] <= f"{DAY}T11:00"}
+    after = {s["visit_id"]: s for r in draft["roster"]["routes"] for s in r["stops"]}
+    assert before, "nothing was due before 11:00; the test needs some"
+    for visit_id, planned in before.items():
+        assert after[visit_id]["committed"] is True
+        # to the minute: the re-planning document speaks in HH:MM
+        assert (after[visit_id]["start"][:16], after[visit_id]["end"][:16]) == (planned["start"][:16], planned["end"][:16])
+    assert all(s["start"] >= f"{DAY}T11:00" for s in after.values() if not s.get("committed"))
 
 
 def test_a_cancellation_frees_the_slot_and_the_visit_leaves_the_roster(day, db):
@@ -153,20 +168,21 @@ def test_an_overrun_pushes_the_rest_of_her_day(day):
     assert region.dispatcher.get(f"/v1/visits/{first['visit_id']}").json()["status"] == "in_progress"
     draft = draft_of(region, answer.json()["job"])
     kept = stops_of(draft, route["nurse_id"])
-    expected_end = datetime.fromisoformat(first["end"]) + timedelta(minutes=45)
+    expected_end = (datetime.fromisoformat(first["end"]) + timedelta(minutes=45)).replace(second=0)  # HH:MM in the document
     assert kept[0]["visit_id"] == first["visit_id"] and datetime.fromisoformat(kept[0]["end"]) == expected_end
     assert all(datetime.fromisoformat(s["arrival"]) >= expected_end for s in kept[1:])
 
 
 def test_after_a_no_show_she_goes_on_from_the_patients_door(day):
     region, roster = day["region"], day["roster"]
-    route = max(roster["roster"]["routes"], key=lambda r: len(r["stops"]))
-    first = route["stops"][0]
-    answer = region.dispatcher.post(f"/v1/visits/{first['visit_id']}/no-show", json={"at": "11:00", "time_limit_s": 1})
+    nurse_id, stop = next((r["nurse_id"], s) for r in sorted(roster["roster"]["routes"], key=lambda r: -len(r["stops"]))
+                          for s in r["stops"] if s["start"] >= f"{DAY}T10:00")
+    at = (datetime.fromisoformat(stop["arrival"]) + timedelta(minutes=10)).strftime("%H:%M")
+    answer = region.dispatcher.post(f"/v1/visits/{stop['visit_id']}/no-show", json={"at": at, "time_limit_s": 1})
     assert answer.status_code == 201, answer.text
     draft = draft_of(region, answer.json()["job"])
-    assert first["visit_id"] not in assignments(draft)
-    assert all(s["start"] >= f"{DAY}T11:00" for s in stops_of(draft, route["nurse_id"]))
+    assert stop["visit_id"] not in assignments(draft)
+    assert all(s["arrival"] >= f"{DAY}T{at}" for s in stops_of(draft, nurse_id) if not s.get("committed"))
     assert region.publish(draft).status_code == 200
 
 
