@@ -40,6 +40,9 @@ def _the_day(conn: Connection, who: Principal, visit_id: int,
     if held is not None:
         raise Conflict(f"visit {visit_id} cannot be placed: {held['reason']}")
     problem = parse_problem(day.document)
+    if problem.state is not None and str(visit_id) in problem.state.committed_visit_ids():
+        raise Conflict(f"visit {visit_id} was due to start before {problem.clock.hhmm(problem.state.as_of)}: "
+                       "it is taken as under way or done, and stays as it is")
     return visit, day, problem, _without(problem, current_roster(problem), str(visit_id))
 
 

@@ -58,7 +58,10 @@ def database(service_home) -> str:
 @contextmanager
 def running_api(settings: Settings) -> Iterator[str]:
     """The app under uvicorn on a free loopback port, in a thread: its base URL while the block runs."""
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=free_port(), log_level="warning"))
+    # Keep idle connections open longer than any pause between a test client's requests: with uvicorn's
+    # 5 s default, a session-long client could send on a connection just as the server closed it.
+    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=free_port(), log_level="warning",
+                                          timeout_keep_alive=600))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 60

@@ -216,6 +216,14 @@ def test_an_urgent_visit_gets_ranked_slots_and_taking_one_publishes_it(day, base
     assert [e["kind"] for e in events] == ["urgent_visit"]
 
 
+def test_a_visit_presumed_under_way_gets_no_other_slot(day):
+    region, roster = day["region"], day["roster"]
+    first = min((s for r in roster["roster"]["routes"] for s in r["stops"]), key=lambda s: s["start"])
+    as_of = (datetime.fromisoformat(first["start"]) + timedelta(minutes=5)).strftime("%H:%M")
+    answer = region.dispatcher.get(f"/v1/visits/{first['visit_id']}/slots", params={"as_of": as_of})
+    assert answer.status_code == 409 and "stays as it is" in answer.json()["detail"]
+
+
 def test_a_slot_no_longer_free_is_refused_and_changes_nothing(day):
     region = day["region"]
     urgent = region.visit(region.patient("Late caller", lat=39.72)["id"], window=("11:00", "14:00"), service="ketamine")
