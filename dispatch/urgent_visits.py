@@ -95,7 +95,10 @@ def take_slot(conn: Connection, who: Principal, visit_id: int, nurse_id: str, po
                    if (slot.nurse_id, slot.position, sorted(b.visit_id for b in slot.bumped)) == wanted), None)
     if chosen is None:
         raise Conflict("that slot is no longer free; ask for the slots again", "position")
-    solution = accept_slot(problem, current, str(visit_id), chosen)
+    try:
+        solution = accept_slot(problem, current, str(visit_id), chosen)
+    except ValueError as why:  # found a moment ago, so only a day changed in between gets here
+        raise Conflict(f"that slot no longer fits: {why}; ask for the slots again", "position") from None
     roster_doc = with_held_back(roster_document(problem, solution), day.held_back)
     reason = f"urgent visit {visit_id}: {problem.nurse(nurse_id).name} at {problem.clock.hhmm(chosen.start)}"
     with conn.transaction():
