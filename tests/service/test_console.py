@@ -19,19 +19,24 @@ from tests.service.conftest import DAY, PASSWORD, login, running_api, unique
 pytestmark = needs_chromium()
 
 
-@pytest.fixture(scope="module")
-def day(base_url, admin, db) -> dict:
-    """A generated region (8 nurses, 28 visits: room to move things) whose day is solved and published through the API."""
-    region_id = unique("console")
-    accounts = load_demo_region(db, DAY, nurses=8, visits=28, seed=5, region_id=region_id, password=PASSWORD)
+def published_demo_day(base_url: str, db, prefix: str, nurses: int, visits: int, seed: int, time_limit_s: float) -> dict:
+    """A generated region whose day is solved and published through the API."""
+    region_id = unique(prefix)
+    accounts = load_demo_region(db, DAY, nurses=nurses, visits=visits, seed=seed, region_id=region_id, password=PASSWORD)
     dispatcher = login(base_url, accounts.dispatcher[0])
-    job = dispatcher.post(f"/v1/regions/{region_id}/rosters/{DAY}/solve", json={"time_limit_s": 3}).json()
+    job = dispatcher.post(f"/v1/regions/{region_id}/rosters/{DAY}/solve", json={"time_limit_s": time_limit_s}).json()
     while job["state"] in ("queued", "running"):
         job = dispatcher.get(f"/v1/jobs/{job['id']}").json()
     assert job["state"] == "succeeded", job
     roster = dispatcher.get(f"/v1/rosters/{job['roster_id']}").json()
     assert dispatcher.post(f"/v1/rosters/{roster['id']}/publish", headers={"If-Match": f'"{roster["revision"]}"'}).is_success
     return {"region": region_id, "accounts": accounts, "dispatcher": dispatcher, "published": roster["id"]}
+
+
+@pytest.fixture(scope="module")
+def day(base_url, admin, db) -> dict:
+    """8 nurses and 28 visits: room to move things."""
+    return published_demo_day(base_url, db, "console", nurses=8, visits=28, seed=5, time_limit_s=3)
 
 
 @pytest.fixture
@@ -231,15 +236,7 @@ def test_tiles_come_only_from_the_configured_server_and_nothing_else_leaves(brow
 @pytest.fixture
 def day_under_way(base_url, admin, db) -> dict:
     """A fresh published day (6 nurses, 20 visits) for a test that changes it."""
-    region_id = unique("replan")
-    accounts = load_demo_region(db, DAY, nurses=6, visits=20, seed=7, region_id=region_id, password=PASSWORD)
-    dispatcher = login(base_url, accounts.dispatcher[0])
-    job = dispatcher.post(f"/v1/regions/{region_id}/rosters/{DAY}/solve", json={"time_limit_s": 2}).json()
-    while job["state"] in ("queued", "running"):
-        job = dispatcher.get(f"/v1/jobs/{job['id']}").json()
-    roster = dispatcher.get(f"/v1/rosters/{job['roster_id']}").json()
-    assert dispatcher.post(f"/v1/rosters/{roster['id']}/publish", headers={"If-Match": f'"{roster["revision"]}"'}).is_success
-    return {"region": region_id, "accounts": accounts, "dispatcher": dispatcher, "published": roster["id"]}
+    return published_demo_day(base_url, db, "replan", nurses=6, visits=20, seed=7, time_limit_s=2)
 
 
 def test_a_sick_call_from_the_console_re_plans_and_shows_what_changes(page, base_url, day_under_way):
