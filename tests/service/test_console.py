@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from dispatch.demo_region import load_demo_region
 from dispatch.settings import Settings
-from tests.service.browser import DESKTOP, TABLET, contrast, log_in, needs_chromium, open_page
+from tests.service.browser import DESKTOP, TABLET, contrast, log_in, needs_chromium, open_page, screenshot_name
 from tests.service.conftest import DAY, PASSWORD, login, running_api, unique
 
 pytestmark = needs_chromium()
@@ -239,7 +239,7 @@ def day_under_way(base_url, admin, db) -> dict:
     return published_demo_day(base_url, db, "replan", nurses=6, visits=20, seed=7, time_limit_s=2)
 
 
-def test_a_sick_call_from_the_console_re_plans_and_shows_what_changes(page, base_url, day_under_way):
+def test_a_sick_call_from_the_console_re_plans_and_shows_what_changes(page, base_url, day_under_way, request):
     day = day_under_way
     open_console(page, base_url, day)
     view = shown_roster(page, day)
@@ -254,6 +254,7 @@ def test_a_sick_call_from_the_console_re_plans_and_shows_what_changes(page, base
     draft = shown_roster(page, day)
     assert draft["summary"]["status"] == "draft" and draft["summary"]["reason"] == f"sick call: nurse {sick['nurse_id']}"
     assert next(n for n in draft["nurses"] if n["nurse_id"] == sick["nurse_id"])["stops"] == []
+    page.screenshot(path=screenshot_name(request, "-draft"), full_page=True)  # the draft and its changes, for the README
     page.get_by_role("button", name="Publish").click()
     expect(page.locator("#message")).to_have_text(re.compile(r"^Published"))
 

@@ -248,6 +248,8 @@ async function followJob(job, limit) {
     say(`The solve failed: ${job.error}`, true);
     return;
   }
+  state.selected = null;
+  $("job").hidden = true;
   await loadDay(String(job.roster_id));
   say(`New draft ready: ${state.view.kpis.visits_served} visits served, ${state.view.kpis.unassigned} unassigned.`);
   if (state.rosters.some((r) => r.status === "published")) await showComparison();
