@@ -70,10 +70,16 @@ def replan_problem(conn: Connection, region_id: str, day: date, as_of: datetime,
         stop, visit = stops.get(visit_id), visits[visit_id]
         if stop is not None:
             doc = doc | {"planned": {"nurse": str(stop["nurse_id"]), "start": hhmm(stop["starts"])}}
+        reported = reports.get(visit_id, {})
         if visit["status"] in ("en_route", "in_progress", "done"):
             if stop is None:
                 continue  # under way but in no published roster (set by hand): nothing to keep it in line with
-            doc = doc | {"progress": progress_of(visit, stop, reports.get(visit_id, {}), overrun[visit_id], hhmm)}
+            doc = doc | {"progress": progress_of(visit, stop, reported, overrun[visit_id], hhmm)}
+        elif stop is not None and "running_late" in reported:
+            # She said she runs late for it: she is on her way to it, or, if it should have begun by now, at it.
+            late = timedelta(minutes=reported["running_late"]["minutes_late"])
+            status = "in_progress" if stop["starts"] + late <= as_of else "en_route"
+            doc = doc | {"progress": progress_of(visit | {"status": status}, stop, reported, overrun[visit_id], hhmm)}
         elif stop is not None and stop["starts"] <= as_of and stop["starts"] < off_since.get(stop["nurse_id"], as_of + _DAY):
             # Nobody reported on it, but it was due to start before now: presumed to have gone as planned.
             doc = doc | {"progress": {"status": "done" if stop["ends"] <= as_of else "in_progress",

@@ -137,6 +137,22 @@ def test_visits_due_before_the_re_plan_that_nobody_reported_on_are_presumed_done
     assert all(s["start"] >= f"{DAY}T11:00" for s in after.values() if not s.get("committed"))
 
 
+def test_a_nurse_running_late_keeps_that_visit_and_arrives_as_late_as_she_said(day):
+    region, roster = day["region"], day["roster"]
+    route = max(roster["roster"]["routes"], key=lambda r: len(r["stops"]))
+    first = route["stops"][0]
+    phone = region.nurse_account(int(route["nurse_id"]))
+    assert phone.post(f"/v1/me/visits/{first['visit_id']}/reports", json={"kind": "running_late",
+                                                                         "minutes_late": 20}).status_code == 201
+    as_of = (datetime.fromisoformat(first["arrival"]) + timedelta(minutes=5)).strftime("%H:%M")
+    job = region.dispatcher.post(f"/v1/regions/{region.id}/rosters/{DAY}/replan",
+                                 json={"as_of": as_of, "time_limit_s": 1}).json()
+    kept = stops_of(draft_of(region, job), route["nurse_id"])[0]
+    late_arrival = (datetime.fromisoformat(first["arrival"]) + timedelta(minutes=20)).replace(second=0)
+    assert kept["visit_id"] == first["visit_id"] and kept["committed"] is True
+    assert datetime.fromisoformat(kept["arrival"]) == late_arrival
+
+
 def test_a_cancellation_frees_the_slot_and_the_visit_leaves_the_roster(day, db):
     region, roster = day["region"], day["roster"]
     route = next(r for r in roster["roster"]["routes"] if r["stops"])
