@@ -410,6 +410,7 @@ class NurseDay(BaseModel):
     service_s: int
     utilisation: float = Field(description="(driving + on site) / shift")
     overtime_s: int
+    off_from: dt.datetime | None = Field(default=None, description="she called in sick: off from then")
 
 
 class RosterKpis(BaseModel):

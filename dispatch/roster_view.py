@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from psycopg import Connection
 
@@ -42,7 +43,12 @@ def roster_view(conn: Connection, who: Principal, roster_id: int) -> dict[str, A
     reports = latest_reports(conn, visit_ids)
     audit.record(conn, who, "read", f"roster/{roster_id}/view", visits=len(visit_ids))
     homes = {n["id"]: n["start"] for n in row["problem"]["nurses"]}
-    nurses = [_nurse_day(problem, route, homes[route["nurse_id"]], visits, reports) for route in document["routes"]]
+    tz = ZoneInfo(document["timezone"])  # times in the region's, as everywhere in the view
+    off = {str(e["nurse_id"]): e["effective_at"].astimezone(tz) for e in conn.execute(
+        "SELECT nurse_id, min(effective_at) AS effective_at FROM day_events WHERE region_id = %s AND day = %s"
+        " AND kind = 'sick_call' GROUP BY nurse_id", [row["region_id"], row["day"]])}
+    nurses = [_nurse_day(problem, route, homes[route["nurse_id"]], visits, reports)
+              | {"off_from": off.get(route["nurse_id"])} for route in document["routes"]]
     unassigned = [_visit_facts(visits[int(u["visit_id"])], reports) | {"reason": u["reason"]}
                   for u in document["unassigned"]]
     unassigned += [_visit_facts(visits[v], reports) | {"reason": NEWER_REASON} for v in newer]

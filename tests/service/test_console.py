@@ -254,6 +254,9 @@ def test_a_sick_call_from_the_console_re_plans_and_shows_what_changes(page, base
     draft = shown_roster(page, day)
     assert draft["summary"]["status"] == "draft" and draft["summary"]["reason"] == f"sick call: nurse {sick['nurse_id']}"
     assert next(n for n in draft["nurses"] if n["nurse_id"] == sick["nurse_id"])["stops"] == []
+    row = page.locator(f'.timeline .row[data-nurse="{sick["nurse_id"]}"]')
+    expect(row.locator(".figures")).to_have_text("off sick from 07:15")
+    assert row.locator(".bar.off").count() == 1
     page.screenshot(path=screenshot_name(request, "-draft"), full_page=True)  # the draft and its changes, for the README
     page.get_by_role("button", name="Publish").click()
     expect(page.locator("#message")).to_have_text(re.compile(r"^Published"))

@@ -54,6 +54,10 @@ function nurseRow(range, nurse, index, onSelect) {
     pieces.push(bar(range, leave, leave + nurse.drive_home_s / 60, "travel", { title: `home ${hoursAndMinutes(nurse.drive_home_s)}` }));
   }
   if (nurse.break) pieces.push(bar(range, minutesOfDay(nurse.break.start), minutesOfDay(nurse.break.end), "break", { title: "break" }));
+  if (nurse.off_from) {
+    pieces.push(bar(range, Math.max(minutesOfDay(nurse.shift.start), minutesOfDay(nurse.off_from)),
+      minutesOfDay(nurse.shift.end), "off", { title: `off sick from ${hhmm(nurse.off_from)}` }));
+  }
   if (nurse.overtime_s > 0) {
     pieces.push(bar(range, minutesOfDay(nurse.shift.end), minutesOfDay(nurse.return), "overtime",
       { title: `overtime ${hoursAndMinutes(nurse.overtime_s)}` }));
@@ -61,7 +65,8 @@ function nurseRow(range, nurse, index, onSelect) {
   return h("div", { class: "row", "data-nurse": nurse.nurse_id },
     h("div", { class: "who" }, h("span", { class: "swatch", style: { background: colour } }),
       h("span", { class: "name" }, nurse.name),
-      h("span", { class: "figures" }, `${nurse.stops.length} visits · ${Math.round(nurse.utilisation * 100)} %`)),
+      h("span", { class: "figures" }, nurse.off_from ? `off sick from ${hhmm(nurse.off_from)}`
+        : `${nurse.stops.length} visits · ${Math.round(nurse.utilisation * 100)} %`)),
     h("div", { class: "track" }, pieces));
 }
 
