@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
 from dispatch.visits import MAX_DURATION_MIN
 
@@ -438,6 +438,8 @@ class RosterView(BaseModel):
 class VisitReportIn(Body):
     kind: Literal["en_route", "started", "running_late", "done"]
     minutes_late: int | None = Field(default=None, ge=1, le=480, description="with running_late only")
+    at: AwareDatetime | None = Field(default=None, description="when it happened, for a report sent later (a phone "
+                                     "that was offline); at most a day ago, not in the future; default: now")
 
 
 class VisitReportAck(BaseModel):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from psycopg import Connection
@@ -13,6 +14,8 @@ from dispatch.visits import mark_evaluation_done
 
 KINDS = ("en_route", "started", "running_late", "done")
 MAX_MINUTES_LATE = 480
+REPORT_AT_MOST_AGO = timedelta(days=1)  # a phone offline longer than that: the dispatcher has been told otherwise
+CLOCK_SKEW = timedelta(minutes=2)  # a phone's clock a little ahead is not a report from the future
 # The status each report leads to, through the statuses in between (a nurse may tap "done" without
 # having tapped "started": the visit passes through in_progress, as the status machine requires).
 _STATUS_PATH = {
@@ -23,8 +26,11 @@ _STATUS_PATH = {
 }
 
 
-def report(conn: Connection, who: Principal, visit_id: int, kind: str, minutes_late: int | None) -> dict[str, Any]:
-    """Record her report on a visit of her published day and move the visit's status along."""
+def report(conn: Connection, who: Principal, visit_id: int, kind: str, minutes_late: int | None,
+           at: datetime | None = None) -> dict[str, Any]:
+    """Record her report on a visit of her published day and move the visit's status along.
+
+    `at` is when it happened, for a report her phone could only send later (default: now)."""
     if who.role != "nurse" or who.nurse_id is None:
         raise Forbidden("only the nurse giving a visit reports on it")
     if kind not in KINDS:
@@ -33,6 +39,10 @@ def report(conn: Connection, who: Principal, visit_id: int, kind: str, minutes_l
         raise InvalidField(f"say how late, 1 to {MAX_MINUTES_LATE} minutes", "minutes_late")
     if kind != "running_late" and minutes_late is not None:
         raise InvalidField("only a running_late report says how late", "minutes_late")
+    if at is not None:
+        now = conn.execute("SELECT now() AS now").fetchone()["now"]
+        if not now - REPORT_AT_MOST_AGO <= at <= now + CLOCK_SKEW:
+            raise InvalidField("must be within the last day and not in the future", "at")
     with conn.transaction():
         visit = conn.execute(
             "SELECT v.id, v.status, v.patient_id, v.service_code FROM visits v"
@@ -50,8 +60,9 @@ def report(conn: Connection, who: Principal, visit_id: int, kind: str, minutes_l
         if status == "done":
             mark_evaluation_done(conn, visit)
         row = conn.execute(
-            "INSERT INTO visit_reports (visit_id, nurse_id, kind, minutes_late) VALUES (%s, %s, %s, %s)"
-            " RETURNING reported_at", [visit_id, who.nurse_id, kind, minutes_late]).fetchone()
+            "INSERT INTO visit_reports (visit_id, nurse_id, kind, minutes_late, reported_at)"
+            " VALUES (%s, %s, %s, %s, coalesce(%s, now())) RETURNING reported_at",
+            [visit_id, who.nurse_id, kind, minutes_late, at]).fetchone()
         audit.record(conn, who, "report", f"visit/{visit_id}", kind=kind, minutes_late=minutes_late)
     return {"visit_id": visit_id, "kind": kind, "status": status, "minutes_late": minutes_late,
             "reported_at": row["reported_at"]}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
 
 import httpx
 import pytest
@@ -116,6 +117,9 @@ def test_a_nurse_cannot_report_on_another_nurses_visit(day, base_url):
     ({"kind": "running_late", "minutes_late": 0}, "minutes_late"),
     ({"kind": "done", "minutes_late": 5}, "minutes_late"),
     ({"kind": "finished"}, "kind"),
+    ({"kind": "done", "at": "2099-01-01T10:00:00+00:00"}, "at"),
+    ({"kind": "done", "at": "2000-01-01T10:00:00+00:00"}, "at"),
+    ({"kind": "done", "at": "2026-12-01T10:00:00"}, "at"),  # no offset: whose 10:00?
 ])
 def test_a_bad_report_names_its_field_and_changes_nothing(day, body, field):
     bea_client = day["bea_client"]
@@ -137,3 +141,15 @@ def test_a_report_follows_the_visits_status_machine(day):
         assert answer.status_code == status, (kind, answer.text)
         assert day["region"].dispatcher.get(f"/v1/visits/{visit_id}").json()["status"] == visit_status
     assert "it cannot be reported started" in answer.json()["detail"]
+
+
+def test_a_report_sent_late_keeps_the_time_it_happened(day, db):
+    """A phone that was offline sends "started" and "done" later, with the times they happened."""
+    visit_id = day["visits"][day["bea"]["id"]][1]["id"]
+    happened = db.execute("SELECT date_trunc('second', now() - interval '25 minutes') AS t").fetchone()["t"]
+    for kind, at in (("started", happened), ("done", happened + timedelta(minutes=20))):
+        answer = day["bea_client"].post(f"/v1/me/visits/{visit_id}/reports", json={"kind": kind, "at": at.isoformat()})
+        assert answer.status_code == 201, answer.text
+        assert datetime.fromisoformat(answer.json()["reported_at"]) == at
+    stored = db.execute("SELECT kind, reported_at FROM visit_reports WHERE visit_id = %s ORDER BY id", [visit_id]).fetchall()
+    assert [(r["kind"], r["reported_at"]) for r in stored] == [("started", happened), ("done", happened + timedelta(minutes=20))]
