@@ -16,7 +16,7 @@ from dispatch import audit
 from dispatch.access import Principal
 from dispatch.errors import Conflict, InvalidField
 from dispatch.regions import region
-from dispatch.visits import NEXT_STATUSES
+from dispatch.visits import check_transition
 
 
 def moment(conn: Connection, region_id: str, day: date, at: time | None) -> datetime:
@@ -55,8 +55,7 @@ def _visit_for_event(conn: Connection, who: Principal, visit_id: int) -> dict[st
 
 
 def _set_status(conn: Connection, visit: dict, status: str) -> None:
-    if status not in NEXT_STATUSES[visit["status"]]:
-        raise Conflict(f"the visit is {visit['status'].replace('_', ' ')}; it cannot become {status.replace('_', ' ')}")
+    check_transition(visit["status"], status)
     conn.execute("UPDATE visits SET status = %s, version = version + 1 WHERE id = %s", [status, visit["id"]])
 
 

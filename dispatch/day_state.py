@@ -18,21 +18,17 @@ from psycopg import Connection
 from dispatch.day_problem import DayProblem, day_problem
 from dispatch.errors import Conflict
 from dispatch.regions import region
+from dispatch.rosters import published_id
 
 _DAY = timedelta(days=1)
 
 
-def has_published(conn: Connection, region_id: str, day: date) -> bool:
-    return conn.execute("SELECT 1 FROM rosters WHERE region_id = %s AND day = %s AND status = 'published'",
-                        [region_id, day]).fetchone() is not None
-
-
 def published_roster_id(conn: Connection, region_id: str, day: date) -> int:
-    row = conn.execute("SELECT id FROM rosters WHERE region_id = %s AND day = %s AND status = 'published'",
-                       [region_id, day]).fetchone()
-    if row is None:
+    """The day's published roster, which a re-plan keeps close to; Conflict when there is none."""
+    roster_id = published_id(conn, region_id, day)
+    if roster_id is None:
         raise Conflict(f"nothing is published for {day} yet: solve the day and publish it first")
-    return row["id"]
+    return roster_id
 
 
 def replan_problem(conn: Connection, region_id: str, day: date, as_of: datetime, time_limit_s: float) -> DayProblem:

@@ -36,17 +36,21 @@ def with_held_back(document: dict[str, Any], held_back: list[dict[str, Any]]) ->
     return document | {"unassigned": unassigned, "summary": summary}
 
 
+def published_id(conn: Connection, region_id: str, day: date) -> int | None:
+    """The id of the day's published roster, if there is one."""
+    row = conn.execute("SELECT id FROM rosters WHERE region_id = %s AND day = %s AND status = 'published'",
+                       [region_id, day]).fetchone()
+    return row and row["id"]
+
+
 def store_draft(conn: Connection, region_id: str, day: date, problem: dict, document: dict, created_by: str,
                 reason: str | None = None) -> int:
     """Save a solved roster as the next draft version of the day; returns its id. Call inside a transaction."""
-    published = conn.execute(
-        "SELECT id FROM rosters WHERE region_id = %s AND day = %s AND status = 'published'", [region_id, day]
-    ).fetchone()
     row = conn.execute(
         "INSERT INTO rosters (region_id, day, version, based_on, problem, document, created_by, reason)"
         " SELECT %s, %s, coalesce(max(version), 0) + 1, %s, %s, %s, %s, %s FROM rosters WHERE region_id = %s AND day = %s"
         " RETURNING id",
-        [region_id, day, published and published["id"], Jsonb(problem), Jsonb(document), created_by, reason,
+        [region_id, day, published_id(conn, region_id, day), Jsonb(problem), Jsonb(document), created_by, reason,
          region_id, day],
     ).fetchone()
     _write_stops(conn, row["id"], document)
@@ -149,9 +153,7 @@ def compare(conn: Connection, who: Principal, roster_id: int, other_id: int | No
     """What changes for whom between `other_id` (default: the published roster) and this one."""
     new = roster_row(conn, who, roster_id)
     if other_id is None:
-        published = conn.execute("SELECT id FROM rosters WHERE region_id = %s AND day = %s AND status = 'published'",
-                                 [new["region_id"], new["day"]]).fetchone()
-        other_id = published and published["id"]
+        other_id = published_id(conn, new["region_id"], new["day"])
     old = roster_row(conn, who, other_id) if other_id else None
     if old and (old["region_id"], old["day"]) != (new["region_id"], new["day"]):
         raise Conflict(f"roster {other_id} is for another region or day")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time as clock
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, time
 from typing import Any
 
 from psycopg import Connection
@@ -30,11 +30,13 @@ TIME_LIMIT_S = 10.0
 
 
 def _the_day(conn: Connection, who: Principal, visit_id: int,
-             as_of: datetime) -> tuple[dict, DayProblem, Problem, Solution]:
-    """The visit, the day as it stands at `as_of` (document and Problem), and the roster in force re-timed to it."""
+             at: time | None) -> tuple[dict, datetime, DayProblem, Problem, Solution]:
+    """The visit, the moment `at` on its day (default now), the day as it stands then (document and Problem),
+    and the roster in force re-timed to it."""
     visit = who.require_reach(conn.execute("SELECT * FROM visits WHERE id = %s", [visit_id]).fetchone(), f"visit {visit_id}")
     if visit["status"] not in ("requested", "scheduled"):
         raise Conflict(f"visit {visit_id} is {visit['status'].replace('_', ' ')}; only a visit not begun can be placed")
+    as_of = day_events.moment(conn, visit["region_id"], visit["day"], at)
     day = replan_problem(conn, visit["region_id"], visit["day"], as_of, TIME_LIMIT_S)
     held = next((h for h in day.held_back if h["visit_id"] == str(visit_id)), None)
     if held is not None:
@@ -43,7 +45,7 @@ def _the_day(conn: Connection, who: Principal, visit_id: int,
     if problem.state is not None and str(visit_id) in problem.state.committed_visit_ids():
         raise Conflict(f"visit {visit_id} was due to start before {problem.clock.hhmm(problem.state.as_of)}: "
                        "it is taken as under way or done, and stays as it is")
-    return visit, day, problem, _without(problem, current_roster(problem), str(visit_id))
+    return visit, as_of, day, problem, _without(problem, current_roster(problem), str(visit_id))
 
 
 def _without(problem: Problem, current: Solution, visit_id: str) -> Solution:
@@ -73,10 +75,10 @@ def _slot_out(problem: Problem, visit_id: int, slot: Slot, rank: int) -> dict[st
     }
 
 
-def slots(conn: Connection, who: Principal, visit_id: int, as_of: datetime, limit: int) -> dict[str, Any]:
-    """Where the visit could go, best first, each with what else moves."""
+def slots(conn: Connection, who: Principal, visit_id: int, at: time | None, limit: int) -> dict[str, Any]:
+    """Where the visit could go at `at` (default now), best first, each with what else moves."""
     started = clock.monotonic()
-    _, _, problem, current = _the_day(conn, who, visit_id, as_of)
+    _, as_of, _, problem, current = _the_day(conn, who, visit_id, at)
     found = urgent_slots(problem, current, str(visit_id), limit)
     audit.record(conn, who, "read", f"visit/{visit_id}/slots", slots=len(found))
     return {"visit_id": visit_id, "as_of": as_of, "elapsed_ms": round((clock.monotonic() - started) * 1000, 1),
@@ -84,12 +86,12 @@ def slots(conn: Connection, who: Principal, visit_id: int, as_of: datetime, limi
 
 
 def take_slot(conn: Connection, who: Principal, visit_id: int, nurse_id: str, position: int, bumped: list[str],
-              as_of: datetime, publish_now: bool) -> dict[str, Any]:
+              at: time | None, publish_now: bool) -> dict[str, Any]:
     """A draft of the published roster with the visit where the dispatcher chose; published at once if asked.
 
     The slot is found again on the day as it stands now, so a slot that no longer fits is refused (409).
     """
-    visit, day, problem, current = _the_day(conn, who, visit_id, as_of)
+    visit, as_of, day, problem, current = _the_day(conn, who, visit_id, at)
     wanted = (nurse_id, position, sorted(bumped))
     chosen = next((slot for slot in urgent_slots(problem, current, str(visit_id), len(problem.nurses))
                    if (slot.nurse_id, slot.position, sorted(b.visit_id for b in slot.bumped)) == wanted), None)

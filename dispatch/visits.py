@@ -116,7 +116,7 @@ def update_visit(conn: Connection, who: Principal, visit_id: int, changes: dict[
         if expected_version is not None and current["version"] != expected_version:
             raise StaleVersion(f"visit {visit_id} was changed by someone else; reload it and try again")
         if "status" in changes and changes["status"] != current["status"]:
-            _check_transition(current["status"], changes["status"])
+            check_transition(current["status"], changes["status"])
         request = VisitRequest(
             patient_id=current["patient_id"],
             day=changes.get("day", current["day"]),
@@ -144,7 +144,7 @@ def update_visit(conn: Connection, who: Principal, visit_id: int, changes: dict[
     return row
 
 
-def _check_transition(old: str, new: str) -> None:
+def check_transition(old: str, new: str) -> None:
     if new not in STATUSES:
         raise InvalidField(f"unknown status {new!r} (known: {', '.join(STATUSES)})", "status")
     if new not in NEXT_STATUSES[old]:

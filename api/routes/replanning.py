@@ -25,8 +25,9 @@ from api.schemas import (
 )
 from dispatch import day_events, jobs, urgent_visits
 from dispatch.access import Principal
-from dispatch.day_state import has_published, published_roster_id
+from dispatch.day_state import published_roster_id
 from dispatch.regions import managed_region
+from dispatch.rosters import published_id
 
 router = APIRouter(tags=["re-planning"])
 
@@ -35,10 +36,9 @@ def event_out(row: dict) -> DayEventOut:
     return DayEventOut(**{k: row[k] for k in DayEventOut.model_fields if k != "date"}, date=row["day"])
 
 
-async def _replan(services: Services, conn: Connection, who: Principal, region_id: str, day: date, as_of,
+async def _replan(services: Services, conn: Connection, who: Principal, region_id: str, day: date, as_of: datetime,
                   time_limit_s: float | None, reason: str) -> tuple[dict, bool]:
     """Queue a re-plan of the day from `as_of` (a re-plan already queued or running is joined)."""
-    published_roster_id(conn, region_id, day)  # refuse at once when there is nothing to re-plan
     row, created = await run_in_threadpool(jobs.request_solve, conn, who, region_id, day,
                                            time_limit_s or services.settings.replan_time_limit_s, None,
                                            replan_as_of=as_of, reason=reason)
@@ -50,11 +50,10 @@ async def _replan(services: Services, conn: Connection, who: Principal, region_i
 async def _recorded(services: Services, conn: Connection, who: Principal, event: dict, body: EventIn,
                     reason: str) -> EventRecorded:
     job = None
-    if body.replan and has_published(conn, event["region_id"], event["day"]):
-        as_of = event["effective_at"] if body.at is not None else None
-        job, _ = await _replan(services, conn, who, event["region_id"], event["day"],
-                               as_of or day_events.moment(conn, event["region_id"], event["day"], None),
-                               body.time_limit_s, reason)
+    if body.replan and published_id(conn, event["region_id"], event["day"]) is not None:
+        as_of = event["effective_at"] if body.at is not None else day_events.moment(conn, event["region_id"],
+                                                                                       event["day"], None)
+        job, _ = await _replan(services, conn, who, event["region_id"], event["day"], as_of, body.time_limit_s, reason)
     return EventRecorded(event=event_out(event), job=job and job_out(job))
 
 
@@ -65,6 +64,7 @@ async def replan(region_id: str, day: date, services: AppServices, conn: Conn, w
     """Re-plan the rest of the day from `as_of`, keeping close to the published roster; a draft appears."""
     body = body or ReplanIn()
     managed_region(conn, who, region_id)
+    published_roster_id(conn, region_id, day)  # refuse at once when there is nothing to re-plan
     as_of = day_events.moment(conn, region_id, day, body.as_of)
     row, created = await _replan(services, conn, who, region_id, day, as_of, body.time_limit_s,
                                  body.reason or "re-planned by hand")
@@ -112,18 +112,11 @@ def slots(visit_id: int, conn: Conn, who: CurrentUser,
           as_of: Annotated[time | None, Query(description="the region's time, HH:MM; default: now")] = None,
           limit: Annotated[int, Query(ge=1, le=50)] = 5) -> dict:
     """Where an urgent visit (not yet in the roster) could go, best first, and what else moves for each."""
-    return urgent_visits.slots(conn, who, visit_id, _as_of(conn, who, visit_id, as_of), limit)
+    return urgent_visits.slots(conn, who, visit_id, as_of, limit)
 
 
 @router.post("/v1/visits/{visit_id}/slots/take", response_model=RosterOut, status_code=201)
 def take_slot(visit_id: int, body: SlotChoice, conn: Conn, who: CurrentUser) -> dict:
     """A new draft of the published roster with the visit in the slot chosen (published at once with `publish`)."""
-    as_of = _as_of(conn, who, visit_id, body.as_of)
-    return urgent_visits.take_slot(conn, who, visit_id, body.nurse_id, body.position, body.bumped, as_of, body.publish)
-
-
-def _as_of(conn: Connection, who: Principal, visit_id: int, at: time | None) -> datetime:
-    """`at` on the visit's day in its region's time; default now."""
-    visit = who.require_reach(conn.execute("SELECT region_id, day FROM visits WHERE id = %s", [visit_id]).fetchone(),
-                              f"visit {visit_id}")
-    return day_events.moment(conn, visit["region_id"], visit["day"], at)
+    return urgent_visits.take_slot(conn, who, visit_id, body.nurse_id, body.position, body.bumped, body.as_of,
+                                   body.publish)
