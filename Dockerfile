@@ -5,6 +5,7 @@ COPY pyproject.toml README.md ./
 COPY solver ./solver
 COPY dispatch ./dispatch
 COPY api ./api
+COPY cli ./cli
 RUN pip install --no-cache-dir . && useradd --create-home dispatch
 USER dispatch
 EXPOSE 8000

@@ -27,14 +27,14 @@ from api.routes import (
     users,
     visits,
 )
-from dispatch.db.migrate import upgrade
-from dispatch.db.pool import open_pool
-from dispatch.db.server import database_url
-from dispatch.geocoding import Geocoder
-from dispatch.jobs import job_app, run_worker
-from dispatch.metrics import ServiceMetrics
-from dispatch.scheduler import start_scheduler
-from dispatch.settings import Settings
+from dispatch.jobs.cron import start_scheduler
+from dispatch.jobs.queue import job_app, run_worker
+from dispatch.platform.db.migrate import upgrade
+from dispatch.platform.db.pool import open_pool
+from dispatch.platform.db.server import database_url
+from dispatch.platform.geocoding import Geocoder
+from dispatch.platform.metrics import ServiceMetrics
+from dispatch.platform.settings import Settings
 
 log = logging.getLogger(__name__)
 

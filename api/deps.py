@@ -12,10 +12,10 @@ from fastapi.security import OAuth2PasswordBearer
 from psycopg import Connection
 from psycopg_pool import ConnectionPool
 
-from dispatch.access import Principal, token_subject
-from dispatch.geocoding import Geocoder
-from dispatch.settings import Settings
-from dispatch.users import principal_named
+from dispatch.platform.access import Principal, token_subject
+from dispatch.platform.geocoding import Geocoder
+from dispatch.platform.settings import Settings
+from dispatch.records.users import principal_named
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """One log line per request: method, route template (never the raw path: it may hold a calendar token),
 status and duration, under a request id that is echoed in the X-Request-ID response header; the same
-labels and duration go to the request-latency histogram (dispatch/metrics.py)."""
+labels and duration go to the request-latency histogram (dispatch/platform/metrics.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import uuid
 from prometheus_client import Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from dispatch.logs import request_id
+from dispatch.platform.logs import request_id
 
 log = logging.getLogger("api.requests")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")

@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from dispatch.settings import Settings
+from dispatch.platform.settings import Settings
 
 STATIC = Path(__file__).parent / "static"
 

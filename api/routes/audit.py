@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from api.deps import Conn, CurrentUser
-from dispatch import audit
+from dispatch.platform import audit
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
 

@@ -8,9 +8,9 @@ from fastapi import APIRouter, Depends, HTTPException
 from fastapi.security import OAuth2PasswordRequestForm
 
 from api.deps import AppServices, Conn
-from api.schemas import Token
-from dispatch.access import issue_token
-from dispatch.users import authenticate
+from api.schemas.auth import Token
+from dispatch.platform.access import issue_token
+from dispatch.records.users import authenticate
 
 router = APIRouter(prefix="/v1/auth", tags=["auth"])
 

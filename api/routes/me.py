@@ -8,8 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from api.deps import AppServices, Conn, CurrentUser
-from api.schemas import CalendarFeed, Itinerary, Me, Revoked, VisitReportAck, VisitReportIn
-from dispatch import itinerary, visit_reports
+from api.schemas.me import CalendarFeed, Itinerary, Me, Revoked, VisitReportAck, VisitReportIn
+from dispatch.sameday import itinerary, reports
 
 router = APIRouter(tags=["me"])
 
@@ -27,7 +27,7 @@ def my_itinerary(conn: Conn, who: CurrentUser, day: Annotated[date, Query(alias=
 @router.post("/v1/me/visits/{visit_id}/reports", response_model=VisitReportAck, status_code=201)
 def report(visit_id: int, body: VisitReportIn, conn: Conn, who: CurrentUser) -> dict:
     """Tell the dispatcher: on my way, started, running late (by how much) or done; the visit's status follows."""
-    return visit_reports.report(conn, who, visit_id, body.kind, body.minutes_late, body.at)
+    return reports.report(conn, who, visit_id, body.kind, body.minutes_late, body.at)
 
 
 @router.post("/v1/me/calendar-feed", response_model=CalendarFeed, status_code=201)

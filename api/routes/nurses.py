@@ -8,9 +8,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response
 
 from api.deps import Conn, CurrentUser, IfMatch
-from api.schemas import NurseIn, NurseOut, NursePatch, ShiftIn, ShiftOut
-from dispatch import nurses
+from api.schemas.nurses import NurseIn, NurseOut, NursePatch, ShiftIn, ShiftOut
 from dispatch.errors import InvalidField
+from dispatch.records import nurses
 
 router = APIRouter(tags=["nurses"])
 

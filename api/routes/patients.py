@@ -1,4 +1,4 @@
-"""Patients of a region (every read is audited in dispatch.patients)."""
+"""Patients of a region (every read is audited in dispatch.records.patients)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from typing import Any
 from fastapi import APIRouter, Response
 
 from api.deps import AppServices, Conn, CurrentUser, IfMatch
-from api.schemas import PatientIn, PatientOut, PatientPatch
-from dispatch import patients
+from api.schemas.patients import PatientIn, PatientOut, PatientPatch
 from dispatch.errors import InvalidField
+from dispatch.records import patients
 
 router = APIRouter(tags=["patients"])
 

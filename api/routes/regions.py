@@ -5,9 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from api.deps import Conn, CurrentUser
-from api.schemas import RegionIn, RegionOut
-from dispatch import audit
-from dispatch.regions import add_region, visible_regions
+from api.schemas.regions import RegionIn, RegionOut
+from dispatch.platform import audit
+from dispatch.records.regions import add_region, visible_regions
 
 router = APIRouter(prefix="/v1/regions", tags=["regions"])
 

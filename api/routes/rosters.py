@@ -9,8 +9,9 @@ from fastapi import APIRouter, Header, Query, Response
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import AppServices, Conn, CurrentUser, IfMatch
-from api.schemas import Comparison, JobOut, MoveIn, RosterOut, RosterSummary, RosterView, SolveIn
-from dispatch import jobs, roster_view, rosters
+from api.schemas.rosters import Comparison, JobOut, MoveIn, RosterOut, RosterSummary, RosterView, SolveIn
+from dispatch.jobs import queue
+from dispatch.rosters import view, workflow
 
 router = APIRouter(tags=["rosters"])
 
@@ -29,9 +30,9 @@ async def solve(region_id: str, day: date, services: AppServices, conn: Conn, wh
     A retry with the same `Idempotency-Key`, or a request while the day is already being solved,
     returns that job instead of starting another."""
     time_limit = (body and body.time_limit_s) or services.settings.solve_time_limit_s
-    row, created = await run_in_threadpool(jobs.request_solve, conn, who, region_id, day, time_limit, idempotency_key)
+    row, created = await run_in_threadpool(queue.request_solve, conn, who, region_id, day, time_limit, idempotency_key)
     if created:
-        await jobs.enqueue(services.jobs, services.pool, row)
+        await queue.enqueue(services.jobs, services.pool, row)
     else:
         response.status_code = 200
     response.headers["Location"] = f"/v1/jobs/{row['id']}"
@@ -40,38 +41,38 @@ async def solve(region_id: str, day: date, services: AppServices, conn: Conn, wh
 
 @router.get("/v1/jobs/{job_id}", response_model=JobOut)
 def one_job(job_id: str, conn: Conn, who: CurrentUser) -> JobOut:
-    return job_out(jobs.job(conn, who, job_id))
+    return job_out(queue.job(conn, who, job_id))
 
 
 @router.get("/v1/regions/{region_id}/rosters/{day}", response_model=list[RosterSummary])
 def rosters_of_day(region_id: str, day: date, conn: Conn, who: CurrentUser) -> list[dict]:
-    return rosters.rosters_of_day(conn, who, region_id, day)
+    return workflow.rosters_of_day(conn, who, region_id, day)
 
 
 @router.get("/v1/rosters/{roster_id}", response_model=RosterOut)
 def one_roster(roster_id: int, conn: Conn, who: CurrentUser, response: Response) -> dict:
-    out = rosters.roster(conn, who, roster_id)
+    out = workflow.roster(conn, who, roster_id)
     response.headers["ETag"] = f'"{out["revision"]}"'
     return out
 
 
 @router.get("/v1/rosters/{roster_id}/view", response_model=RosterView, response_model_by_alias=True)
-def view(roster_id: int, conn: Conn, who: CurrentUser) -> dict:
+def roster_view(roster_id: int, conn: Conn, who: CurrentUser) -> dict:
     """The roster as the console draws it: each nurse's day (shift, drives, stops, break) and the map's points."""
-    return roster_view.roster_view(conn, who, roster_id)
+    return view.roster_view(conn, who, roster_id)
 
 
 @router.get("/v1/rosters/{roster_id}/compare", response_model=Comparison)
 def compare(roster_id: int, conn: Conn, who: CurrentUser,
             other: Annotated[int | None, Query(alias="with", description="default: the published roster")] = None,
             tolerance_min: Annotated[int, Query(ge=0, le=1440)] = 0) -> dict:
-    return rosters.compare(conn, who, roster_id, other, tolerance_min)
+    return workflow.compare(conn, who, roster_id, other, tolerance_min)
 
 
 @router.post("/v1/rosters/{roster_id}/publish", response_model=RosterOut)
 def publish(roster_id: int, conn: Conn, who: CurrentUser, revision: IfMatch, response: Response) -> dict:
     """Publish this draft (send `If-Match` with the revision you reviewed); all of it or nothing."""
-    out = rosters.publish(conn, who, roster_id, revision)
+    out = workflow.publish(conn, who, roster_id, revision)
     response.headers["ETag"] = f'"{out["revision"]}"'
     return out
 
@@ -79,7 +80,7 @@ def publish(roster_id: int, conn: Conn, who: CurrentUser, revision: IfMatch, res
 @router.post("/v1/rosters/{roster_id}/moves", response_model=RosterOut)
 def move(roster_id: int, body: MoveIn, conn: Conn, who: CurrentUser, revision: IfMatch, response: Response) -> dict:
     """Move a visit to a nurse (at a time, or where it fits best) or out of the draft; 409 says which rule breaks."""
-    out = rosters.move_visit(conn, who, roster_id, str(body.visit_id),
+    out = workflow.move_visit(conn, who, roster_id, str(body.visit_id),
                              None if body.nurse_id is None else str(body.nurse_id), body.start, revision)
     response.headers["ETag"] = f'"{out["revision"]}"'
     return out

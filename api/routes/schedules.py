@@ -5,9 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 
 from api.deps import Conn, CurrentUser, IfMatch
-from api.schemas import ScheduleIn, ScheduleOut, SchedulePatch
-from dispatch import schedules
+from api.schemas.schedules import ScheduleIn, ScheduleOut, SchedulePatch
 from dispatch.errors import InvalidField
+from dispatch.jobs import schedules
 
 router = APIRouter(tags=["schedules"])
 

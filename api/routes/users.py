@@ -5,9 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from api.deps import Conn, CurrentUser
-from api.schemas import UserIn, UserOut
-from dispatch import audit
-from dispatch.users import add_user, list_users
+from api.schemas.users import UserIn, UserOut
+from dispatch.platform import audit
+from dispatch.records.users import add_user, list_users
 
 router = APIRouter(prefix="/v1/users", tags=["users"])
 

@@ -9,9 +9,9 @@ from fastapi import APIRouter, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import Conn, CurrentUser, IfMatch
-from api.schemas import ImportResult, VisitIn, VisitOut, VisitPatch
-from dispatch import visits
+from api.schemas.visits import ImportResult, VisitIn, VisitOut, VisitPatch
 from dispatch.errors import InvalidField
+from dispatch.records import visits
 
 router = APIRouter(tags=["visits"])
 

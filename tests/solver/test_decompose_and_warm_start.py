@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from dispatch.generate import generate_day
+from harness.generate import generate_day
 from solver import check_solution, parse_problem, solve
 from solver.decompose import partition
 from solver.explain import eligibility

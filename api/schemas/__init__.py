@@ -1,0 +1,1 @@
+"""Request and response bodies, one module per router (the OpenAPI document is generated from these)."""

@@ -1,0 +1,68 @@
+"""The nurse's own day: her itinerary, reports from the road, her calendar feed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import AwareDatetime, BaseModel, Field
+
+from api.schemas.common import Body, Role, VisitReportOut, VisitStatus
+
+
+class Me(BaseModel):
+    username: str
+    role: Role
+    regions: list[str]
+    nurse_id: int | None
+
+
+class ItineraryPatient(BaseModel):
+    name: str
+    address: str | None
+    phone: str | None
+    notes: str
+
+
+class ItineraryStop(BaseModel):
+    visit_id: int
+    sequence: int
+    arrival: dt.datetime
+    start: dt.datetime
+    end: dt.datetime
+    status: VisitStatus
+    service: str
+    patient: ItineraryPatient
+    visit_notes: str
+    navigation: str
+    report: VisitReportOut | None = Field(default=None, description="her latest report on it")
+
+
+class Itinerary(BaseModel):
+    nurse_id: int
+    nurse_name: str
+    date: dt.date
+    stops: list[ItineraryStop]
+
+
+class CalendarFeed(BaseModel):
+    url: str
+
+
+class Revoked(BaseModel):
+    revoked: int
+
+
+class VisitReportIn(Body):
+    kind: Literal["en_route", "started", "running_late", "done"]
+    minutes_late: int | None = Field(default=None, ge=1, le=480, description="with running_late only")
+    at: AwareDatetime | None = Field(default=None, description="when it happened, for a report sent later (a phone "
+                                     "that was offline); at most a day ago, not in the future; default: now")
+
+
+class VisitReportAck(BaseModel):
+    visit_id: int
+    kind: str
+    status: VisitStatus
+    minutes_late: int | None
+    reported_at: dt.datetime

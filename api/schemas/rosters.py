@@ -1,0 +1,145 @@
+"""Solve jobs, rosters, moves, comparison, and the console's view of a roster."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.schemas.common import Body, LocalTime, LocalWindow, Point, VisitReportOut, VisitStatus
+
+
+class SolveIn(Body):
+    time_limit_s: float | None = Field(default=None, gt=0, le=600, examples=[30])
+
+
+class JobOut(BaseModel):
+    id: str
+    region_id: str
+    date: dt.date
+    state: Literal["queued", "running", "succeeded", "failed"]
+    progress: dict[str, Any]
+    roster_id: int | None
+    error: str | None
+    attempts: int
+    created_at: dt.datetime
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None
+
+
+class RosterSummary(BaseModel):
+    id: int
+    region_id: str
+    day: dt.date
+    version: int
+    status: Literal["draft", "published", "superseded"]
+    revision: int
+    based_on: int | None
+    created_at: dt.datetime
+    created_by: str
+    published_at: dt.datetime | None
+    published_by: str | None
+    reason: str | None = Field(default=None, description="why this version exists, e.g. a sick call or an urgent visit")
+    changes: dict[str, Any] | None = Field(default=None, description="recorded at publish: per nurse, visits added, "
+                                           "removed and re-timed by more than 30 min against the roster it superseded")
+    kpis: dict[str, Any]
+
+
+class RosterOut(RosterSummary):
+    roster: dict[str, Any] = Field(description="the roster document (docs/roster-document.md)")
+
+
+class MoveIn(Body):
+    visit_id: int
+    nurse_id: int | None = Field(description="null takes the visit out of the roster")
+    start: LocalTime | None = Field(default=None, description="fix the start; default: where it fits best", examples=["13:30"])
+
+
+class NurseChanges(BaseModel):
+    nurse_id: str
+    added: list[str]
+    removed: list[str]
+    retimed: list[dict[str, str]]
+
+
+class Comparison(BaseModel):
+    roster_id: int
+    compared_with: int | None
+    tolerance_min: int
+    nurses: list[NurseChanges]
+    newly_unassigned: list[str]
+    newly_assigned: list[str]
+
+
+class VisitOnMap(BaseModel):
+    visit_id: str
+    patient_name: str
+    location: Point
+    service: str
+    window: LocalWindow
+    priority: int
+    status: VisitStatus
+    pinned_nurse_id: str | None
+    report: VisitReportOut | None = Field(description="the nurse's latest report on it")
+
+
+class StopView(VisitOnMap):
+    arrival: dt.datetime
+    start: dt.datetime
+    end: dt.datetime
+    drive_s: int = Field(description="driving time from the previous place, ending at `arrival`")
+
+
+class UnassignedView(VisitOnMap):
+    reason: str
+
+
+class BreakView(BaseModel):
+    start: dt.datetime
+    end: dt.datetime
+
+
+class ShiftView(BaseModel):
+    start: dt.datetime
+    end: dt.datetime
+
+
+class NurseDay(BaseModel):
+    nurse_id: str
+    name: str
+    home: Point
+    shift: ShiftView
+    break_: BreakView | None = Field(alias="break")
+    stops: list[StopView]
+    departure: dt.datetime | None
+    return_: dt.datetime | None = Field(alias="return")
+    drive_home_s: int
+    travel_s: int
+    waiting_s: int
+    service_s: int
+    utilisation: float = Field(description="(driving + on site) / shift")
+    overtime_s: int
+    off_from: dt.datetime | None = Field(default=None, description="she called in sick: off from then")
+
+
+class RosterKpis(BaseModel):
+    visits_served: int
+    unassigned: int
+    unassigned_priority_weight: int
+    total_priority_weight: int
+    travel_h: float
+    nurses_working: int
+    nurses_on_shift: int
+    utilisation: float = Field(description="(driving + on site) / shift time, over the nurses on shift")
+    overtime_h: float
+
+
+class RosterView(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+    summary: RosterSummary
+    date: dt.date
+    timezone: str
+    kpis: RosterKpis
+    nurses: list[NurseDay]
+    unassigned: list[UnassignedView]

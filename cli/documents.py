@@ -1,0 +1,119 @@
+"""The `solve` command: a problem document in, a roster document out, with progress and a table for people."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from cli.errors import InputError
+from solver import parse_problem, roster_document, solve
+
+
+def add_arguments(commands: argparse._SubParsersAction) -> None:
+    solve_cmd = commands.add_parser("solve", help="solve a problem document and write the roster")
+    solve_cmd.add_argument("problem", help="problem document (JSON); - for standard input")
+    solve_cmd.add_argument("-o", "--output", help="where to write the roster document (default: standard output)")
+    solve_cmd.add_argument("--time-limit", type=float, help="seconds of search (overrides options.time_limit_s)")
+    solve_cmd.add_argument("--quiet", action="store_true", help="no progress or table")
+    solve_cmd.set_defaults(run=run_solve)
+
+
+def read_document(source: str) -> Any:
+    try:
+        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+    except OSError as error:
+        raise InputError(f"cannot read {source}: {error.strerror}") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InputError(f"{source} is not valid JSON: {error.msg} at line {error.lineno} column {error.colno}") from None
+
+
+def write_json(doc: Any, output: str | None) -> None:
+    text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+
+
+def solve_and_report(doc: Any, time_limit: float | None, quiet: bool) -> dict[str, Any]:
+    if time_limit is not None:
+        if time_limit <= 0:
+            raise InputError("--time-limit must be greater than 0")
+        doc = {**doc, "options": {**(doc.get("options") or {}), "time_limit_s": time_limit}} if isinstance(doc, dict) else doc
+    problem = parse_problem(doc)
+    progress = None if quiet else _ProgressLine(problem.options.time_limit_s)
+    solution = solve(problem, progress)
+    if progress:
+        progress.close()
+    roster = roster_document(problem, solution)
+    if not quiet:
+        print(format_roster_table(roster), file=sys.stderr)
+    return roster
+
+
+def run_solve(args: argparse.Namespace) -> int:
+    roster = solve_and_report(read_document(args.problem), args.time_limit, args.quiet)
+    write_json(roster, args.output)
+    if args.output and not args.quiet:
+        print(f"roster written to {args.output}", file=sys.stderr)
+    return 0
+
+
+class _ProgressLine:
+    """One updating line on stderr: best objective so far and elapsed time."""
+
+    def __init__(self, limit: float):
+        self.limit, self.shown_at, self.tty = limit, 0.0, sys.stderr.isatty()
+
+    def __call__(self, objective: int, elapsed: float) -> None:
+        now = time.monotonic()
+        if now - self.shown_at < (0.25 if self.tty else 2.0):
+            return
+        self.shown_at = now
+        line = f"searching: best objective {objective:,} after {elapsed:5.1f} s of {self.limit:g} s"
+        print(("\r" + line) if self.tty else line, end="" if self.tty else "\n", file=sys.stderr, flush=True)
+
+    def close(self) -> None:
+        if self.tty and self.shown_at:
+            print(file=sys.stderr)
+
+
+def format_roster_table(roster: dict[str, Any]) -> str:
+    """A per-nurse table and the summary, for people."""
+    rows = [("nurse", "visits", "depart", "return", "break", "travel", "waiting")]
+    for route in roster["routes"]:
+        if not route["stops"]:
+            continue
+        rows.append((
+            f"{route['nurse_id']} {route['nurse_name']}"[:24],
+            str(len(route["stops"])),
+            route["departure"][11:16],
+            route["return"][11:16],
+            route["break"]["start"][11:16] if "break" in route else "-",
+            _hm(route["travel_s"]),
+            _hm(route["waiting_s"]),
+        ))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths)))
+             for row in rows]
+    summary = roster["summary"]
+    lines.append("")
+    lines.append(f"assigned {summary['assigned']}, unassigned {summary['unassigned']} "
+                 f"(priority weight {summary['unassigned_priority_weight']} of {summary['total_priority_weight']}), "
+                 f"nurses working {summary['nurses_working']}, travel {summary['total_travel_h']} h, "
+                 f"waiting {summary['total_waiting_h']} h, solved in {summary['solve_time_s']} s")
+    for item in roster["unassigned"][:15]:
+        lines.append(f"  unassigned {item['visit_id']}: {item['reason']}")
+    if len(roster["unassigned"]) > 15:
+        lines.append(f"  … and {len(roster['unassigned']) - 15} more (see the roster document)")
+    return "\n".join(lines)
+
+
+def _hm(seconds: int) -> str:
+    return f"{seconds // 3600}:{seconds % 3600 // 60:02d}"

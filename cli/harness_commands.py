@@ -1,0 +1,232 @@
+"""The harness's commands: generate a day, the demo, and the benchmarks (a development install has the harness).
+
+The harness (demo data, the generator, benchmark runners) is not shipped in the production image; these
+commands import it when they run and say so when it is missing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from cli.documents import solve_and_report, write_json
+from cli.errors import InputError
+from solver import parse_problem
+
+
+def add_arguments(commands: argparse._SubParsersAction) -> None:
+    generate_cmd = commands.add_parser("generate", help="generate a realistic day as a problem document")
+    _day_arguments(generate_cmd)
+    generate_cmd.add_argument("-o", "--output", help="file to write (default: standard output)")
+    generate_cmd.set_defaults(run=_run_generate)
+
+    demo_cmd = commands.add_parser(
+        "demo", help="the service on the embedded database: a demo region solved, published and served")
+    _day_arguments(demo_cmd)
+    demo_cmd.add_argument("--time-limit", type=float, default=10.0)
+    demo_cmd.add_argument("--metro", default="denver", choices=["denver", "phoenix", "atlanta"])
+    demo_cmd.add_argument("--host", default="127.0.0.1")
+    demo_cmd.add_argument("--port", type=int, default=8000)
+    demo_cmd.add_argument("--offline", action="store_true",
+                          help="no database or server: generate a day, solve it and print the roster")
+    demo_cmd.add_argument("-o", "--output", help="with --offline: also write the roster document here")
+    demo_cmd.set_defaults(run=_run_demo)
+
+    bench_cmd = commands.add_parser("bench", help="benchmarks")
+    benches = bench_cmd.add_subparsers(dest="bench", required=True)
+    solomon = benches.add_parser("solomon", help="Solomon VRPTW instances (DIMACS convention)")
+    solomon.add_argument("files", nargs="*", help="instance files (default: every file in ../shared/benchmarks/solomon)")
+    solomon.add_argument("--time-limit", type=float, default=10.0)
+    solomon.add_argument("--out", help="directory for <instance>.sol files and results.csv")
+    solomon.add_argument("--anchors", default="", help="also run these for comparison: pyvrp,vroom")
+    solomon.add_argument("--seed", type=int, default=0)
+    solomon.add_argument("--workers", type=int, default=1, help="parallel searches in our portfolio (one per core)")
+    solomon.add_argument("--metaheuristic", choices=["ILS", "GLS"], default="ILS")
+    solomon.set_defaults(run=_run_bench_solomon)
+    travel = benches.add_parser("travel", help="time the travel matrix for many locations")
+    travel.add_argument("--locations", type=int, default=3000)
+    travel.add_argument("--repeats", type=int, default=5)
+    travel.set_defaults(run=_run_bench_travel)
+    report = benches.add_parser("report", help="summarise a Solomon results.csv as a Markdown table")
+    report.add_argument("csv")
+    report.set_defaults(run=_run_bench_report)
+    days = benches.add_parser("days", help="generated nurse days against VROOM")
+    days.add_argument("--size", action="append", required=True, help="NURSESxVISITS:SECONDS, e.g. 40x300:10")
+    days.add_argument("--seeds", default="1,2,3")
+    days.add_argument("--vroom-level", type=int, default=5)
+    days.add_argument("--no-vroom", action="store_true")
+    days.add_argument("--workers", type=int, default=1, help="our parallel searches (one per core)")
+    days.add_argument("--out", help="CSV file for the results")
+    days.set_defaults(run=_run_bench_days)
+    levels = benches.add_parser("vroom-levels", help="VROOM alone at several exploration levels on generated days")
+    levels.add_argument("--size", action="append", required=True, help="NURSESxVISITS:SECONDS (the seconds are ignored)")
+    levels.add_argument("--seeds", default="1,2,3")
+    levels.add_argument("--levels", default="0,1,2,3")
+    levels.add_argument("--threads", type=int, default=2)
+    levels.set_defaults(run=_run_bench_vroom_levels)
+    throughput = benches.add_parser("throughput", help="solves per minute with 1, 2, 4… worker processes")
+    throughput.add_argument("--regions", type=int, default=20)
+    throughput.add_argument("--nurses", type=int, default=30)
+    throughput.add_argument("--visits", type=int, default=200)
+    throughput.add_argument("--time-limit", type=float, default=10.0)
+    throughput.add_argument("--workers", default="1,2,4")
+    throughput.add_argument("--port", type=int, default=8732)
+    throughput.set_defaults(run=_run_bench_throughput)
+    replan = benches.add_parser("replan", help="same-day events re-planned with least disruption, against from scratch")
+    replan.add_argument("--size", action="append", required=True,
+                        help="NURSESxVISITS:SECONDS, the seconds to solve the published roster, e.g. 40x300:10")
+    replan.add_argument("--time-limit", type=float, default=5.0, help="seconds for each re-plan")
+    replan.add_argument("--seed", type=int, default=1)
+    replan.set_defaults(run=_run_bench_replan)
+    service_bench = benches.add_parser("service", help="solve request → draft time, and itinerary requests under load")
+    service_bench.add_argument("--nurses", type=int, default=120)
+    service_bench.add_argument("--visits", type=int, default=900)
+    service_bench.add_argument("--time-limit", type=float, default=30.0)
+    service_bench.add_argument("--seconds", type=float, default=20.0, help="how long to load the itinerary endpoint")
+    service_bench.add_argument("--connections", type=int, default=16)
+    service_bench.add_argument("--port", type=int, default=8731)
+    service_bench.set_defaults(run=_run_bench_service)
+
+
+def _day_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--nurses", type=int, default=30)
+    parser.add_argument("--visits", type=int, default=200)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--date", default=None, help="YYYY-MM-DD (default: a fixed date, so seeds reproduce)")
+
+
+def _generated(args: argparse.Namespace) -> dict[str, Any]:
+    from harness.generate import generate_day
+
+    if args.nurses < 1 or args.visits < 1:
+        raise InputError("--nurses and --visits must be at least 1")
+    return generate_day(nurses=args.nurses, visits=args.visits, seed=args.seed, **({"day": args.date} if args.date else {}))
+
+
+def _run_generate(args: argparse.Namespace) -> int:
+    write_json(_generated(args), args.output)
+    return 0
+
+
+def _run_demo(args: argparse.Namespace) -> int:
+    if not args.offline:
+        return _run_demo_online(args)
+    doc = _generated(args)
+    print(f"demo day {doc['date']} ({doc['timezone']}): {len(doc['nurses'])} nurses, {len(doc['visits'])} visits; "
+          f"solving for {args.time_limit:g} s", file=sys.stderr)
+    roster = solve_and_report(doc, args.time_limit, quiet=False)
+    if args.output:
+        write_json(roster, args.output)
+        print(f"roster written to {args.output}", file=sys.stderr)
+    return 0
+
+
+def _run_demo_online(args: argparse.Namespace) -> int:
+    from cli.service import database, logging_to_stderr, settings
+    from harness.demo import DemoError, serve_demo
+
+    logging_to_stderr(quiet=True)  # the demo prints its own summary
+    try:
+        return serve_demo(settings(), database(), metro=args.metro, nurses=args.nurses, visits=args.visits,
+                          seed=args.seed, time_limit=args.time_limit, host=args.host, port=args.port)
+    except DemoError as error:
+        raise InputError(str(error)) from None
+
+
+# ---------------------------------------------------------------- benchmarks
+
+
+def _run_bench_solomon(args: argparse.Namespace) -> int:
+    from harness.bench.runners import run_solomon
+
+    return run_solomon(args.files, args.time_limit, args.out, [a for a in args.anchors.split(",") if a], args.seed,
+                       args.workers, args.metaheuristic)
+
+
+def _run_bench_report(args: argparse.Namespace) -> int:
+    from harness.bench.runners import solomon_report
+
+    if not Path(args.csv).is_file():
+        raise InputError(f"cannot read {args.csv}")
+    print(solomon_report(args.csv))
+    return 0
+
+
+def _run_bench_travel(args: argparse.Namespace) -> int:
+    from harness.bench.runners import run_travel
+
+    if args.locations < 1 or args.repeats < 1:
+        raise InputError("--locations and --repeats must be at least 1")
+    return run_travel(args.locations, args.repeats)
+
+
+def _run_bench_days(args: argparse.Namespace) -> int:
+    from harness.bench.runners import parse_size, run_days
+
+    try:
+        sizes = [parse_size(text) for text in args.size]
+    except ValueError as error:
+        raise InputError(str(error)) from None
+    seeds = _integers(args.seeds, "--seeds")
+    return run_days(sizes, seeds, None if args.no_vroom else args.vroom_level, args.out, args.workers)
+
+
+def _run_bench_vroom_levels(args: argparse.Namespace) -> int:
+    from harness.bench.runners import parse_size, run_vroom_levels
+
+    try:
+        sizes = [parse_size(text) for text in args.size]
+    except ValueError as error:
+        raise InputError(str(error)) from None
+    return run_vroom_levels(sizes, _integers(args.seeds, "--seeds"), _integers(args.levels, "--levels"), args.threads)
+
+
+def _run_bench_throughput(args: argparse.Namespace) -> int:
+    from harness.bench.throughput import run_throughput
+
+    counts = _integers(args.workers, "--workers")
+    if args.regions < 1 or args.nurses < 1 or args.visits < 1 or args.time_limit <= 0 or min(counts) < 1:
+        raise InputError("--regions, --nurses, --visits and --workers must be at least 1; --time-limit above 0")
+    return run_throughput(args.regions, args.nurses, args.visits, args.time_limit, counts, args.port)
+
+
+def _run_bench_replan(args: argparse.Namespace) -> int:
+    from harness.bench.replan import markdown, publish, run_scenario, scenarios, time_urgent
+    from harness.bench.runners import parse_size
+    from harness.generate import generate_day
+
+    try:
+        sizes = [parse_size(text) for text in args.size]
+    except ValueError as error:
+        raise InputError(str(error)) from None
+    if args.time_limit <= 0:
+        raise InputError("--time-limit must be greater than 0")
+    rows, timings = [], []
+    for nurses, visits, seconds in sizes:
+        label = f"{nurses}/{visits}"
+        day = parse_problem(generate_day(nurses=nurses, visits=visits, seed=args.seed))
+        events = scenarios(day, publish(day, seconds), args.seed)
+        for scenario in events:
+            rows += run_scenario(label, scenario, args.time_limit)
+            print(f"{label} {scenario.name}: done", file=sys.stderr, flush=True)
+        timings.append(time_urgent(label, events))
+    print(markdown(rows, timings))
+    return 0 if all(row.feasible for row in rows) else 1
+
+
+def _integers(text: str, option: str) -> list[int]:
+    """'1,2,4' → [1, 2, 4]; anything else is an InputError naming the option."""
+    try:
+        return [int(part) for part in text.split(",")]
+    except ValueError:
+        raise InputError(f"{option} must be whole numbers separated by commas, e.g. 1,2,4; got {text!r}") from None
+
+
+def _run_bench_service(args: argparse.Namespace) -> int:
+    from harness.bench.service import run_service_bench
+
+    if args.nurses < 1 or args.visits < 1 or args.time_limit <= 0 or args.seconds <= 0 or args.connections < 1:
+        raise InputError("--nurses, --visits, --connections must be at least 1; --time-limit and --seconds above 0")
+    return run_service_bench(args.nurses, args.visits, args.time_limit, args.seconds, args.connections, args.port)

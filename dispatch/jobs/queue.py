@@ -1,0 +1,282 @@
+"""Solve jobs on procrastinate: requested through the API, run by any worker sharing the database.
+
+Our `solve_jobs` row is what users see (state, progress, the draft it produced); procrastinate's
+own job carries it to a worker, retries it, and lets any number of workers share the queue.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import sys
+import time
+from datetime import date, datetime
+from typing import Any
+
+import procrastinate
+import procrastinate.exceptions
+import psycopg
+from psycopg import Connection, errors
+from psycopg.types.json import Jsonb
+from psycopg_pool import ConnectionPool
+
+from dispatch.errors import Conflict, DispatchError, InvalidField
+from dispatch.platform.access import Principal
+from dispatch.records.regions import region
+from dispatch.rosters.problem import DayProblem, day_problem
+from dispatch.rosters.workflow import publish, store_draft, with_held_back
+from dispatch.sameday.state import replan_problem
+
+log = logging.getLogger(__name__)
+
+SOLVE_QUEUE = "solve"
+MAX_ATTEMPTS = 3
+PROGRESS_EVERY_S = 1.0
+# A job row still 'queued' with no procrastinate job this long after it was made lost its
+# enqueue (the process died in between); a new request replaces it.
+LOST_ENQUEUE_S = 60
+
+# Who publishes what a schedule asked to publish (recorded as such in the roster and the audit log).
+AUTO_PUBLISHER = Principal("scheduler", "admin")
+
+SOLVE_TASK = "dispatch:solve_roster"
+
+
+def job_app(url: str) -> procrastinate.App:
+    """A procrastinate App on this database, with our tasks.
+
+    Each App gets task objects of its own: a process may hold two (the API's, opened for asyncio,
+    and the scheduler's, opened synchronously), and a task shared through a Blueprint would defer
+    through whichever App registered it last.
+    """
+    app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=url))
+    app.task(name=SOLVE_TASK, pass_context=True, queue=SOLVE_QUEUE,
+             retry=procrastinate.RetryStrategy(max_attempts=MAX_ATTEMPTS - 1, wait=5))(solve_roster)
+    return app
+
+
+# ---------------------------------------------------------------- requesting a solve
+
+
+def request_solve(conn: Connection, who: Principal, region_id: str, day: date, time_limit_s: float,
+                  idempotency_key: str | None, publish_when_done: bool = False, replan_as_of: datetime | None = None,
+                  reason: str | None = None) -> tuple[dict[str, Any], bool]:
+    """The job for this request and whether it is new; a repeat (same key, or a solve already under way) joins.
+
+    With `replan_as_of`, the job re-plans the rest of the day from that moment (dispatch/sameday/state.py)
+    instead of solving it afresh."""
+    who.require_region(region_id)
+    region(conn, region_id)
+    if not 0 < time_limit_s <= 600:
+        raise InvalidField("must be more than 0 and at most 600 seconds", "time_limit_s")
+    with conn.transaction():
+        if idempotency_key:
+            same = conn.execute("SELECT * FROM solve_jobs WHERE idempotency_key = %s", [idempotency_key]).fetchone()
+            if same:
+                if (same["region_id"], same["day"]) != (region_id, day):
+                    raise Conflict("this Idempotency-Key was used for another region or day", "Idempotency-Key")
+                return same, False
+        conn.execute(
+            "UPDATE solve_jobs SET state = 'failed', error = 'lost before it reached the queue', finished_at = now()"
+            " WHERE region_id = %s AND day = %s AND state = 'queued' AND queue_job_id IS NULL"
+            " AND created_at < now() - make_interval(secs => %s)", [region_id, day, LOST_ENQUEUE_S])
+        try:
+            with conn.transaction():
+                row = conn.execute(
+                    "INSERT INTO solve_jobs (region_id, day, time_limit_s, idempotency_key, requested_by,"
+                    " publish_when_done, kind, as_of, reason) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING *",
+                    [region_id, day, time_limit_s, idempotency_key, who.username, publish_when_done,
+                     "solve" if replan_as_of is None else "replan", replan_as_of, reason],
+                ).fetchone()
+                return row, True
+        except errors.UniqueViolation:
+            pass
+        row = conn.execute(
+            "SELECT * FROM solve_jobs WHERE (idempotency_key = %s) OR (region_id = %s AND day = %s"
+            " AND state IN ('queued', 'running')) ORDER BY created_at DESC LIMIT 1",
+            [idempotency_key, region_id, day],
+        ).fetchone()
+        if row is None:
+            raise Conflict("another solve request was being made at the same moment; try again")
+        return row, False
+
+
+def enqueue_now(app: procrastinate.App, pool: ConnectionPool, job: dict[str, Any]) -> None:
+    """`enqueue` for synchronous callers (the scheduler), with an App opened by `app.open()`."""
+    try:
+        queue_job_id = app.configure_task(SOLVE_TASK, queue=SOLVE_QUEUE).defer(job_id=str(job["id"]))
+    except Exception as error:
+        _finish(pool, job["id"], "failed", error=f"could not be queued: {type(error).__name__}")
+        raise
+    _execute(pool, "UPDATE solve_jobs SET queue_job_id = %s WHERE id = %s", [queue_job_id, job["id"]])
+
+
+async def enqueue(app: procrastinate.App, pool: ConnectionPool, job: dict[str, Any]) -> None:
+    """Hand a new job to procrastinate and remember its id (an enqueue that fails marks the job failed)."""
+    try:
+        queue_job_id = await app.configure_task(SOLVE_TASK, queue=SOLVE_QUEUE).defer_async(
+            job_id=str(job["id"]))
+    except Exception as error:
+        await asyncio.to_thread(_finish, pool, job["id"], "failed", error=f"could not be queued: {type(error).__name__}")
+        raise
+    await asyncio.to_thread(_execute, pool, "UPDATE solve_jobs SET queue_job_id = %s WHERE id = %s",
+                            [queue_job_id, job["id"]])
+
+
+def job(conn: Connection, who: Principal, job_id: str) -> dict[str, Any]:
+    try:
+        row = conn.execute("SELECT * FROM solve_jobs WHERE id = %s", [job_id]).fetchone()
+    except errors.InvalidTextRepresentation:
+        row = None
+    return who.require_reach(row, f"job {job_id}")
+
+
+# ---------------------------------------------------------------- running a solve (in a worker)
+
+
+async def run_worker(app: procrastinate.App, pool: ConnectionPool, name: str | None, heartbeat_s: float,
+                     stalled_after_s: float, install_signal_handlers: bool = True) -> None:
+    """A procrastinate worker for solves, and a watchdog that requeues the jobs of workers that died.
+
+    A worker killed mid-solve (SIGKILL, a lost machine) stops sending heartbeats; after
+    `stalled_after_s` any live worker's watchdog puts its job back in the queue, where a worker
+    takes it again (at most MAX_ATTEMPTS times in all, then the job is marked failed).
+    """
+    watchdog = asyncio.create_task(_requeue_stalled(app, stalled_after_s))
+    try:
+        await app.run_worker_async(queues=[SOLVE_QUEUE], name=name, additional_context={"pool": pool},
+                                   update_heartbeat_interval=heartbeat_s, stalled_worker_timeout=stalled_after_s,
+                                   install_signal_handlers=install_signal_handlers)
+    finally:
+        watchdog.cancel()
+
+
+async def _requeue_stalled(app: procrastinate.App, stalled_after_s: float) -> None:
+    while True:
+        await asyncio.sleep(max(0.5, stalled_after_s / 3))
+        try:
+            stalled = await app.job_manager.get_stalled_jobs(queue=SOLVE_QUEUE, seconds_since_heartbeat=stalled_after_s)
+            for queued in stalled:
+                log.warning("requeueing queue job %s: its worker stopped sending heartbeats", queued.id)
+                await app.job_manager.retry_job(queued)
+        except (procrastinate.exceptions.ProcrastinateException, psycopg.OperationalError) as error:
+            # Another watchdog got there first, or the database is briefly away: try again next round.
+            log.warning("watchdog: %s", type(error).__name__)
+
+
+async def solve_roster(context: procrastinate.JobContext, job_id: str) -> None:
+    pool: ConnectionPool = context.additional_context["pool"]
+    final_attempt = context.job.attempts >= MAX_ATTEMPTS - 1
+    try:
+        await run_solve(pool, job_id)
+    except Exception as error:
+        log.exception("solve job %s failed (attempt %s)", job_id, context.job.attempts + 1)
+        if final_attempt:
+            await asyncio.to_thread(_finish, pool, job_id, "failed", error=f"{type(error).__name__}: {error}")
+        raise
+
+
+async def run_solve(pool: ConnectionPool, job_id: str) -> None:
+    """Load the day, solve it in a child process with live progress, store the draft and finish the job."""
+    row = await asyncio.to_thread(
+        _fetch, pool,
+        "UPDATE solve_jobs SET state = 'running', attempts = attempts + 1, started_at = now(), error = NULL"
+        " WHERE id = %s AND state IN ('queued', 'running') RETURNING *", [job_id])
+    if row is None:
+        log.info("solve job %s is already finished; nothing to do", job_id)
+        return
+    if row["attempts"] > MAX_ATTEMPTS:  # its worker died that often: do not try forever
+        await asyncio.to_thread(_finish, pool, job_id, "failed",
+                                error=f"the solve stopped its worker {MAX_ATTEMPTS} times; not tried again")
+        return
+    try:
+        problem = await asyncio.to_thread(_day_problem, pool, row)
+    except DispatchError as refused:  # e.g. a re-plan of a day with nothing published: trying again will not help
+        await asyncio.to_thread(_finish, pool, job_id, "failed", error=refused.message)
+        return
+    log.info("solve job %s: %d nurses, %d visits to plan", job_id, len(problem.document["nurses"]),
+             len(problem.document["visits"]))
+    roster, error = await _solve_in_child(pool, job_id, problem.document)
+    if error is not None:
+        await asyncio.to_thread(_finish, pool, job_id, "failed", error=error)
+        return
+    document = with_held_back(roster, problem.held_back)
+    await asyncio.to_thread(_store, pool, row, problem.document, document)
+
+
+async def _solve_in_child(pool: ConnectionPool, job_id: str, document: dict) -> tuple[dict | None, str | None]:
+    child = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "dispatch.jobs.solve_process",
+        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, limit=1 << 26)
+    assert child.stdin and child.stdout
+    child.stdin.write(json.dumps(document).encode())
+    await child.stdin.drain()
+    child.stdin.close()
+    roster, error, shown_at = None, None, 0.0
+    try:
+        async for line in child.stdout:
+            message = json.loads(line)
+            if "progress" in message and time.monotonic() - shown_at >= PROGRESS_EVERY_S:
+                shown_at = time.monotonic()
+                await asyncio.to_thread(_execute, pool, "UPDATE solve_jobs SET progress = %s WHERE id = %s",
+                                        [Jsonb(message["progress"]), job_id])
+            roster = message.get("roster", roster)
+            error = message.get("error", error)
+    finally:
+        if child.returncode is None:
+            try:
+                await asyncio.wait_for(child.wait(), timeout=30)
+            except (TimeoutError, asyncio.CancelledError):
+                child.kill()
+                raise
+    if error is None and (child.returncode != 0 or roster is None):
+        raise RuntimeError(f"the solver process ended with code {child.returncode}")
+    return roster, error
+
+
+def _day_problem(pool: ConnectionPool, job: dict) -> DayProblem:
+    with pool.connection() as conn:
+        if job["kind"] == "replan":
+            return replan_problem(conn, job["region_id"], job["day"], job["as_of"], job["time_limit_s"])
+        return day_problem(conn, job["region_id"], job["day"], job["time_limit_s"])
+
+
+def _store(pool: ConnectionPool, job_row: dict, problem: dict, document: dict) -> None:
+    """The draft and the finished job in one transaction: a roster is never half-written.
+
+    A job asked to publish (a schedule with auto_publish) then publishes the draft in a second
+    transaction; if that is refused (say a dispatcher published another roster meanwhile), the
+    draft stays a draft and the job's progress says why.
+    """
+    with pool.connection() as conn:
+        with conn.transaction():
+            roster_id = store_draft(conn, job_row["region_id"], job_row["day"], problem, document,
+                                    job_row["requested_by"], job_row["reason"])
+            conn.execute(
+                "UPDATE solve_jobs SET state = 'succeeded', roster_id = %s, finished_at = now(),"
+                " progress = progress || %s WHERE id = %s",
+                [roster_id, Jsonb({"unassigned": document["summary"]["unassigned"]}), job_row["id"]])
+        if job_row.get("publish_when_done"):
+            try:
+                publish(conn, AUTO_PUBLISHER, roster_id, None)
+                outcome = "published"
+            except DispatchError as refused:
+                outcome = f"not published: {refused.message}"
+            conn.execute("UPDATE solve_jobs SET progress = progress || %s WHERE id = %s",
+                         [Jsonb({"publish": outcome}), job_row["id"]])
+
+
+def _finish(pool: ConnectionPool, job_id: str, state: str, error: str | None = None) -> None:
+    _execute(pool, "UPDATE solve_jobs SET state = %s, error = %s, finished_at = now() WHERE id = %s",
+             [state, error, job_id])
+
+
+def _execute(pool: ConnectionPool, sql: str, params: list) -> None:
+    with pool.connection() as conn:
+        conn.execute(sql, params)
+
+
+def _fetch(pool: ConnectionPool, sql: str, params: list) -> dict | None:
+    with pool.connection() as conn:
+        return conn.execute(sql, params).fetchone()

@@ -1,0 +1,115 @@
+"""Nurses: home base, certifications with expiry dates, licensed states, shifts by date."""
+
+from __future__ import annotations
+
+from datetime import date, time
+from typing import Any
+
+from psycopg import Connection, errors
+
+from dispatch.errors import Conflict, InvalidField, NotFound
+from dispatch.platform.access import Principal
+from dispatch.platform.db.versioned import update_versioned
+from dispatch.records.regions import managed_region
+
+_COLUMNS = ("name", "phone", "home_lat", "home_lon", "licensed_states", "max_visits",
+            "break_start", "break_end", "break_minutes", "active")
+
+
+def _check_break(fields: dict[str, Any]) -> None:
+    parts = [fields.get("break_start"), fields.get("break_end"), fields.get("break_minutes")]
+    if any(p is not None for p in parts) and not all(p is not None for p in parts):
+        raise InvalidField("a break needs its window start, window end and duration together", "break")
+    if parts[0] is not None and parts[1] < parts[0]:
+        raise InvalidField("the break window ends before it starts", "break.window")
+
+
+def add_nurse(conn: Connection, who: Principal, region_id: str, fields: dict[str, Any],
+              certifications: list[dict]) -> dict:
+    managed_region(conn, who, region_id)
+    fields = {"licensed_states": [], "active": True} | fields
+    _check_break(fields)
+    with conn.transaction():
+        row = conn.execute(
+            f"INSERT INTO nurses (region_id, {', '.join(_COLUMNS)}) VALUES (%s, {', '.join(['%s'] * len(_COLUMNS))})"
+            " RETURNING id",
+            [region_id, *(fields.get(c) for c in _COLUMNS)],
+        ).fetchone()
+        _replace_certifications(conn, row["id"], certifications)
+    return nurse(conn, who, row["id"])
+
+
+def update_nurse(conn: Connection, who: Principal, nurse_id: int, fields: dict[str, Any],
+                 certifications: list[dict] | None, expected_version: int | None) -> dict:
+    current = nurse(conn, who, nurse_id)
+    merged = {c: current[c] for c in _COLUMNS} | fields
+    _check_break(merged)
+    with conn.transaction():
+        update_versioned(conn, "nurses", nurse_id, {c: merged[c] for c in _COLUMNS}, expected_version, f"nurse {nurse_id}")
+        if certifications is not None:
+            _replace_certifications(conn, nurse_id, certifications)
+    return nurse(conn, who, nurse_id)
+
+
+def _replace_certifications(conn: Connection, nurse_id: int, certifications: list[dict]) -> None:
+    names = [c["name"] for c in certifications]
+    if len(set(names)) != len(names):
+        raise InvalidField("a certification is listed twice", "certifications")
+    conn.execute("DELETE FROM nurse_certifications WHERE nurse_id = %s", [nurse_id])
+    for cert in certifications:
+        conn.execute(
+            "INSERT INTO nurse_certifications (nurse_id, certification, expires_on) VALUES (%s, %s, %s)",
+            [nurse_id, cert["name"], cert.get("expires_on")],
+        )
+
+
+def remove_nurse(conn: Connection, who: Principal, nurse_id: int) -> None:
+    """Delete a nurse who never appeared in a roster or account; otherwise say to deactivate her."""
+    nurse(conn, who, nurse_id)
+    try:
+        with conn.transaction():
+            conn.execute("DELETE FROM nurses WHERE id = %s", [nurse_id])
+    except errors.ForeignKeyViolation:
+        raise Conflict(f"nurse {nurse_id} appears in rosters, visits or an account; set active to false instead") from None
+
+
+def nurse(conn: Connection, who: Principal, nurse_id: int) -> dict:
+    row = conn.execute("SELECT * FROM nurses WHERE id = %s", [nurse_id]).fetchone()
+    who.require_reach(row, f"nurse {nurse_id}")
+    row["certifications"] = conn.execute(
+        "SELECT certification AS name, expires_on FROM nurse_certifications WHERE nurse_id = %s ORDER BY certification",
+        [nurse_id],
+    ).fetchall()
+    return row
+
+
+def nurses_in(conn: Connection, who: Principal, region_id: str) -> list[dict]:
+    managed_region(conn, who, region_id)
+    ids = [r["id"] for r in conn.execute("SELECT id FROM nurses WHERE region_id = %s ORDER BY id", [region_id])]
+    return [nurse(conn, who, i) for i in ids]
+
+
+def set_shift(conn: Connection, who: Principal, nurse_id: int, day: date, starts: time, ends: time) -> dict:
+    nurse(conn, who, nurse_id)
+    if ends <= starts:
+        raise InvalidField(f"end {ends:%H:%M} is not after start {starts:%H:%M}", "end")
+    return conn.execute(
+        "INSERT INTO nurse_shifts (nurse_id, day, starts, ends) VALUES (%s, %s, %s, %s)"
+        " ON CONFLICT (nurse_id, day) DO UPDATE SET starts = EXCLUDED.starts, ends = EXCLUDED.ends"
+        " RETURNING nurse_id, day, starts, ends",
+        [nurse_id, day, starts, ends],
+    ).fetchone()
+
+
+def remove_shift(conn: Connection, who: Principal, nurse_id: int, day: date) -> None:
+    nurse(conn, who, nurse_id)
+    if conn.execute("DELETE FROM nurse_shifts WHERE nurse_id = %s AND day = %s", [nurse_id, day]).rowcount == 0:
+        raise NotFound(f"nurse {nurse_id} has no shift on {day}")
+
+
+def shifts(conn: Connection, who: Principal, nurse_id: int, first: date, last: date) -> list[dict]:
+    nurse(conn, who, nurse_id)
+    return conn.execute(
+        "SELECT nurse_id, day, starts, ends FROM nurse_shifts WHERE nurse_id = %s AND day BETWEEN %s AND %s ORDER BY day",
+        [nurse_id, first, last],
+    ).fetchall()

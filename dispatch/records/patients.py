@@ -1,0 +1,94 @@
+"""Patients: home (geocoded once), state for licensing, evaluation status, preferred and excluded nurses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from psycopg import Connection, errors
+
+from dispatch.errors import Conflict, InvalidField
+from dispatch.platform import audit
+from dispatch.platform.access import Principal
+from dispatch.platform.db.versioned import update_versioned
+from dispatch.platform.geocoding import Geocoder
+from dispatch.records.regions import managed_region
+
+_COLUMNS = ("name", "phone", "address", "lat", "lon", "state", "notes", "evaluation_done",
+            "preferred_nurse_ids", "excluded_nurse_ids")
+
+
+def _locate(conn: Connection, geocoder: Geocoder, fields: dict[str, Any]) -> dict[str, Any]:
+    if fields.get("lat") is not None and fields.get("lon") is not None:
+        return fields
+    if not fields.get("address"):
+        raise InvalidField("give an address or a location {lat, lon}", "location")
+    lat, lon = geocoder.locate(conn, fields["address"])
+    return fields | {"lat": lat, "lon": lon}
+
+
+def _check_nurses(conn: Connection, region_id: str, fields: dict[str, Any]) -> None:
+    for field in ("preferred_nurse_ids", "excluded_nurse_ids"):
+        ids = fields.get(field) or []
+        known = {r["id"] for r in conn.execute(
+            "SELECT id FROM nurses WHERE id = ANY(%s) AND region_id = %s", [ids, region_id])}
+        for k, nurse_id in enumerate(ids):
+            if nurse_id not in known:
+                raise InvalidField(f"unknown nurse {nurse_id} in region {region_id}", f"{field}[{k}]")
+    both = set(fields.get("preferred_nurse_ids") or []) & set(fields.get("excluded_nurse_ids") or [])
+    if both:
+        raise InvalidField(f"nurse {min(both)} is both preferred and excluded", "excluded_nurse_ids")
+
+
+def add_patient(conn: Connection, who: Principal, geocoder: Geocoder, region_id: str, fields: dict[str, Any]) -> dict:
+    managed_region(conn, who, region_id)
+    fields = {"notes": "", "evaluation_done": False, "preferred_nurse_ids": [], "excluded_nurse_ids": []} | fields
+    with conn.transaction():
+        fields = _locate(conn, geocoder, fields)
+        _check_nurses(conn, region_id, fields)
+        row = conn.execute(
+            f"INSERT INTO patients (region_id, {', '.join(_COLUMNS)}) VALUES (%s, {', '.join(['%s'] * len(_COLUMNS))})"
+            " RETURNING *",
+            [region_id, *(fields.get(c) for c in _COLUMNS)],
+        ).fetchone()
+        audit.record(conn, who, "create", f"patient/{row['id']}")
+    return row
+
+
+def update_patient(conn: Connection, who: Principal, geocoder: Geocoder, patient_id: int, fields: dict[str, Any],
+                   expected_version: int | None) -> dict:
+    with conn.transaction():
+        current = patient(conn, who, patient_id)
+        if "address" in fields and "lat" not in fields:
+            fields = fields | {"lat": None, "lon": None}  # a new address is geocoded again
+        merged = _locate(conn, geocoder, {c: current[c] for c in _COLUMNS} | fields)
+        _check_nurses(conn, current["region_id"], merged)
+        row = update_versioned(conn, "patients", patient_id, {c: merged[c] for c in _COLUMNS}, expected_version,
+                               f"patient {patient_id}")
+        audit.record(conn, who, "update", f"patient/{patient_id}", fields=sorted(fields))
+    return row
+
+
+def remove_patient(conn: Connection, who: Principal, patient_id: int) -> None:
+    """Delete a patient with no visits (their history stays with the visits otherwise)."""
+    try:
+        with conn.transaction():
+            patient(conn, who, patient_id)
+            conn.execute("DELETE FROM patients WHERE id = %s", [patient_id])
+            audit.record(conn, who, "delete", f"patient/{patient_id}")
+    except errors.ForeignKeyViolation:
+        raise Conflict(f"patient {patient_id} has visits; cancel or delete those first") from None
+
+
+def patient(conn: Connection, who: Principal, patient_id: int) -> dict:
+    """One patient, for a dispatcher of her region; the read is audited."""
+    row = conn.execute("SELECT * FROM patients WHERE id = %s", [patient_id]).fetchone()
+    who.require_reach(row, f"patient {patient_id}")
+    audit.record(conn, who, "read", f"patient/{patient_id}")
+    return row
+
+
+def patients_in(conn: Connection, who: Principal, region_id: str) -> list[dict]:
+    managed_region(conn, who, region_id)
+    rows = conn.execute("SELECT * FROM patients WHERE region_id = %s ORDER BY id", [region_id]).fetchall()
+    audit.record(conn, who, "list", f"region/{region_id}/patients", count=len(rows))
+    return rows

@@ -1,0 +1,44 @@
+"""Regions: a dispatch area with its own timezone (rosters are per region and day)."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from psycopg import Connection, errors
+
+from dispatch.errors import Conflict, InvalidField, NotFound
+from dispatch.platform.access import Principal
+
+
+def add_region(conn: Connection, region_id: str, name: str, timezone: str) -> dict:
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a tz directory ("America"), a name too long
+        raise InvalidField(f"unknown timezone {timezone!r} (use an IANA name such as America/Denver)", "timezone") from None
+    try:
+        return conn.execute(
+            "INSERT INTO regions (id, name, timezone) VALUES (%s, %s, %s) RETURNING id, name, timezone",
+            [region_id, name, timezone],
+        ).fetchone()
+    except errors.UniqueViolation:
+        raise Conflict(f"region {region_id} already exists", "id") from None
+    except errors.CheckViolation:
+        raise InvalidField("id must be 1–40 lower-case letters, digits or hyphens", "id") from None
+
+
+def region(conn: Connection, region_id: str) -> dict:
+    row = conn.execute("SELECT id, name, timezone FROM regions WHERE id = %s", [region_id]).fetchone()
+    if row is None:
+        raise NotFound(f"region {region_id} not found")
+    return row
+
+
+def managed_region(conn: Connection, who: Principal, region_id: str) -> dict:
+    """The region, if it exists and she may manage it (an admin too is told when it does not exist)."""
+    who.require_region(region_id)
+    return region(conn, region_id)
+
+
+def visible_regions(conn: Connection, who: Principal) -> list[dict]:
+    rows = conn.execute("SELECT id, name, timezone FROM regions ORDER BY id").fetchall()
+    return [row for row in rows if who.may_manage(row["id"])]

@@ -1,0 +1,259 @@
+"""Visits: a patient's service on a date within a window, and its status through the day."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date, time
+from typing import Any
+
+from psycopg import Connection, errors
+
+from dispatch.errors import Conflict, InvalidField, StaleVersion
+from dispatch.platform import audit
+from dispatch.platform.access import Principal
+from dispatch.records.regions import managed_region
+
+STATUSES = ("requested", "scheduled", "en_route", "in_progress", "done", "cancelled", "no_show")
+NEXT_STATUSES = {
+    "requested": {"scheduled", "cancelled"},
+    "scheduled": {"requested", "en_route", "in_progress", "cancelled", "no_show"},
+    "en_route": {"in_progress", "cancelled", "no_show"},
+    "in_progress": {"done"},
+    "done": set(),
+    "cancelled": set(),
+    "no_show": set(),
+}
+CSV_COLUMNS = ("patient_id", "date", "window_start", "window_end", "service", "priority", "duration_min",
+               "pinned_nurse_id", "notes")
+REQUIRED_CSV_COLUMNS = {"patient_id", "date", "window_start", "window_end", "service"}
+MAX_DURATION_MIN = 720  # twelve hours on site; the same bound for the JSON API and the CSV import
+
+
+@dataclass(frozen=True)
+class VisitRequest:
+    """A visit as asked for, before the checks that need the database."""
+
+    patient_id: int
+    day: date
+    window_start: time
+    window_end: time
+    service: str
+    priority: int = 1
+    duration_min: int | None = None
+    pinned_nurse_id: int | None = None
+    notes: str = ""
+
+
+class _Problems:
+    """Errors found while checking one request, each with its field path."""
+
+    def __init__(self, prefix: str = ""):
+        self.prefix, self.items = prefix, []
+
+    def add(self, field: str, message: str) -> None:
+        self.items.append((f"{self.prefix}{field}", message))
+
+
+def _check_request(conn: Connection, who: Principal, request: VisitRequest, problems: _Problems,
+                   region_id: str | None = None) -> dict[str, Any] | None:
+    """The visit's columns, or None with the reasons added to `problems`."""
+    patient = conn.execute("SELECT id, region_id FROM patients WHERE id = %s", [request.patient_id]).fetchone()
+    if patient is None or not who.may_manage(patient["region_id"]) or (region_id and patient["region_id"] != region_id):
+        problems.add("patient_id", f"unknown patient {request.patient_id}" + (f" in region {region_id}" if region_id else ""))
+        return None
+    service = conn.execute("SELECT minutes FROM service_types WHERE code = %s", [request.service]).fetchone()
+    if service is None:
+        codes = [r["code"] for r in conn.execute("SELECT code FROM service_types ORDER BY code")]
+        problems.add("service", f"unknown service {request.service!r} (known: {', '.join(codes)})")
+    if request.window_end < request.window_start:
+        problems.add("window_end", f"end {request.window_end:%H:%M} is before start {request.window_start:%H:%M}")
+    if not 1 <= request.priority <= 1000:
+        problems.add("priority", "must be between 1 and 1000")
+    if request.duration_min is not None and not 0 < request.duration_min <= MAX_DURATION_MIN:
+        problems.add("duration_min", f"must be greater than 0 and at most {MAX_DURATION_MIN}")
+    if request.pinned_nurse_id is not None and not conn.execute(
+            "SELECT 1 FROM nurses WHERE id = %s AND region_id = %s", [request.pinned_nurse_id, patient["region_id"]]
+    ).fetchone():
+        problems.add("pinned_nurse_id", f"unknown nurse {request.pinned_nurse_id} in region {patient['region_id']}")
+    if problems.items:
+        return None
+    return {
+        "region_id": patient["region_id"], "patient_id": request.patient_id, "day": request.day,
+        "window_start": request.window_start, "window_end": request.window_end, "service_code": request.service,
+        "duration_min": request.duration_min or service["minutes"], "priority": request.priority,
+        "pinned_nurse_id": request.pinned_nurse_id, "notes": request.notes,
+    }
+
+
+def _insert(conn: Connection, columns: dict[str, Any]) -> dict:
+    names = list(columns)
+    return conn.execute(
+        f"INSERT INTO visits ({', '.join(names)}) VALUES ({', '.join(['%s'] * len(names))}) RETURNING *",
+        list(columns.values()),
+    ).fetchone()
+
+
+def add_visit(conn: Connection, who: Principal, request: VisitRequest) -> dict:
+    if who.role == "nurse":
+        who.require_role("admin", "dispatcher")
+    with conn.transaction():
+        problems = _Problems()
+        columns = _check_request(conn, who, request, problems)
+        if columns is None:
+            field, message = problems.items[0]
+            raise InvalidField(message, field)
+        row = _insert(conn, columns)
+        audit.record(conn, who, "create", f"visit/{row['id']}")
+    return row
+
+
+def update_visit(conn: Connection, who: Principal, visit_id: int, changes: dict[str, Any],
+                 expected_version: int | None) -> dict:
+    with conn.transaction():
+        current = visit(conn, who, visit_id, lock=True)
+        if expected_version is not None and current["version"] != expected_version:
+            raise StaleVersion(f"visit {visit_id} was changed by someone else; reload it and try again")
+        if "status" in changes and changes["status"] != current["status"]:
+            check_transition(current["status"], changes["status"])
+        request = VisitRequest(
+            patient_id=current["patient_id"],
+            day=changes.get("day", current["day"]),
+            window_start=changes.get("window_start", current["window_start"]),
+            window_end=changes.get("window_end", current["window_end"]),
+            service=changes.get("service", current["service_code"]),
+            priority=changes.get("priority", current["priority"]),
+            duration_min=changes.get("duration_min", current["duration_min"]),
+            pinned_nurse_id=changes.get("pinned_nurse_id", current["pinned_nurse_id"]),
+            notes=changes.get("notes", current["notes"]),
+        )
+        problems = _Problems()
+        columns = _check_request(conn, who, request, problems)
+        if columns is None:
+            field, message = problems.items[0]
+            raise InvalidField(message, field)
+        columns["status"] = changes.get("status", current["status"])
+        row = conn.execute(
+            f"UPDATE visits SET {', '.join(f'{c} = %s' for c in columns)}, version = version + 1 WHERE id = %s RETURNING *",
+            [*columns.values(), visit_id],
+        ).fetchone()
+        if columns["status"] == "done" and current["status"] != "done":
+            mark_evaluation_done(conn, row)
+        audit.record(conn, who, "update", f"visit/{visit_id}", fields=sorted(changes))
+    return row
+
+
+def check_transition(old: str, new: str) -> None:
+    if new not in STATUSES:
+        raise InvalidField(f"unknown status {new!r} (known: {', '.join(STATUSES)})", "status")
+    if new not in NEXT_STATUSES[old]:
+        allowed = ", ".join(sorted(NEXT_STATUSES[old])) or "none: it is final"
+        raise Conflict(f"a {old} visit cannot become {new} (next: {allowed})", "status")
+
+
+def mark_evaluation_done(conn: Connection, visit_row: dict) -> None:
+    conn.execute(
+        "UPDATE patients SET evaluation_done = true, version = version + 1 WHERE id = %s AND NOT evaluation_done"
+        " AND EXISTS (SELECT 1 FROM service_types WHERE code = %s AND is_evaluation)",
+        [visit_row["patient_id"], visit_row["service_code"]],
+    )
+
+
+def remove_visit(conn: Connection, who: Principal, visit_id: int) -> None:
+    """Delete a visit no roster holds (a mistaken entry); a planned one is cancelled instead, for the record."""
+    try:
+        with conn.transaction():
+            visit(conn, who, visit_id, lock=True)
+            conn.execute("DELETE FROM visits WHERE id = %s", [visit_id])
+            audit.record(conn, who, "delete", f"visit/{visit_id}")
+    except errors.ForeignKeyViolation:
+        raise Conflict(f"visit {visit_id} is in a roster; set its status to cancelled instead") from None
+
+
+def visit(conn: Connection, who: Principal, visit_id: int, lock: bool = False) -> dict:
+    row = conn.execute(f"SELECT * FROM visits WHERE id = %s{' FOR UPDATE' if lock else ''}", [visit_id]).fetchone()
+    who.require_reach(row, f"visit {visit_id}")
+    audit.record(conn, who, "read", f"visit/{visit_id}")
+    return row
+
+
+def visits_on(conn: Connection, who: Principal, region_id: str, day: date) -> list[dict]:
+    managed_region(conn, who, region_id)
+    rows = conn.execute(
+        "SELECT * FROM visits WHERE region_id = %s AND day = %s ORDER BY window_start, id", [region_id, day]
+    ).fetchall()
+    audit.record(conn, who, "list", f"region/{region_id}/visits/{day}", count=len(rows))
+    return rows
+
+
+def import_csv(conn: Connection, who: Principal, region_id: str, text: str) -> list[dict]:
+    """Every row of a visits CSV, or none: InvalidField lists each bad row by its line number."""
+    managed_region(conn, who, region_id)
+    reader = csv.DictReader(io.StringIO(text))
+    try:
+        header = set(reader.fieldnames or [])
+        records = [(reader.line_num, record) for record in reader]
+    except csv.Error as error:  # e.g. a field over the csv module's limit of 128 Ki characters
+        line = reader.line_num + 1  # where the record it could not read begins
+        raise InvalidField(f"line {line}: {error}", f"line {line}") from None
+    if missing := sorted(REQUIRED_CSV_COLUMNS - header):
+        raise InvalidField(f"the header lacks column {', '.join(missing)} (columns: {', '.join(CSV_COLUMNS)})", "header")
+    if unknown := sorted(header - set(CSV_COLUMNS)):
+        raise InvalidField(f"unknown column {', '.join(unknown)} (columns: {', '.join(CSV_COLUMNS)})", "header")
+    with conn.transaction():
+        problems, rows = _Problems(), []
+        for line, record in records:
+            problems.prefix = f"line {line}: "
+            request = _parse_row(record, problems)
+            if request is not None:
+                columns = _check_request(conn, who, request, problems, region_id)
+                if columns is not None:
+                    rows.append(columns)
+        if problems.items:
+            raise InvalidField("; ".join(f"{field}: {message}" for field, message in problems.items[:50])
+                               + (f"; … {len(problems.items) - 50} more" if len(problems.items) > 50 else ""),
+                               problems.items[0][0])
+        if not rows:
+            raise InvalidField("the file has no visits", "body")
+        inserted = [_insert(conn, columns) for columns in rows]
+        audit.record(conn, who, "import", f"region/{region_id}/visits", count=len(inserted))
+    return inserted
+
+
+def _parse_row(record: dict[str, str | None], problems: _Problems) -> VisitRequest | None:
+    def text(name: str) -> str:
+        return (record.get(name) or "").strip()
+
+    values: dict[str, Any] = {}
+    for name, parse in (("patient_id", int), ("date", date.fromisoformat), ("window_start", _hhmm),
+                        ("window_end", _hhmm), ("priority", int), ("duration_min", int), ("pinned_nurse_id", int)):
+        raw = text(name)
+        if not raw:
+            if name in REQUIRED_CSV_COLUMNS:
+                problems.add(name, "is empty")
+            continue
+        try:
+            values[name] = parse(raw)
+        except ValueError:
+            problems.add(name, f"{raw!r} is not {_EXPECTED[name]}")
+    if not text("service"):
+        problems.add("service", "is empty")
+    if len(problems.items) and any(f.startswith(problems.prefix) for f, _ in problems.items):
+        return None
+    return VisitRequest(patient_id=values["patient_id"], day=values["date"], window_start=values["window_start"],
+                        window_end=values["window_end"], service=text("service"), priority=values.get("priority", 1),
+                        duration_min=values.get("duration_min"), pinned_nurse_id=values.get("pinned_nurse_id"),
+                        notes=text("notes"))
+
+
+_EXPECTED = {"patient_id": "a whole number", "date": "a date YYYY-MM-DD", "window_start": "a time HH:MM",
+             "window_end": "a time HH:MM", "priority": "a whole number", "duration_min": "a whole number",
+             "pinned_nurse_id": "a whole number"}
+
+
+def _hhmm(text: str) -> time:
+    hours, sep, minutes = text.partition(":")
+    if not sep or len(minutes) != 2:
+        raise ValueError(text)
+    return time(int(hours), int(minutes))

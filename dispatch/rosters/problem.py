@@ -1,0 +1,111 @@
+"""A region's day in the database → the solver's problem document (docs/problem-document.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from psycopg import Connection
+
+from dispatch.records.eligibility import FIRST_INFUSION_REASON, nurse_skills, visit_skills, waits_for_evaluation
+from dispatch.records.regions import region
+
+# Until a road-time provider is configured per region: great-circle × circuity at a city speed.
+TRAVEL = {"speed_kmh": 40, "circuity": 1.35}
+PLANNED_STATUSES = ("requested", "scheduled")
+UNDER_WAY_STATUSES = ("en_route", "in_progress", "done")  # a re-plan keeps them as they are (dispatch/sameday/state.py)
+
+
+@dataclass(frozen=True)
+class DayProblem:
+    document: dict[str, Any]
+    # Visits the solver never sees: visit_id, reason (e.g. waiting for an evaluation), priority.
+    held_back: list[dict[str, Any]]
+
+
+def _hhmm(value) -> str:
+    return value.strftime("%H:%M")
+
+
+def day_problem(conn: Connection, region_id: str, day: date, time_limit_s: float,
+                under_way: bool = False) -> DayProblem:
+    """Nurses on shift and visits still to plan (with `under_way`, also those begun or done), eligibility as skills."""
+    tz = region(conn, region_id)["timezone"]
+    nurses = conn.execute(
+        "SELECT n.*, s.starts, s.ends FROM nurses n JOIN nurse_shifts s ON s.nurse_id = n.id AND s.day = %s"
+        " WHERE n.region_id = %s AND n.active ORDER BY n.id",
+        [day, region_id],
+    ).fetchall()
+    certs: dict[int, list] = {}
+    for row in conn.execute(
+        "SELECT nurse_id, certification, expires_on FROM nurse_certifications WHERE nurse_id = ANY(%s)",
+        [[n["id"] for n in nurses]],
+    ):
+        certs.setdefault(row["nurse_id"], []).append((row["certification"], row["expires_on"]))
+    on_shift = {str(n["id"]) for n in nurses}
+    nurse_docs = [_nurse_document(n, certs.get(n["id"], []), day) for n in nurses]
+
+    visits = conn.execute(
+        "SELECT v.*, p.lat, p.lon, p.state, p.evaluation_done, p.preferred_nurse_ids, p.excluded_nurse_ids,"
+        "       s.name AS service_name, s.required_certifications, s.needs_evaluation"
+        " FROM visits v JOIN patients p ON p.id = v.patient_id JOIN service_types s ON s.code = v.service_code"
+        " WHERE v.region_id = %s AND v.day = %s AND v.status = ANY(%s) ORDER BY v.id",
+        [region_id, day, list(PLANNED_STATUSES + (UNDER_WAY_STATUSES if under_way else ()))],
+    ).fetchall()
+    visit_docs, held_back = [], []
+    for v in visits:
+        if waits_for_evaluation(v["needs_evaluation"], v["evaluation_done"]):
+            held_back.append({"visit_id": str(v["id"]), "reason": FIRST_INFUSION_REASON, "priority": v["priority"]})
+        elif v["pinned_nurse_id"] is not None and str(v["pinned_nurse_id"]) not in on_shift:
+            held_back.append({"visit_id": str(v["id"]), "priority": v["priority"],
+                              "reason": f"pinned nurse {v['pinned_nurse_id']} has no shift that day"})
+        else:
+            visit_docs.append(_visit_document(v, on_shift))
+    document = {
+        "date": day.isoformat(),
+        "timezone": tz,
+        "nurses": nurse_docs,
+        "visits": visit_docs,
+        "travel": TRAVEL,
+        "options": {"time_limit_s": time_limit_s},
+    }
+    return DayProblem(document, held_back)
+
+
+def _nurse_document(n: dict, certifications: list, day: date) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "id": str(n["id"]),
+        "name": n["name"],
+        "start": {"lat": n["home_lat"], "lon": n["home_lon"]},
+        "shift": {"start": _hhmm(n["starts"]), "end": _hhmm(n["ends"])},
+        "skills": sorted(nurse_skills(certifications, n["licensed_states"], day)),
+    }
+    if n["max_visits"] is not None:
+        doc["max_visits"] = n["max_visits"]
+    if n["break_start"] is not None:
+        doc["break"] = {"window": {"start": _hhmm(n["break_start"]), "end": _hhmm(n["break_end"])},
+                        "duration_min": n["break_minutes"]}
+    return doc
+
+
+def _visit_document(v: dict, on_shift: set[str]) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "id": str(v["id"]),
+        "patient_id": str(v["patient_id"]),
+        "service": v["service_name"],
+        "location": {"lat": v["lat"], "lon": v["lon"]},
+        "window": {"start": _hhmm(v["window_start"]), "end": _hhmm(v["window_end"])},
+        "duration_min": v["duration_min"],
+        "required_skills": sorted(visit_skills(v["required_certifications"], v["state"])),
+        "priority": v["priority"],
+    }
+    if v["pinned_nurse_id"] is not None:
+        doc["pinned_nurse"] = str(v["pinned_nurse_id"])
+    preferred = [str(i) for i in v["preferred_nurse_ids"] if str(i) in on_shift]
+    excluded = [str(i) for i in v["excluded_nurse_ids"] if str(i) in on_shift]
+    if preferred:
+        doc["preferred_nurses"] = preferred
+    if excluded:
+        doc["excluded_nurses"] = excluded
+    return doc

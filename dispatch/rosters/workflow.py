@@ -1,0 +1,329 @@
+"""Rosters: drafts from solves, the dispatcher's moves, comparison, and publishing (all or nothing)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import date, datetime, time
+from typing import Any
+
+from psycopg import Connection, errors
+from psycopg.types.json import Jsonb
+
+from dispatch.errors import Conflict, StaleVersion
+from dispatch.platform import audit
+from dispatch.platform.access import Principal
+from dispatch.records.regions import managed_region
+from solver import Problem, Solution, check_solution, parse_problem, roster_document
+from solver.model import Route, SolveStats, TimeWindow, Unassigned
+from solver.residual import residual, route_in_order
+from solver.schedule import InfeasibleSequence
+
+# What a published roster records as changed for each nurse: moves between nurses, and starts that
+# moved by more than this (what patients were told is then wrong by more than half an hour).
+PUBLISHED_CHANGE_TOLERANCE_MIN = 30
+
+
+def with_held_back(document: dict[str, Any], held_back: list[dict[str, Any]]) -> dict[str, Any]:
+    """The solver's roster document plus the visits the solver never saw, counted in the summary."""
+    summary = dict(document["summary"])
+    summary["unassigned"] += len(held_back)
+    summary["unassigned_priority_weight"] += sum(h["priority"] for h in held_back)
+    summary["total_priority_weight"] += sum(h["priority"] for h in held_back)
+    unassigned = document["unassigned"] + [
+        {"visit_id": h["visit_id"], "reason": h["reason"], "priority": h["priority"], "held_back": True}
+        for h in held_back]
+    return document | {"unassigned": unassigned, "summary": summary}
+
+
+def published_id(conn: Connection, region_id: str, day: date) -> int | None:
+    """The id of the day's published roster, if there is one."""
+    row = conn.execute("SELECT id FROM rosters WHERE region_id = %s AND day = %s AND status = 'published'",
+                       [region_id, day]).fetchone()
+    return row and row["id"]
+
+
+def store_draft(conn: Connection, region_id: str, day: date, problem: dict, document: dict, created_by: str,
+                reason: str | None = None) -> int:
+    """Save a solved roster as the next draft version of the day; returns its id. Call inside a transaction."""
+    row = conn.execute(
+        "INSERT INTO rosters (region_id, day, version, based_on, problem, document, created_by, reason)"
+        " SELECT %s, %s, coalesce(max(version), 0) + 1, %s, %s, %s, %s, %s FROM rosters WHERE region_id = %s AND day = %s"
+        " RETURNING id",
+        [region_id, day, published_id(conn, region_id, day), Jsonb(problem), Jsonb(document), created_by, reason,
+         region_id, day],
+    ).fetchone()
+    _write_stops(conn, row["id"], document)
+    return row["id"]
+
+
+def _write_stops(conn: Connection, roster_id: int, document: dict) -> None:
+    conn.execute("DELETE FROM roster_stops WHERE roster_id = %s", [roster_id])
+    rows = [
+        (roster_id, int(stop["visit_id"]), int(route["nurse_id"]), seq, datetime.fromisoformat(stop["arrival"]),
+         datetime.fromisoformat(stop["start"]), datetime.fromisoformat(stop["end"]))
+        for route in document["routes"] for seq, stop in enumerate(route["stops"])
+    ]
+    with conn.cursor() as cur:
+        cur.executemany(
+            "INSERT INTO roster_stops (roster_id, visit_id, nurse_id, seq, arrival, starts, ends)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s)", rows)
+
+
+def roster_row(conn: Connection, who: Principal, roster_id: int, lock: bool = False) -> dict:
+    row = conn.execute(f"SELECT * FROM rosters WHERE id = %s{' FOR UPDATE' if lock else ''}", [roster_id]).fetchone()
+    return who.require_reach(row, f"roster {roster_id}")
+
+
+def roster_summary(row: dict) -> dict[str, Any]:
+    return {k: row[k] for k in ("id", "region_id", "day", "version", "status", "revision", "based_on",
+                                "created_at", "created_by", "published_at", "published_by", "reason", "changes")} | {
+        "kpis": row["document"]["summary"]}
+
+
+def roster(conn: Connection, who: Principal, roster_id: int) -> dict[str, Any]:
+    row = roster_row(conn, who, roster_id)
+    audit.record(conn, who, "read", f"roster/{roster_id}")
+    return roster_summary(row) | {"roster": row["document"]}
+
+
+def rosters_of_day(conn: Connection, who: Principal, region_id: str, day: date) -> list[dict[str, Any]]:
+    managed_region(conn, who, region_id)
+    rows = conn.execute("SELECT * FROM rosters WHERE region_id = %s AND day = %s ORDER BY version", [region_id, day])
+    return [roster_summary(row) for row in rows]
+
+
+def publish(conn: Connection, who: Principal, roster_id: int, expected_revision: int | None) -> dict[str, Any]:
+    """Make this draft the day's roster, superseding the published one; all of it or nothing."""
+    try:
+        with conn.transaction():
+            row = roster_row(conn, who, roster_id, lock=True)
+            # One publisher per region and day at a time, even when none is published yet (no row to lock).
+            conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"publish:{row['region_id']}:{row['day']}"])
+            if row["status"] != "draft":
+                raise Conflict(f"roster {roster_id} is {row['status']}; only a draft can be published")
+            if expected_revision is not None and expected_revision != row["revision"]:
+                raise StaleVersion(f"roster {roster_id} changed since you read it (revision {row['revision']})")
+            current = conn.execute(
+                "SELECT id FROM rosters WHERE region_id = %s AND day = %s AND status = 'published' FOR UPDATE",
+                [row["region_id"], row["day"]],
+            ).fetchone()
+            current_id = current and current["id"]
+            if current_id != row["based_on"]:
+                raise Conflict(f"roster {current_id} was published after this draft was made; "
+                               "compare with it and solve again")
+            _check_visits_still_planned(conn, roster_id)
+            before = conn.execute("SELECT document FROM rosters WHERE id = %s", [current_id]).fetchone() if current_id else None
+            changes = changes_between(before and before["document"], row["document"], PUBLISHED_CHANGE_TOLERANCE_MIN)
+            if current_id:
+                conn.execute("UPDATE rosters SET status = 'superseded' WHERE id = %s", [current_id])
+                conn.execute("UPDATE roster_stops SET published = false WHERE roster_id = %s", [current_id])
+                conn.execute(
+                    "UPDATE visits SET status = 'requested', version = version + 1 WHERE status = 'scheduled'"
+                    " AND id IN (SELECT visit_id FROM roster_stops WHERE roster_id = %s)"
+                    " AND id NOT IN (SELECT visit_id FROM roster_stops WHERE roster_id = %s)", [current_id, roster_id])
+            conn.execute(
+                "UPDATE rosters SET status = 'published', published_at = now(), published_by = %s, changes = %s,"
+                " revision = revision + 1 WHERE id = %s", [who.username, Jsonb(changes), roster_id])
+            conn.execute("UPDATE roster_stops SET published = true WHERE roster_id = %s", [roster_id])
+            conn.execute(
+                "UPDATE visits SET status = 'scheduled', version = version + 1 WHERE status = 'requested'"
+                " AND id IN (SELECT visit_id FROM roster_stops WHERE roster_id = %s)", [roster_id])
+            audit.record(conn, who, "publish", f"roster/{roster_id}", superseded=current_id, reason=row["reason"],
+                         nurses_changed=[n["nurse_id"] for n in changes["nurses"]])
+    except errors.ExclusionViolation:
+        raise Conflict("a nurse would hold two overlapping visits across published rosters; nothing was published") from None
+    except errors.UniqueViolation:
+        raise Conflict("another roster of this day was published at the same moment; nothing was published") from None
+    return roster(conn, who, roster_id)
+
+
+def _check_visits_still_planned(conn: Connection, roster_id: int) -> None:
+    """Every visit in the roster is still to be given (or under way or done, as a re-plan keeps them)."""
+    gone = conn.execute(
+        "SELECT v.id, v.status FROM roster_stops s JOIN visits v ON v.id = s.visit_id"
+        " WHERE s.roster_id = %s AND v.status IN ('cancelled', 'no_show') ORDER BY v.id LIMIT 1", [roster_id],
+    ).fetchone()
+    if gone:
+        raise Conflict(f"visit {gone['id']} is {gone['status'].replace('_', ' ')} since this roster was made; "
+                       "re-plan the day")
+
+
+def compare(conn: Connection, who: Principal, roster_id: int, other_id: int | None, tolerance_min: int = 0) -> dict:
+    """What changes for whom between `other_id` (default: the published roster) and this one."""
+    new = roster_row(conn, who, roster_id)
+    if other_id is None:
+        other_id = published_id(conn, new["region_id"], new["day"])
+    old = roster_row(conn, who, other_id) if other_id else None
+    if old and (old["region_id"], old["day"]) != (new["region_id"], new["day"]):
+        raise Conflict(f"roster {other_id} is for another region or day")
+    return {"roster_id": roster_id, "compared_with": other_id, "tolerance_min": tolerance_min} | changes_between(
+        old["document"] if old else None, new["document"], tolerance_min)
+
+
+def changes_between(before_document: dict | None, after_document: dict, tolerance_min: int) -> dict[str, Any]:
+    """Per nurse, the visits added, removed and re-timed by more than `tolerance_min`; and who lost or gained a nurse."""
+    before = _assignments(before_document) if before_document else {}
+    after = _assignments(after_document)
+    nurses: dict[str, dict[str, Any]] = {}
+
+    def entry(nurse_id: str) -> dict[str, Any]:
+        return nurses.setdefault(nurse_id, {"nurse_id": nurse_id, "added": [], "removed": [], "retimed": []})
+
+    for visit_id, (nurse_id, start) in after.items():
+        if visit_id not in before or before[visit_id][0] != nurse_id:
+            entry(nurse_id)["added"].append(visit_id)
+        elif _minutes_apart(start, before[visit_id][1]) > tolerance_min:
+            entry(nurse_id)["retimed"].append({"visit_id": visit_id, "from": before[visit_id][1], "to": start})
+    for visit_id, (nurse_id, _) in before.items():
+        if visit_id not in after or after[visit_id][0] != nurse_id:
+            entry(nurse_id)["removed"].append(visit_id)
+    return {
+        "nurses": sorted(nurses.values(), key=lambda e: int(e["nurse_id"])),
+        "newly_unassigned": sorted(set(before) - set(after), key=int),
+        "newly_assigned": sorted(set(after) - set(before), key=int),
+    }
+
+
+def _minutes_apart(a: str, b: str) -> float:
+    return abs((datetime.fromisoformat(a) - datetime.fromisoformat(b)).total_seconds()) / 60
+
+
+def _assignments(document: dict) -> dict[str, tuple[str, str]]:
+    return {stop["visit_id"]: (route["nurse_id"], stop["start"]) for route in document["routes"] for stop in route["stops"]}
+
+
+# ---------------------------------------------------------------- the dispatcher's moves
+
+
+def move_visit(conn: Connection, who: Principal, roster_id: int, visit_id: str, nurse_id: str | None,
+               start: time | None, expected_revision: int | None) -> dict[str, Any]:
+    """Give a visit to another nurse (at a time, or where it fits best), or take it out; checked before saved."""
+    with conn.transaction():
+        row = roster_row(conn, who, roster_id, lock=True)
+        if row["status"] != "draft":
+            raise Conflict(f"roster {roster_id} is {row['status']}; moves change drafts (solve again for a new draft)")
+        if expected_revision is not None and expected_revision != row["revision"]:
+            raise StaleVersion(f"roster {roster_id} changed since you read it (revision {row['revision']})")
+        problem = parse_problem(row["problem"])
+        document = row["document"]
+        if visit_id not in {v.id for v in problem.visits}:
+            held = next((u for u in document["unassigned"] if u["visit_id"] == visit_id), None)
+            raise Conflict(f"visit {visit_id} cannot be placed: {held['reason']}" if held
+                           else f"visit {visit_id} is not part of roster {roster_id}", "visit_id")
+        if problem.state is not None and visit_id in problem.state.committed_visit_ids():
+            raise Conflict(f"visit {visit_id} is done or under way; it stays as it is", "visit_id")
+        if nurse_id is not None and nurse_id not in {n.id for n in problem.nurses}:
+            raise Conflict(f"nurse {nurse_id} has no shift in roster {roster_id}", "nurse_id")
+        orders = {route["nurse_id"]: [s["visit_id"] for s in route["stops"]] for route in document["routes"]}
+        starts = {s["visit_id"]: s["start"] for route in document["routes"] for s in route["stops"]}
+        for order in orders.values():
+            if visit_id in order:
+                order.remove(visit_id)
+        if start is not None:
+            problem = _with_fixed_start(problem, visit_id, start)
+        if nurse_id is not None:
+            _check_may_take(problem, nurse_id, visit_id)
+            orders[nurse_id] = _placed(problem, nurse_id, orders[nurse_id], visit_id, starts, start is not None)
+        solution = _solution_from_orders(problem, orders, document, visit_id, who.username if nurse_id is None else None)
+        violations = check_solution(problem, solution)
+        if violations:
+            raise Conflict(f"the move breaks a rule: {violations[0]}")
+        held_back = [u for u in document["unassigned"] if u.get("held_back")]
+        new_document = roster_document(problem, solution)
+        new_document["summary"]["solve_time_s"] = document["summary"]["solve_time_s"]
+        new_document = with_held_back(new_document, held_back)
+        conn.execute("UPDATE rosters SET problem = %s, document = %s, revision = revision + 1 WHERE id = %s",
+                     [Jsonb(_problem_document(row["problem"], problem, visit_id)), Jsonb(new_document), roster_id])
+        _write_stops(conn, roster_id, new_document)
+        audit.record(conn, who, "move", f"roster/{roster_id}", visit=visit_id, nurse=nurse_id,
+                     start=start.strftime("%H:%M") if start else None)
+    return roster(conn, who, roster_id)
+
+
+def _check_may_take(problem: Problem, nurse_id: str, visit_id: str) -> None:
+    nurse, visit = problem.nurse(nurse_id), next(v for v in problem.visits if v.id == visit_id)
+    if missing := sorted(visit.required_skills - nurse.skills):
+        raise Conflict(f"{nurse.name} cannot take visit {visit_id}: she lacks {', '.join(missing)} on this day", "nurse_id")
+    if nurse_id in visit.excluded_nurses:
+        raise Conflict(f"{nurse.name} cannot take visit {visit_id}: the patient has excluded her", "nurse_id")
+    if visit.pinned_nurse not in (None, nurse_id):
+        raise Conflict(f"visit {visit_id} is pinned to nurse {visit.pinned_nurse}; unpin it first", "nurse_id")
+
+
+def _with_fixed_start(problem: Problem, visit_id: str, start: time) -> Problem:
+    """The problem with this visit's start fixed at `start`, refused if outside its own windows."""
+    seconds = problem.clock.seconds(start)
+    visit = next(v for v in problem.visits if v.id == visit_id)
+    if not any(w.contains(seconds) for w in visit.windows):
+        windows = ", ".join(f"{problem.clock.hhmm(w.start)}–{problem.clock.hhmm(w.end)}" for w in visit.windows)
+        raise Conflict(f"visit {visit_id} must start within {windows}; {start:%H:%M} is outside", "start")
+    fixed = replace(visit, windows=(TimeWindow(seconds, seconds),))
+    return replace(problem, visits=tuple(fixed if v.id == visit_id else v for v in problem.visits))
+
+
+def _placed(problem: Problem, nurse_id: str, order: list[str], visit_id: str, starts: dict[str, str],
+            by_time: bool) -> list[str]:
+    """`order` with the visit inserted: by its fixed time, or at the feasible position that adds least travel."""
+    nurse = problem.nurse(nurse_id)
+    visits = {v.id: v for v in problem.visits}
+    rest = residual(problem)
+    if by_time:
+        fixed = visits[visit_id].windows[0].start
+        midnight = problem.clock.midnight_utc
+        position = sum(1 for other in order if (datetime.fromisoformat(starts[other]) - midnight).total_seconds() < fixed)
+        candidate = order[:position] + [visit_id] + order[position:]
+        try:
+            route_in_order(problem, nurse_id, candidate, rest)
+        except InfeasibleSequence as why:
+            raise Conflict(f"{nurse.name} cannot take visit {visit_id} at that time: {_plain(problem, str(why))}") from None
+        return candidate
+    best, best_travel, last_reason = None, None, "her day is full"
+    for position in range(len(order) + 1):
+        candidate = order[:position] + [visit_id] + order[position:]
+        try:
+            route = route_in_order(problem, nurse_id, candidate, rest)
+        except InfeasibleSequence as why:
+            last_reason = _plain(problem, str(why))
+            continue
+        if best_travel is None or route.travel < best_travel:
+            best, best_travel = candidate, route.travel
+    if best is None:
+        raise Conflict(f"{nurse.name} cannot take visit {visit_id} anywhere in her day: {last_reason}")
+    return best
+
+
+def _plain(problem: Problem, reason: str) -> str:
+    """The scheduler's reasons speak in seconds since midnight; dispatchers read clock times."""
+    return re.sub(r"(\d+)s\b", lambda m: problem.clock.hhmm(int(m.group(1))), reason)
+
+
+def _solution_from_orders(problem: Problem, orders: dict[str, list[str]], document: dict, moved: str,
+                          unassigned_by: str | None) -> Solution:
+    rest = residual(problem)
+    routes: list[Route] = []
+    for nurse in problem.nurses:
+        try:
+            routes.append(route_in_order(problem, nurse.id, orders.get(nurse.id, []), rest))
+        except InfeasibleSequence as why:
+            raise Conflict(f"{nurse.name}'s day no longer works: {_plain(problem, str(why))}") from None
+    served = {v for order in orders.values() for v in order}
+    reasons = {u["visit_id"]: u["reason"] for u in document["unassigned"] if not u.get("held_back")}
+    if unassigned_by:
+        reasons[moved] = f"taken out of the roster by {unassigned_by}"
+    unassigned = tuple(Unassigned(v.id, reasons.get(v.id, "not placed")) for v in problem.visits if v.id not in served)
+    stats = SolveStats(0.0, 0, 0)
+    return Solution(tuple(routes), unassigned, stats)
+
+
+def _problem_document(original: dict, problem: Problem, visit_id: str) -> dict:
+    """The stored problem document with the moved visit's fixed start, if it got one."""
+    visit = next(v for v in problem.visits if v.id == visit_id)
+    if len(visit.windows) != 1 or visit.windows[0].start != visit.windows[0].end:
+        return original
+    hhmm = problem.clock.hhmm(visit.windows[0].start)
+    visits = [dict(v, window={"start": hhmm, "end": hhmm}) if v["id"] == visit_id else v for v in original["visits"]]
+    for v in visits:
+        if v["id"] == visit_id:
+            v.pop("windows", None)
+    return original | {"visits": visits}

@@ -1,0 +1,1 @@
+"""Benchmark runners and the anchors (VROOM, PyVRP) they compare against."""

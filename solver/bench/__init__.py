@@ -1,1 +1,0 @@
-"""Benchmarks: reading classic instances into a `Problem` and checking routes independently."""

@@ -1,0 +1,75 @@
+"""The `nurse-dispatch` command as a user runs it: a real process, real files, exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import BASE_DOCUMENT
+
+COMMAND = [sys.executable, "-m", "cli.main"]
+REPO = Path(__file__).resolve().parents[2]
+
+
+def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.run([*COMMAND, *args], input=stdin, capture_output=True, text=True, cwd=REPO, env=env, timeout=120)
+
+
+def test_solve_writes_a_roster_and_prints_a_table(tmp_path):
+    problem = tmp_path / "day.json"
+    problem.write_text(json.dumps(BASE_DOCUMENT))
+    roster_path = tmp_path / "roster.json"
+    result = run("solve", str(problem), "-o", str(roster_path), "--time-limit", "1")
+    assert result.returncode == 0, result.stderr
+    roster = json.loads(roster_path.read_text())
+    assert roster["summary"]["assigned"] == 3
+    assert roster["routes"][0]["stops"][0]["start"] == "2026-12-01T09:00:00-07:00"
+    assert "N2 Bea" in result.stderr and "assigned 3, unassigned 0" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("{not json", "is not valid JSON: Expecting property name enclosed in double quotes at line 1 column 2"),
+        (json.dumps({**BASE_DOCUMENT, "visits": [{"id": "V1", "location": {"index": 2},
+                                                  "window": {"start": "10:00", "end": "09:00"}}]}),
+         "visits[0].window: end 09:00 is before start 10:00"),
+        (json.dumps({**BASE_DOCUMENT, "travel": {"durations_s": [[0, 1], [1, 0]]}}),
+         "nurses[1].start.index: 1 is outside"),
+    ],
+)
+def test_bad_input_exits_2_with_the_field_and_no_traceback(tmp_path, content, message):
+    problem = tmp_path / "bad.json"
+    problem.write_text(content)
+    result = run("solve", str(problem))
+    assert result.returncode == 2
+    assert message in result.stderr or (message.startswith("nurses") and "is outside" in result.stderr)
+    assert "Traceback" not in result.stderr
+
+
+def test_missing_file_exits_2():
+    result = run("solve", "/nonexistent/day.json")
+    assert result.returncode == 2 and "cannot read /nonexistent/day.json" in result.stderr
+
+
+def test_generate_is_seeded_and_solvable(tmp_path):
+    first = run("generate", "--nurses", "6", "--visits", "30", "--seed", "4")
+    second = run("generate", "--nurses", "6", "--visits", "30", "--seed", "4")
+    assert first.returncode == 0 and first.stdout == second.stdout
+    day = tmp_path / "day.json"
+    day.write_text(first.stdout)
+    solved = run("solve", str(day), "--time-limit", "1", "--quiet")
+    roster = json.loads(solved.stdout)
+    assert roster["summary"]["assigned"] + roster["summary"]["unassigned"] == 30
+
+
+def test_demo_solves_a_generated_day():
+    result = run("demo", "--offline", "--nurses", "8", "--visits", "50", "--time-limit", "2")
+    assert result.returncode == 0, result.stderr
+    assert "8 nurses, 50 visits" in result.stderr and "assigned" in result.stderr

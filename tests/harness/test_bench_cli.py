@@ -1,0 +1,37 @@
+"""The benchmark commands as a user runs them: one instance, real files out, a report from them."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from tests.cli.test_cli import run
+from tests.conftest import SHARED
+
+SOLOMON = SHARED / "benchmarks" / "solomon"
+
+
+@pytest.mark.skipif(not SOLOMON.is_dir(), reason="../shared/benchmarks/solomon is not beside the checkout")
+def test_bench_solomon_writes_solutions_and_a_csv_then_a_report(tmp_path):
+    out = tmp_path / "out"
+    result = run("bench", "solomon", str(SOLOMON / "C101.txt"), "--time-limit", "1", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    solution = (out / "C101.sol").read_text()
+    assert solution.startswith("Route #1:") and "Cost " in solution
+    rows = list(csv.DictReader((out / "results.csv").open()))
+    assert rows[0]["instance"] == "C101" and rows[0]["feasible"] == "True"
+    assert float(rows[0]["gap_percent"]) < 5.0  # C101 is easy: the BKS is 827.3
+    report = run("bench", "report", str(out / "results.csv"))
+    assert report.returncode == 0 and "| nurse-dispatch | 1 | 1 |" in report.stdout
+
+
+def test_bench_travel_reports_time_and_memory():
+    result = run("bench", "travel", "--locations", "500", "--repeats", "2")
+    assert result.returncode == 0
+    assert "500 locations: matrix 500×500" in result.stderr and "peak RSS" in result.stderr
+
+
+def test_bench_days_rejects_a_malformed_size():
+    result = run("bench", "days", "--size", "40by300")
+    assert result.returncode == 2 and "must look like NURSESxVISITS:SECONDS" in result.stderr
