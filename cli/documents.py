@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from cli.errors import InputError
-from solver import parse_problem, roster_document, solve
+from solver import parse_problem, replan, roster_document, solve
 
 
 def add_arguments(commands: argparse._SubParsersAction) -> None:
@@ -48,7 +48,10 @@ def solve_and_report(doc: Any, time_limit: float | None, quiet: bool) -> dict[st
         doc = {**doc, "options": {**(doc.get("options") or {}), "time_limit_s": time_limit}} if isinstance(doc, dict) else doc
     problem = parse_problem(doc)
     progress = None if quiet else _ProgressLine(problem.options.time_limit_s)
-    solution = solve(problem, progress)
+    # One command for both documents (docs/problem-document.md): a day under way or a roster in force
+    # is re-planned, keeping close to that roster; any other day is solved afresh.
+    plan = replan if problem.is_replanning else solve
+    solution = plan(problem, progress)
     if progress:
         progress.close()
     roster = roster_document(problem, solution)

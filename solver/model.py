@@ -153,6 +153,11 @@ class Problem:
     clock: DayClock = field(default_factory=lambda: DayClock(date(2000, 1, 1)))
     state: DayState | None = None  # a day under way (docs/problem-document.md): re-planned, see solver.replan
 
+    @property
+    def is_replanning(self) -> bool:
+        """A day under way (state) or a roster in force to keep to (visits `planned`): `replan` plans it, not `solve`."""
+        return self.state is not None or any(visit.planned is not None for visit in self.visits)
+
     def travel(self, origin: int, destination: int) -> int:
         return int(self.durations[origin, destination])
 

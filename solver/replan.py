@@ -20,7 +20,7 @@ from solver.model import Problem, Solution, SolveStats, Unassigned
 from solver.residual import reason_in_state, residual, whole_day_routes
 from solver.routing import PORTFOLIO, Progress, Sequences, search
 from solver.schedule import InfeasibleSequence, schedule_near_plan, schedule_route
-from solver.solve import DECOMPOSE_ABOVE_VISITS, PART_VISITS, search_day, solve_deadline, unassigned_visits
+from solver.search import DECOMPOSE_ABOVE_VISITS, PART_VISITS, search_day, solve_deadline, unassigned_visits
 
 NOT_PLANNED = "not in the roster in force yet"
 NOT_REASSIGNED = "not given to another nurse yet (re-plan)"

@@ -1,44 +1,27 @@
-"""`solve(problem) -> Solution`: search, time each route, explain what is left, check it all."""
+"""`solve(problem) -> Solution`: a new day's roster: search, time each route, explain what is left, check it all."""
 
 from __future__ import annotations
 
-import multiprocessing
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import replace
 
 from solver.check import assert_feasible
-from solver.decompose import partition, subproblem
-from solver.explain import Eligibility, dropped_reason, eligibility
-from solver.model import Problem, Solution, SolveStats, Unassigned
-from solver.routing import PORTFOLIO, Progress, SearchPlan, Sequences, search
+from solver.document import ProblemError
+from solver.explain import eligibility
+from solver.model import Problem, Solution, SolveStats
+from solver.routing import Progress
 from solver.schedule import schedule_route
-
-# Above this many routable visits the day is searched in geographic parts of about PART_VISITS
-# (measured in docs/BENCHMARKS.md: a whole-day search of 900 visits does not even finish its
-# first solution in 30 s, while parts of 300 converge).
-DECOMPOSE_ABOVE_VISITS = 400
-PART_VISITS = 300
-# With options.first_roster "vroom", VROOM (in process, its own threads) gets this share of the time
-# to build the first roster and OR-Tools the rest to improve it (docs/BENCHMARKS.md: VROOM at level 5
-# stopped after 5 s of a 10 s budget packs 40/300 days as well as unlimited; OR-Tools alone leaves
-# 1.2-1.3x its weight out).
-VROOM_SHARE = 0.5
-VROOM_PROBE_SHARE = 0.1  # at most; a 300-visit probe takes about 0.2-0.9 s
-VROOM_MIN_THREADS = 2
-OUT_OF_TIME = "not placed: the time limit ran out before a first roster was built (allow more time_limit_s)"
+from solver.search import search_day, solve_deadline, unassigned_visits
 
 
 def solve(problem: Problem, on_progress: Progress | None = None) -> Solution:
     """The best roster found within problem.options.time_limit_s, verified by the independent checker.
 
-    A day under way (problem.state) or with a roster in force (visits with `planned`) is re-planned
-    instead (solver.replan): from each nurse's now, starting from and keeping close to that roster.
+    A new day only: a day under way or with a roster in force (`problem.is_replanning`) is refused
+    with a ProblemError; `solver.replan` plans those, keeping close to the roster in force.
     """
-    if problem.state is not None or any(visit.planned is not None for visit in problem.visits):
-        from solver.replan import replan  # replan builds on this module's search
-
-        return replan(problem, on_progress)
+    if problem.is_replanning:
+        raise ProblemError(_replanning_field(problem), "the problem re-plans a day (a roster in force or a day under way): "
+                           "call solver.replan, not solver.solve")
     started = time.monotonic()
     deadline = solve_deadline(problem, started)
     eligible = eligibility(problem)
@@ -53,112 +36,10 @@ def solve(problem: Problem, on_progress: Progress | None = None) -> Solution:
     return solution
 
 
-def solve_deadline(problem: Problem, started: float) -> float:
-    """When the search must stop (time.monotonic()) for the whole solve to end within time_limit_s."""
-    # Leave time to time the routes, explain what is left and check it all afterwards
-    # (docs/BENCHMARKS.md: a 2,500-visit day then finishes within its 60 s).
-    return started + max(0.1, problem.options.time_limit_s - 0.05 - 0.0002 * len(problem.visits))
 
 
-def search_day(problem: Problem, eligible: list[Eligibility], on_progress: Progress | None,
-               deadline: float) -> Sequences:
-    """Visit orders per nurse: the whole day at once, or in geographic parts when it is large."""
-    if sum(1 for e in eligible if e.nurse_positions) > DECOMPOSE_ABOVE_VISITS:
-        return _search_in_parts(problem, eligible, on_progress, deadline)
-    return _portfolio_search(problem, eligible, on_progress, deadline)
-
-
-def unassigned_visits(problem: Problem, eligible: list[Eligibility], sequences: Sequences) -> tuple[Unassigned, ...]:
-    """Every visit the search left out, with the reason in a dispatcher's words."""
-    served = {v for order in sequences.per_nurse for v in order}
-    return tuple(
-        Unassigned(visit.id, eligible[v].reason or (
-            dropped_reason(problem, visit, eligible[v].nurse_positions) if sequences.complete else OUT_OF_TIME))
-        for v, visit in enumerate(problem.visits)
-        if v not in served
-    )
-
-
-def _portfolio_search(problem: Problem, eligible: list[Eligibility], on_progress: Progress | None,
-                      deadline: float) -> Sequences:
-    """Independent searches with different plans, one per worker; the best objective wins.
-
-    Each plan is best on different instances (docs/BENCHMARKS.md), so extra cores buy robustness.
-    The first search runs here (it reports progress), the others in worker processes.
-    """
-    plans = [replace(plan, metaheuristic=problem.options.metaheuristic)
-             for plan in PORTFOLIO[: max(1, min(problem.options.workers, len(PORTFOLIO)))]]
-    if len(plans) == 1:
-        return _search_from_first_roster(problem, eligible, on_progress, plans[0], deadline)
-    # time.monotonic() is the same clock in every process of this machine, so one deadline serves all.
-    with ProcessPoolExecutor(max_workers=len(plans) - 1, mp_context=multiprocessing.get_context("spawn")) as pool:
-        others = [pool.submit(search, problem, eligible, None, plan, None, deadline) for plan in plans[1:]]
-        results = ([_search_from_first_roster(problem, eligible, on_progress, plans[0], deadline)]
-                   + [f.result() for f in others])
-    best = min(results, key=lambda r: (not r.complete, r.objective))
-    return Sequences(best.per_nurse, best.objective, sum(r.solutions_found for r in results), best.complete)
-
-
-def _search_in_parts(problem: Problem, eligible: list[Eligibility], on_progress: Progress | None,
-                     deadline: float) -> Sequences:
-    """Search geographic parts (several at once when workers > 1) and put their rosters together.
-
-    Parts run in rounds of `workers`; each round ends at its share of the time left. Progress
-    reports the sum of the parts' objectives: finished parts' best plus the running one's.
-    """
-    started = time.monotonic()
-    parts = partition(problem, eligible, PART_VISITS)
-    workers = max(1, min(problem.options.workers, len(parts)))
-    rounds = -(-len(parts) // workers)
-    subproblems = [subproblem(problem, part) for part in parts]
-    results: list[Sequences] = []
-    if workers == 1:
-        for position, sub in enumerate(subproblems):
-            done = sum(r.objective for r in results)
-            report = None if on_progress is None else (
-                lambda objective, _elapsed, done=done: on_progress(done + objective, time.monotonic() - started))
-            part_deadline = time.monotonic() + (deadline - time.monotonic()) / (len(subproblems) - position)
-            results.append(_search_part(sub, report, part_deadline))
-    else:
-        share = (deadline - started) / rounds
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            futures = [pool.submit(_search_part, sub, None, started + (i // workers + 1) * share)
-                       for i, sub in enumerate(subproblems)]
-            for _ in as_completed(futures):
-                if on_progress is not None:
-                    on_progress(sum(f.result().objective for f in futures if f.done()), time.monotonic() - started)
-            results = [f.result() for f in futures]
-    per_nurse: list[tuple[int, ...]] = [() for _ in problem.nurses]
-    for part, result in zip(parts, results, strict=True):
-        for nurse_position, order in zip(part.nurse_positions, result.per_nurse, strict=True):
-            per_nurse[nurse_position] = tuple(part.visit_positions[v] for v in order)
-    return Sequences(tuple(per_nurse), sum(r.objective for r in results), sum(r.solutions_found for r in results),
-                     all(r.complete for r in results))
-
-
-def _search_part(part_problem: Problem, on_progress: Progress | None, deadline: float) -> Sequences:
-    plan = replace(PORTFOLIO[0], metaheuristic=part_problem.options.metaheuristic)
-    return _search_from_first_roster(part_problem, eligibility(part_problem), on_progress, plan, deadline)
-
-
-def _search_from_first_roster(problem: Problem, eligible: list[Eligibility], on_progress: Progress | None,
-                              plan: SearchPlan, deadline: float) -> Sequences:
-    """OR-Tools search; on an overbooked day, from VROOM's roster (options.first_roster "vroom", pyvroom installed).
-
-    A quick VROOM probe (exploration level 1) tells whether every routable visit fits. If it does, the
-    day is won on travel and OR-Tools' iterated local search from its own start does best (Solomon,
-    docs/BENCHMARKS.md); if not, it is won on packing, where VROOM's roster is the better start.
-    """
-    initial = None
-    if problem.options.first_roster == "vroom":
-        try:
-            from solver.vroom_start import vroom_positions
-        except ImportError:  # pyvroom missing: OR-Tools builds its own first roster
-            vroom_positions = None
-        if vroom_positions is not None:
-            threads = max(VROOM_MIN_THREADS, problem.options.workers)
-            routable = sum(1 for e in eligible if e.nurse_positions)
-            probe = vroom_positions(problem, threads, VROOM_PROBE_SHARE * (deadline - time.monotonic()), 1)
-            if sum(len(order) for order in probe) < routable:
-                initial = vroom_positions(problem, threads, VROOM_SHARE * (deadline - time.monotonic()))
-    return search(problem, eligible, on_progress, plan, initial=initial, deadline=deadline)
+def _replanning_field(problem: Problem) -> str:
+    """The field that makes the problem a re-plan: as_of, else the first planned visit."""
+    if problem.state is not None:
+        return "as_of"
+    return next(f"visits[{v}].planned" for v, visit in enumerate(problem.visits) if visit.planned is not None)

@@ -197,7 +197,7 @@ async def run_solve(pool: ConnectionPool, job_id: str) -> None:
         return
     log.info("solve job %s: %d nurses, %d visits to plan", job_id, len(problem.document["nurses"]),
              len(problem.document["visits"]))
-    roster, error = await _solve_in_child(pool, job_id, problem.document)
+    roster, error = await _solve_in_child(pool, job_id, row["kind"], problem.document)
     if error is not None:
         await asyncio.to_thread(_finish, pool, job_id, "failed", error=error)
         return
@@ -205,9 +205,9 @@ async def run_solve(pool: ConnectionPool, job_id: str) -> None:
     await asyncio.to_thread(_store, pool, row, problem.document, document)
 
 
-async def _solve_in_child(pool: ConnectionPool, job_id: str, document: dict) -> tuple[dict | None, str | None]:
+async def _solve_in_child(pool: ConnectionPool, job_id: str, kind: str, document: dict) -> tuple[dict | None, str | None]:
     child = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "dispatch.jobs.solve_process",
+        sys.executable, "-m", "dispatch.jobs.solve_process", kind,
         stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, limit=1 << 26)
     assert child.stdin and child.stdout
     child.stdin.write(json.dumps(document).encode())

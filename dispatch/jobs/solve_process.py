@@ -1,4 +1,5 @@
-"""One solve in a process of its own: a problem document on stdin, JSON lines out.
+"""One solve (or re-plan: `python -m dispatch.jobs.solve_process replan`) in a process of its own:
+a problem document on stdin, JSON lines out.
 
 OR-Tools holds the GIL while it searches (measured: a 10 ms timer thread stalls for up to 0.6 s),
 so a solve inside the API or worker process would freeze it. Lines written:
@@ -14,7 +15,7 @@ import json
 import signal
 import sys
 
-from solver import ProblemError, parse_problem, roster_document, solve
+from solver import ProblemError, parse_problem, replan, roster_document, solve
 
 PR_SET_PDEATHSIG = 1
 
@@ -32,8 +33,11 @@ def _emit(message: dict) -> None:
     sys.stdout.flush()
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    """Solve the day on stdin; with the argument `replan`, re-plan it (a job of kind "replan")."""
     die_with_parent()
+    kind = (sys.argv[1:] if argv is None else argv) or ["solve"]
+    plan = {"solve": solve, "replan": replan}[kind[0]]  # the job's kind (solve_jobs.kind)
     try:
         problem = parse_problem(json.load(sys.stdin))
     except (ProblemError, ValueError) as error:
@@ -47,7 +51,11 @@ def main() -> int:
             best[0] = objective
             _emit({"progress": {"best_objective": objective, "elapsed_s": round(elapsed, 2)}})
 
-    solution = solve(problem, report)
+    try:
+        solution = plan(problem, report)
+    except ProblemError as error:  # a solve job given a day under way: solve() refuses it
+        _emit({"error": str(error)})
+        return 2
     _emit({"roster": roster_document(problem, solution)})
     return 0
 

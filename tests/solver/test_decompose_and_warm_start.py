@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import replace
 
 import pytest
 
+import solver.search as search_module  # where the day's search decides to split it
 from harness.generate import generate_day
 from solver import check_solution, parse_problem, solve
 from solver.decompose import partition
 from solver.explain import eligibility
 from solver.routing import search
-
-solve_module = importlib.import_module("solver.solve")  # the package re-exports the function of that name
 
 
 @pytest.fixture(scope="module")
@@ -44,8 +42,8 @@ def test_pinned_visits_go_to_the_part_of_their_nurse(day):
 
 
 def test_a_day_solved_in_parts_is_feasible_and_uses_every_part(day, monkeypatch):
-    monkeypatch.setattr(solve_module, "DECOMPOSE_ABOVE_VISITS", 40)
-    monkeypatch.setattr(solve_module, "PART_VISITS", 40)
+    monkeypatch.setattr(search_module, "DECOMPOSE_ABOVE_VISITS", 40)
+    monkeypatch.setattr(search_module, "PART_VISITS", 40)
     solution = solve(day)
     assert check_solution(day, solution) == []
     assert sum(1 for route in solution.routes if route.stops) > len(day.nurses) // 2
@@ -73,8 +71,8 @@ def test_visits_with_preferred_nurses_do_not_make_a_part_infeasible():
 
 
 def test_progress_is_reported_while_parts_are_searched(day, monkeypatch):
-    monkeypatch.setattr(solve_module, "DECOMPOSE_ABOVE_VISITS", 40)
-    monkeypatch.setattr(solve_module, "PART_VISITS", 40)
+    monkeypatch.setattr(search_module, "DECOMPOSE_ABOVE_VISITS", 40)
+    monkeypatch.setattr(search_module, "PART_VISITS", 40)
     seen: list[tuple[int, float]] = []
     solve(day, lambda objective, elapsed: seen.append((objective, elapsed)))
     assert len(seen) >= 4

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from solver import check_solution, parse_problem, roster_document, solve
+from solver import ProblemError, check_solution, parse_problem, roster_document, solve
 from solver.model import Stop
 from solver.replan import current_roster, replan
 
@@ -195,14 +195,25 @@ def test_the_roster_in_force_is_re_timed_from_each_nurses_now(published):
     assert roster.unassigned[0].reason == "no longer fits nurse N2's day as planned"
 
 
-def test_solve_re_plans_a_day_under_way(published):
+def test_replan_re_plans_a_day_under_way(published):
     published["as_of"] = "07:15"
     published["nurses"][1]["now"] = {"off_duty": True}
     problem = parse_problem(published)
-    solution = solve(problem)
+    solution = replan(problem)
     assert sorted(_orders(solution)["N1"]) == ["V1", "V2", "V3"]
     summary = roster_document(problem, solution)["summary"]
     assert (summary["planned"], summary["planned_moved"], summary["planned_lost"]) == (3, 2, 0)
+
+
+def test_solve_refuses_a_day_under_way_and_names_the_field(published):
+    published["as_of"] = "07:15"
+    with pytest.raises(ProblemError, match=r"^as_of: .*call solver\.replan"):
+        solve(parse_problem(published))
+
+
+def test_solve_refuses_a_roster_in_force_and_names_the_planned_visit(published):
+    with pytest.raises(ProblemError, match=r"^visits\[0\]\.planned: .*call solver\.replan"):
+        solve(parse_problem(published))
 
 
 def test_a_nurse_reporting_before_her_shift_still_starts_at_its_start(published):
