@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 
@@ -35,7 +36,14 @@ class DayClock:
         return self.datetime(seconds).isoformat(timespec="seconds")
 
     def hhmm(self, seconds: int) -> str:
-        return self.datetime(seconds).strftime("%H:%M")
+        # Cached by minute (time zone offsets are whole minutes): the scheduler words every order it
+        # refuses in clock times, many thousands a solve, and a time zone conversion costs ~10 µs.
+        return _hhmm(self, seconds // 60)
+
+
+@lru_cache(maxsize=4096)
+def _hhmm(clock: DayClock, minutes: int) -> str:
+    return clock.datetime(minutes * 60).strftime("%H:%M")
 
 
 def seconds_to_hours(seconds: int) -> float:

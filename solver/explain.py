@@ -92,6 +92,22 @@ def _eligibility_of(problem: Problem, visit: Visit, all_skills: frozenset[str],
     return Eligibility((), _timing_reason(problem, visit, [problem.nurses[i] for i in working]))
 
 
+def nurse_refusal(nurse: Nurse, visit: Visit) -> str | None:
+    """Why this nurse may not take this visit (skills, exclusion, pin; timing aside), in a dispatcher's words; None if she may."""
+    if missing := sorted(visit.required_skills - nurse.skills):
+        return f"{nurse.name} cannot take visit {visit.id}: she lacks {', '.join(missing)} on this day"
+    if nurse.id in visit.excluded_nurses:
+        return f"{nurse.name} cannot take visit {visit.id}: the patient has excluded her"
+    if visit.pinned_nurse not in (None, nurse.id):
+        return f"visit {visit.id} is pinned to nurse {visit.pinned_nurse}; unpin it first"
+    return None
+
+
+def may_take(nurse: Nurse, visit: Visit) -> bool:
+    """Skills, exclusions and pins allow this nurse to take this visit (timing aside)."""
+    return nurse_refusal(nurse, visit) is None
+
+
 def _fits_alone(problem: Problem, nurse: Nurse, visit: Visit) -> bool:
     try:
         schedule_route(problem, nurse, [visit])

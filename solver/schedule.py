@@ -102,7 +102,8 @@ def _time_with_break_in_gap(problem: Problem, nurse: Nurse, visits: Sequence[Vis
             break_start, arrival, earliest = break_between(ready, drive, nurse)
         start = visit.earliest_start_at_or_after(earliest)
         if start is None:
-            raise InfeasibleSequence(f"visit {visit.id} cannot start in any of its windows (arrives at {arrival}s)")
+            raise InfeasibleSequence(
+                f"visit {visit.id} cannot start in any of its windows (arrives at {problem.clock.hhmm(arrival)})")
         stops.append(Stop(visit.id, arrival, start, start + visit.duration))
         ready, place = start + visit.duration, visit.location_index
     drive_home = problem.travel(place, nurse.end_index)
@@ -114,7 +115,8 @@ def _time_with_break_in_gap(problem: Problem, nurse: Nurse, visits: Sequence[Vis
                 raise InfeasibleSequence("the break would run past the end of the shift")
             return_time = ready + drive_home
     if return_time > shift.end:
-        raise InfeasibleSequence(f"back at {return_time}s, after the shift ends at {shift.end}s")
+        clock = problem.clock
+        raise InfeasibleSequence(f"back at {clock.hhmm(return_time)}, after the shift ends at {clock.hhmm(shift.end)}")
     if gap != 0 and stops:  # leave as late as still arrives in time for the first visit
         first_drive = problem.travel(nurse.start_index, visits[0].location_index)
         departure = max(shift.start, stops[0].start - first_drive)

@@ -10,17 +10,19 @@ or reports it left out.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from solver.check import assert_feasible
+from solver.explain import may_take
 from solver.insertion import Insertion, RemainingDays, Retimed
-from solver.model import Nurse, Problem, Route, Solution, SolveStats, Unassigned, Visit
-from solver.residual import Residual, full_route, residual
+from solver.model import Problem, Solution, SolveStats, Unassigned, Visit
+from solver.residual import Residual, full_route, residual, route_in_order
 
 BUMP_NURSES = 5  # nurses without room for whom a variant taking out one of their visits is tried
 BUMP_SLOTS = 3  # such variants returned, after the plain slots
 
-__all__ = ["Bumped", "Retimed", "Slot", "accept_slot", "urgent_slots"]
+__all__ = ["Bumped", "Retimed", "Slot", "accept_slot", "cheapest_position", "urgent_slots"]
 
 
 @dataclass(frozen=True)
@@ -52,27 +54,40 @@ class Slot:
 
 
 class _Roster:
-    """The roster given, seen from the residual day."""
+    """The roster given (each nurse's visit ids in order, committed ones first), seen from the residual day.
 
-    def __init__(self, problem: Problem, current: Solution):
+    `reference` are the starts that re-timing is counted against (the roster shown, or the plan).
+    """
+
+    def __init__(self, problem: Problem, orders: Mapping[str, Sequence[str]], reference: dict[str, int]):
         self.problem = problem
         self.rest: Residual = residual(problem)
         day = self.rest.problem
         self.visits = {visit.id: visit for visit in day.visits}
-        routes = {route.nurse_id: route for route in current.routes}
         self.committed: list[int] = []
-        orders = []
+        remaining = []
         for position in self.rest.nurse_positions:
             nurse = problem.nurses[position]
             now = problem.state.of(nurse.id) if problem.state is not None else None
-            committed = now.committed if now is not None else ()
-            route = routes.get(nurse.id, Route(nurse.id, nurse.shift.start, (), nurse.shift.start))
-            if route.stops[: len(committed)] != committed:
+            committed = [stop.visit_id for stop in now.committed] if now is not None else []
+            order = list(orders.get(nurse.id, ()))
+            if order[: len(committed)] != committed:
                 raise ValueError(f"the roster given changes nurse {nurse.id}'s committed stops")
             self.committed.append(len(committed))
-            orders.append([self.visits[stop.visit_id] for stop in route.stops[len(committed):]])
+            remaining.append([self.visits[visit_id] for visit_id in order[len(committed):]])
+        self.days = RemainingDays(day, remaining, self.rest.away, reference)
+
+    @classmethod
+    def of(cls, problem: Problem, current: Solution) -> _Roster:
+        routes = {route.nurse_id: route for route in current.routes}
+        for nurse in problem.nurses:
+            now = problem.state.of(nurse.id) if problem.state is not None else None
+            committed = now.committed if now is not None else ()
+            if nurse.id in routes and routes[nurse.id].stops[: len(committed)] != committed:
+                raise ValueError(f"the roster given changes nurse {nurse.id}'s committed stops")
+        orders = {route.nurse_id: [stop.visit_id for stop in route.stops] for route in current.routes}
         starts = {stop.visit_id: stop.start for route in current.routes for stop in route.stops}
-        self.days = RemainingDays(day, orders, self.rest.away, starts)
+        return cls(problem, orders, starts)
 
     def slot(self, found: Insertion) -> Slot:
         stop = found.route.stops[found.position]
@@ -88,7 +103,7 @@ def urgent_slots(problem: Problem, current: Solution, visit_id: str, limit: int 
     BUMP_SLOTS variants that take out visits of lower priority (`Slot.bumped`). Every slot is feasible:
     `accept_slot` turns it into a roster that passes the checker.
     """
-    roster = _Roster(problem, current)
+    roster = _Roster.of(problem, current)
     visit = roster.visits.get(visit_id)
     if visit is None:
         raise ValueError(f"visit {visit_id} is not in the problem, or is committed already")
@@ -101,9 +116,29 @@ def urgent_slots(problem: Problem, current: Solution, visit_id: str, limit: int 
     return tuple(plain) + tuple(_bump_slots(roster, visit, crowded))
 
 
+def cheapest_position(problem: Problem, orders: Mapping[str, Sequence[str]], reference: dict[str, int],
+                      visit_id: str, nurse_id: str) -> int:
+    """Where visit `visit_id` goes in nurse `nurse_id`'s order at least cost, ranked exactly as `urgent_slots` ranks.
+
+    `orders` are each nurse's visit ids in order, committed ones first, without the visit; `reference`
+    the starts that re-timing is counted against (the roster shown). Returns the index in her order.
+    Raises InfeasibleSequence, with why in a dispatcher's words, when it fits nowhere in her day.
+    """
+    roster = _Roster(problem, orders, reference)
+    whole_position = next(p for p, nurse in enumerate(problem.nurses) if nurse.id == nurse_id)
+    n = roster.rest.residual_nurse(whole_position)
+    found = [] if n is None else roster.days.best(roster.visits[visit_id], [n], 1)
+    if found:
+        return roster.committed[found[0].nurse] + found[0].position
+    # Why not: her day with the visit last (the insertion's screening only skips orders this refuses).
+    at_end = [*orders.get(nurse_id, ()), visit_id]
+    route_in_order(problem, nurse_id, at_end, roster.rest)
+    return len(at_end) - 1
+
+
 def accept_slot(problem: Problem, current: Solution, visit_id: str, slot: Slot) -> Solution:
     """`current` with the slot taken (and its bumped visit moved or left out), checked by the independent checker."""
-    roster = _Roster(problem, current)
+    roster = _Roster.of(problem, current)
     day = roster.days.day
     by_id = {nurse.id: n for n, nurse in enumerate(day.nurses)}
     orders = {n: list(order) for n, order in enumerate(roster.days.orders)}
@@ -133,12 +168,6 @@ def accept_slot(problem: Problem, current: Solution, visit_id: str, slot: Slot) 
     solution = Solution(tuple(routes), tuple(unassigned), SolveStats(0.0, 0, 0, engine="urgent insertion"))
     assert_feasible(problem, solution)
     return solution
-
-
-def may_take(nurse: Nurse, visit: Visit) -> bool:
-    """Skills, exclusions and pins allow this nurse to take this visit (timing aside)."""
-    return (visit.required_skills <= nurse.skills and nurse.id not in visit.excluded_nurses
-            and visit.pinned_nurse in (None, nurse.id))
 
 
 def _bump_slots(roster: _Roster, visit: Visit, crowded: list[int]) -> list[Slot]:
@@ -179,7 +208,7 @@ def _bump_slots(roster: _Roster, visit: Visit, crowded: list[int]) -> list[Slot]
 
 
 def _make_room(days: RemainingDays, visit: Visit, n: int,
-               choices: list[tuple[Visit, ...]]) -> tuple[tuple[Visit, ...], Insertion, int] | None:
+               choices: Sequence[tuple[Visit, ...]]) -> tuple[tuple[Visit, ...], Insertion, int] | None:
     """The visits of nurse n to take out (one choice of `choices`) that let `visit` in at least cost, and the travel saved."""
     best = None
     for outs in choices:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from datetime import date, datetime, time
 from typing import Any
@@ -15,9 +14,11 @@ from dispatch.platform import audit
 from dispatch.platform.access import Principal
 from dispatch.records.regions import managed_region
 from solver import Problem, Solution, check_solution, parse_problem, roster_document
+from solver.explain import nurse_refusal
 from solver.model import Route, SolveStats, TimeWindow, Unassigned
 from solver.residual import residual, route_in_order
 from solver.schedule import InfeasibleSequence
+from solver.urgent import cheapest_position
 
 # What a published roster records as changed for each nurse: moves between nurses, and starts that
 # moved by more than this (what patients were told is then wrong by more than half an hour).
@@ -224,7 +225,7 @@ def move_visit(conn: Connection, who: Principal, roster_id: int, visit_id: str, 
             problem = _with_fixed_start(problem, visit_id, start)
         if nurse_id is not None:
             _check_may_take(problem, nurse_id, visit_id)
-            orders[nurse_id] = _placed(problem, nurse_id, orders[nurse_id], visit_id, starts, start is not None)
+            orders[nurse_id] = _placed(problem, nurse_id, orders, visit_id, starts, start is not None)
         solution = _solution_from_orders(problem, orders, document, visit_id, who.username if nurse_id is None else None)
         violations = check_solution(problem, solution)
         if violations:
@@ -242,13 +243,9 @@ def move_visit(conn: Connection, who: Principal, roster_id: int, visit_id: str, 
 
 
 def _check_may_take(problem: Problem, nurse_id: str, visit_id: str) -> None:
-    nurse, visit = problem.nurse(nurse_id), next(v for v in problem.visits if v.id == visit_id)
-    if missing := sorted(visit.required_skills - nurse.skills):
-        raise Conflict(f"{nurse.name} cannot take visit {visit_id}: she lacks {', '.join(missing)} on this day", "nurse_id")
-    if nurse_id in visit.excluded_nurses:
-        raise Conflict(f"{nurse.name} cannot take visit {visit_id}: the patient has excluded her", "nurse_id")
-    if visit.pinned_nurse not in (None, nurse_id):
-        raise Conflict(f"visit {visit_id} is pinned to nurse {visit.pinned_nurse}; unpin it first", "nurse_id")
+    visit = next(v for v in problem.visits if v.id == visit_id)
+    if refusal := nurse_refusal(problem.nurse(nurse_id), visit):
+        raise Conflict(refusal, "nurse_id")
 
 
 def _with_fixed_start(problem: Problem, visit_id: str, start: time) -> Problem:
@@ -262,40 +259,26 @@ def _with_fixed_start(problem: Problem, visit_id: str, start: time) -> Problem:
     return replace(problem, visits=tuple(fixed if v.id == visit_id else v for v in problem.visits))
 
 
-def _placed(problem: Problem, nurse_id: str, order: list[str], visit_id: str, starts: dict[str, str],
+def _placed(problem: Problem, nurse_id: str, orders: dict[str, list[str]], visit_id: str, starts: dict[str, str],
             by_time: bool) -> list[str]:
-    """`order` with the visit inserted: by its fixed time, or at the feasible position that adds least travel."""
-    nurse = problem.nurse(nurse_id)
-    visits = {v.id: v for v in problem.visits}
-    rest = residual(problem)
+    """Her order with the visit inserted: by its fixed time, or where it costs least, ranked as an urgent slot is."""
+    nurse, order = problem.nurse(nurse_id), orders[nurse_id]
+    midnight = problem.clock.midnight_utc
+    shown = {v: int((datetime.fromisoformat(start) - midnight).total_seconds()) for v, start in starts.items()}
     if by_time:
-        fixed = visits[visit_id].windows[0].start
-        midnight = problem.clock.midnight_utc
-        position = sum(1 for other in order if (datetime.fromisoformat(starts[other]) - midnight).total_seconds() < fixed)
+        fixed = next(v for v in problem.visits if v.id == visit_id).windows[0].start
+        position = sum(1 for other in order if shown[other] < fixed)
         candidate = order[:position] + [visit_id] + order[position:]
         try:
-            route_in_order(problem, nurse_id, candidate, rest)
+            route_in_order(problem, nurse_id, candidate)
         except InfeasibleSequence as why:
-            raise Conflict(f"{nurse.name} cannot take visit {visit_id} at that time: {_plain(problem, str(why))}") from None
+            raise Conflict(f"{nurse.name} cannot take visit {visit_id} at that time: {why}") from None
         return candidate
-    best, best_travel, last_reason = None, None, "her day is full"
-    for position in range(len(order) + 1):
-        candidate = order[:position] + [visit_id] + order[position:]
-        try:
-            route = route_in_order(problem, nurse_id, candidate, rest)
-        except InfeasibleSequence as why:
-            last_reason = _plain(problem, str(why))
-            continue
-        if best_travel is None or route.travel < best_travel:
-            best, best_travel = candidate, route.travel
-    if best is None:
-        raise Conflict(f"{nurse.name} cannot take visit {visit_id} anywhere in her day: {last_reason}")
-    return best
-
-
-def _plain(problem: Problem, reason: str) -> str:
-    """The scheduler's reasons speak in seconds since midnight; dispatchers read clock times."""
-    return re.sub(r"(\d+)s\b", lambda m: problem.clock.hhmm(int(m.group(1))), reason)
+    try:
+        position = cheapest_position(problem, orders, shown, visit_id, nurse_id)
+    except InfeasibleSequence as why:
+        raise Conflict(f"{nurse.name} cannot take visit {visit_id} anywhere in her day: {why}") from None
+    return order[:position] + [visit_id] + order[position:]
 
 
 def _solution_from_orders(problem: Problem, orders: dict[str, list[str]], document: dict, moved: str,
@@ -306,7 +289,7 @@ def _solution_from_orders(problem: Problem, orders: dict[str, list[str]], docume
         try:
             routes.append(route_in_order(problem, nurse.id, orders.get(nurse.id, []), rest))
         except InfeasibleSequence as why:
-            raise Conflict(f"{nurse.name}'s day no longer works: {_plain(problem, str(why))}") from None
+            raise Conflict(f"{nurse.name}'s day no longer works: {why}") from None
     served = {v for order in orders.values() for v in order}
     reasons = {u["visit_id"]: u["reason"] for u in document["unassigned"] if not u.get("held_back")}
     if unassigned_by:

@@ -18,9 +18,11 @@ from hypothesis import strategies as st
 
 from solver import check_solution, parse_problem, solve
 from solver.as_planned import published, state_as_planned
-from solver.model import Planned, TimeWindow, Visit
+from solver.model import Planned, Solution, SolveStats, TimeWindow, Unassigned, Visit
 from solver.replan import current_roster
-from solver.urgent import Bumped, accept_slot, urgent_slots
+from solver.residual import route_in_order
+from solver.schedule import InfeasibleSequence
+from solver.urgent import Bumped, accept_slot, cheapest_position, urgent_slots
 from tests.solver.test_properties import days
 
 H = 3600
@@ -153,3 +155,43 @@ def test_every_slot_offered_can_be_taken_and_passes_the_checker(document, moment
 def test_the_plan_of_a_visit_is_read_back_from_a_roster(day):
     problem = parse_problem(day)
     assert published(problem, current_roster(problem)).visits[2].planned == Planned("N2", 13 * H)
+
+
+# One nurse, a fresh day's draft: A 09:00-10:00, B 10:10-11:10; X (2 hours) goes in. Between A and B
+# adds no travel (A→X→B 300 + 300 s against A→B 600 s) but pushes B from 10:10 to 12:10, 90 minutes
+# beyond the 30 tolerated (5,400 s); after B adds 600 s (B→X→home 300 + 900 against B→home 600) and moves nobody.
+MOVE_DAY = {
+    "date": "2026-12-01",
+    "timezone": "America/Denver",
+    "travel": {"durations_s": [
+        # 0: N1 home, 1: A, 2: B, 3: X
+        [0, 600, 600, 900],
+        [600, 0, 600, 300],
+        [600, 600, 0, 300],
+        [900, 300, 300, 0],
+    ]},
+    "nurses": [{"id": "N1", "name": "Ana", "start": {"index": 0}, "shift": {"start": "08:00", "end": "16:00"}}],
+    "visits": [
+        {"id": "A", "location": {"index": 1}, "window": {"start": "09:00", "end": "09:30"}, "duration_min": 60},
+        {"id": "B", "location": {"index": 2}, "window": {"start": "10:00", "end": "15:00"}, "duration_min": 60},
+        {"id": "X", "location": {"index": 3}, "window": {"start": "08:00", "end": "15:00"}, "duration_min": 120},
+    ],
+    "options": {"time_limit_s": 1},
+}
+
+
+def test_a_dispatchers_move_goes_where_an_urgent_slot_would_not_where_travel_is_least():
+    problem = parse_problem(MOVE_DAY)
+    shown = {"A": 9 * H, "B": 10 * H + 600}
+    position = cheapest_position(problem, {"N1": ["A", "B"]}, shown, "X", "N1")
+    assert position == 2  # after B; between A and B would add no travel but re-time B by two hours
+    current = Solution((route_in_order(problem, "N1", ["A", "B"]),), (Unassigned("X", "not placed"),), SolveStats(0, 0, 0))
+    assert [(slot.nurse_id, slot.position) for slot in urgent_slots(problem, current, "X")] == [("N1", position)]
+
+
+def test_a_move_that_fits_nowhere_says_why_in_clock_times():
+    document = copy.deepcopy(MOVE_DAY)
+    document["nurses"][0]["shift"]["end"] = "12:00"
+    problem = parse_problem(document)
+    with pytest.raises(InfeasibleSequence, match=r"^back at 13:30, after the shift ends at 12:00$"):
+        cheapest_position(problem, {"N1": ["A", "B"]}, {"A": 9 * H, "B": 10 * H + 600}, "X", "N1")
