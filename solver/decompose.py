@@ -49,7 +49,8 @@ def _bisect(problem: Problem, eligible: list[Eligibility], homes: np.ndarray, nu
     axis = {v: int(d[homes[far_a], places[v]]) - int(d[homes[far_b], places[v]]) for v in visits}
     by_axis = sorted(visits, key=lambda v: (axis[v], v))
     cut = round(len(visits) * len(left) / len(nurses))
-    left_visits, right_visits = [], []
+    left_visits: list[int] = []
+    right_visits: list[int] = []
     for rank, v in enumerate(by_axis):
         side_is_left = rank < cut
         eligible_left = any(n in left for n in eligible[v].nurse_positions)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 from datetime import date, time
 from typing import Any
@@ -39,7 +40,7 @@ class ProblemError(ValueError):
 # ---------------------------------------------------------------- small readers
 
 
-def _object(value: Any, path: str, allowed: set[str], required: set[str] = frozenset()) -> Mapping:
+def _object(value: Any, path: str, allowed: set[str], required: AbstractSet[str] = frozenset()) -> Mapping:
     if not isinstance(value, Mapping):
         raise ProblemError(path, f"must be an object, got {_kind(value)}")
     for key in value:
@@ -243,7 +244,7 @@ def _clock_time(value: Any, path: str, clock: DayClock) -> int:
 
 
 def _read_nurses(raw_nurses: list, clock: DayClock, locations: _Locations) -> tuple[list[Nurse], dict[str, _Report]]:
-    nurses, seen = [], set()
+    nurses, seen = [], set[str]()
     reports: dict[str, _Report] = {}
     fields = {"id", "name", "start", "end", "shift", "skills", "max_visits", "break", "now"}
     for i, value in enumerate(raw_nurses):
@@ -293,7 +294,7 @@ def _read_break(value: Any, path: str, clock: DayClock, shift: TimeWindow) -> Br
 
 def _read_visits(raw_visits: list, clock: DayClock, locations: _Locations,
                  nurse_ids: set[str]) -> tuple[list[Visit], list[_Progress]]:
-    visits, seen = [], set()
+    visits, seen = [], set[str]()
     progress: list[_Progress] = []
     fields = {"id", "patient_id", "location", "window", "windows", "duration_min", "required_skills",
               "priority", "pinned_nurse", "preferred_nurses", "excluded_nurses", "service", "planned", "progress"}
@@ -314,11 +315,11 @@ def _read_visits(raw_visits: list, clock: DayClock, locations: _Locations,
                 priority=_integer(raw.get("priority", 1), _join(path, "priority"), minimum=1, maximum=MAX_PRIORITY),
                 pinned_nurse=_known_nurse(raw.get("pinned_nurse"), _join(path, "pinned_nurse"), nurse_ids),
                 preferred_nurses=frozenset(
-                    _known_nurse(nurse, f"{path}.preferred_nurses[{k}]", nurse_ids)
+                    _listed_nurse(nurse, f"{path}.preferred_nurses[{k}]", nurse_ids)
                     for k, nurse in enumerate(_list(raw.get("preferred_nurses", []), _join(path, "preferred_nurses")))
                 ),
                 excluded_nurses=frozenset(
-                    _known_nurse(nurse, f"{path}.excluded_nurses[{k}]", nurse_ids)
+                    _listed_nurse(nurse, f"{path}.excluded_nurses[{k}]", nurse_ids)
                     for k, nurse in enumerate(_list(raw.get("excluded_nurses", []), _join(path, "excluded_nurses")))
                 ),
                 planned=planned,
@@ -481,8 +482,10 @@ def _optional_text(raw: Mapping, key: str, path: str) -> str | None:
 
 
 def _known_nurse(value: Any, path: str, nurse_ids: set[str]) -> str | None:
-    if value is None:
-        return None
+    return None if value is None else _listed_nurse(value, path, nurse_ids)
+
+
+def _listed_nurse(value: Any, path: str, nurse_ids: set[str]) -> str:
     nurse_id = _text(value, path)
     if nurse_id not in nurse_ids:
         raise ProblemError(path, f"unknown nurse {nurse_id!r}")

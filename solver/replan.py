@@ -78,8 +78,8 @@ def current_roster(problem: Problem) -> Solution:
     for v, visit in enumerate(day.visits):
         if v in served:
             continue
-        if eligible[v].reason:
-            reason = eligible[v].reason
+        if screened := eligible[v].reason:
+            reason = screened
         elif visit.planned is None:
             reason = NOT_PLANNED
         elif visit.planned.nurse_id in nurse_ids:

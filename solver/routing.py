@@ -289,8 +289,8 @@ def _add_preferences(problem: Problem, routing, nodes: _Nodes) -> None:
 def _add_disruption(problem: Problem, routing, manager, time_dim, nodes: _Nodes) -> None:
     """Costs for changing the roster in force: another nurse, or a start moved beyond the tolerance."""
     options = problem.options
-    planned = [(node, problem.visits[v].planned) for node, v in enumerate(nodes.visit_of_node)
-               if problem.visits[v].planned is not None]
+    planned = [(node, plan) for node, v in enumerate(nodes.visit_of_node)
+               if (plan := problem.visits[v].planned) is not None]
     if not planned:
         return
     if options.retime_weight:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import replace
 
@@ -129,15 +130,20 @@ def _search_from_first_roster(problem: Problem, eligible: list[Eligibility], on_
     docs/BENCHMARKS.md); if not, it is won on packing, where VROOM's roster is the better start.
     """
     initial = None
-    if problem.options.first_roster == "vroom":
-        try:
-            from solver.vroom_start import vroom_positions
-        except ImportError:  # pyvroom missing: OR-Tools builds its own first roster
-            vroom_positions = None
-        if vroom_positions is not None:
-            threads = max(VROOM_MIN_THREADS, problem.options.workers)
-            routable = sum(1 for e in eligible if e.nurse_positions)
-            probe = vroom_positions(problem, threads, VROOM_PROBE_SHARE * (deadline - time.monotonic()), 1)
-            if sum(len(order) for order in probe) < routable:
-                initial = vroom_positions(problem, threads, VROOM_SHARE * (deadline - time.monotonic()))
+    vroom_positions = _vroom_positions() if problem.options.first_roster == "vroom" else None
+    if vroom_positions is not None:
+        threads = max(VROOM_MIN_THREADS, problem.options.workers)
+        routable = sum(1 for e in eligible if e.nurse_positions)
+        probe = vroom_positions(problem, threads, VROOM_PROBE_SHARE * (deadline - time.monotonic()), 1)
+        if sum(len(order) for order in probe) < routable:
+            initial = vroom_positions(problem, threads, VROOM_SHARE * (deadline - time.monotonic()))
     return search(problem, eligible, on_progress, plan, initial=initial, deadline=deadline)
+
+
+def _vroom_positions() -> Callable[..., list[tuple[int, ...]]] | None:
+    """VROOM's first roster (solver.vroom_start), or None when pyvroom is missing: OR-Tools builds its own."""
+    try:
+        from solver.vroom_start import vroom_positions
+    except ImportError:
+        return None
+    return vroom_positions

@@ -14,6 +14,7 @@ OR-Tools phase weighs those. VROOM first maximises the sum of priorities of assi
 from __future__ import annotations
 
 import time
+from collections.abc import Set as AbstractSet
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -65,7 +66,7 @@ def skill_numbering(problem: Problem) -> dict[str, int]:
 
 
 def vroom_vehicle(index: int, nurse: Nurse, skill_ids: dict[str, int], own_skill: int, capacitated: bool,
-                  extra_skills: set[int] = frozenset()) -> Any:
+                  extra_skills: AbstractSet[int] = frozenset()) -> Any:
     """One nurse as a VROOM vehicle: shift, skills plus her own pin skill, max visits, lunch."""
     import vroom
 

@@ -55,6 +55,8 @@ def test_speed_model_uses_great_circle_times_circuity(document):
         (lambda d: d["options"].update(time_limit_s=0), "options.time_limit_s: must be greater than 0"),
         (lambda d: d["options"].update(first_roster="pyvrp"), 'options.first_roster: must be "vroom" or "insertion"'),
         (lambda d: d["visits"][0].update(excluded_nurses=["N9"]), "visits[0].excluded_nurses[0]"),
+        (lambda d: d["visits"][0].update(preferred_nurses=["N1", None]),
+         "visits[0].preferred_nurses[1]: must be a non-empty string"),
         (lambda d: d.update(nurses={}), "nurses: must be a list, got an object"),
     ],
 )
