@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Set-up and entry commands for a fresh machine: `python3 tasks.py demo` or `python3 tasks.py test`.
+"""Set-up and entry commands for a fresh machine: `python3 tasks.py demo`, `test` or `lint`.
 
 Creates (or reuses) the virtual environment in .venv/ at the repository root, installs the
 project into it when pyproject.toml has changed, then runs the command.
@@ -17,7 +17,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
-EXTRAS = {"demo": "", "test": "[dev,bench]"}
+EXTRAS = {"demo": "", "test": "[dev,bench]", "lint": "[dev,bench]"}
+# The gates `lint` runs (CI runs them before the tests; .pre-commit-config.yaml runs the same).
+LINTERS = (["ruff", "format", "--check", "."], ["ruff", "check", "."], ["mypy"])
 
 
 def ensure_environment(extras: str) -> None:
@@ -39,13 +41,18 @@ def ensure_environment(extras: str) -> None:
 
 def main(argv: list[str]) -> int:
     if not argv or argv[0] not in EXTRAS:
-        print("usage: python3 tasks.py demo [demo options] | test [pytest options]", file=sys.stderr)
+        print("usage: python3 tasks.py demo [demo options] | test [pytest options] | lint", file=sys.stderr)
         return 2
     command, rest = argv[0], argv[1:]
     ensure_environment(EXTRAS[command])
     os.chdir(ROOT)
     if command == "demo":
         return subprocess.call([str(BIN / "nurse-dispatch"), "demo", *rest])
+    if command == "lint":
+        failed = [" ".join(linter) for linter in LINTERS if subprocess.call([str(BIN / linter[0]), *linter[1:]]) != 0]
+        if failed:
+            print(f"lint failed: {', '.join(failed)}", file=sys.stderr)
+        return 1 if failed else 0
     return subprocess.call([str(BIN / "python"), "-m", "pytest", *rest])
 
 

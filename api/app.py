@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from api import console, problems
 from api.deps import Services
 from api.request_log import RequestLog
+from api.text_gate import TextGate
 from api.routes import (
     audit,
     auth,
@@ -84,6 +85,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="Nurse Dispatch", version="1", description=DESCRIPTION, lifespan=lifespan)
     app.state.metrics = service_metrics
     problems.install(app)
+    app.add_middleware(TextGate)  # inside the request log, so refusals are logged too
     app.add_middleware(RequestLog, latency=service_metrics.request_seconds)
     for router in (auth.router, users.router, regions.router, nurses.router, patients.router, visits.router,
                    rosters.router, replanning.router, schedules.router, me.router, audit.router, health.router, metrics.router):
