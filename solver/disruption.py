@@ -2,9 +2,35 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 from solver.model import Problem, Solution
+
+Start = TypeVar("Start")
+
+
+@dataclass(frozen=True)
+class AssignmentChanges:
+    """What changed between two assignments of visits to (nurse, start): the one rule for every roster diff."""
+
+    moved: frozenset[str]  # served in both, by another nurse
+    retimed: frozenset[str]  # served in both, starting more than the tolerance apart (whoever serves it)
+    lost: frozenset[str]  # served before, not after
+    gained: frozenset[str]  # served after, not before
+
+
+def assignment_changes(before: Mapping[str, tuple[str, Start]], after: Mapping[str, tuple[str, Start]],
+                       tolerance_s: float, seconds_apart: Callable[[Start, Start], float]) -> AssignmentChanges:
+    """Compare {visit: (nurse, start)} maps; `seconds_apart` measures two starts (seconds, or wall-clock texts)."""
+    both = before.keys() & after.keys()
+    return AssignmentChanges(
+        moved=frozenset(v for v in both if before[v][0] != after[v][0]),
+        retimed=frozenset(v for v in both if seconds_apart(before[v][1], after[v][1]) > tolerance_s),
+        lost=frozenset(before.keys() - after.keys()),
+        gained=frozenset(after.keys() - before.keys()),
+    )
 
 
 @dataclass(frozen=True)
@@ -20,17 +46,12 @@ class Disruption:
 def disruption(problem: Problem, solution: Solution) -> Disruption:
     """What `solution` changes for the nurses and patients of the plan in force."""
     served = {stop.visit_id: (route.nurse_id, stop.start) for route in solution.routes for stop in route.stops}
-    tolerance = problem.options.retime_tolerance_s
     planned = [visit for visit in problem.visits if visit.planned is not None]
-    moved, retimed, lost = [], [], []
-    for visit in planned:
-        assert visit.planned is not None
-        if visit.id not in served:
-            lost.append(visit.id)
-            continue
-        nurse_id, start = served[visit.id]
-        if nurse_id != visit.planned.nurse_id:
-            moved.append(visit.id)
-        if abs(start - visit.planned.start) > tolerance:
-            retimed.append(visit.id)
-    return Disruption(len(planned), tuple(moved), tuple(retimed), tuple(lost))
+    before = {visit.id: (visit.planned.nurse_id, visit.planned.start) for visit in planned if visit.planned is not None}
+    changes = assignment_changes(before, served, problem.options.retime_tolerance_s, lambda a, b: abs(a - b))
+    return Disruption(
+        len(planned),
+        tuple(v.id for v in planned if v.id in changes.moved),
+        tuple(v.id for v in planned if v.id in changes.retimed),
+        tuple(v.id for v in planned if v.id in changes.lost),
+    )

@@ -14,6 +14,7 @@ from dispatch.platform import audit
 from dispatch.platform.access import Principal
 from dispatch.records.regions import managed_region
 from solver import Problem, Solution, check_solution, parse_problem, roster_document
+from solver.disruption import assignment_changes
 from solver.explain import nurse_refusal
 from solver.model import Route, SolveStats, TimeWindow, Unassigned
 from solver.residual import residual, route_in_order
@@ -166,28 +167,29 @@ def changes_between(before_document: dict | None, after_document: dict, toleranc
     """Per nurse, the visits added, removed and re-timed by more than `tolerance_min`; and who lost or gained a nurse."""
     before = _assignments(before_document) if before_document else {}
     after = _assignments(after_document)
+    changes = assignment_changes(before, after, tolerance_min * 60, _seconds_apart)
     nurses: dict[str, dict[str, Any]] = {}
 
     def entry(nurse_id: str) -> dict[str, Any]:
         return nurses.setdefault(nurse_id, {"nurse_id": nurse_id, "added": [], "removed": [], "retimed": []})
 
     for visit_id, (nurse_id, start) in after.items():
-        if visit_id not in before or before[visit_id][0] != nurse_id:
+        if visit_id in changes.gained or visit_id in changes.moved:
             entry(nurse_id)["added"].append(visit_id)
-        elif _minutes_apart(start, before[visit_id][1]) > tolerance_min:
+        elif visit_id in changes.retimed:
             entry(nurse_id)["retimed"].append({"visit_id": visit_id, "from": before[visit_id][1], "to": start})
     for visit_id, (nurse_id, _) in before.items():
-        if visit_id not in after or after[visit_id][0] != nurse_id:
+        if visit_id in changes.lost or visit_id in changes.moved:
             entry(nurse_id)["removed"].append(visit_id)
     return {
         "nurses": sorted(nurses.values(), key=lambda e: int(e["nurse_id"])),
-        "newly_unassigned": sorted(set(before) - set(after), key=int),
-        "newly_assigned": sorted(set(after) - set(before), key=int),
+        "newly_unassigned": sorted(changes.lost, key=int),
+        "newly_assigned": sorted(changes.gained, key=int),
     }
 
 
-def _minutes_apart(a: str, b: str) -> float:
-    return abs((datetime.fromisoformat(a) - datetime.fromisoformat(b)).total_seconds()) / 60
+def _seconds_apart(a: str, b: str) -> float:
+    return abs((datetime.fromisoformat(a) - datetime.fromisoformat(b)).total_seconds())
 
 
 def _assignments(document: dict) -> dict[str, tuple[str, str]]:
