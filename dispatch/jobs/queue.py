@@ -202,7 +202,7 @@ async def run_solve(pool: ConnectionPool, job_id: str) -> None:
         await asyncio.to_thread(_finish, pool, job_id, "failed", error=error)
         return
     document = with_held_back(roster, problem.held_back)
-    await asyncio.to_thread(_store, pool, row, problem.document, document)
+    await asyncio.to_thread(_store, pool, row, problem, document)
 
 
 async def _solve_in_child(pool: ConnectionPool, job_id: str, kind: str, document: dict) -> tuple[dict | None, str | None]:
@@ -242,7 +242,7 @@ def _day_problem(pool: ConnectionPool, job: dict) -> DayProblem:
         return day_problem(conn, job["region_id"], job["day"], job["time_limit_s"])
 
 
-def _store(pool: ConnectionPool, job_row: dict, problem: dict, document: dict) -> None:
+def _store(pool: ConnectionPool, job_row: dict, problem: DayProblem, document: dict) -> None:
     """The draft and the finished job in one transaction: a roster is never half-written.
 
     A job asked to publish (a schedule with auto_publish) then publishes the draft in a second
@@ -251,8 +251,8 @@ def _store(pool: ConnectionPool, job_row: dict, problem: dict, document: dict) -
     """
     with pool.connection() as conn:
         with conn.transaction():
-            roster_id = store_draft(conn, job_row["region_id"], job_row["day"], problem, document,
-                                    job_row["requested_by"], job_row["reason"])
+            roster_id = store_draft(conn, job_row["region_id"], job_row["day"], problem.document, document,
+                                    job_row["requested_by"], problem.based_on, job_row["reason"])
             conn.execute(
                 "UPDATE solve_jobs SET state = 'succeeded', roster_id = %s, finished_at = now(),"
                 " progress = progress || %s WHERE id = %s",

@@ -8,6 +8,7 @@ from typing import Any
 from psycopg import Connection, errors
 
 from dispatch.errors import Conflict, InvalidField, NotFound
+from dispatch.platform import audit
 from dispatch.platform.access import Principal
 from dispatch.platform.db.versioned import update_versioned
 from dispatch.records.regions import managed_region
@@ -36,18 +37,22 @@ def add_nurse(conn: Connection, who: Principal, region_id: str, fields: dict[str
             [region_id, *(fields.get(c) for c in _COLUMNS)],
         ).fetchone()
         _replace_certifications(conn, row["id"], certifications)
+        audit.record(conn, who, "create", f"nurse/{row['id']}")
     return nurse(conn, who, row["id"])
 
 
 def update_nurse(conn: Connection, who: Principal, nurse_id: int, fields: dict[str, Any],
                  certifications: list[dict] | None, expected_version: int | None) -> dict:
-    current = nurse(conn, who, nurse_id)
-    merged = {c: current[c] for c in _COLUMNS} | fields
-    _check_break(merged)
+    """Change the fields given (and the certifications, if given), leaving the others as they are now."""
     with conn.transaction():
-        update_versioned(conn, "nurses", nurse_id, {c: merged[c] for c in _COLUMNS}, expected_version, f"nurse {nurse_id}")
+        current = nurse(conn, who, nurse_id, lock=True)  # a concurrent change of another field lands before or after
+        _check_break({c: current[c] for c in _COLUMNS} | fields)
+        update_versioned(conn, "nurses", nurse_id, {c: fields[c] for c in _COLUMNS if c in fields}, expected_version,
+                         f"nurse {nurse_id}")
         if certifications is not None:
             _replace_certifications(conn, nurse_id, certifications)
+        audit.record(conn, who, "update", f"nurse/{nurse_id}",
+                     fields=sorted([*fields, *(["certifications"] if certifications is not None else [])]))
     return nurse(conn, who, nurse_id)
 
 
@@ -69,12 +74,13 @@ def remove_nurse(conn: Connection, who: Principal, nurse_id: int) -> None:
     try:
         with conn.transaction():
             conn.execute("DELETE FROM nurses WHERE id = %s", [nurse_id])
+            audit.record(conn, who, "delete", f"nurse/{nurse_id}")
     except errors.ForeignKeyViolation:
         raise Conflict(f"nurse {nurse_id} appears in rosters, visits or an account; set active to false instead") from None
 
 
-def nurse(conn: Connection, who: Principal, nurse_id: int) -> dict:
-    row = conn.execute("SELECT * FROM nurses WHERE id = %s", [nurse_id]).fetchone()
+def nurse(conn: Connection, who: Principal, nurse_id: int, lock: bool = False) -> dict:
+    row = conn.execute(f"SELECT * FROM nurses WHERE id = %s{' FOR UPDATE' if lock else ''}", [nurse_id]).fetchone()
     who.require_reach(row, f"nurse {nurse_id}")
     row["certifications"] = conn.execute(
         "SELECT certification AS name, expires_on FROM nurse_certifications WHERE nurse_id = %s ORDER BY certification",
@@ -93,18 +99,24 @@ def set_shift(conn: Connection, who: Principal, nurse_id: int, day: date, starts
     nurse(conn, who, nurse_id)
     if ends <= starts:
         raise InvalidField(f"end {ends:%H:%M} is not after start {starts:%H:%M}", "end")
-    return conn.execute(
-        "INSERT INTO nurse_shifts (nurse_id, day, starts, ends) VALUES (%s, %s, %s, %s)"
-        " ON CONFLICT (nurse_id, day) DO UPDATE SET starts = EXCLUDED.starts, ends = EXCLUDED.ends"
-        " RETURNING nurse_id, day, starts, ends",
-        [nurse_id, day, starts, ends],
-    ).fetchone()
+    with conn.transaction():
+        row = conn.execute(
+            "INSERT INTO nurse_shifts (nurse_id, day, starts, ends) VALUES (%s, %s, %s, %s)"
+            " ON CONFLICT (nurse_id, day) DO UPDATE SET starts = EXCLUDED.starts, ends = EXCLUDED.ends"
+            " RETURNING nurse_id, day, starts, ends",
+            [nurse_id, day, starts, ends],
+        ).fetchone()
+        audit.record(conn, who, "set_shift", f"nurse/{nurse_id}", date=day.isoformat(), start=f"{starts:%H:%M}",
+                     end=f"{ends:%H:%M}")
+    return row
 
 
 def remove_shift(conn: Connection, who: Principal, nurse_id: int, day: date) -> None:
     nurse(conn, who, nurse_id)
-    if conn.execute("DELETE FROM nurse_shifts WHERE nurse_id = %s AND day = %s", [nurse_id, day]).rowcount == 0:
-        raise NotFound(f"nurse {nurse_id} has no shift on {day}")
+    with conn.transaction():
+        if conn.execute("DELETE FROM nurse_shifts WHERE nurse_id = %s AND day = %s", [nurse_id, day]).rowcount == 0:
+            raise NotFound(f"nurse {nurse_id} has no shift on {day}")
+        audit.record(conn, who, "remove_shift", f"nurse/{nurse_id}", date=day.isoformat())
 
 
 def shifts(conn: Connection, who: Principal, nurse_id: int, first: date, last: date) -> list[dict]:

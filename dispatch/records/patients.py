@@ -56,13 +56,15 @@ def add_patient(conn: Connection, who: Principal, geocoder: Geocoder, region_id:
 
 def update_patient(conn: Connection, who: Principal, geocoder: Geocoder, patient_id: int, fields: dict[str, Any],
                    expected_version: int | None) -> dict:
+    """Change the fields given, leaving the others as they are now (a concurrent change of another field stays)."""
     with conn.transaction():
-        current = patient(conn, who, patient_id)
+        current = patient(conn, who, patient_id, lock=True)
         if "address" in fields and "lat" not in fields:
             fields = fields | {"lat": None, "lon": None}  # a new address is geocoded again
         merged = _locate(conn, geocoder, {c: current[c] for c in _COLUMNS} | fields)
         _check_nurses(conn, current["region_id"], merged)
-        row = update_versioned(conn, "patients", patient_id, {c: merged[c] for c in _COLUMNS}, expected_version,
+        row = update_versioned(conn, "patients", patient_id, {c: merged[c] for c in _COLUMNS if c in fields},
+                               expected_version,
                                f"patient {patient_id}")
         audit.record(conn, who, "update", f"patient/{patient_id}", fields=sorted(fields))
     return row
@@ -79,9 +81,9 @@ def remove_patient(conn: Connection, who: Principal, patient_id: int) -> None:
         raise Conflict(f"patient {patient_id} has visits; cancel or delete those first") from None
 
 
-def patient(conn: Connection, who: Principal, patient_id: int) -> dict:
+def patient(conn: Connection, who: Principal, patient_id: int, lock: bool = False) -> dict:
     """One patient, for a dispatcher of her region; the read is audited."""
-    row = conn.execute("SELECT * FROM patients WHERE id = %s", [patient_id]).fetchone()
+    row = conn.execute(f"SELECT * FROM patients WHERE id = %s{' FOR UPDATE' if lock else ''}", [patient_id]).fetchone()
     who.require_reach(row, f"patient {patient_id}")
     audit.record(conn, who, "read", f"patient/{patient_id}")
     return row

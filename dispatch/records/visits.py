@@ -14,6 +14,7 @@ from dispatch.errors import Conflict, InvalidField, StaleVersion
 from dispatch.platform import audit
 from dispatch.platform.access import Principal
 from dispatch.records.regions import managed_region
+from dispatch.rosters.workflow import lock_day
 
 STATUSES = ("requested", "scheduled", "en_route", "in_progress", "done", "cancelled", "no_show")
 NEXT_STATUSES = {
@@ -28,6 +29,10 @@ NEXT_STATUSES = {
 CSV_COLUMNS = ("patient_id", "date", "window_start", "window_end", "service", "priority", "duration_min",
                "pinned_nurse_id", "notes")
 REQUIRED_CSV_COLUMNS = {"patient_id", "date", "window_start", "window_end", "service"}
+# What says when a visit happens, by the key in update_visit's changes: (its column, the API's name for it).
+# Changing one under a published roster is refused.
+TIMING_FIELDS = {"day": ("day", "date"), "window_start": ("window_start", "window"), "window_end": ("window_end", "window"),
+                 "duration_min": ("duration_min", "duration_min"), "service": ("service_code", "service")}
 MAX_DURATION_MIN = 720  # twelve hours on site; the same bound for the JSON API and the CSV import
 
 
@@ -112,9 +117,17 @@ def add_visit(conn: Connection, who: Principal, request: VisitRequest) -> dict:
 def update_visit(conn: Connection, who: Principal, visit_id: int, changes: dict[str, Any],
                  expected_version: int | None) -> dict:
     with conn.transaction():
+        if TIMING_FIELDS.keys() & changes.keys():
+            # The day's roster lock before the visit's row, in the order publishing takes them: a roster
+            # published at this moment either holds the visit already (refused below) or waits for this change.
+            first = visit(conn, who, visit_id)
+            lock_day(conn, first["region_id"], first["day"])
         current = visit(conn, who, visit_id, lock=True)
         if expected_version is not None and current["version"] != expected_version:
             raise StaleVersion(f"visit {visit_id} was changed by someone else; reload it and try again")
+        if TIMING_FIELDS.keys() & changes.keys() and current["day"] != first["day"]:
+            raise StaleVersion(f"visit {visit_id} was moved to {current['day']} meanwhile; reload it and try again")
+        _refuse_moving_a_published_visit(conn, current, changes)
         if "status" in changes and changes["status"] != current["status"]:
             check_transition(current["status"], changes["status"])
         request = VisitRequest(
@@ -142,6 +155,25 @@ def update_visit(conn: Connection, who: Principal, visit_id: int, changes: dict[
             mark_evaluation_done(conn, row)
         audit.record(conn, who, "update", f"visit/{visit_id}", fields=sorted(changes))
     return row
+
+
+def _refuse_moving_a_published_visit(conn: Connection, current: dict, changes: dict[str, Any]) -> None:
+    """A visit the published roster holds keeps its day, window, length and service: the nurse's itinerary
+    follows the roster, so it moves through a re-plan or a draft of that roster, never underneath it."""
+    moved = sorted(api_name for key, (column, api_name) in TIMING_FIELDS.items()
+                   if key in changes and changes[key] != current[column])
+    if not moved:
+        return
+    stop = conn.execute(
+        "SELECT r.id, r.version, n.name AS nurse_name, to_char(s.starts AT TIME ZONE g.timezone, 'HH24:MI') AS starts"
+        " FROM roster_stops s JOIN rosters r ON r.id = s.roster_id JOIN nurses n ON n.id = s.nurse_id"
+        " JOIN regions g ON g.id = r.region_id WHERE s.visit_id = %s AND s.published", [current["id"]],
+    ).fetchone()
+    if stop is not None:
+        field = moved[0]
+        raise Conflict(f"visit {current['id']} is in the published roster {stop['id']} (version {stop['version']}), "
+                       f"{stop['nurse_name']} at {stop['starts']}; changing its {field} would leave her itinerary wrong: "
+                       "re-plan the day, or move it in a draft of that roster and publish", field)
 
 
 def check_transition(old: str, new: str) -> None:

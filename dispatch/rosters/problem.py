@@ -10,6 +10,7 @@ from psycopg import Connection
 
 from dispatch.records.eligibility import FIRST_INFUSION_REASON, nurse_skills, visit_skills, waits_for_evaluation
 from dispatch.records.regions import region
+from dispatch.rosters.workflow import published_id
 
 # Until a road-time provider is configured per region: great-circle × circuity at a city speed.
 TRAVEL = {"speed_kmh": 40, "circuity": 1.35}
@@ -22,6 +23,8 @@ class DayProblem:
     document: dict[str, Any]
     # Visits the solver never sees: visit_id, reason (e.g. waiting for an evaluation), priority.
     held_back: list[dict[str, Any]]
+    # The roster published when the day was read: the draft made from it is based on that one.
+    based_on: int | None
 
 
 def _hhmm(value) -> str:
@@ -32,6 +35,7 @@ def day_problem(conn: Connection, region_id: str, day: date, time_limit_s: float
                 under_way: bool = False) -> DayProblem:
     """Nurses on shift and visits still to plan (with `under_way`, also those begun or done), eligibility as skills."""
     tz = region(conn, region_id)["timezone"]
+    based_on = published_id(conn, region_id, day)  # read first: a roster published after it makes the draft stale
     nurses = conn.execute(
         "SELECT n.*, s.starts, s.ends FROM nurses n JOIN nurse_shifts s ON s.nurse_id = n.id AND s.day = %s"
         " WHERE n.region_id = %s AND n.active ORDER BY n.id",
@@ -70,7 +74,7 @@ def day_problem(conn: Connection, region_id: str, day: date, time_limit_s: float
         "travel": TRAVEL,
         "options": {"time_limit_s": time_limit_s},
     }
-    return DayProblem(document, held_back)
+    return DayProblem(document, held_back, based_on)
 
 
 def _nurse_document(n: dict, certifications: list, day: date) -> dict[str, Any]:

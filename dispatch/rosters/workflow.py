@@ -7,6 +7,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from psycopg import Connection, errors
+from psycopg.pq import TransactionStatus
 from psycopg.types.json import Jsonb
 
 from dispatch.errors import Conflict, StaleVersion
@@ -45,15 +46,30 @@ def published_id(conn: Connection, region_id: str, day: date) -> int | None:
     return row and row["id"]
 
 
+def lock_day(conn: Connection, region_id: str, day: date) -> None:
+    """Hold the region's day of rosters until the transaction ends: drafts' versions and publishing, one at a time.
+
+    Taken before any roster row is locked, by everything that numbers or publishes a roster of the day,
+    so two of them never wait for each other in opposite orders (the deadlocks that answered 503).
+    """
+    if conn.info.transaction_status == TransactionStatus.IDLE:
+        raise RuntimeError("lock_day needs a transaction: outside one the lock would end with the statement")
+    conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"rosters:{region_id}:{day}"])
+
+
 def store_draft(conn: Connection, region_id: str, day: date, problem: dict, document: dict, created_by: str,
-                reason: str | None = None) -> int:
-    """Save a solved roster as the next draft version of the day; returns its id. Call inside a transaction."""
+                based_on: int | None, reason: str | None = None) -> int:
+    """Save a solved roster as the next draft version of the day; returns its id. Call inside a transaction.
+
+    `based_on` is the roster that was published when the day was read for this draft (DayProblem.based_on),
+    not the one published now: a draft made from a roster superseded meanwhile must not be publishable.
+    """
+    lock_day(conn, region_id, day)  # max(version) + 1 is only safe with one writer of the day at a time
     row = conn.execute(
         "INSERT INTO rosters (region_id, day, version, based_on, problem, document, created_by, reason)"
         " SELECT %s, %s, coalesce(max(version), 0) + 1, %s, %s, %s, %s, %s FROM rosters WHERE region_id = %s AND day = %s"
         " RETURNING id",
-        [region_id, day, published_id(conn, region_id, day), Jsonb(problem), Jsonb(document), created_by, reason,
-         region_id, day],
+        [region_id, day, based_on, Jsonb(problem), Jsonb(document), created_by, reason, region_id, day],
     ).fetchone()
     _write_stops(conn, row["id"], document)
     return row["id"]
@@ -96,24 +112,34 @@ def rosters_of_day(conn: Connection, who: Principal, region_id: str, day: date) 
 
 
 def publish(conn: Connection, who: Principal, roster_id: int, expected_revision: int | None) -> dict[str, Any]:
-    """Make this draft the day's roster, superseding the published one; all of it or nothing."""
+    """Make this draft the day's roster, superseding the published one; all of it or nothing.
+
+    Concurrent publishes of one day queue on the day's lock (lock_day) before touching any row; the
+    first wins and the others get a 409 naming the roster now published and who published it.
+    """
     try:
         with conn.transaction():
+            day_of = roster_row(conn, who, roster_id)  # unlocked: only to learn which day to lock
+            lock_day(conn, day_of["region_id"], day_of["day"])
             row = roster_row(conn, who, roster_id, lock=True)
-            # One publisher per region and day at a time, even when none is published yet (no row to lock).
-            conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"publish:{row['region_id']}:{row['day']}"])
-            if row["status"] != "draft":
-                raise Conflict(f"roster {roster_id} is {row['status']}; only a draft can be published")
-            if expected_revision is not None and expected_revision != row["revision"]:
-                raise StaleVersion(f"roster {roster_id} changed since you read it (revision {row['revision']})")
             current = conn.execute(
-                "SELECT id FROM rosters WHERE region_id = %s AND day = %s AND status = 'published' FOR UPDATE",
+                "SELECT id, version, published_by, published_at FROM rosters"
+                " WHERE region_id = %s AND day = %s AND status = 'published' FOR UPDATE",
                 [row["region_id"], row["day"]],
             ).fetchone()
+            if row["status"] == "published":
+                raise Conflict(f"{_named(current)} is already published by {_by_whom(current)}; "
+                               "only a draft can be published")
+            if row["status"] != "draft":
+                raise Conflict(f"roster {roster_id} is {row['status']}; only a draft can be published"
+                               + (f" ({_named(current)} is, published by {_by_whom(current)})" if current else ""))
+            if expected_revision is not None and expected_revision != row["revision"]:
+                raise StaleVersion(f"roster {roster_id} changed since you read it (revision {row['revision']})")
             current_id = current and current["id"]
             if current_id != row["based_on"]:
-                raise Conflict(f"roster {current_id} was published after this draft was made; "
-                               "compare with it and solve again")
+                raise Conflict(f"{_named(current)} was published by {_by_whom(current)} after this draft was made; "
+                               "compare with it and solve again" if current else
+                               f"roster {row['based_on']}, which this draft was made from, is no longer published")
             _check_visits_still_planned(conn, roster_id)
             before = conn.execute("SELECT document FROM rosters WHERE id = %s", [current_id]).fetchone() if current_id else None
             changes = changes_between(before and before["document"], row["document"], PUBLISHED_CHANGE_TOLERANCE_MIN)
@@ -135,9 +161,15 @@ def publish(conn: Connection, who: Principal, roster_id: int, expected_revision:
                          nurses_changed=[n["nurse_id"] for n in changes["nurses"]])
     except errors.ExclusionViolation:
         raise Conflict("a nurse would hold two overlapping visits across published rosters; nothing was published") from None
-    except errors.UniqueViolation:
-        raise Conflict("another roster of this day was published at the same moment; nothing was published") from None
     return roster(conn, who, roster_id)
+
+
+def _named(roster_row: dict | None) -> str:
+    return f"roster {roster_row['id']} (version {roster_row['version']})" if roster_row else "no roster"
+
+
+def _by_whom(published: dict) -> str:
+    return f"{published['published_by']} at {published['published_at'].isoformat(timespec='seconds')}"
 
 
 def _check_visits_still_planned(conn: Connection, roster_id: int) -> None:

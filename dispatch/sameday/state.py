@@ -38,12 +38,13 @@ def replan_problem(conn: Connection, region_id: str, day: date, as_of: datetime,
     if local.date() > day:
         raise Conflict(f"{day} is over in this region; there is nothing left to re-plan", "as_of")
     as_of_hhmm = "00:00" if local.date() < day else local.strftime("%H:%M")
+    published = published_roster_id(conn, region_id, day)  # the plan kept close to, and what the draft is based on
     base = day_problem(conn, region_id, day, time_limit_s, under_way=True)
     document = base.document | {"as_of": as_of_hhmm}
 
     stops = {r["visit_id"]: r for r in conn.execute(
         "SELECT visit_id, nurse_id, arrival, starts, ends FROM roster_stops WHERE roster_id = %s",
-        [published_roster_id(conn, region_id, day)])}
+        [published])}
     visits = {v["id"]: v for v in conn.execute(
         "SELECT v.id, v.status, v.duration_min, p.lat, p.lon FROM visits v JOIN patients p ON p.id = v.patient_id"
         " WHERE v.region_id = %s AND v.day = %s", [region_id, day])}
@@ -92,7 +93,7 @@ def replan_problem(conn: Connection, region_id: str, day: date, as_of: datetime,
         elif off_from is not None:  # a sick call that takes effect later: her shift ends then
             doc = doc | {"shift": doc["shift"] | {"end": min(doc["shift"]["end"], off_from)}}
         nurse_docs.append(doc | ({"now": now} if now else {}))
-    return DayProblem(document | {"nurses": nurse_docs, "visits": visit_docs}, base.held_back)
+    return DayProblem(document | {"nurses": nurse_docs, "visits": visit_docs}, base.held_back, published)
 
 
 def _reports(conn: Connection, visit_ids: list[int]) -> dict[int, dict[str, dict]]:

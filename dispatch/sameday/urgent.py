@@ -104,10 +104,12 @@ def take_slot(conn: Connection, who: Principal, visit_id: int, nurse_id: str, po
         raise Conflict(f"that slot no longer fits: {why}; ask for the slots again", "position") from None
     roster_doc = with_held_back(roster_document(problem, solution), day.held_back)
     reason = f"urgent visit {visit_id}: {problem.nurse(nurse_id).name} at {problem.clock.hhmm(chosen.start)}"
+    # Stored and (if asked) published in one transaction: a take that loses the race to publish leaves no draft.
     with conn.transaction():
-        roster_id = store_draft(conn, visit["region_id"], visit["day"], day.document, roster_doc, who.username, reason)
+        roster_id = store_draft(conn, visit["region_id"], visit["day"], day.document, roster_doc, who.username,
+                                day.based_on, reason)
         events.record(conn, who, visit["region_id"], visit["day"], "urgent_visit", as_of, nurse_id=int(nurse_id),
-                          visit_id=visit_id, note=reason)
-    if publish_now:
-        return publish(conn, who, roster_id, None)
+                      visit_id=visit_id, note=reason)
+        if publish_now:
+            return publish(conn, who, roster_id, None)
     return roster(conn, who, roster_id)
