@@ -28,6 +28,7 @@ from api.routes import (
     users,
     visits,
 )
+from api.security_headers import SecurityHeaders
 from dispatch.jobs.cron import start_scheduler
 from dispatch.jobs.queue import job_app, run_worker
 from dispatch.platform.db.migrate import upgrade
@@ -87,6 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     problems.install(app)
     app.add_middleware(TextGate)  # inside the request log, so refusals are logged too
     app.add_middleware(RequestLog, latency=service_metrics.request_seconds)
+    app.add_middleware(SecurityHeaders)
     for router in (auth.router, users.router, regions.router, nurses.router, patients.router, visits.router,
                    rosters.router, replanning.router, schedules.router, me.router, audit.router, health.router, metrics.router):
         app.include_router(router)

@@ -12,10 +12,11 @@ from fastapi.security import OAuth2PasswordBearer
 from psycopg import Connection
 from psycopg_pool import ConnectionPool
 
-from dispatch.platform.access import Principal, token_subject
+from dispatch.platform.access import Principal, token_claims
 from dispatch.platform.geocoding import Geocoder
+from dispatch.platform.logins import LoginLimits
 from dispatch.platform.settings import Settings
-from dispatch.records.users import principal_named
+from dispatch.records.users import principal_for_token
 
 
 @dataclass(frozen=True)
@@ -42,11 +43,14 @@ oauth2 = OAuth2PasswordBearer(tokenUrl="/v1/auth/token")
 
 def current_user(token: Annotated[str, Depends(oauth2)], conn: Annotated[Connection, Depends(connection)],
                  request: Request) -> Principal:
-    username = token_subject(token, services(request).settings.signing_key)
-    principal = principal_named(conn, username) if username else None
+    settings = services(request).settings
+    claims = token_claims(token, settings.signing_key, settings.token_minutes)
+    principal = principal_for_token(conn, claims.username, claims.token_version) if claims else None
     if principal is None:
-        raise HTTPException(401, "the token is missing, invalid or expired; log in again",
+        raise HTTPException(401, "the token is missing, invalid, expired or revoked; log in again",
                             headers={"WWW-Authenticate": "Bearer"})
+    # For the audit of refusals (api.problems): who was refused.
+    request.state.principal = principal
     return principal
 
 
@@ -67,3 +71,18 @@ def if_match(request: Request) -> int | None:
 
 
 IfMatch = Annotated[int | None, Depends(if_match)]
+
+
+def client_address(request: Request) -> str | None:
+    """The caller's address, as the login throttle counts it (uvicorn puts a trusted proxy's X-Forwarded-For here)."""
+    return request.client.host if request.client else None
+
+
+def login_limits(request: Request) -> LoginLimits:
+    settings = services(request).settings
+    return LoginLimits(settings.login_failures_per_account, settings.login_failures_per_address,
+                       settings.login_window_s, settings.login_lockout_s)
+
+
+ClientAddress = Annotated[str | None, Depends(client_address)]
+Limits = Annotated[LoginLimits, Depends(login_limits)]

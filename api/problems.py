@@ -6,20 +6,23 @@ import logging
 
 import psycopg
 from fastapi import FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from psycopg_pool import PoolTimeout
 from starlette.exceptions import HTTPException
 
-from dispatch.errors import Conflict, DispatchError, Forbidden, InvalidField, NotFound, StaleVersion
+from dispatch.errors import Conflict, DispatchError, Forbidden, InvalidField, NotFound, StaleVersion, Throttled
+from dispatch.platform import audit
 from solver import ProblemError
 
 log = logging.getLogger(__name__)
 
 RETRY_AFTER_S = 5
-STATUS = {NotFound: 404, Forbidden: 403, Conflict: 409, StaleVersion: 412, InvalidField: 422}
+STATUS = {NotFound: 404, Forbidden: 403, Conflict: 409, StaleVersion: 412, InvalidField: 422, Throttled: 429}
 TITLES = {400: "Bad request", 401: "Not authenticated", 403: "Forbidden", 404: "Not found", 405: "Method not allowed",
           409: "Conflict", 412: "Changed since read", 415: "Unsupported media type", 422: "Invalid input",
+          429: "Too many requests",
           500: "Internal server error", 503: "Service unavailable"}
 
 
@@ -41,11 +44,27 @@ def field_path(location: tuple) -> str:
     return path or str(location[0] if location else "body")
 
 
+def _audit_refusal(request: Request, error: Forbidden) -> None:
+    """Record who was refused what (method and route, no patient data); on its own connection, as the request's rolls back."""
+    who = getattr(request.state, "principal", None)
+    route = request.scope.get("route")
+    try:
+        with request.app.state.services.pool.connection() as conn:
+            audit.record(conn, who or "anonymous", "denied", getattr(route, "path", request.url.path),
+                         method=request.method, path_params=request.path_params, reason=error.message)
+    except (psycopg.Error, PoolTimeout) as failure:
+        # The refusal stands either way; a database too busy to record it must not turn a 403 into a 500.
+        log.warning("could not audit a refusal: %s", type(failure).__name__)
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(DispatchError)
-    async def _dispatch_error(_: Request, error: DispatchError) -> JSONResponse:
+    async def _dispatch_error(request: Request, error: DispatchError) -> JSONResponse:
         status = next((code for kind, code in STATUS.items() if isinstance(error, kind)), 400)
-        return problem(status, error.message, error.field)
+        if isinstance(error, Forbidden):
+            await run_in_threadpool(_audit_refusal, request, error)
+        headers = {"Retry-After": str(error.retry_after_s)} if isinstance(error, Throttled) else None
+        return problem(status, error.message, error.field, headers=headers)
 
     @app.exception_handler(ProblemError)
     async def _problem_error(_: Request, error: ProblemError) -> JSONResponse:

@@ -1,4 +1,4 @@
-"""The service's commands: serve, worker, scheduler, user add, migrate."""
+"""The service's commands: serve, worker, scheduler, user add|deactivate|reactivate|revoke-tokens|password, migrate."""
 
 from __future__ import annotations
 
@@ -44,6 +44,16 @@ def add_arguments(commands: argparse._SubParsersAction) -> None:
     add.add_argument("--region", action="append", default=[], help="a dispatcher's region (repeat for several)")
     add.add_argument("--nurse-id", type=int, help="a nurse account's nurse record")
     add.set_defaults(run=run_user_add)
+    for name, what in (("deactivate", "stop an account: no login, its tokens and calendar feeds refused at once"),
+                       ("reactivate", "let a deactivated account log in again (old tokens stay refused)"),
+                       ("revoke-tokens", "refuse every token and calendar feed an account holds now")):
+        removal = user_commands.add_parser(name, help=what)
+        removal.add_argument("--username", required=True)
+        removal.set_defaults(run=run_user_access, action=name)
+    password = user_commands.add_parser("password", help="set an account's password (revokes its tokens)")
+    password.add_argument("--username", required=True)
+    password.add_argument("--password", help="the new password (default: asked for, so it stays out of the shell history)")
+    password.set_defaults(run=run_user_password)
 
     migrate = commands.add_parser("migrate", help="bring the database schema up to date (also done at start-up)")
     migrate.set_defaults(run=run_migrate)
@@ -83,6 +93,49 @@ def run_user_add(args: argparse.Namespace) -> int:
     finally:
         pool.close()
     print(f"created {args.role} {args.username}")
+    return 0
+
+
+def _on_accounts(change) -> object:
+    """Run `change(conn, who)` on one connection, naming the person at the terminal in the audit log."""
+    import getpass
+
+    from dispatch.platform.db.pool import open_pool
+
+    pool = open_pool(database(), 1)
+    try:
+        with pool.connection() as conn:
+            return change(conn, f"cli:{getpass.getuser()}")
+    except DispatchError as error:
+        raise InputError(f"{error.field}: {error.message}" if error.field else error.message) from None
+    finally:
+        pool.close()
+
+
+def run_user_access(args: argparse.Namespace) -> int:
+    from dispatch.records import users
+
+    if args.action == "revoke-tokens":
+        _on_accounts(lambda conn, who: users.revoke_tokens(conn, who, args.username))
+        print(f"revoked every token and calendar feed of {args.username}")
+    else:
+        _on_accounts(lambda conn, who: users.set_active(conn, who, args.username, active=args.action == "reactivate"))
+        print(f"{args.action}d {args.username}")
+    return 0
+
+
+def run_user_password(args: argparse.Namespace) -> int:
+    import getpass
+
+    from dispatch.records import users
+
+    password = args.password
+    if password is None:
+        password = getpass.getpass(f"new password for {args.username}: ")
+        if getpass.getpass("again: ") != password:
+            raise InputError("the two passwords differ")
+    _on_accounts(lambda conn, who: users.reset_password(conn, who, args.username, password))
+    print(f"set the password of {args.username}; her tokens and calendar feeds are revoked")
     return 0
 
 

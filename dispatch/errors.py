@@ -30,3 +30,11 @@ class StaleVersion(DispatchError):
 
 class InvalidField(DispatchError):
     """A value is wrong; `field` names it by its path, e.g. `rows[3].window_start`."""
+
+
+class Throttled(DispatchError):
+    """Too many attempts: refused until `retry_after_s` has passed, whatever is sent meanwhile."""
+
+    def __init__(self, message: str, retry_after_s: int):
+        super().__init__(message)
+        self.retry_after_s = retry_after_s

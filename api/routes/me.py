@@ -7,8 +7,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
-from api.deps import AppServices, Conn, CurrentUser
-from api.schemas.me import CalendarFeed, Itinerary, Me, Revoked, VisitReportAck, VisitReportIn
+from api.deps import AppServices, ClientAddress, Conn, CurrentUser, Limits
+from api.schemas.auth import Token
+from api.schemas.me import CalendarFeed, Itinerary, Me, PasswordChange, Revoked, VisitReportAck, VisitReportIn
+from dispatch.platform.access import issue_token
+from dispatch.records.users import change_own_password
 from dispatch.sameday import itinerary, reports
 
 router = APIRouter(tags=["me"])
@@ -17,6 +20,15 @@ router = APIRouter(tags=["me"])
 @router.get("/v1/me", response_model=Me)
 def whoami(who: CurrentUser) -> Me:
     return Me(username=who.username, role=who.role, regions=list(who.regions), nurse_id=who.nurse_id)
+
+
+@router.post("/v1/me/password", response_model=Token)
+def change_password(body: PasswordChange, conn: Conn, who: CurrentUser, services: AppServices, address: ClientAddress,
+                    limits: Limits) -> Token:
+    """Change her password (the current one required); every other token she holds stops working, so here is a new one."""
+    principal = change_own_password(conn, who, body.current_password, body.new_password, address, limits)
+    minutes = services.settings.token_minutes
+    return Token(access_token=issue_token(principal, services.settings.signing_key, minutes), expires_in=minutes * 60)
 
 
 @router.get("/v1/me/itinerary", response_model=Itinerary)
@@ -33,9 +45,9 @@ def report(visit_id: int, body: VisitReportIn, conn: Conn, who: CurrentUser) -> 
 @router.post("/v1/me/calendar-feed", response_model=CalendarFeed, status_code=201)
 def new_feed(conn: Conn, who: CurrentUser, services: AppServices, request: Request) -> CalendarFeed:
     """A private subscription URL for her calendar app; keep it secret, revoke it if it leaks."""
-    token = itinerary.new_calendar_feed(conn, who)
-    base = services.settings.public_url or str(request.base_url)
-    return CalendarFeed(url=base.rstrip("/") + itinerary.feed_path(token))
+    # The address the server listens on (the socket's, in the ASGI scope), never the Host header a caller may forge.
+    base = itinerary.feed_base_url(services.settings.public_url, request.scope["scheme"], request.scope.get("server"))
+    return CalendarFeed(url=base + itinerary.feed_path(itinerary.new_calendar_feed(conn, who)))
 
 
 @router.delete("/v1/me/calendar-feed", response_model=Revoked)
@@ -48,3 +60,9 @@ def revoke_feeds(conn: Conn, who: CurrentUser) -> Revoked:
 def calendar(token: str, conn: Conn) -> Response:
     body = itinerary.calendar_feed(conn, token, date.today())
     return Response(body, media_type="text/calendar; charset=utf-8", headers={"Cache-Control": "private, no-store"})
+
+
+# Calendar apps check a subscription with HEAD: the same answer (status, headers), without the body
+# (uvicorn sends none for HEAD). Left out of the OpenAPI document, which describes the GET.
+router.add_api_route("/v1/calendar/{token}.ics", calendar, methods=["HEAD"], response_class=Response,
+                     include_in_schema=False)

@@ -1,13 +1,13 @@
-"""Accounts (admin only)."""
+"""Accounts (admin only): create, list, and remove access (deactivate, revoke tokens, reset a password)."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 
 from api.deps import Conn, CurrentUser
-from api.schemas.users import UserIn, UserOut
+from api.schemas.users import PasswordReset, UserIn, UserOut
 from dispatch.platform import audit
-from dispatch.records.users import add_user, list_users
+from dispatch.records import users
 
 router = APIRouter(prefix="/v1/users", tags=["users"])
 
@@ -15,12 +15,40 @@ router = APIRouter(prefix="/v1/users", tags=["users"])
 @router.post("", response_model=UserOut, status_code=201)
 def create_user(body: UserIn, conn: Conn, who: CurrentUser) -> dict:
     who.require_role("admin")
-    add_user(conn, body.username, body.password, body.role, body.regions, body.nurse_id)
+    users.add_user(conn, body.username, body.password, body.role, body.regions, body.nurse_id)
     audit.record(conn, who, "create", f"user/{body.username}")
-    return next(u for u in list_users(conn) if u["username"] == body.username)
+    return users.user_named(conn, body.username)
 
 
 @router.get("", response_model=list[UserOut])
 def all_users(conn: Conn, who: CurrentUser) -> list[dict]:
     who.require_role("admin")
-    return list_users(conn)
+    return users.list_users(conn)
+
+
+@router.post("/{username}/deactivate", response_model=UserOut)
+def deactivate(username: str, conn: Conn, who: CurrentUser) -> dict:
+    """She can no longer log in; her tokens and calendar feeds stop working at once."""
+    who.require_role("admin")
+    return users.set_active(conn, who, username, active=False)
+
+
+@router.post("/{username}/reactivate", response_model=UserOut)
+def reactivate(username: str, conn: Conn, who: CurrentUser) -> dict:
+    """She can log in again (a nurse only while her nurse record is active); old tokens stay refused."""
+    who.require_role("admin")
+    return users.set_active(conn, who, username, active=True)
+
+
+@router.post("/{username}/revoke-tokens", response_model=UserOut)
+def revoke_tokens(username: str, conn: Conn, who: CurrentUser) -> dict:
+    """Every token and calendar feed she holds stops working; she may log in again."""
+    who.require_role("admin")
+    return users.revoke_tokens(conn, who, username)
+
+
+@router.put("/{username}/password", response_model=UserOut)
+def reset_password(username: str, body: PasswordReset, conn: Conn, who: CurrentUser) -> dict:
+    """Set her password (tell her out of band); her tokens and feeds are revoked and a lockout is lifted."""
+    who.require_role("admin")
+    return users.reset_password(conn, who, username, body.password)

@@ -8,6 +8,13 @@ from typing import Literal
 from pydantic import AwareDatetime, BaseModel, Field
 
 from api.schemas.common import Body, Role, VisitReportOut, VisitStatus
+from api.schemas.users import Password
+from dispatch.platform.passwords import MAX_PASSWORD_LENGTH
+
+
+class PasswordChange(Body):
+    current_password: str = Field(max_length=MAX_PASSWORD_LENGTH)
+    new_password: Password
 
 
 class Me(BaseModel):

@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import BaseModel, Field
 
 from api.schemas.common import Body, Role
+from dispatch.platform.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+
+# The length bounds are the policy's (dispatch/platform/passwords.py), which also refuses common passwords.
+Password = Annotated[str, Field(min_length=MIN_PASSWORD_LENGTH, max_length=MAX_PASSWORD_LENGTH,
+                                examples=["correct horse battery"])]
 
 
 class UserIn(Body):
     username: str = Field(min_length=1, max_length=80, examples=["dana"])
-    password: str = Field(min_length=8, examples=["correct horse battery"])
+    password: Password
     role: Role
     regions: list[str] = Field(default=[], examples=[["denver"]])
     nurse_id: int | None = None
+
+
+class PasswordReset(Body):
+    password: Password
 
 
 class UserOut(BaseModel):

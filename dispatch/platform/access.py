@@ -19,6 +19,8 @@ class Principal:
     role: str
     regions: tuple[str, ...] = ()
     nurse_id: int | None = None
+    # The account's token version when she was read: her tokens carry it, and raising it refuses them all.
+    token_version: int = 0
 
     def may_manage(self, region_id: str) -> bool:
         return self.role == "admin" or (self.role == "dispatcher" and region_id in self.regions)
@@ -43,16 +45,39 @@ class Principal:
             raise Forbidden(f"this needs the role {' or '.join(roles)}; you are {self.role}")
 
 
+# Clocks of replicas may differ a little; a token issued "in the future" by less than this is accepted.
+CLOCK_LEEWAY = timedelta(seconds=30)
+
+
+@dataclass(frozen=True)
+class TokenClaims:
+    username: str
+    token_version: int
+
+
 def issue_token(principal: Principal, signing_key: str, minutes: int) -> str:
     now = datetime.now(UTC)
-    claims = {"sub": principal.username, "role": principal.role, "iat": now, "exp": now + timedelta(minutes=minutes)}
+    claims = {"sub": principal.username, "role": principal.role, "ver": principal.token_version,
+              "iat": now, "exp": now + timedelta(minutes=minutes)}
     return jwt.encode(claims, signing_key, algorithm=TOKEN_ALGORITHM)
 
 
-def token_subject(token: str, signing_key: str) -> str | None:
-    """The username in a valid, unexpired token, or None."""
+def token_claims(token: str, signing_key: str, minutes: int) -> TokenClaims | None:
+    """Who a valid token speaks for, or None: signed with our key, unexpired, and issued at most `minutes` ago.
+
+    The age is checked against `iat` as well as `exp`, so a token minted with a far `exp` (a leaked key
+    used once, a bug) still lasts no longer than the configured lifetime.
+    """
     try:
-        claims = jwt.decode(token, signing_key, algorithms=[TOKEN_ALGORITHM], options={"require": ["exp", "sub"]})
+        claims = jwt.decode(token, signing_key, algorithms=[TOKEN_ALGORITHM],
+                            options={"require": ["exp", "iat", "sub"]}, leeway=CLOCK_LEEWAY)
     except jwt.PyJWTError:
         return None
-    return str(claims["sub"])
+    issued = datetime.fromtimestamp(claims["iat"], UTC)
+    now = datetime.now(UTC)
+    if not now - timedelta(minutes=minutes) - CLOCK_LEEWAY <= issued <= now + CLOCK_LEEWAY:
+        return None
+    version = claims.get("ver", 0)
+    if not isinstance(version, int) or isinstance(version, bool):
+        return None
+    return TokenClaims(str(claims["sub"]), version)

@@ -22,7 +22,15 @@ class Settings(BaseSettings):
     # Signs access tokens. Unset: a random key kept in HOME/secret.key (fine for one machine; set it
     # explicitly when several replicas must accept each other's tokens).
     secret_key: str | None = None
+    # An access token's lifetime; a token older than this is refused whatever its `exp` says.
     token_minutes: int = Field(default=60, ge=1)
+    # Failed logins: this many for one account (known or not) within login_window_s lock that account,
+    # and this many from one client address lock that address, for login_lockout_s. The address is the
+    # connection's peer, or X-Forwarded-For from a proxy uvicorn trusts (FORWARDED_ALLOW_IPS).
+    login_failures_per_account: int = Field(default=5, ge=1)
+    login_failures_per_address: int = Field(default=50, ge=1)
+    login_window_s: int = Field(default=900, ge=1)
+    login_lockout_s: int = Field(default=900, ge=1)
     pool_size: int = Field(default=10, ge=1)
     # How long a request waits for a database connection before it is answered 503 (busy, or the database down).
     pool_timeout_s: float = Field(default=5.0, gt=0)
@@ -44,7 +52,8 @@ class Settings(BaseSettings):
     # A re-plan of a day under way when the request gives no limit: short, because the dispatcher is
     # waiting and re-plans converge fast (docs/BENCHMARKS.md: the same figures at 5 s as at 30 s).
     replan_time_limit_s: float = Field(default=5.0, gt=0)
-    # The address users reach the service at (for calendar-feed links); default: as the request came in.
+    # The address users reach the service at (for calendar-feed links). Unset: the address the server
+    # listens on (fine on one machine; behind a proxy or a domain name, set it). Never the Host header.
     public_url: str | None = None
     # Map tiles behind the console's routes (a {z}/{x}/{y} URL template); empty: no tiles, routes on a blank map.
     # The OpenStreetMap servers' usage policy suits light use only: point this at your own tile server or provider.

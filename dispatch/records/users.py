@@ -1,14 +1,34 @@
-"""Accounts: created by an admin (or `nurse-dispatch user add`), read on every request."""
+"""Accounts: created by an admin (or `nurse-dispatch user add`), checked on every request, and removable.
+
+An account can be used (to log in, to call the API with a token, to read a calendar feed) only while
+it is active and, for a nurse, while her nurse record is active too: `USABLE` is that rule, in SQL,
+for every query that lets someone in.
+"""
 
 from __future__ import annotations
 
 from psycopg import Connection, errors
 
-from dispatch.errors import Conflict, InvalidField
+from dispatch.errors import Conflict, InvalidField, NotFound
+from dispatch.platform import audit
 from dispatch.platform.access import ROLES, Principal
-from dispatch.platform.passwords import hash_password, password_matches
+from dispatch.platform.logins import LoginLimits, count_failure, forget_failures, refuse_if_locked
+from dispatch.platform.passwords import check_new_password, hash_password, password_matches
 
-MIN_PASSWORD_LENGTH = 8
+DEFAULT_LIMITS = LoginLimits()
+
+# Over `users u LEFT JOIN nurses n ON n.id = u.nurse_id`.
+USABLE = "u.active AND (u.nurse_id IS NULL OR n.active)"
+
+_PRINCIPAL = f"""
+SELECT u.username, u.role, u.regions, u.nurse_id, u.token_version, u.password_hash, {USABLE} AS usable
+FROM users u LEFT JOIN nurses n ON n.id = u.nurse_id
+WHERE u.username = %s
+"""
+
+
+def _principal(row: dict) -> Principal:
+    return Principal(row["username"], row["role"], tuple(row["regions"]), row["nurse_id"], row["token_version"])
 
 
 def add_user(conn: Connection, username: str, password: str, role: str, regions: list[str] | None = None,
@@ -19,8 +39,7 @@ def add_user(conn: Connection, username: str, password: str, role: str, regions:
         raise InvalidField(f"role must be one of {', '.join(ROLES)}", "role")
     if not username.strip():
         raise InvalidField("username must not be empty", "username")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidField(f"password must have at least {MIN_PASSWORD_LENGTH} characters", "password")
+    check_new_password(password)
     if role == "nurse" and nurse_id is None:
         raise InvalidField("a nurse account needs the nurse's id", "nurse_id")
     if role != "nurse" and nurse_id is not None:
@@ -44,22 +63,114 @@ def add_user(conn: Connection, username: str, password: str, role: str, regions:
     return Principal(username, role, tuple(regions), nurse_id)
 
 
-def principal_named(conn: Connection, username: str) -> Principal | None:
-    row = conn.execute(
-        "SELECT username, role, regions, nurse_id FROM users WHERE username = %s AND active", [username]
-    ).fetchone()
-    return None if row is None else Principal(row["username"], row["role"], tuple(row["regions"]), row["nurse_id"])
-
-
-def authenticate(conn: Connection, username: str, password: str) -> Principal | None:
-    """The account for these credentials, or None (same answer for a wrong name and a wrong password)."""
-    row = conn.execute("SELECT password_hash FROM users WHERE username = %s AND active", [username]).fetchone()
-    if row is None or not password_matches(row["password_hash"], password):
+def principal_for_token(conn: Connection, username: str, token_version: int) -> Principal | None:
+    """The account a token speaks for, or None if it is gone, not usable, or its tokens were revoked since."""
+    row = conn.execute(_PRINCIPAL, [username]).fetchone()
+    if row is None or not row["usable"] or row["token_version"] != token_version:
         return None
-    return principal_named(conn, username)
+    return _principal(row)
+
+
+def authenticate(conn: Connection, username: str, password: str, address: str | None = None,
+                 limits: LoginLimits = DEFAULT_LIMITS) -> Principal | None:
+    """The account for these credentials, or None (same answer, in the same time, for a wrong name and a wrong password).
+
+    Raises Throttled while the account or the address is locked by earlier failures (dispatch/platform/logins.py).
+    """
+    refuse_if_locked(conn, username, address)
+    row = conn.execute(_PRINCIPAL, [username]).fetchone()
+    # An unknown or unusable account still verifies a password (against a stand-in hash): refusing it
+    # early would tell, by the time taken, which usernames exist.
+    matches = password_matches(row["password_hash"] if row else None, password)
+    if row is None or not row["usable"] or not matches:
+        count_failure(conn, username, address, limits)
+        return None
+    forget_failures(conn, username)
+    return _principal(row)
 
 
 def list_users(conn: Connection) -> list[dict]:
     return conn.execute(
         "SELECT id, username, role, regions, nurse_id, active FROM users ORDER BY id"
     ).fetchall()
+
+
+def user_named(conn: Connection, username: str) -> dict:
+    row = conn.execute("SELECT id, username, role, regions, nurse_id, active FROM users WHERE username = %s",
+                       [username]).fetchone()
+    if row is None:
+        raise NotFound(f"no user {username}")
+    return row
+
+
+# ---------------------------------------------------------------- removing access
+
+
+def _revoke(conn: Connection, username: str) -> None:
+    """Refuse every token she holds (raise the version they must carry) and her calendar feeds."""
+    row = conn.execute("UPDATE users SET token_version = token_version + 1 WHERE username = %s RETURNING nurse_id",
+                       [username]).fetchone()
+    if row is None:
+        raise NotFound(f"no user {username}")
+    if row["nurse_id"] is not None:
+        conn.execute("UPDATE calendar_feeds SET revoked_at = now() WHERE nurse_id = %s AND revoked_at IS NULL",
+                     [row["nurse_id"]])
+
+
+def revoke_tokens(conn: Connection, who: Principal | str, username: str) -> dict:
+    """Refuse all tokens and calendar feeds `username` holds now; she can log in again for new ones."""
+    with conn.transaction():
+        _revoke(conn, username)
+        audit.record(conn, who, "revoke-tokens", f"user/{username}")
+    return user_named(conn, username)
+
+
+def set_active(conn: Connection, who: Principal | str, username: str, active: bool) -> dict:
+    """Deactivate (her tokens and feeds are revoked too, so reactivating brings none back) or reactivate."""
+    with conn.transaction():
+        target = conn.execute("SELECT role, active FROM users WHERE username = %s FOR UPDATE", [username]).fetchone()
+        if target is None:
+            raise NotFound(f"no user {username}")
+        if not active and target["role"] == "admin" and target["active"]:
+            # Lock every active admin so that two admins deactivating each other cannot both succeed.
+            admins = conn.execute("SELECT username FROM users WHERE role = 'admin' AND active FOR UPDATE").fetchall()
+            if all(a["username"] == username for a in admins):
+                raise Conflict(f"{username} is the last active admin; make another admin first", "username")
+        conn.execute("UPDATE users SET active = %s WHERE username = %s", [active, username])
+        if not active:
+            _revoke(conn, username)
+        audit.record(conn, who, "deactivate" if not active else "reactivate", f"user/{username}")
+    return user_named(conn, username)
+
+
+def reset_password(conn: Connection, who: Principal | str, username: str, new_password: str) -> dict:
+    """An admin sets a new password: her tokens and feeds are revoked, and a lockout on the account lifted."""
+    check_new_password(new_password)
+    with conn.transaction():
+        if conn.execute("UPDATE users SET password_hash = %s WHERE username = %s",
+                        [hash_password(new_password), username]).rowcount == 0:
+            raise NotFound(f"no user {username}")
+        _revoke(conn, username)
+        forget_failures(conn, username)
+        audit.record(conn, who, "reset-password", f"user/{username}")
+    return user_named(conn, username)
+
+
+def change_own_password(conn: Connection, who: Principal, current_password: str, new_password: str,
+                        address: str | None = None, limits: LoginLimits = DEFAULT_LIMITS) -> Principal:
+    """She changes her password (knowing the current one); her other tokens stop working. Returns her, re-read.
+
+    A wrong current password counts as a failed login: a stolen token must not let anyone guess the password.
+    """
+    refuse_if_locked(conn, who.username, address)
+    row = conn.execute(_PRINCIPAL, [who.username]).fetchone()
+    if row is None or not password_matches(row["password_hash"], current_password):
+        count_failure(conn, who.username, address, limits)
+        raise InvalidField("the current password is wrong", "current_password")
+    check_new_password(new_password, "new_password")
+    with conn.transaction():
+        row = conn.execute("UPDATE users SET password_hash = %s, token_version = token_version + 1 WHERE username = %s"
+                           " RETURNING username, role, regions, nurse_id, token_version",
+                           [hash_password(new_password), who.username]).fetchone()
+        audit.record(conn, who, "change-password", f"user/{who.username}")
+    return _principal(row)

@@ -11,9 +11,10 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Event
 from psycopg import Connection
 
-from dispatch.errors import Forbidden, NotFound
+from dispatch.errors import Conflict, Forbidden, NotFound
 from dispatch.platform import audit
 from dispatch.platform.access import Principal
+from dispatch.records.users import USABLE
 from dispatch.sameday.reports import latest_reports
 
 CALENDAR_DAYS_BACK = 7
@@ -94,8 +95,11 @@ def revoke_calendar_feeds(conn: Connection, who: Principal) -> int:
 
 def calendar_feed(conn: Connection, token: str, today: date) -> bytes:
     """The RFC 5545 calendar behind a feed token: her published visits from a week ago to a month ahead."""
+    # A feed answers only while its nurse may use her account (the same rule as a login).
     feed = conn.execute(
-        "SELECT nurse_id FROM calendar_feeds WHERE token_sha256 = %s AND revoked_at IS NULL", [_digest(token)]
+        "SELECT f.nurse_id FROM calendar_feeds f JOIN users u ON u.nurse_id = f.nurse_id"
+        f" JOIN nurses n ON n.id = f.nurse_id WHERE f.token_sha256 = %s AND f.revoked_at IS NULL AND {USABLE}",
+        [_digest(token)],
     ).fetchone()
     if feed is None:
         raise NotFound("no such calendar feed (it may have been revoked)")
@@ -126,3 +130,17 @@ def calendar_feed(conn: Connection, token: str, today: date) -> bytes:
 
 def feed_path(token: str) -> str:
     return f"/v1/calendar/{quote(token)}.ics"
+
+
+def feed_base_url(public_url: str | None, scheme: str, server: tuple[str, int] | None) -> str:
+    """Where feed links point: the configured public address, else the address the server listens on.
+
+    Never under the request's Host header, which a caller chooses: a forged one would hand the nurse a
+    link to another site, which then receives her secret feed token.
+    """
+    if public_url:
+        return public_url.rstrip("/")
+    if server is None:  # a Unix socket: no address of our own to give
+        raise Conflict("set NURSE_DISPATCH_PUBLIC_URL (the address nurses reach the service at) to make feed links")
+    host, port = server
+    return f"{scheme}://{f'[{host}]' if ':' in host else host}:{port}"

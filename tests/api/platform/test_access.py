@@ -26,7 +26,9 @@ from tests.api.conftest import DAY, PASSWORD, Region, login, unique
 OPERATIONS = sorted((method.upper(), path) for path, item in create_app().openapi()["paths"].items() for method in item)
 PUBLIC = {("POST", "/v1/auth/token"), ("GET", "/healthz"), ("GET", "/readyz"), ("GET", "/v1/calendar/{token}.ics")}
 NURSE_OWN = {op for op in OPERATIONS if op[1] == "/v1/me" or op[1].startswith("/v1/me/")}
-ADMIN_ONLY = {("GET", "/v1/users"), ("POST", "/v1/users"), ("POST", "/v1/regions"), ("GET", "/v1/audit")}
+ADMIN_ONLY = {("GET", "/v1/users"), ("POST", "/v1/users"), ("POST", "/v1/regions"), ("GET", "/v1/audit"),
+              ("POST", "/v1/users/{username}/deactivate"), ("POST", "/v1/users/{username}/reactivate"),
+              ("POST", "/v1/users/{username}/revoke-tokens"), ("PUT", "/v1/users/{username}/password")}
 # Operations that name a region's resource in their path: a dispatcher of another region must get 403/404.
 REGION_SCOPED = sorted(op for op in OPERATIONS
                        if any(f"{{{name}}}" in op[1] for name in ("region_id", "nurse_id", "patient_id", "visit_id",
@@ -50,6 +52,11 @@ class Side:
     schedule: dict
 
     @property
+    def account(self) -> str:
+        """The account the admin-only operations on /v1/users/{username}/… act on (made in _side)."""
+        return f"subject-{self.region.id}"
+
+    @property
     def visit(self) -> dict:
         return self.visits[self.ana["id"]]
 
@@ -57,7 +64,7 @@ class Side:
         return template.format(region_id=self.region.id, nurse_id=nurse_id or self.ana["id"],
                                patient_id=self.patient["id"], visit_id=self.visit["id"], roster_id=self.roster["id"],
                                job_id=self.job["id"], schedule_id=self.schedule["id"], day=DAY,
-                               token="not-a-feed-token")
+                               token="not-a-feed-token", username=self.account)
 
 
 def _side(base_url: str, admin: httpx.Client, db) -> Side:
@@ -75,6 +82,7 @@ def _side(base_url: str, admin: httpx.Client, db) -> Side:
     assert published.status_code == 200, published.text
     schedule = region.dispatcher.post(f"/v1/regions/{region.id}/schedules", json={"local_time": "18:00"})
     assert schedule.status_code == 201, schedule.text
+    add_user(db, f"subject-{region.id}", PASSWORD, "dispatcher", [region.id])
     return Side(region, ana, bea, patient, visits, published.json(), job,
                 region.nurse_account(ana["id"]), region.nurse_account(bea["id"]), schedule.json())
 
@@ -146,6 +154,11 @@ REQUESTS: dict[tuple[str, str], Callable[[Side], dict]] = {
     ("PATCH", "/v1/schedules/{schedule_id}"): lambda s: {"json": {"time_limit_s": 20}},
     ("DELETE", "/v1/schedules/{schedule_id}"): lambda s: {},
     ("GET", "/v1/me"): lambda s: {},
+    ("POST", "/v1/me/password"): lambda s: {"json": {"current_password": PASSWORD, "new_password": PASSWORD}},
+    ("POST", "/v1/users/{username}/deactivate"): lambda s: {},
+    ("POST", "/v1/users/{username}/reactivate"): lambda s: {},
+    ("POST", "/v1/users/{username}/revoke-tokens"): lambda s: {},
+    ("PUT", "/v1/users/{username}/password"): lambda s: {"json": {"password": "a-new-password-7"}},
     ("GET", "/v1/me/itinerary"): lambda s: {"params": {"date": str(DAY)}},
     ("POST", "/v1/me/calendar-feed"): lambda s: {},
     ("POST", "/v1/me/visits/{visit_id}/reports"): lambda s: {"json": {"kind": "running_late", "minutes_late": 10}},
@@ -296,6 +309,8 @@ def test_a_nurse_reaches_her_own_day(operation, ours):
         ours.ana_client.post("/v1/me/calendar-feed")
     answer = _send(ours.ana_client, operation, ours)
     assert 200 <= answer.status_code < 300, answer.text
+    if operation == ("POST", "/v1/me/password"):  # her other tokens, this one included, stop: carry on with the new one
+        ours.ana_client.headers["Authorization"] = f"Bearer {answer.json()['access_token']}"
 
 
 # ---------------------------------------------------------------- dispatchers: only their regions
@@ -367,8 +382,11 @@ def test_only_an_admin_manages_accounts_and_regions(operation, ours, admin):
     assert 200 <= _send(admin, operation, ours).status_code < 300
 
 
-@pytest.mark.parametrize("operation", sorted(NURSE_OWN - {("GET", "/v1/me")}),
-                         ids=_ids(sorted(NURSE_OWN - {("GET", "/v1/me")})))
+# Everyone reads who she is and changes her own password; the rest of /v1/me/… is a nurse's day.
+EVERYONES_OWN = {("GET", "/v1/me"), ("POST", "/v1/me/password")}
+
+
+@pytest.mark.parametrize("operation", sorted(NURSE_OWN - EVERYONES_OWN), ids=_ids(sorted(NURSE_OWN - EVERYONES_OWN)))
 def test_a_dispatcher_has_no_itinerary_or_feed(operation, ours):
     assert_problem(_send(ours.region.dispatcher, operation, ours), (403,))
 
