@@ -5,10 +5,9 @@ from __future__ import annotations
 from psycopg import Connection, errors
 
 from dispatch.errors import Conflict, InvalidField
-from dispatch.platform.access import ROLES, Principal
-from dispatch.platform.passwords import hash_password, password_matches
-
-MIN_PASSWORD_LENGTH = 8
+from dispatch.platform.access import Principal
+from dispatch.platform.passwords import MIN_PASSWORD_LENGTH, hash_password, password_matches
+from dispatch.vocabulary import ROLES
 
 
 def add_user(conn: Connection, username: str, password: str, role: str, regions: list[str] | None = None,

@@ -14,21 +14,11 @@ from dispatch.errors import Conflict, InvalidField, StaleVersion
 from dispatch.platform import audit
 from dispatch.platform.access import Principal
 from dispatch.records.regions import managed_region
+from dispatch.vocabulary import MAX_DURATION_MIN, MAX_PRIORITY, MIN_PRIORITY, NEXT_STATUSES, VISIT_STATUSES
 
-STATUSES = ("requested", "scheduled", "en_route", "in_progress", "done", "cancelled", "no_show")
-NEXT_STATUSES = {
-    "requested": {"scheduled", "cancelled"},
-    "scheduled": {"requested", "en_route", "in_progress", "cancelled", "no_show"},
-    "en_route": {"in_progress", "cancelled", "no_show"},
-    "in_progress": {"done"},
-    "done": set(),
-    "cancelled": set(),
-    "no_show": set(),
-}
 CSV_COLUMNS = ("patient_id", "date", "window_start", "window_end", "service", "priority", "duration_min",
                "pinned_nurse_id", "notes")
 REQUIRED_CSV_COLUMNS = {"patient_id", "date", "window_start", "window_end", "service"}
-MAX_DURATION_MIN = 720  # twelve hours on site; the same bound for the JSON API and the CSV import
 
 
 @dataclass(frozen=True)
@@ -69,8 +59,8 @@ def _check_request(conn: Connection, who: Principal, request: VisitRequest, prob
         problems.add("service", f"unknown service {request.service!r} (known: {', '.join(codes)})")
     if request.window_end < request.window_start:
         problems.add("window_end", f"end {request.window_end:%H:%M} is before start {request.window_start:%H:%M}")
-    if not 1 <= request.priority <= 1000:
-        problems.add("priority", "must be between 1 and 1000")
+    if not MIN_PRIORITY <= request.priority <= MAX_PRIORITY:
+        problems.add("priority", f"must be between {MIN_PRIORITY} and {MAX_PRIORITY}")
     if request.duration_min is not None and not 0 < request.duration_min <= MAX_DURATION_MIN:
         problems.add("duration_min", f"must be greater than 0 and at most {MAX_DURATION_MIN}")
     if request.pinned_nurse_id is not None and not conn.execute(
@@ -145,8 +135,8 @@ def update_visit(conn: Connection, who: Principal, visit_id: int, changes: dict[
 
 
 def check_transition(old: str, new: str) -> None:
-    if new not in STATUSES:
-        raise InvalidField(f"unknown status {new!r} (known: {', '.join(STATUSES)})", "status")
+    if new not in VISIT_STATUSES:
+        raise InvalidField(f"unknown status {new!r} (known: {', '.join(VISIT_STATUSES)})", "status")
     if new not in NEXT_STATUSES[old]:
         allowed = ", ".join(sorted(NEXT_STATUSES[old])) or "none: it is final"
         raise Conflict(f"a {old} visit cannot become {new} (next: {allowed})", "status")

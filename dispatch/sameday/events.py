@@ -17,6 +17,7 @@ from dispatch.platform import audit
 from dispatch.platform.access import Principal
 from dispatch.records.regions import region
 from dispatch.records.visits import check_transition
+from dispatch.vocabulary import MAX_OVERRUN_MIN, OPEN_STATUSES
 
 
 def moment(conn: Connection, region_id: str, day: date, at: time | None) -> datetime:
@@ -81,11 +82,11 @@ def no_show(conn: Connection, who: Principal, visit_id: int, at: time | None, no
 def overrun(conn: Connection, who: Principal, visit_id: int, minutes: int, at: time | None,
             note: str = "") -> dict[str, Any]:
     """The visit runs `minutes` longer than planned: the nurse is free that much later."""
-    if not 1 <= minutes <= 720:
-        raise InvalidField("must be between 1 and 720", "minutes")
+    if not 1 <= minutes <= MAX_OVERRUN_MIN:
+        raise InvalidField(f"must be between 1 and {MAX_OVERRUN_MIN}", "minutes")
     with conn.transaction():
         visit = _visit_for_event(conn, who, visit_id)
-        if visit["status"] not in ("scheduled", "en_route", "in_progress"):
+        if visit["status"] not in OPEN_STATUSES:
             raise Conflict(f"the visit is {visit['status'].replace('_', ' ')}; only a visit under way can run long")
         nurse = _published_nurse(conn, visit_id)
         if visit["status"] != "in_progress":
