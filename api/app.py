@@ -26,6 +26,7 @@ from api.routes import (
     schedules,
     users,
     visits,
+    vocabulary,
 )
 from dispatch.jobs.cron import start_scheduler
 from dispatch.jobs.queue import job_app, run_worker
@@ -86,7 +87,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     problems.install(app)
     app.add_middleware(RequestLog, latency=service_metrics.request_seconds)
     for router in (auth.router, users.router, regions.router, nurses.router, patients.router, visits.router,
-                   rosters.router, replanning.router, schedules.router, me.router, audit.router, health.router, metrics.router):
+                   rosters.router, replanning.router, schedules.router, me.router, audit.router, vocabulary.router, health.router,
+                   metrics.router):
         app.include_router(router)
     console.install(app, settings)
     return app

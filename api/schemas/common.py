@@ -6,10 +6,11 @@ Every Literal and bound here is built from dispatch/vocabulary.py, the one copy 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from dispatch.errors import InvalidField
 from dispatch.vocabulary import (
     DAY_EVENT_KINDS,
     JOB_STATES,
@@ -59,6 +60,21 @@ LocalTime = Annotated[dt.time, AfterValidator(_without_offset)]
 
 class Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+class Patch(Body):
+    """A PATCH body: only the fields given change; a field may be given as null only if it may be empty."""
+
+    NULLABLE: ClassVar[frozenset[str]] = frozenset()
+
+    def given(self) -> dict[str, Any]:
+        """The fields the request gave (by their Python names); InvalidField for a null that is not allowed."""
+        given = self.model_dump(exclude_unset=True)
+        for name, value in given.items():
+            if value is None and name not in self.NULLABLE:
+                field = self.__class__.model_fields[name].alias or name
+                raise InvalidField("cannot be null", field)
+        return given
 
 
 class Point(Body):

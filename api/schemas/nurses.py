@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from api.schemas.common import Body, LocalTime, Name, Phone, Point, Window
+from api.schemas.common import Body, LocalTime, Name, Patch, Phone, Point, Window
 from dispatch.vocabulary import MAX_BREAK_MIN, MAX_VISITS_PER_NURSE
 
 
@@ -37,7 +37,9 @@ class NurseIn(Body):
         return [s.strip().upper() for s in states]
 
 
-class NursePatch(Body):
+class NursePatch(Patch):
+    NULLABLE = frozenset({"phone", "home", "certifications", "max_visits", "break_"})
+
     name: Name | None = None
     phone: Phone | None = None
     home: Point | None = None
@@ -49,6 +51,7 @@ class NursePatch(Body):
 
 
 class NurseOut(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
     id: int
     region_id: str
     name: str
@@ -57,7 +60,7 @@ class NurseOut(BaseModel):
     licensed_states: list[str]
     certifications: list[Certification]
     max_visits: int | None
-    break_: dict[str, Any] | None = Field(serialization_alias="break")
+    break_: dict[str, Any] | None = Field(alias="break")
     active: bool
     version: int
 

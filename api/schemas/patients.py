@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from api.schemas.common import Address, Body, Name, Notes, Phone, Point, RecordId
+from api.schemas.common import Address, Body, Name, Notes, Patch, Phone, Point, RecordId
 
 
 class PatientIn(Body):
@@ -19,7 +19,9 @@ class PatientIn(Body):
     excluded_nurse_ids: list[RecordId] = []
 
 
-class PatientPatch(Body):
+class PatientPatch(Patch):
+    NULLABLE = frozenset({"phone", "address", "location"})
+
     name: Name | None = None
     phone: Phone | None = None
     address: Address | None = None

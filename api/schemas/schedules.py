@@ -6,7 +6,7 @@ import datetime as dt
 
 from pydantic import BaseModel, Field
 
-from api.schemas.common import Body, LocalTime, TimeLimitS
+from api.schemas.common import Body, LocalTime, Patch, TimeLimitS
 from dispatch.vocabulary import MAX_DAYS_AHEAD
 
 
@@ -18,7 +18,7 @@ class ScheduleIn(Body):
     active: bool = True
 
 
-class SchedulePatch(Body):
+class SchedulePatch(Patch):
     local_time: LocalTime | None = None
     days_ahead: int | None = Field(default=None, ge=0, le=MAX_DAYS_AHEAD)
     time_limit_s: TimeLimitS | None = None

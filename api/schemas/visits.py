@@ -6,7 +6,7 @@ import datetime as dt
 
 from pydantic import BaseModel, Field
 
-from api.schemas.common import Body, DurationMin, Name, Notes, Priority, RecordId, VisitStatus, Window
+from api.schemas.common import Body, DurationMin, Name, Notes, Patch, Priority, RecordId, VisitStatus, Window
 
 
 class VisitIn(Body):
@@ -20,7 +20,9 @@ class VisitIn(Body):
     notes: Notes = ""
 
 
-class VisitPatch(Body):
+class VisitPatch(Patch):
+    NULLABLE = frozenset({"pinned_nurse_id"})
+
     date: dt.date | None = None
     window: Window | None = None
     service: Name | None = None

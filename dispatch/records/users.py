@@ -5,6 +5,7 @@ from __future__ import annotations
 from psycopg import Connection, errors
 
 from dispatch.errors import Conflict, InvalidField
+from dispatch.platform import audit
 from dispatch.platform.access import Principal
 from dispatch.platform.passwords import MIN_PASSWORD_LENGTH, hash_password, password_matches
 from dispatch.vocabulary import ROLES
@@ -62,3 +63,18 @@ def list_users(conn: Connection) -> list[dict]:
     return conn.execute(
         "SELECT id, username, role, regions, nurse_id, active FROM users ORDER BY id"
     ).fetchall()
+
+
+def create_account(conn: Connection, who: Principal, username: str, password: str, role: str, regions: list[str],
+                   nurse_id: int | None) -> dict:
+    """An admin creates an account (audited); the account as listed."""
+    who.require_role("admin")
+    add_user(conn, username, password, role, regions, nurse_id)
+    audit.record(conn, who, "create", f"user/{username}")
+    return next(u for u in list_users(conn) if u["username"] == username)
+
+
+def accounts(conn: Connection, who: Principal) -> list[dict]:
+    """Every account, for an admin."""
+    who.require_role("admin")
+    return list_users(conn)

@@ -96,11 +96,13 @@ def add_visit(conn: Connection, who: Principal, request: VisitRequest) -> dict:
             raise InvalidField(message, field)
         row = _insert(conn, columns)
         audit.record(conn, who, "create", f"visit/{row['id']}")
-    return row
+    return _record(row)
 
 
-def update_visit(conn: Connection, who: Principal, visit_id: int, changes: dict[str, Any],
+def update_visit(conn: Connection, who: Principal, visit_id: int, given: dict[str, Any],
                  expected_version: int | None) -> dict:
+    """The fields the API gave changed, checked as a new visit would be; the visit as the API answers."""
+    changes = _columns(given)
     with conn.transaction():
         current = visit(conn, who, visit_id, lock=True)
         if expected_version is not None and current["version"] != expected_version:
@@ -112,7 +114,7 @@ def update_visit(conn: Connection, who: Principal, visit_id: int, changes: dict[
             day=changes.get("day", current["day"]),
             window_start=changes.get("window_start", current["window_start"]),
             window_end=changes.get("window_end", current["window_end"]),
-            service=changes.get("service", current["service_code"]),
+            service=changes.get("service_code", current["service_code"]),
             priority=changes.get("priority", current["priority"]),
             duration_min=changes.get("duration_min", current["duration_min"]),
             pinned_nurse_id=changes.get("pinned_nurse_id", current["pinned_nurse_id"]),
@@ -131,7 +133,22 @@ def update_visit(conn: Connection, who: Principal, visit_id: int, changes: dict[
         if columns["status"] == "done" and current["status"] != "done":
             mark_evaluation_done(conn, row)
         audit.record(conn, who, "update", f"visit/{visit_id}", fields=sorted(changes))
-    return row
+    return _record(row)
+
+
+def _columns(given: dict[str, Any]) -> dict[str, Any]:
+    """A change as the API gives it (date, window {start, end}, service) → the visit's columns."""
+    names = {"date": "day", "service": "service_code"}
+    changes = {names.get(k, k): v for k, v in given.items() if k != "window"}
+    if given.get("window") is not None:
+        changes |= {"window_start": given["window"]["start"], "window_end": given["window"]["end"]}
+    return changes
+
+
+def _record(row: dict) -> dict:
+    """The visit's columns → the shape the API answers (date, window {start, end}, service)."""
+    return row | {"date": row["day"], "window": {"start": row["window_start"], "end": row["window_end"]},
+                  "service": row["service_code"]}
 
 
 def check_transition(old: str, new: str) -> None:
@@ -165,7 +182,7 @@ def visit(conn: Connection, who: Principal, visit_id: int, lock: bool = False) -
     row = conn.execute(f"SELECT * FROM visits WHERE id = %s{' FOR UPDATE' if lock else ''}", [visit_id]).fetchone()
     who.require_reach(row, f"visit {visit_id}")
     audit.record(conn, who, "read", f"visit/{visit_id}")
-    return row
+    return _record(row)
 
 
 def visits_on(conn: Connection, who: Principal, region_id: str, day: date) -> list[dict]:
@@ -174,7 +191,7 @@ def visits_on(conn: Connection, who: Principal, region_id: str, day: date) -> li
         "SELECT * FROM visits WHERE region_id = %s AND day = %s ORDER BY window_start, id", [region_id, day]
     ).fetchall()
     audit.record(conn, who, "list", f"region/{region_id}/visits/{day}", count=len(rows))
-    return rows
+    return [_record(row) for row in rows]
 
 
 def import_csv(conn: Connection, who: Principal, region_id: str, text: str) -> list[dict]:

@@ -32,7 +32,7 @@ def record(conn: Connection, who: Principal, region_id: str, day: date, kind: st
             note: str = "") -> dict[str, Any]:
     row = conn.execute(
         "INSERT INTO day_events (region_id, day, kind, nurse_id, visit_id, effective_at, minutes, note, recorded_by)"
-        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING *",
+        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING *, day AS date",
         [region_id, day, kind, nurse_id, visit_id, effective_at, minutes, note, who.username]).fetchone()
     audit.record(conn, who, kind, f"region/{region_id}/day/{day}", nurse=nurse_id, visit=visit_id, minutes=minutes)
     return row
@@ -106,5 +106,5 @@ def _published_nurse(conn: Connection, visit_id: int) -> int:
 def events_of_day(conn: Connection, who: Principal, region_id: str, day: date) -> list[dict[str, Any]]:
     who.require_region(region_id)
     region(conn, region_id)
-    return conn.execute("SELECT * FROM day_events WHERE region_id = %s AND day = %s ORDER BY effective_at, id",
+    return conn.execute("SELECT *, day AS date FROM day_events WHERE region_id = %s AND day = %s ORDER BY effective_at, id",
                         [region_id, day]).fetchall()
