@@ -12,7 +12,6 @@ from fastapi import FastAPI
 from api import console, problems
 from api.deps import Services
 from api.request_log import RequestLog
-from api.text_gate import TextGate
 from api.routes import (
     audit,
     auth,
@@ -27,8 +26,10 @@ from api.routes import (
     schedules,
     users,
     visits,
+    vocabulary,
 )
 from api.security_headers import SecurityHeaders
+from api.text_gate import TextGate
 from dispatch.jobs.cron import start_scheduler
 from dispatch.jobs.queue import job_app, run_worker
 from dispatch.platform.db.migrate import upgrade
@@ -90,7 +91,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(RequestLog, latency=service_metrics.request_seconds)
     app.add_middleware(SecurityHeaders)
     for router in (auth.router, users.router, regions.router, nurses.router, patients.router, visits.router,
-                   rosters.router, replanning.router, schedules.router, me.router, audit.router, health.router, metrics.router):
+                   rosters.router, replanning.router, schedules.router, me.router, audit.router, vocabulary.router, health.router,
+                   metrics.router):
         app.include_router(router)
     console.install(app, settings)
     return app

@@ -6,12 +6,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
+import anyio.from_thread
 import procrastinate
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import OAuth2PasswordBearer
 from psycopg import Connection
 from psycopg_pool import ConnectionPool
 
+from dispatch.jobs import queue
 from dispatch.platform.access import Principal, token_claims
 from dispatch.platform.geocoding import Geocoder
 from dispatch.platform.logins import LoginLimits
@@ -27,6 +29,10 @@ class Services:
     pool: ConnectionPool
     jobs: procrastinate.App
     geocoder: Geocoder
+
+    def queue_job(self, job: dict) -> None:
+        """Hand a new solve job to the queue, from a request handler running in the thread pool (a plain `def`)."""
+        anyio.from_thread.run(queue.enqueue, self.jobs, self.pool, job)
 
 
 def services(request: Request) -> Services:

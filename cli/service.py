@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from cli.errors import InputError
 from dispatch.errors import DispatchError
 from dispatch.platform.settings import Settings
+from dispatch.vocabulary import ROLES
 
 
 def settings() -> Settings:
@@ -38,7 +39,7 @@ def add_arguments(commands: argparse._SubParsersAction) -> None:
     user = commands.add_parser("user", help="manage accounts (works without a running server)")
     user_commands = user.add_subparsers(dest="user_command", required=True)
     add = user_commands.add_parser("add", help="create an account")
-    add.add_argument("--role", required=True, choices=["admin", "dispatcher", "nurse"])
+    add.add_argument("--role", required=True, choices=ROLES)
     add.add_argument("--username", required=True)
     add.add_argument("--password", required=True)
     add.add_argument("--region", action="append", default=[], help="a dispatcher's region (repeat for several)")

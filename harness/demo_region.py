@@ -71,12 +71,13 @@ def _load_day(conn: Connection, region_id: str, state: str, doc: dict, day: date
             nurse_ids[nurse["id"]] = known_nurses[n]
         else:
             brk = nurse.get("break")
-            fields = {"name": nurse["name"], "home_lat": nurse["start"]["lat"], "home_lon": nurse["start"]["lon"],
-                      "licensed_states": [state], "max_visits": nurse.get("max_visits")}
+            given = {"name": nurse["name"], "home": {"lat": nurse["start"]["lat"], "lon": nurse["start"]["lon"]},
+                     "licensed_states": [state], "max_visits": nurse.get("max_visits"),
+                     "certifications": [{"name": s} for s in nurse["skills"]]}
             if brk:
-                fields |= {"break_start": _time(brk["window"]["start"]), "break_end": _time(brk["window"]["end"]),
-                           "break_minutes": brk["duration_min"]}
-            nurse_ids[nurse["id"]] = add_nurse(conn, admin, region_id, fields, [{"name": s} for s in nurse["skills"]])["id"]
+                given["break_"] = {"window": {"start": _time(brk["window"]["start"]), "end": _time(brk["window"]["end"])},
+                                   "duration_min": brk["duration_min"]}
+            nurse_ids[nurse["id"]] = add_nurse(conn, admin, region_id, given)["id"]
         set_shift(conn, admin, nurse_ids[nurse["id"]], day, _time(nurse["shift"]["start"]), _time(nurse["shift"]["end"]))
     patient_ids = {r["name"].removeprefix("Patient "): r["id"] for r in conn.execute(
         "SELECT id, name FROM patients WHERE region_id = %s", [region_id])}
@@ -85,8 +86,9 @@ def _load_day(conn: Connection, region_id: str, state: str, doc: dict, day: date
         if visit["patient_id"] not in patient_ids:
             patient = add_patient(conn, admin, NO_GEOCODER, region_id, {
                 "name": f"Patient {visit['patient_id']}", "phone": f"+1 555 01{n:04d}"[:15],
-                "address": f"{100 + n} Demo St, {region_id.title()}, {state}", "lat": visit["location"]["lat"],
-                "lon": visit["location"]["lon"], "state": state, "evaluation_done": visit["patient_id"] in evaluated,
+                "address": f"{100 + n} Demo St, {region_id.title()}, {state}",
+                "location": {"lat": visit["location"]["lat"], "lon": visit["location"]["lon"]}, "state": state,
+                "evaluation_done": visit["patient_id"] in evaluated,
                 "preferred_nurse_ids": [nurse_ids[p] for p in visit.get("preferred_nurses", [])]})
             patient_ids[visit["patient_id"]] = patient["id"]
         window = visit.get("window") or visit["windows"][0]

@@ -8,6 +8,7 @@ from typing import TypeVar
 
 from solver.model import Problem, Solution
 
+Key = TypeVar("Key", str, int)  # the solver's ids are texts; the service compares its records' ints
 Start = TypeVar("Start")
 
 
@@ -15,13 +16,13 @@ Start = TypeVar("Start")
 class AssignmentChanges:
     """What changed between two assignments of visits to (nurse, start): the one rule for every roster diff."""
 
-    moved: frozenset[str]  # served in both, by another nurse
-    retimed: frozenset[str]  # served in both, starting more than the tolerance apart (whoever serves it)
-    lost: frozenset[str]  # served before, not after
-    gained: frozenset[str]  # served after, not before
+    moved: frozenset  # served in both, by another nurse
+    retimed: frozenset  # served in both, starting more than the tolerance apart (whoever serves it)
+    lost: frozenset  # served before, not after
+    gained: frozenset  # served after, not before
 
 
-def assignment_changes(before: Mapping[str, tuple[str, Start]], after: Mapping[str, tuple[str, Start]],
+def assignment_changes(before: Mapping[Key, tuple[Key, Start]], after: Mapping[Key, tuple[Key, Start]],
                        tolerance_s: float, seconds_apart: Callable[[Start, Start], float]) -> AssignmentChanges:
     """Compare {visit: (nurse, start)} maps; `seconds_apart` measures two starts (seconds, or wall-clock texts)."""
     both = before.keys() & after.keys()

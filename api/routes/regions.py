@@ -6,21 +6,16 @@ from fastapi import APIRouter
 
 from api.deps import Conn, CurrentUser
 from api.schemas.regions import RegionIn, RegionOut
-from dispatch.platform import audit
-from dispatch.records.regions import add_region, visible_regions
+from dispatch.records import regions
 
 router = APIRouter(prefix="/v1/regions", tags=["regions"])
 
 
 @router.post("", response_model=RegionOut, status_code=201)
 def create_region(body: RegionIn, conn: Conn, who: CurrentUser) -> dict:
-    who.require_role("admin")
-    row = add_region(conn, body.id, body.name, body.timezone)
-    audit.record(conn, who, "create", f"region/{body.id}")
-    return row
+    return regions.create_region(conn, who, body.id, body.name, body.timezone)
 
 
 @router.get("", response_model=list[RegionOut])
 def my_regions(conn: Conn, who: CurrentUser) -> list[dict]:
-    who.require_role("admin", "dispatcher")
-    return visible_regions(conn, who)
+    return regions.visible_regions(conn, who)

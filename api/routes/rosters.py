@@ -6,7 +6,6 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Response
-from starlette.concurrency import run_in_threadpool
 
 from api.deps import AppServices, Conn, CurrentUser, IfMatch
 from api.schemas.rosters import Comparison, JobOut, MoveIn, RosterOut, RosterSummary, RosterView, SolveIn
@@ -22,7 +21,7 @@ def job_out(row: dict) -> JobOut:
 
 @router.post("/v1/regions/{region_id}/rosters/{day}/solve", response_model=JobOut, status_code=202,
              responses={200: {"model": JobOut, "description": "the same request was made before: its job"}})
-async def solve(region_id: str, day: date, services: AppServices, conn: Conn, who: CurrentUser, response: Response,
+def solve(region_id: str, day: date, services: AppServices, conn: Conn, who: CurrentUser, response: Response,
                 body: SolveIn | None = None,
                 idempotency_key: Annotated[str | None, Header(max_length=200)] = None) -> JobOut:
     """Queue a solve of the region's day; a draft roster appears when the job succeeds.
@@ -30,9 +29,9 @@ async def solve(region_id: str, day: date, services: AppServices, conn: Conn, wh
     A retry with the same `Idempotency-Key`, or a request while the day is already being solved,
     returns that job instead of starting another."""
     time_limit = (body and body.time_limit_s) or services.settings.solve_time_limit_s
-    row, created = await run_in_threadpool(queue.request_solve, conn, who, region_id, day, time_limit, idempotency_key)
+    row, created = queue.request_solve(conn, who, region_id, day, time_limit, idempotency_key)
     if created:
-        await queue.enqueue(services.jobs, services.pool, row)
+        services.queue_job(row)
     else:
         response.status_code = 200
     response.headers["Location"] = f"/v1/jobs/{row['id']}"
@@ -80,7 +79,6 @@ def publish(roster_id: int, conn: Conn, who: CurrentUser, revision: IfMatch, res
 @router.post("/v1/rosters/{roster_id}/moves", response_model=RosterOut)
 def move(roster_id: int, body: MoveIn, conn: Conn, who: CurrentUser, revision: IfMatch, response: Response) -> dict:
     """Move a visit to a nurse (at a time, or where it fits best) or out of the draft; 409 says which rule breaks."""
-    out = workflow.move_visit(conn, who, roster_id, str(body.visit_id),
-                             None if body.nurse_id is None else str(body.nurse_id), body.start, revision)
+    out = workflow.move_visit(conn, who, roster_id, body.visit_id, body.nurse_id, body.start, revision)
     response.headers["ETag"] = f'"{out["revision"]}"'
     return out

@@ -6,7 +6,6 @@ from fastapi import APIRouter, Response
 
 from api.deps import Conn, CurrentUser, IfMatch
 from api.schemas.schedules import ScheduleIn, ScheduleOut, SchedulePatch
-from dispatch.errors import InvalidField
 from dispatch.jobs import schedules
 
 router = APIRouter(tags=["schedules"])
@@ -31,10 +30,7 @@ def one_schedule(schedule_id: int, conn: Conn, who: CurrentUser, response: Respo
 
 @router.patch("/v1/schedules/{schedule_id}", response_model=ScheduleOut)
 def change_schedule(schedule_id: int, body: SchedulePatch, conn: Conn, who: CurrentUser, version: IfMatch) -> dict:
-    given = body.model_dump(exclude_unset=True)
-    if null := next((field for field, value in given.items() if value is None), None):
-        raise InvalidField("cannot be null", null)
-    return schedules.update_schedule(conn, who, schedule_id, given, version)
+    return schedules.update_schedule(conn, who, schedule_id, body.given(), version)
 
 
 @router.delete("/v1/schedules/{schedule_id}", status_code=204)

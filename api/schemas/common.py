@@ -1,16 +1,51 @@
-"""What several resources' bodies share: local times and windows, points, the strict request base."""
+"""What several resources' bodies share: the domain's words and bounds as types, local times, the strict request base.
+
+Every Literal and bound here is built from dispatch/vocabulary.py, the one copy of those rules.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-Role = Literal["admin", "dispatcher", "nurse"]
+from dispatch.errors import InvalidField
+from dispatch.vocabulary import (
+    DAY_EVENT_KINDS,
+    JOB_STATES,
+    MAX_ADDRESS_LENGTH,
+    MAX_DURATION_MIN,
+    MAX_NAME_LENGTH,
+    MAX_NOTES_LENGTH,
+    MAX_PHONE_LENGTH,
+    MAX_PRIORITY,
+    MAX_TIME_LIMIT_S,
+    MIN_PRIORITY,
+    REPORT_KINDS,
+    ROLES,
+    ROSTER_STATUSES,
+    VISIT_STATUSES,
+)
 
+Role = Literal[ROLES]
+VisitStatus = Literal[VISIT_STATUSES]
+ReportKind = Literal[REPORT_KINDS]
+DayEventKind = Literal[DAY_EVENT_KINDS]
+RosterStatus = Literal[ROSTER_STATUSES]
+JobState = Literal[JOB_STATES]
 
-VisitStatus = Literal["requested", "scheduled", "en_route", "in_progress", "done", "cancelled", "no_show"]
+# A stored record's id (nurse, patient, visit, roster) as a request body gives it: a JSON integer,
+# never `true` or "5" (strict), so a client's mistake is refused rather than guessed at.
+RecordId = Annotated[int, Field(strict=True, ge=1)]
+
+Name = Annotated[str, Field(min_length=1, max_length=MAX_NAME_LENGTH)]
+Phone = Annotated[str, Field(max_length=MAX_PHONE_LENGTH)]
+Address = Annotated[str, Field(max_length=MAX_ADDRESS_LENGTH)]
+Notes = Annotated[str, Field(max_length=MAX_NOTES_LENGTH)]
+Priority = Annotated[int, Field(ge=MIN_PRIORITY, le=MAX_PRIORITY)]
+DurationMin = Annotated[int, Field(gt=0, le=MAX_DURATION_MIN)]
+TimeLimitS = Annotated[float, Field(gt=0, le=MAX_TIME_LIMIT_S)]
 
 
 def _without_offset(value: dt.time) -> dt.time:
@@ -19,12 +54,27 @@ def _without_offset(value: dt.time) -> dt.time:
     return value
 
 
-# Windows, shifts and starts are wall-clock times in the region's timezone.
+# Windows, shifts, starts and schedule times are wall-clock times in the region's timezone.
 LocalTime = Annotated[dt.time, AfterValidator(_without_offset)]
 
 
 class Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+class Patch(Body):
+    """A PATCH body: only the fields given change; a field may be given as null only if it may be empty."""
+
+    NULLABLE: ClassVar[frozenset[str]] = frozenset()
+
+    def given(self) -> dict[str, Any]:
+        """The fields the request gave (by their Python names); InvalidField for a null that is not allowed."""
+        given = self.model_dump(exclude_unset=True)
+        for name, value in given.items():
+            if value is None and name not in self.NULLABLE:
+                field = self.__class__.model_fields[name].alias or name
+                raise InvalidField("cannot be null", field)
+        return given
 
 
 class Point(Body):
@@ -43,6 +93,25 @@ class LocalWindow(BaseModel):
 
 
 class VisitReportOut(BaseModel):
-    kind: Literal["en_route", "started", "running_late", "done"]
+    kind: ReportKind
     minutes_late: int | None
     reported_at: dt.datetime
+
+
+class Vocabulary(BaseModel):
+    """The domain's words and numbers (dispatch/vocabulary.py), for clients that should not repeat them."""
+
+    visit_statuses: list[VisitStatus]
+    transitions: dict[str, list[VisitStatus]] = Field(description="each status's possible next statuses")
+    planned_statuses: list[VisitStatus] = Field(description="not begun: a solve plans them; a slot can be found")
+    under_way_statuses: list[VisitStatus] = Field(description="under way or over: a re-plan keeps them")
+    open_statuses: list[VisitStatus] = Field(description="on a published day and not finished")
+    final_statuses: list[VisitStatus]
+    report_kinds: dict[str, dict[str, list[VisitStatus]]] = Field(
+        description="per report kind, per status it may be sent from, the statuses the visit passes through")
+    day_event_kinds: list[DayEventKind]
+    roster_statuses: list[RosterStatus]
+    job_states: list[JobState]
+    roles: list[Role]
+    bounds: dict[str, dict[str, int]] = Field(description="per field: min, max, min_exclusive, min_length, max_length")
+    retime_tolerance_min: int = Field(description="a published start moved by more than this is a change to tell")

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, Field
 
-from api.schemas.common import Body, Role, VisitReportOut, VisitStatus
+from api.schemas.common import Body, ReportKind, Role, VisitReportOut, VisitStatus
 from api.schemas.users import Password
 from dispatch.platform.passwords import MAX_PASSWORD_LENGTH
+from dispatch.vocabulary import MAX_MINUTES_LATE
 
 
 class PasswordChange(Body):
@@ -61,15 +61,15 @@ class Revoked(BaseModel):
 
 
 class VisitReportIn(Body):
-    kind: Literal["en_route", "started", "running_late", "done"]
-    minutes_late: int | None = Field(default=None, ge=1, le=480, description="with running_late only")
+    kind: ReportKind
+    minutes_late: int | None = Field(default=None, ge=1, le=MAX_MINUTES_LATE, description="with running_late only")
     at: AwareDatetime | None = Field(default=None, description="when it happened, for a report sent later (a phone "
                                      "that was offline); at most a day ago, not in the future; default: now")
 
 
 class VisitReportAck(BaseModel):
     visit_id: int
-    kind: str
+    kind: ReportKind
     status: VisitStatus
     minutes_late: int | None
     reported_at: dt.datetime

@@ -5,28 +5,29 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from api.schemas.common import Body, LocalTime, Point, Window
+from api.schemas.common import Body, LocalTime, Name, Patch, Phone, Point, Window
+from dispatch.vocabulary import MAX_BREAK_MIN, MAX_VISITS_PER_NURSE
 
 
 class Certification(Body):
-    name: str = Field(min_length=1, examples=["ketamine"])
+    name: Name = Field(examples=["ketamine"])
     expires_on: dt.date | None = Field(default=None, examples=["2027-06-30"])
 
 
 class BreakIn(Body):
     window: Window
-    duration_min: int = Field(gt=0, le=240, examples=[30])
+    duration_min: int = Field(gt=0, le=MAX_BREAK_MIN, examples=[30])
 
 
 class NurseIn(Body):
-    name: str = Field(min_length=1, examples=["Ana Ruiz"])
-    phone: str | None = Field(default=None, examples=["+1 303 555 0101"])
+    name: Name = Field(examples=["Ana Ruiz"])
+    phone: Phone | None = Field(default=None, examples=["+1 303 555 0101"])
     home: Point
     licensed_states: list[str] = Field(default=[], examples=[["CO"]])
     certifications: list[Certification] = Field(default=[])
-    max_visits: int | None = Field(default=None, ge=0, le=1000)
+    max_visits: int | None = Field(default=None, ge=0, le=MAX_VISITS_PER_NURSE)
     break_: BreakIn | None = Field(default=None, alias="break")
     active: bool = True
 
@@ -36,18 +37,21 @@ class NurseIn(Body):
         return [s.strip().upper() for s in states]
 
 
-class NursePatch(Body):
-    name: str | None = Field(default=None, min_length=1)
-    phone: str | None = None
+class NursePatch(Patch):
+    NULLABLE = frozenset({"phone", "home", "certifications", "max_visits", "break_"})
+
+    name: Name | None = None
+    phone: Phone | None = None
     home: Point | None = None
     licensed_states: list[str] | None = None
     certifications: list[Certification] | None = None
-    max_visits: int | None = Field(default=None, ge=0, le=1000)
+    max_visits: int | None = Field(default=None, ge=0, le=MAX_VISITS_PER_NURSE)
     break_: BreakIn | None = Field(default=None, alias="break")
     active: bool | None = None
 
 
 class NurseOut(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
     id: int
     region_id: str
     name: str
@@ -56,7 +60,7 @@ class NurseOut(BaseModel):
     licensed_states: list[str]
     certifications: list[Certification]
     max_visits: int | None
-    break_: dict[str, Any] | None = Field(serialization_alias="break")
+    break_: dict[str, Any] | None = Field(alias="break")
     active: bool
     version: int
 

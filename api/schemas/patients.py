@@ -4,31 +4,33 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from api.schemas.common import Body, Point
+from api.schemas.common import Address, Body, Name, Notes, Patch, Phone, Point, RecordId
 
 
 class PatientIn(Body):
-    name: str = Field(min_length=1, examples=["Jordan Lee"])
-    phone: str | None = Field(default=None, examples=["+1 303 555 0199"])
-    address: str | None = Field(default=None, examples=["1437 Bannock St, Denver, CO 80202"])
+    name: Name = Field(examples=["Jordan Lee"])
+    phone: Phone | None = Field(default=None, examples=["+1 303 555 0199"])
+    address: Address | None = Field(default=None, examples=["1437 Bannock St, Denver, CO 80202"])
     location: Point | None = Field(default=None, description="give it to skip geocoding")
     state: str = Field(min_length=2, max_length=2, examples=["CO"])
-    notes: str = Field(default="", examples=["dog in the yard; ring twice"])
+    notes: Notes = Field(default="", examples=["dog in the yard; ring twice"])
     evaluation_done: bool = False
-    preferred_nurse_ids: list[int] = []
-    excluded_nurse_ids: list[int] = []
+    preferred_nurse_ids: list[RecordId] = []
+    excluded_nurse_ids: list[RecordId] = []
 
 
-class PatientPatch(Body):
-    name: str | None = Field(default=None, min_length=1)
-    phone: str | None = None
-    address: str | None = None
+class PatientPatch(Patch):
+    NULLABLE = frozenset({"phone", "address", "location"})
+
+    name: Name | None = None
+    phone: Phone | None = None
+    address: Address | None = None
     location: Point | None = None
     state: str | None = Field(default=None, min_length=2, max_length=2)
-    notes: str | None = None
+    notes: Notes | None = None
     evaluation_done: bool | None = None
-    preferred_nurse_ids: list[int] | None = None
-    excluded_nurse_ids: list[int] | None = None
+    preferred_nurse_ids: list[RecordId] | None = None
+    excluded_nurse_ids: list[RecordId] | None = None
 
 
 class PatientOut(BaseModel):

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from api.schemas.common import Body
+from api.schemas.common import Body, Name
 
 
 class RegionIn(Body):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$", examples=["denver"])
-    name: str = Field(min_length=1, examples=["Denver metro"])
+    name: Name = Field(examples=["Denver metro"])
     timezone: str = Field(examples=["America/Denver"])
 
 

@@ -3,26 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from api.schemas.common import Body, LocalTime
+from api.schemas.common import Body, DayEventKind, LocalTime, Notes, RecordId, TimeLimitS
 from api.schemas.rosters import JobOut
+from dispatch.vocabulary import MAX_OVERRUN_MIN
 
 
 class ReplanIn(Body):
     as_of: LocalTime | None = Field(default=None, description="re-plan the day as it stands at this time; default: now",
                                     examples=["10:40"])
-    time_limit_s: float | None = Field(default=None, gt=0, le=600, examples=[10])
+    time_limit_s: TimeLimitS | None = Field(default=None, examples=[10])
     reason: str = Field(default="", max_length=500, examples=["traffic on I-25"])
 
 
 class EventIn(Body):
     at: LocalTime | None = Field(default=None, description="when it happened, in the region's time; default: now")
-    note: str = Field(default="", max_length=500)
+    note: Notes = ""
     replan: bool = Field(default=True, description="queue a re-plan of the rest of the day from `at`")
-    time_limit_s: float | None = Field(default=None, gt=0, le=600, description="the re-plan's time limit")
+    time_limit_s: TimeLimitS | None = Field(default=None, description="the re-plan's time limit")
 
 
 class SickCallIn(EventIn):
@@ -30,14 +30,14 @@ class SickCallIn(EventIn):
 
 
 class OverrunIn(EventIn):
-    minutes: int = Field(ge=1, le=720, description="how much longer than planned it runs")
+    minutes: int = Field(ge=1, le=MAX_OVERRUN_MIN, description="how much longer than planned it runs")
 
 
 class DayEventOut(BaseModel):
     id: int
     region_id: str
     date: dt.date
-    kind: Literal["sick_call", "cancellation", "no_show", "overrun", "urgent_visit"]
+    kind: DayEventKind
     nurse_id: int | None
     visit_id: int | None
     effective_at: dt.datetime
@@ -54,21 +54,21 @@ class EventRecorded(BaseModel):
 
 
 class RetimedOut(BaseModel):
-    visit_id: str
+    visit_id: int
     from_: dt.datetime = Field(alias="from")
     to: dt.datetime
     beyond_tolerance: bool
 
 
 class BumpedOut(BaseModel):
-    visit_id: str
-    to_nurse_id: str | None = Field(description="null: nobody can take it; it would be left out")
+    visit_id: int
+    to_nurse_id: int | None = Field(description="null: nobody can take it; it would be left out")
     start: dt.datetime | None
 
 
 class SlotOut(BaseModel):
     rank: int
-    nurse_id: str
+    nurse_id: int
     nurse_name: str
     position: int = Field(description="where in her day (0: first), her visits done or under way counted")
     arrival: dt.datetime
@@ -88,8 +88,8 @@ class SlotsOut(BaseModel):
 
 
 class SlotChoice(Body):
-    nurse_id: str
+    nurse_id: RecordId
     position: int = Field(ge=0)
-    bumped: list[str] = Field(default_factory=list)
+    bumped: list[RecordId] = Field(default_factory=list)
     as_of: LocalTime | None = None
     publish: bool = Field(default=False, description="publish the new roster at once")

@@ -3,22 +3,34 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.schemas.common import Body, LocalTime, LocalWindow, Point, VisitReportOut, VisitStatus
+from api.schemas.common import (
+    Body,
+    JobState,
+    LocalTime,
+    LocalWindow,
+    Point,
+    RecordId,
+    RosterStatus,
+    TimeLimitS,
+    VisitReportOut,
+    VisitStatus,
+)
+from dispatch.vocabulary import RETIME_TOLERANCE_MIN
 
 
 class SolveIn(Body):
-    time_limit_s: float | None = Field(default=None, gt=0, le=600, examples=[30])
+    time_limit_s: TimeLimitS | None = Field(default=None, examples=[30])
 
 
 class JobOut(BaseModel):
     id: str
     region_id: str
     date: dt.date
-    state: Literal["queued", "running", "succeeded", "failed"]
+    state: JobState
     progress: dict[str, Any]
     roster_id: int | None
     error: str | None
@@ -33,7 +45,7 @@ class RosterSummary(BaseModel):
     region_id: str
     day: dt.date
     version: int
-    status: Literal["draft", "published", "superseded"]
+    status: RosterStatus
     revision: int
     based_on: int | None
     created_at: dt.datetime
@@ -42,7 +54,8 @@ class RosterSummary(BaseModel):
     published_by: str | None
     reason: str | None = Field(default=None, description="why this version exists, e.g. a sick call or an urgent visit")
     changes: dict[str, Any] | None = Field(default=None, description="recorded at publish: per nurse, visits added, "
-                                           "removed and re-timed by more than 30 min against the roster it superseded")
+                                           f"removed and re-timed by more than {RETIME_TOLERANCE_MIN} min against the "
+                                           "roster it superseded")
     kpis: dict[str, Any]
 
 
@@ -51,16 +64,23 @@ class RosterOut(RosterSummary):
 
 
 class MoveIn(Body):
-    visit_id: int
-    nurse_id: int | None = Field(description="null takes the visit out of the roster")
+    visit_id: RecordId
+    nurse_id: RecordId | None = Field(description="null takes the visit out of the roster")
     start: LocalTime | None = Field(default=None, description="fix the start; default: where it fits best", examples=["13:30"])
 
 
+class Retimed(BaseModel):
+    visit_id: int
+    from_: str = Field(alias="from")
+    to: str
+
+
 class NurseChanges(BaseModel):
-    nurse_id: str
-    added: list[str]
-    removed: list[str]
-    retimed: list[dict[str, str]]
+    model_config = ConfigDict(populate_by_name=True)
+    nurse_id: int
+    added: list[int]
+    removed: list[int]
+    retimed: list[Retimed]
 
 
 class Comparison(BaseModel):
@@ -68,19 +88,19 @@ class Comparison(BaseModel):
     compared_with: int | None
     tolerance_min: int
     nurses: list[NurseChanges]
-    newly_unassigned: list[str]
-    newly_assigned: list[str]
+    newly_unassigned: list[int]
+    newly_assigned: list[int]
 
 
 class VisitOnMap(BaseModel):
-    visit_id: str
+    visit_id: int
     patient_name: str
     location: Point
     service: str
     window: LocalWindow
     priority: int
     status: VisitStatus
-    pinned_nurse_id: str | None
+    pinned_nurse_id: int | None
     report: VisitReportOut | None = Field(description="the nurse's latest report on it")
 
 
@@ -106,7 +126,7 @@ class ShiftView(BaseModel):
 
 
 class NurseDay(BaseModel):
-    nurse_id: str
+    nurse_id: int
     name: str
     home: Point
     shift: ShiftView

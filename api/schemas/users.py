@@ -6,8 +6,9 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field
 
-from api.schemas.common import Body, Role
+from api.schemas.common import Body, RecordId, Role
 from dispatch.platform.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+from dispatch.vocabulary import MAX_USERNAME_LENGTH
 
 # The length bounds are the policy's (dispatch/platform/passwords.py), which also refuses common passwords.
 Password = Annotated[str, Field(min_length=MIN_PASSWORD_LENGTH, max_length=MAX_PASSWORD_LENGTH,
@@ -15,11 +16,11 @@ Password = Annotated[str, Field(min_length=MIN_PASSWORD_LENGTH, max_length=MAX_P
 
 
 class UserIn(Body):
-    username: str = Field(min_length=1, max_length=80, examples=["dana"])
+    username: str = Field(min_length=1, max_length=MAX_USERNAME_LENGTH, examples=["dana"])
     password: Password
     role: Role
     regions: list[str] = Field(default=[], examples=[["denver"]])
-    nurse_id: int | None = None
+    nurse_id: RecordId | None = None
 
 
 class PasswordReset(Body):

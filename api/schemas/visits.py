@@ -6,30 +6,31 @@ import datetime as dt
 
 from pydantic import BaseModel, Field
 
-from api.schemas.common import Body, VisitStatus, Window
-from dispatch.records.visits import MAX_DURATION_MIN
+from api.schemas.common import Body, DurationMin, Name, Notes, Patch, Priority, RecordId, VisitStatus, Window
 
 
 class VisitIn(Body):
-    patient_id: int
+    patient_id: RecordId
     date: dt.date = Field(examples=["2026-11-25"])
     window: Window
-    service: str = Field(examples=["ketamine"])
-    duration_min: int | None = Field(default=None, gt=0, le=MAX_DURATION_MIN, description="default: the service's minutes")
-    priority: int = Field(default=1, ge=1, le=1000)
-    pinned_nurse_id: int | None = None
-    notes: str = ""
+    service: Name = Field(examples=["ketamine"])
+    duration_min: DurationMin | None = Field(default=None, description="default: the service's minutes")
+    priority: Priority = 1
+    pinned_nurse_id: RecordId | None = None
+    notes: Notes = ""
 
 
-class VisitPatch(Body):
+class VisitPatch(Patch):
+    NULLABLE = frozenset({"pinned_nurse_id"})
+
     date: dt.date | None = None
     window: Window | None = None
-    service: str | None = None
-    duration_min: int | None = Field(default=None, gt=0, le=MAX_DURATION_MIN)
-    priority: int | None = Field(default=None, ge=1, le=1000)
-    pinned_nurse_id: int | None = None
+    service: Name | None = None
+    duration_min: DurationMin | None = None
+    priority: Priority | None = None
+    pinned_nurse_id: RecordId | None = None
     status: VisitStatus | None = None
-    notes: str | None = None
+    notes: Notes | None = None
 
 
 class VisitOut(BaseModel):

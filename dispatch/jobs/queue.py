@@ -27,6 +27,7 @@ from dispatch.records.regions import region
 from dispatch.rosters.problem import DayProblem, day_problem
 from dispatch.rosters.workflow import publish, store_draft, with_held_back
 from dispatch.sameday.state import replan_problem
+from dispatch.vocabulary import MAX_TIME_LIMIT_S
 
 log = logging.getLogger(__name__)
 
@@ -68,8 +69,8 @@ def request_solve(conn: Connection, who: Principal, region_id: str, day: date, t
     instead of solving it afresh."""
     who.require_region(region_id)
     region(conn, region_id)
-    if not 0 < time_limit_s <= 600:
-        raise InvalidField("must be more than 0 and at most 600 seconds", "time_limit_s")
+    if not 0 < time_limit_s <= MAX_TIME_LIMIT_S:
+        raise InvalidField(f"must be more than 0 and at most {MAX_TIME_LIMIT_S} seconds", "time_limit_s")
     with conn.transaction():
         if idempotency_key:
             same = conn.execute("SELECT * FROM solve_jobs WHERE idempotency_key = %s", [idempotency_key]).fetchone()

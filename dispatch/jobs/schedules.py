@@ -19,15 +19,16 @@ from dispatch.platform import audit
 from dispatch.platform.access import Principal
 from dispatch.platform.db.versioned import update_versioned
 from dispatch.records.regions import managed_region
+from dispatch.vocabulary import MAX_DAYS_AHEAD, MAX_TIME_LIMIT_S
 
 _COLUMNS = ("local_time", "days_ahead", "time_limit_s", "auto_publish", "active")
 
 
 def _check(fields: dict[str, Any]) -> None:
-    if not 0 <= fields.get("days_ahead", 1) <= 14:
-        raise InvalidField("must be between 0 (today) and 14", "days_ahead")
-    if not 0 < fields.get("time_limit_s", 30) <= 600:
-        raise InvalidField("must be more than 0 and at most 600 seconds", "time_limit_s")
+    if not 0 <= fields.get("days_ahead", 1) <= MAX_DAYS_AHEAD:
+        raise InvalidField(f"must be between 0 (today) and {MAX_DAYS_AHEAD}", "days_ahead")
+    if not 0 < fields.get("time_limit_s", 30) <= MAX_TIME_LIMIT_S:
+        raise InvalidField(f"must be more than 0 and at most {MAX_TIME_LIMIT_S} seconds", "time_limit_s")
 
 
 def add_schedule(conn: Connection, who: Principal, region_id: str, fields: dict[str, Any]) -> dict:

@@ -9,7 +9,6 @@ import jwt
 
 from dispatch.errors import Forbidden, NotFound
 
-ROLES = ("admin", "dispatcher", "nurse")
 TOKEN_ALGORITHM = "HS256"
 
 

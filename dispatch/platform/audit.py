@@ -18,7 +18,9 @@ def record(conn: Connection, who: Principal | str, action: str, resource: str, *
     )
 
 
-def entries(conn: Connection, limit: int = 100, resource: str | None = None) -> list[dict]:
+def entries(conn: Connection, who: Principal, limit: int = 100, resource: str | None = None) -> list[dict]:
+    """Newest first, for an admin."""
+    who.require_role("admin")
     return conn.execute(
         "SELECT id, at, username, action, resource, detail FROM audit_log"
         " WHERE %(resource)s::text IS NULL OR resource = %(resource)s ORDER BY id DESC LIMIT %(limit)s",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, time, timedelta
 from typing import Any
 
 from psycopg import Connection, errors
@@ -17,6 +17,29 @@ _COLUMNS = ("name", "phone", "home_lat", "home_lon", "licensed_states", "max_vis
             "break_start", "break_end", "break_minutes", "active")
 
 
+def _columns(given: dict[str, Any]) -> tuple[dict[str, Any], list[dict] | None]:
+    """A nurse as the API gives her (home {lat, lon}, break {window, duration_min}) → her columns, certifications."""
+    fields = {k: v for k, v in given.items() if k in ("name", "phone", "licensed_states", "max_visits", "active")}
+    if given.get("home") is not None:
+        fields |= {"home_lat": given["home"]["lat"], "home_lon": given["home"]["lon"]}
+    if "break_" in given:
+        brk = given["break_"]
+        fields |= {"break_start": brk and brk["window"]["start"], "break_end": brk and brk["window"]["end"],
+                   "break_minutes": brk and brk["duration_min"]}
+    return fields, given.get("certifications")
+
+
+def _record(row: dict) -> dict:
+    """Her columns → the shape the API answers (home {lat, lon}, break {window, duration_min} or None)."""
+    brk = None if row["break_start"] is None else {
+        "window": {"start": row["break_start"], "end": row["break_end"]}, "duration_min": row["break_minutes"]}
+    return row | {"home": {"lat": row["home_lat"], "lon": row["home_lon"]}, "break": brk}
+
+
+def _shift(row: dict) -> dict:
+    return {"nurse_id": row["nurse_id"], "date": row["day"], "start": row["starts"], "end": row["ends"]}
+
+
 def _check_break(fields: dict[str, Any]) -> None:
     parts = [fields.get("break_start"), fields.get("break_end"), fields.get("break_minutes")]
     if any(p is not None for p in parts) and not all(p is not None for p in parts):
@@ -25,9 +48,10 @@ def _check_break(fields: dict[str, Any]) -> None:
         raise InvalidField("the break window ends before it starts", "break.window")
 
 
-def add_nurse(conn: Connection, who: Principal, region_id: str, fields: dict[str, Any],
-              certifications: list[dict]) -> dict:
+def add_nurse(conn: Connection, who: Principal, region_id: str, given: dict[str, Any]) -> dict:
+    """A new nurse from the fields the API gave; she as the API answers."""
     managed_region(conn, who, region_id)
+    fields, certifications = _columns(given)
     fields = {"licensed_states": [], "active": True} | fields
     _check_break(fields)
     with conn.transaction():
@@ -36,14 +60,15 @@ def add_nurse(conn: Connection, who: Principal, region_id: str, fields: dict[str
             " RETURNING id",
             [region_id, *(fields.get(c) for c in _COLUMNS)],
         ).fetchone()
-        _replace_certifications(conn, row["id"], certifications)
+        _replace_certifications(conn, row["id"], certifications or [])
         audit.record(conn, who, "create", f"nurse/{row['id']}")
     return nurse(conn, who, row["id"])
 
 
-def update_nurse(conn: Connection, who: Principal, nurse_id: int, fields: dict[str, Any],
-                 certifications: list[dict] | None, expected_version: int | None) -> dict:
-    """Change the fields given (and the certifications, if given), leaving the others as they are now."""
+def update_nurse(conn: Connection, who: Principal, nurse_id: int, given: dict[str, Any],
+                 expected_version: int | None) -> dict:
+    """Change the fields given (certifications replaced when given), leaving the others as they are now."""
+    fields, certifications = _columns(given)
     with conn.transaction():
         current = nurse(conn, who, nurse_id, lock=True)  # a concurrent change of another field lands before or after
         _check_break({c: current[c] for c in _COLUMNS} | fields)
@@ -86,7 +111,7 @@ def nurse(conn: Connection, who: Principal, nurse_id: int, lock: bool = False) -
         "SELECT certification AS name, expires_on FROM nurse_certifications WHERE nurse_id = %s ORDER BY certification",
         [nurse_id],
     ).fetchall()
-    return row
+    return _record(row)
 
 
 def nurses_in(conn: Connection, who: Principal, region_id: str) -> list[dict]:
@@ -108,7 +133,7 @@ def set_shift(conn: Connection, who: Principal, nurse_id: int, day: date, starts
         ).fetchone()
         audit.record(conn, who, "set_shift", f"nurse/{nurse_id}", date=day.isoformat(), start=f"{starts:%H:%M}",
                      end=f"{ends:%H:%M}")
-    return row
+    return _shift(row)
 
 
 def remove_shift(conn: Connection, who: Principal, nurse_id: int, day: date) -> None:
@@ -119,9 +144,12 @@ def remove_shift(conn: Connection, who: Principal, nurse_id: int, day: date) -> 
         audit.record(conn, who, "remove_shift", f"nurse/{nurse_id}", date=day.isoformat())
 
 
-def shifts(conn: Connection, who: Principal, nurse_id: int, first: date, last: date) -> list[dict]:
+def shifts(conn: Connection, who: Principal, nurse_id: int, first: date | None, last: date | None) -> list[dict]:
+    """Her shifts from `first` (default today) to `last` (default a month on, or the last date there is)."""
+    first = first or date.today()
+    last = last or min(first, date.max - timedelta(days=30)) + timedelta(days=30)
     nurse(conn, who, nurse_id)
-    return conn.execute(
+    return [_shift(row) for row in conn.execute(
         "SELECT nurse_id, day, starts, ends FROM nurse_shifts WHERE nurse_id = %s AND day BETWEEN %s AND %s ORDER BY day",
         [nurse_id, first, last],
-    ).fetchall()
+    )]

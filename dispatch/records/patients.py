@@ -17,6 +17,21 @@ _COLUMNS = ("name", "phone", "address", "lat", "lon", "state", "notes", "evaluat
             "preferred_nurse_ids", "excluded_nurse_ids")
 
 
+def _columns(given: dict[str, Any]) -> dict[str, Any]:
+    """A patient as the API gives her (location {lat, lon}) → her columns; the state in capitals."""
+    fields = {k: v for k, v in given.items() if k != "location"}
+    if given.get("location") is not None:
+        fields |= {"lat": given["location"]["lat"], "lon": given["location"]["lon"]}
+    if fields.get("state"):
+        fields["state"] = fields["state"].upper()
+    return fields
+
+
+def _record(row: dict) -> dict:
+    """Her columns → the shape the API answers (location {lat, lon})."""
+    return row | {"location": {"lat": row["lat"], "lon": row["lon"]}}
+
+
 def _locate(conn: Connection, geocoder: Geocoder, fields: dict[str, Any]) -> dict[str, Any]:
     if fields.get("lat") is not None and fields.get("lon") is not None:
         return fields
@@ -39,9 +54,10 @@ def _check_nurses(conn: Connection, region_id: str, fields: dict[str, Any]) -> N
         raise InvalidField(f"nurse {min(both)} is both preferred and excluded", "excluded_nurse_ids")
 
 
-def add_patient(conn: Connection, who: Principal, geocoder: Geocoder, region_id: str, fields: dict[str, Any]) -> dict:
+def add_patient(conn: Connection, who: Principal, geocoder: Geocoder, region_id: str, given: dict[str, Any]) -> dict:
+    """A new patient from the fields the API gave (geocoded unless a location is given); she as the API answers."""
     managed_region(conn, who, region_id)
-    fields = {"notes": "", "evaluation_done": False, "preferred_nurse_ids": [], "excluded_nurse_ids": []} | fields
+    fields = {"notes": "", "evaluation_done": False, "preferred_nurse_ids": [], "excluded_nurse_ids": []} | _columns(given)
     with conn.transaction():
         fields = _locate(conn, geocoder, fields)
         _check_nurses(conn, region_id, fields)
@@ -51,12 +67,13 @@ def add_patient(conn: Connection, who: Principal, geocoder: Geocoder, region_id:
             [region_id, *(fields.get(c) for c in _COLUMNS)],
         ).fetchone()
         audit.record(conn, who, "create", f"patient/{row['id']}")
-    return row
+    return _record(row)
 
 
-def update_patient(conn: Connection, who: Principal, geocoder: Geocoder, patient_id: int, fields: dict[str, Any],
+def update_patient(conn: Connection, who: Principal, geocoder: Geocoder, patient_id: int, given: dict[str, Any],
                    expected_version: int | None) -> dict:
     """Change the fields given, leaving the others as they are now (a concurrent change of another field stays)."""
+    fields = _columns(given)
     with conn.transaction():
         current = patient(conn, who, patient_id, lock=True)
         if "address" in fields and "lat" not in fields:
@@ -67,7 +84,7 @@ def update_patient(conn: Connection, who: Principal, geocoder: Geocoder, patient
                                expected_version,
                                f"patient {patient_id}")
         audit.record(conn, who, "update", f"patient/{patient_id}", fields=sorted(fields))
-    return row
+    return _record(row)
 
 
 def remove_patient(conn: Connection, who: Principal, patient_id: int) -> None:
@@ -86,11 +103,11 @@ def patient(conn: Connection, who: Principal, patient_id: int, lock: bool = Fals
     row = conn.execute(f"SELECT * FROM patients WHERE id = %s{' FOR UPDATE' if lock else ''}", [patient_id]).fetchone()
     who.require_reach(row, f"patient {patient_id}")
     audit.record(conn, who, "read", f"patient/{patient_id}")
-    return row
+    return _record(row)
 
 
 def patients_in(conn: Connection, who: Principal, region_id: str) -> list[dict]:
     managed_region(conn, who, region_id)
     rows = conn.execute("SELECT * FROM patients WHERE region_id = %s ORDER BY id", [region_id]).fetchall()
     audit.record(conn, who, "list", f"region/{region_id}/patients", count=len(rows))
-    return rows
+    return [_record(row) for row in rows]

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from psycopg import Connection, errors
 
 from dispatch.errors import Conflict, InvalidField, NotFound
+from dispatch.platform import audit
 from dispatch.platform.access import Principal
 
 
@@ -39,6 +40,16 @@ def managed_region(conn: Connection, who: Principal, region_id: str) -> dict:
     return region(conn, region_id)
 
 
+def create_region(conn: Connection, who: Principal, region_id: str, name: str, timezone: str) -> dict:
+    """An admin creates a region (audited)."""
+    who.require_role("admin")
+    row = add_region(conn, region_id, name, timezone)
+    audit.record(conn, who, "create", f"region/{region_id}")
+    return row
+
+
 def visible_regions(conn: Connection, who: Principal) -> list[dict]:
+    """The regions she may manage: all for an admin, hers for a dispatcher; a nurse is refused."""
+    who.require_role("admin", "dispatcher")
     rows = conn.execute("SELECT id, name, timezone FROM regions ORDER BY id").fetchall()
     return [row for row in rows if who.may_manage(row["id"])]

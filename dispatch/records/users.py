@@ -11,9 +11,10 @@ from psycopg import Connection, errors
 
 from dispatch.errors import Conflict, InvalidField, NotFound
 from dispatch.platform import audit
-from dispatch.platform.access import ROLES, Principal
+from dispatch.platform.access import Principal
 from dispatch.platform.logins import LoginLimits, count_failure, forget_failures, refuse_if_locked
 from dispatch.platform.passwords import check_new_password, hash_password, password_matches
+from dispatch.vocabulary import ROLES
 
 DEFAULT_LIMITS = LoginLimits()
 
@@ -95,6 +96,21 @@ def list_users(conn: Connection) -> list[dict]:
     ).fetchall()
 
 
+def create_account(conn: Connection, who: Principal, username: str, password: str, role: str, regions: list[str],
+                   nurse_id: int | None) -> dict:
+    """An admin creates an account (audited); the account as listed."""
+    who.require_role("admin")
+    add_user(conn, username, password, role, regions, nurse_id)
+    audit.record(conn, who, "create", f"user/{username}")
+    return next(u for u in list_users(conn) if u["username"] == username)
+
+
+def accounts(conn: Connection, who: Principal) -> list[dict]:
+    """Every account, for an admin."""
+    who.require_role("admin")
+    return list_users(conn)
+
+
 def user_named(conn: Connection, username: str) -> dict:
     row = conn.execute("SELECT id, username, role, regions, nurse_id, active FROM users WHERE username = %s",
                        [username]).fetchone()
@@ -104,6 +120,12 @@ def user_named(conn: Connection, username: str) -> dict:
 
 
 # ---------------------------------------------------------------- removing access
+
+
+def _require_admin(who: Principal | str) -> None:
+    """The API's caller must be an admin; the command line (a plain name, `cli:…`) works on the server itself."""
+    if isinstance(who, Principal):
+        who.require_role("admin")
 
 
 def _revoke(conn: Connection, username: str) -> None:
@@ -118,7 +140,8 @@ def _revoke(conn: Connection, username: str) -> None:
 
 
 def revoke_tokens(conn: Connection, who: Principal | str, username: str) -> dict:
-    """Refuse all tokens and calendar feeds `username` holds now; she can log in again for new ones."""
+    """Refuse all tokens and calendar feeds `username` holds now; she can log in again for new ones (admins)."""
+    _require_admin(who)
     with conn.transaction():
         _revoke(conn, username)
         audit.record(conn, who, "revoke-tokens", f"user/{username}")
@@ -126,7 +149,8 @@ def revoke_tokens(conn: Connection, who: Principal | str, username: str) -> dict
 
 
 def set_active(conn: Connection, who: Principal | str, username: str, active: bool) -> dict:
-    """Deactivate (her tokens and feeds are revoked too, so reactivating brings none back) or reactivate."""
+    """Deactivate (her tokens and feeds are revoked too, so reactivating brings none back) or reactivate (admins)."""
+    _require_admin(who)
     with conn.transaction():
         target = conn.execute("SELECT role, active FROM users WHERE username = %s FOR UPDATE", [username]).fetchone()
         if target is None:
@@ -145,6 +169,7 @@ def set_active(conn: Connection, who: Principal | str, username: str, active: bo
 
 def reset_password(conn: Connection, who: Principal | str, username: str, new_password: str) -> dict:
     """An admin sets a new password: her tokens and feeds are revoked, and a lockout on the account lifted."""
+    _require_admin(who)
     check_new_password(new_password)
     with conn.transaction():
         if conn.execute("UPDATE users SET password_hash = %s WHERE username = %s",

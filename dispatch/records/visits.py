@@ -15,25 +15,15 @@ from dispatch.platform import audit
 from dispatch.platform.access import Principal
 from dispatch.records.regions import managed_region
 from dispatch.rosters.workflow import lock_day
+from dispatch.vocabulary import MAX_DURATION_MIN, MAX_PRIORITY, MIN_PRIORITY, NEXT_STATUSES, VISIT_STATUSES
 
-STATUSES = ("requested", "scheduled", "en_route", "in_progress", "done", "cancelled", "no_show")
-NEXT_STATUSES = {
-    "requested": {"scheduled", "cancelled"},
-    "scheduled": {"requested", "en_route", "in_progress", "cancelled", "no_show"},
-    "en_route": {"in_progress", "cancelled", "no_show"},
-    "in_progress": {"done"},
-    "done": set(),
-    "cancelled": set(),
-    "no_show": set(),
-}
 CSV_COLUMNS = ("patient_id", "date", "window_start", "window_end", "service", "priority", "duration_min",
                "pinned_nurse_id", "notes")
 REQUIRED_CSV_COLUMNS = {"patient_id", "date", "window_start", "window_end", "service"}
 # What says when a visit happens, by the key in update_visit's changes: (its column, the API's name for it).
 # Changing one under a published roster is refused.
 TIMING_FIELDS = {"day": ("day", "date"), "window_start": ("window_start", "window"), "window_end": ("window_end", "window"),
-                 "duration_min": ("duration_min", "duration_min"), "service": ("service_code", "service")}
-MAX_DURATION_MIN = 720  # twelve hours on site; the same bound for the JSON API and the CSV import
+                 "duration_min": ("duration_min", "duration_min"), "service_code": ("service_code", "service")}
 
 
 @dataclass(frozen=True)
@@ -74,8 +64,8 @@ def _check_request(conn: Connection, who: Principal, request: VisitRequest, prob
         problems.add("service", f"unknown service {request.service!r} (known: {', '.join(codes)})")
     if request.window_end < request.window_start:
         problems.add("window_end", f"end {request.window_end:%H:%M} is before start {request.window_start:%H:%M}")
-    if not 1 <= request.priority <= 1000:
-        problems.add("priority", "must be between 1 and 1000")
+    if not MIN_PRIORITY <= request.priority <= MAX_PRIORITY:
+        problems.add("priority", f"must be between {MIN_PRIORITY} and {MAX_PRIORITY}")
     if request.duration_min is not None and not 0 < request.duration_min <= MAX_DURATION_MIN:
         problems.add("duration_min", f"must be greater than 0 and at most {MAX_DURATION_MIN}")
     if request.pinned_nurse_id is not None and not conn.execute(
@@ -111,11 +101,13 @@ def add_visit(conn: Connection, who: Principal, request: VisitRequest) -> dict:
             raise InvalidField(message, field)
         row = _insert(conn, columns)
         audit.record(conn, who, "create", f"visit/{row['id']}")
-    return row
+    return _record(row)
 
 
-def update_visit(conn: Connection, who: Principal, visit_id: int, changes: dict[str, Any],
+def update_visit(conn: Connection, who: Principal, visit_id: int, given: dict[str, Any],
                  expected_version: int | None) -> dict:
+    """The fields the API gave changed, checked as a new visit would be; the visit as the API answers."""
+    changes = _columns(given)
     with conn.transaction():
         if TIMING_FIELDS.keys() & changes.keys():
             # The day's roster lock before the visit's row, in the order publishing takes them: a roster
@@ -135,7 +127,7 @@ def update_visit(conn: Connection, who: Principal, visit_id: int, changes: dict[
             day=changes.get("day", current["day"]),
             window_start=changes.get("window_start", current["window_start"]),
             window_end=changes.get("window_end", current["window_end"]),
-            service=changes.get("service", current["service_code"]),
+            service=changes.get("service_code", current["service_code"]),
             priority=changes.get("priority", current["priority"]),
             duration_min=changes.get("duration_min", current["duration_min"]),
             pinned_nurse_id=changes.get("pinned_nurse_id", current["pinned_nurse_id"]),
@@ -154,7 +146,22 @@ def update_visit(conn: Connection, who: Principal, visit_id: int, changes: dict[
         if columns["status"] == "done" and current["status"] != "done":
             mark_evaluation_done(conn, row)
         audit.record(conn, who, "update", f"visit/{visit_id}", fields=sorted(changes))
-    return row
+    return _record(row)
+
+
+def _columns(given: dict[str, Any]) -> dict[str, Any]:
+    """A change as the API gives it (date, window {start, end}, service) → the visit's columns."""
+    names = {"date": "day", "service": "service_code"}
+    changes = {names.get(k, k): v for k, v in given.items() if k != "window"}
+    if given.get("window") is not None:
+        changes |= {"window_start": given["window"]["start"], "window_end": given["window"]["end"]}
+    return changes
+
+
+def _record(row: dict) -> dict:
+    """The visit's columns → the shape the API answers (date, window {start, end}, service)."""
+    return row | {"date": row["day"], "window": {"start": row["window_start"], "end": row["window_end"]},
+                  "service": row["service_code"]}
 
 
 def _refuse_moving_a_published_visit(conn: Connection, current: dict, changes: dict[str, Any]) -> None:
@@ -177,8 +184,8 @@ def _refuse_moving_a_published_visit(conn: Connection, current: dict, changes: d
 
 
 def check_transition(old: str, new: str) -> None:
-    if new not in STATUSES:
-        raise InvalidField(f"unknown status {new!r} (known: {', '.join(STATUSES)})", "status")
+    if new not in VISIT_STATUSES:
+        raise InvalidField(f"unknown status {new!r} (known: {', '.join(VISIT_STATUSES)})", "status")
     if new not in NEXT_STATUSES[old]:
         allowed = ", ".join(sorted(NEXT_STATUSES[old])) or "none: it is final"
         raise Conflict(f"a {old} visit cannot become {new} (next: {allowed})", "status")
@@ -207,7 +214,7 @@ def visit(conn: Connection, who: Principal, visit_id: int, lock: bool = False) -
     row = conn.execute(f"SELECT * FROM visits WHERE id = %s{' FOR UPDATE' if lock else ''}", [visit_id]).fetchone()
     who.require_reach(row, f"visit {visit_id}")
     audit.record(conn, who, "read", f"visit/{visit_id}")
-    return row
+    return _record(row)
 
 
 def visits_on(conn: Connection, who: Principal, region_id: str, day: date) -> list[dict]:
@@ -216,7 +223,7 @@ def visits_on(conn: Connection, who: Principal, region_id: str, day: date) -> li
         "SELECT * FROM visits WHERE region_id = %s AND day = %s ORDER BY window_start, id", [region_id, day]
     ).fetchall()
     audit.record(conn, who, "list", f"region/{region_id}/visits/{day}", count=len(rows))
-    return rows
+    return [_record(row) for row in rows]
 
 
 def import_csv(conn: Connection, who: Principal, region_id: str, text: str) -> list[dict]:

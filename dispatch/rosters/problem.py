@@ -11,11 +11,10 @@ from psycopg import Connection
 from dispatch.records.eligibility import FIRST_INFUSION_REASON, nurse_skills, visit_skills, waits_for_evaluation
 from dispatch.records.regions import region
 from dispatch.rosters.workflow import published_id
+from dispatch.vocabulary import PLANNED_STATUSES, UNDER_WAY_STATUSES
 
 # Until a road-time provider is configured per region: great-circle × circuity at a city speed.
 TRAVEL = {"speed_kmh": 40, "circuity": 1.35}
-PLANNED_STATUSES = ("requested", "scheduled")
-UNDER_WAY_STATUSES = ("en_route", "in_progress", "done")  # a re-plan keeps them as they are (dispatch/sameday/state.py)
 
 
 @dataclass(frozen=True)

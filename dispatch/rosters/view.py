@@ -59,14 +59,14 @@ def roster_view(conn: Connection, who: Principal, roster_id: int) -> dict[str, A
 def _visit_facts(visit: dict, reports: dict) -> dict[str, Any]:
     report = reports.get(visit["id"])
     return {
-        "visit_id": str(visit["id"]),
+        "visit_id": visit["id"],
         "patient_name": visit["patient_name"],
         "location": {"lat": visit["lat"], "lon": visit["lon"]},
         "service": visit["service"],
         "window": {"start": visit["window_start"].strftime("%H:%M"), "end": visit["window_end"].strftime("%H:%M")},
         "priority": visit["priority"],
         "status": visit["status"],
-        "pinned_nurse_id": None if visit["pinned_nurse_id"] is None else str(visit["pinned_nurse_id"]),
+        "pinned_nurse_id": visit["pinned_nurse_id"],
         "report": report and {"kind": report["kind"], "minutes_late": report["minutes_late"],
                               "reported_at": report["reported_at"].isoformat()},
     }
@@ -86,7 +86,7 @@ def _nurse_day(problem: Problem, route: dict, home: dict, visits: dict, reports:
         place = visit.location_index
     shift_s = nurse.shift.end - nurse.shift.start
     day: dict[str, Any] = {
-        "nurse_id": nurse.id, "name": nurse.name, "home": home,
+        "nurse_id": int(nurse.id), "name": nurse.name, "home": home,
         "shift": {"start": clock.iso(nurse.shift.start), "end": clock.iso(nurse.shift.end)},
         "break": route.get("break"), "stops": stops,
         "departure": route.get("departure"), "return": route.get("return"),

@@ -14,6 +14,7 @@ from dispatch.errors import Conflict, StaleVersion
 from dispatch.platform import audit
 from dispatch.platform.access import Principal
 from dispatch.records.regions import managed_region
+from dispatch.vocabulary import RETIME_TOLERANCE_MIN
 from solver import Problem, Solution, check_solution, parse_problem, roster_document
 from solver.disruption import assignment_changes
 from solver.explain import nurse_refusal
@@ -21,10 +22,6 @@ from solver.model import Route, SolveStats, TimeWindow, Unassigned
 from solver.residual import residual, route_in_order
 from solver.schedule import InfeasibleSequence
 from solver.urgent import cheapest_position
-
-# What a published roster records as changed for each nurse: moves between nurses, and starts that
-# moved by more than this (what patients were told is then wrong by more than half an hour).
-PUBLISHED_CHANGE_TOLERANCE_MIN = 30
 
 
 def with_held_back(document: dict[str, Any], held_back: list[dict[str, Any]]) -> dict[str, Any]:
@@ -142,7 +139,7 @@ def publish(conn: Connection, who: Principal, roster_id: int, expected_revision:
                                f"roster {row['based_on']}, which this draft was made from, is no longer published")
             _check_visits_still_planned(conn, roster_id)
             before = conn.execute("SELECT document FROM rosters WHERE id = %s", [current_id]).fetchone() if current_id else None
-            changes = changes_between(before and before["document"], row["document"], PUBLISHED_CHANGE_TOLERANCE_MIN)
+            changes = changes_between(before and before["document"], row["document"], RETIME_TOLERANCE_MIN)
             if current_id:
                 conn.execute("UPDATE rosters SET status = 'superseded' WHERE id = %s", [current_id])
                 conn.execute("UPDATE roster_stops SET published = false WHERE roster_id = %s", [current_id])
@@ -196,13 +193,15 @@ def compare(conn: Connection, who: Principal, roster_id: int, other_id: int | No
 
 
 def changes_between(before_document: dict | None, after_document: dict, tolerance_min: int) -> dict[str, Any]:
-    """Per nurse, the visits added, removed and re-timed by more than `tolerance_min`; and who lost or gained a nurse."""
+    """Per nurse, the visits added, removed and re-timed by more than `tolerance_min`; and who lost or gained a nurse.
+
+    Ids are the records' ints (the documents' strings converted here)."""
     before = _assignments(before_document) if before_document else {}
     after = _assignments(after_document)
     changes = assignment_changes(before, after, tolerance_min * 60, _seconds_apart)
-    nurses: dict[str, dict[str, Any]] = {}
+    nurses: dict[int, dict[str, Any]] = {}
 
-    def entry(nurse_id: str) -> dict[str, Any]:
+    def entry(nurse_id: int) -> dict[str, Any]:
         return nurses.setdefault(nurse_id, {"nurse_id": nurse_id, "added": [], "removed": [], "retimed": []})
 
     for visit_id, (nurse_id, start) in after.items():
@@ -214,9 +213,9 @@ def changes_between(before_document: dict | None, after_document: dict, toleranc
         if visit_id in changes.lost or visit_id in changes.moved:
             entry(nurse_id)["removed"].append(visit_id)
     return {
-        "nurses": sorted(nurses.values(), key=lambda e: int(e["nurse_id"])),
-        "newly_unassigned": sorted(changes.lost, key=int),
-        "newly_assigned": sorted(changes.gained, key=int),
+        "nurses": sorted(nurses.values(), key=lambda e: e["nurse_id"]),
+        "newly_unassigned": sorted(changes.lost),
+        "newly_assigned": sorted(changes.gained),
     }
 
 
@@ -224,16 +223,19 @@ def _seconds_apart(a: str, b: str) -> float:
     return abs((datetime.fromisoformat(a) - datetime.fromisoformat(b)).total_seconds())
 
 
-def _assignments(document: dict) -> dict[str, tuple[str, str]]:
-    return {stop["visit_id"]: (route["nurse_id"], stop["start"]) for route in document["routes"] for stop in route["stops"]}
+def _assignments(document: dict) -> dict[int, tuple[int, str]]:
+    return {int(stop["visit_id"]): (int(route["nurse_id"]), stop["start"])
+            for route in document["routes"] for stop in route["stops"]}
 
 
 # ---------------------------------------------------------------- the dispatcher's moves
 
 
-def move_visit(conn: Connection, who: Principal, roster_id: int, visit_id: str, nurse_id: str | None,
+def move_visit(conn: Connection, who: Principal, roster_id: int, visit_record_id: int, nurse_record_id: int | None,
                start: time | None, expected_revision: int | None) -> dict[str, Any]:
     """Give a visit to another nurse (at a time, or where it fits best), or take it out; checked before saved."""
+    # The solver's documents name visits and nurses by strings; the database and the API by ints.
+    visit_id, nurse_id = str(visit_record_id), None if nurse_record_id is None else str(nurse_record_id)
     with conn.transaction():
         row = roster_row(conn, who, roster_id, lock=True)
         if row["status"] != "draft":

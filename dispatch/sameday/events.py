@@ -17,6 +17,7 @@ from dispatch.platform import audit
 from dispatch.platform.access import Principal
 from dispatch.records.regions import region
 from dispatch.records.visits import check_transition
+from dispatch.vocabulary import MAX_OVERRUN_MIN, OPEN_STATUSES
 
 
 def moment(conn: Connection, region_id: str, day: date, at: time | None) -> datetime:
@@ -31,7 +32,7 @@ def record(conn: Connection, who: Principal, region_id: str, day: date, kind: st
             note: str = "") -> dict[str, Any]:
     row = conn.execute(
         "INSERT INTO day_events (region_id, day, kind, nurse_id, visit_id, effective_at, minutes, note, recorded_by)"
-        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING *",
+        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING *, day AS date",
         [region_id, day, kind, nurse_id, visit_id, effective_at, minutes, note, who.username]).fetchone()
     audit.record(conn, who, kind, f"region/{region_id}/day/{day}", nurse=nurse_id, visit=visit_id, minutes=minutes)
     return row
@@ -81,11 +82,11 @@ def no_show(conn: Connection, who: Principal, visit_id: int, at: time | None, no
 def overrun(conn: Connection, who: Principal, visit_id: int, minutes: int, at: time | None,
             note: str = "") -> dict[str, Any]:
     """The visit runs `minutes` longer than planned: the nurse is free that much later."""
-    if not 1 <= minutes <= 720:
-        raise InvalidField("must be between 1 and 720", "minutes")
+    if not 1 <= minutes <= MAX_OVERRUN_MIN:
+        raise InvalidField(f"must be between 1 and {MAX_OVERRUN_MIN}", "minutes")
     with conn.transaction():
         visit = _visit_for_event(conn, who, visit_id)
-        if visit["status"] not in ("scheduled", "en_route", "in_progress"):
+        if visit["status"] not in OPEN_STATUSES:
             raise Conflict(f"the visit is {visit['status'].replace('_', ' ')}; only a visit under way can run long")
         nurse = _published_nurse(conn, visit_id)
         if visit["status"] != "in_progress":
@@ -105,5 +106,5 @@ def _published_nurse(conn: Connection, visit_id: int) -> int:
 def events_of_day(conn: Connection, who: Principal, region_id: str, day: date) -> list[dict[str, Any]]:
     who.require_region(region_id)
     region(conn, region_id)
-    return conn.execute("SELECT * FROM day_events WHERE region_id = %s AND day = %s ORDER BY effective_at, id",
+    return conn.execute("SELECT *, day AS date FROM day_events WHERE region_id = %s AND day = %s ORDER BY effective_at, id",
                         [region_id, day]).fetchall()

@@ -11,19 +11,10 @@ from dispatch.errors import Conflict, Forbidden, InvalidField, NotFound
 from dispatch.platform import audit
 from dispatch.platform.access import Principal
 from dispatch.records.visits import mark_evaluation_done
+from dispatch.vocabulary import MAX_MINUTES_LATE, REPORT_KINDS, REPORT_STATUS_PATH
 
-KINDS = ("en_route", "started", "running_late", "done")
-MAX_MINUTES_LATE = 480
 REPORT_AT_MOST_AGO = timedelta(days=1)  # a phone offline longer than that: the dispatcher has been told otherwise
 CLOCK_SKEW = timedelta(minutes=2)  # a phone's clock a little ahead is not a report from the future
-# The status each report leads to, through the statuses in between (a nurse may tap "done" without
-# having tapped "started": the visit passes through in_progress, as the status machine requires).
-_STATUS_PATH = {
-    "en_route": {"scheduled": ["en_route"]},
-    "started": {"scheduled": ["in_progress"], "en_route": ["in_progress"]},
-    "done": {"scheduled": ["in_progress", "done"], "en_route": ["in_progress", "done"], "in_progress": ["done"]},
-    "running_late": {"scheduled": [], "en_route": [], "in_progress": []},
-}
 
 
 def report(conn: Connection, who: Principal, visit_id: int, kind: str, minutes_late: int | None,
@@ -33,8 +24,8 @@ def report(conn: Connection, who: Principal, visit_id: int, kind: str, minutes_l
     `at` is when it happened, for a report her phone could only send later (default: now)."""
     if who.role != "nurse" or who.nurse_id is None:
         raise Forbidden("only the nurse giving a visit reports on it")
-    if kind not in KINDS:
-        raise InvalidField(f"unknown report {kind!r} (known: {', '.join(KINDS)})", "kind")
+    if kind not in REPORT_KINDS:
+        raise InvalidField(f"unknown report {kind!r} (known: {', '.join(REPORT_KINDS)})", "kind")
     if kind == "running_late" and not (minutes_late and 1 <= minutes_late <= MAX_MINUTES_LATE):
         raise InvalidField(f"say how late, 1 to {MAX_MINUTES_LATE} minutes", "minutes_late")
     if kind != "running_late" and minutes_late is not None:
@@ -50,7 +41,7 @@ def report(conn: Connection, who: Principal, visit_id: int, kind: str, minutes_l
             " WHERE v.id = %s AND s.nurse_id = %s FOR UPDATE OF v", [visit_id, who.nurse_id]).fetchone()
         if visit is None:  # not hers, or not published: the same answer, so nothing leaks
             raise NotFound(f"visit {visit_id} is not on your published day")
-        path = _STATUS_PATH[kind].get(visit["status"])
+        path = REPORT_STATUS_PATH[kind].get(visit["status"])
         if path is None:
             raise Conflict(f"the visit is {visit['status'].replace('_', ' ')}; it cannot be reported {kind.replace('_', ' ')}",
                            "kind")

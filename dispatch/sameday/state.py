@@ -19,6 +19,7 @@ from dispatch.errors import Conflict
 from dispatch.records.regions import region
 from dispatch.rosters.problem import DayProblem, day_problem
 from dispatch.rosters.workflow import published_id
+from dispatch.vocabulary import UNDER_WAY_STATUSES
 
 _DAY = timedelta(days=1)
 
@@ -68,7 +69,7 @@ def replan_problem(conn: Connection, region_id: str, day: date, as_of: datetime,
         if stop is not None:
             doc = doc | {"planned": {"nurse": str(stop["nurse_id"]), "start": hhmm(stop["starts"])}}
         reported = reports.get(visit_id, {})
-        if visit["status"] in ("en_route", "in_progress", "done"):
+        if visit["status"] in UNDER_WAY_STATUSES:
             if stop is None:
                 continue  # under way but in no published roster (set by hand): nothing to keep it in line with
             doc = doc | {"progress": progress_of(visit, stop, reported, overrun[visit_id], hhmm)}

@@ -22,6 +22,7 @@ from dispatch.rosters.problem import DayProblem
 from dispatch.rosters.workflow import publish, roster, store_draft, with_held_back
 from dispatch.sameday import events
 from dispatch.sameday.state import replan_problem
+from dispatch.vocabulary import PLANNED_STATUSES
 from solver import Problem, Solution, accept_slot, current_roster, parse_problem, roster_document, urgent_slots
 from solver.residual import route_in_order
 from solver.urgent import Slot
@@ -35,7 +36,7 @@ def _the_day(conn: Connection, who: Principal, visit_id: int,
     """The visit, the moment `at` on its day (default now), the day as it stands then (document and Problem),
     and the roster in force re-timed to it."""
     visit = who.require_reach(conn.execute("SELECT * FROM visits WHERE id = %s", [visit_id]).fetchone(), f"visit {visit_id}")
-    if visit["status"] not in ("requested", "scheduled"):
+    if visit["status"] not in PLANNED_STATUSES:
         raise Conflict(f"visit {visit_id} is {visit['status'].replace('_', ' ')}; only a visit not begun can be placed")
     as_of = events.moment(conn, visit["region_id"], visit["day"], at)
     day = replan_problem(conn, visit["region_id"], visit["day"], as_of, TIME_LIMIT_S)
@@ -65,13 +66,13 @@ def _slot_out(problem: Problem, visit_id: int, slot: Slot, rank: int) -> dict[st
     day = problem.clock
     duration = next(v.duration for v in problem.visits if v.id == str(visit_id))
     return {
-        "rank": rank, "nurse_id": slot.nurse_id, "nurse_name": problem.nurse(slot.nurse_id).name,
+        "rank": rank, "nurse_id": int(slot.nurse_id), "nurse_name": problem.nurse(slot.nurse_id).name,
         "position": slot.position, "arrival": day.iso(slot.arrival), "start": day.iso(slot.start),
         "end": day.iso(slot.start + duration), "added_travel_s": slot.added_travel,
-        "retimed": [{"visit_id": r.visit_id, "from": day.iso(r.old_start), "to": day.iso(r.new_start),
+        "retimed": [{"visit_id": int(r.visit_id), "from": day.iso(r.old_start), "to": day.iso(r.new_start),
                      "beyond_tolerance": r.beyond_tolerance} for r in slot.retimed],
-        "bumped": [{"visit_id": b.visit_id, "to_nurse_id": b.nurse_id, "start": None if b.start is None else day.iso(b.start)}
-                   for b in slot.bumped],
+        "bumped": [{"visit_id": int(b.visit_id), "to_nurse_id": None if b.nurse_id is None else int(b.nurse_id),
+                    "start": None if b.start is None else day.iso(b.start)} for b in slot.bumped],
         "cost": slot.cost,
     }
 
@@ -86,14 +87,15 @@ def slots(conn: Connection, who: Principal, visit_id: int, at: time | None, limi
             "slots": [_slot_out(problem, visit_id, slot, rank) for rank, slot in enumerate(found, start=1)]}
 
 
-def take_slot(conn: Connection, who: Principal, visit_id: int, nurse_id: str, position: int, bumped: list[str],
-              at: time | None, publish_now: bool) -> dict[str, Any]:
+def take_slot(conn: Connection, who: Principal, visit_id: int, nurse_record_id: int, position: int,
+              bumped_visit_ids: list[int], at: time | None, publish_now: bool) -> dict[str, Any]:
     """A draft of the published roster with the visit where the dispatcher chose; published at once if asked.
 
     The slot is found again on the day as it stands now, so a slot that no longer fits is refused (409).
     """
     visit, as_of, day, problem, current = _the_day(conn, who, visit_id, at)
-    wanted = (nurse_id, position, sorted(bumped))
+    nurse_id = str(nurse_record_id)  # the solver's documents name nurses and visits by strings
+    wanted = (nurse_id, position, sorted(str(b) for b in bumped_visit_ids))
     chosen = next((slot for slot in urgent_slots(problem, current, str(visit_id), len(problem.nurses))
                    if (slot.nurse_id, slot.position, sorted(b.visit_id for b in slot.bumped)) == wanted), None)
     if chosen is None:
@@ -108,7 +110,7 @@ def take_slot(conn: Connection, who: Principal, visit_id: int, nurse_id: str, po
     with conn.transaction():
         roster_id = store_draft(conn, visit["region_id"], visit["day"], day.document, roster_doc, who.username,
                                 day.based_on, reason)
-        events.record(conn, who, visit["region_id"], visit["day"], "urgent_visit", as_of, nurse_id=int(nurse_id),
+        events.record(conn, who, visit["region_id"], visit["day"], "urgent_visit", as_of, nurse_id=nurse_record_id,
                       visit_id=visit_id, note=reason)
         if publish_now:
             return publish(conn, who, roster_id, None)

@@ -130,7 +130,7 @@ def _replanning(dispatcher: httpx.Client, roster: dict, repeats: int = 5) -> dic
         job = dispatcher.get(f"/v1/jobs/{job['id']}").json()
     sick_s = time.perf_counter() - started
     changes = dispatcher.get(f"/v1/rosters/{job['roster_id']}/compare", params={"tolerance_min": 30}).json()
-    moved = sum(len(n["added"]) for n in changes["nurses"] if n["nurse_id"] != busiest)
+    moved = sum(len(n["added"]) for n in changes["nurses"] if n["nurse_id"] != int(busiest))
     return {"urgent_slots_ms_median": round(statistics.median(timings) * 1000, 1),
             "urgent_slots_ms_max": round(max(timings) * 1000, 1), "urgent_slots": len(slots),
             "take_slot_and_publish_s": round(take_s, 2), "sick_call_to_draft_s": round(sick_s, 2),

@@ -121,6 +121,14 @@ export function setHashParams(values) {
   history.replaceState(null, "", `#${params}`);
 }
 
+// The domain's words and numbers (statuses, transitions, report kinds, bounds, the re-time tolerance),
+// read once from the API rather than repeated here.
+let vocabularyRead = null;
+export function vocabulary() {
+  vocabularyRead ??= request("GET", "/v1/vocabulary");
+  return vocabularyRead;
+}
+
 export const STATUS_LABELS = {
   requested: "requested", scheduled: "scheduled", en_route: "on the way", in_progress: "in progress",
   done: "done", cancelled: "cancelled", no_show: "no show",

@@ -1,16 +1,16 @@
 // The dispatcher's day: pick a region and a day, see the roster as a map and a timeline, act on it.
 import {
-  ApiError, STATUS_LABELS, h, hashParams, hhmm, localToday, loggedIn, logOut, request, setHashParams,
+  ApiError, STATUS_LABELS, h, hashParams, hhmm, localToday, loggedIn, logOut, request, setHashParams, vocabulary,
 } from "./common.js";
 import { drawMap } from "./map.js";
 import { drawTimeline } from "./timeline.js";
 
 const REFRESH_MS = 20000; // nurses' reports (late, done) show up without a reload
 const POLL_MS = 700;
-const TOLERANCE_MIN = 30; // a start moved by more than this is a change the patient must be told of
 
 const $ = (id) => document.getElementById(id);
-const state = { view: null, rosters: [], selected: null, job: null, busy: false };
+// words: GET /v1/vocabulary (statuses, report kinds, the re-time tolerance), read at start.
+const state = { view: null, rosters: [], selected: null, job: null, busy: false, words: null };
 
 function say(text, isError = false) {
   const message = $("message");
@@ -170,7 +170,7 @@ function showSelected(visitId) {
     h("button", { id: "pin", onclick: () => pin(visit, nurse) },
       visit.pinned_nurse_id ? "Unpin" : nurse ? `Pin to ${nurse.name}` : "Pin (needs a nurse)"),
     visit.pinned_nurse_id ? h("p", { class: "hint" }, `Pinned to ${nurseName(visit.pinned_nurse_id)}: every solve keeps it with her.`) : null,
-    ["requested", "scheduled"].includes(visit.status)
+    state.words.planned_statuses.includes(visit.status)
       ? h("button", { id: "find-slots", onclick: () => findSlots(visit.visit_id) }, nurse ? "Find another slot" : "Find a slot")
       : null,
     eventActions(visit, nurse),
@@ -268,7 +268,7 @@ async function recordEvent(path, body, done) {
 }
 
 function eventActions(visit, nurse) {
-  if (!nurse || !["scheduled", "en_route", "in_progress"].includes(visit.status)) return null;
+  if (!nurse || !state.words.open_statuses.includes(visit.status)) return null;
   const minutes = h("select", { id: "overrun-minutes", "aria-label": "How much longer" },
     [15, 30, 45, 60, 90].map((m) => h("option", { value: m }, `${m} min`)));
   const visitPath = `/v1/visits/${visit.visit_id}`;
@@ -340,7 +340,8 @@ async function compare() {
 }
 
 async function showComparison() {
-  const comparison = await request("GET", `/v1/rosters/${state.view.summary.id}/compare?tolerance_min=${TOLERANCE_MIN}`);
+  const tolerance = state.words.retime_tolerance_min; // moved more than this: the patient must be told
+  const comparison = await request("GET", `/v1/rosters/${state.view.summary.id}/compare?tolerance_min=${tolerance}`);
   const names = visitNames();
   const label = (id) => names[id] || `visit ${id}`;
   const panel = $("comparison");
@@ -355,7 +356,7 @@ async function showComparison() {
     rows.length ? h("ul", { class: "changes" }, rows) : h("p", {}, "Nothing changes for anyone."),
     comparison.newly_unassigned.length
       ? h("p", { class: "removed" }, `No longer served: ${comparison.newly_unassigned.map(label).join(", ")}`) : null,
-    h("p", { class: "hint" }, `Re-timed means moved by more than ${TOLERANCE_MIN} minutes.`),
+    h("p", { class: "hint" }, `Re-timed means moved by more than ${tolerance} minutes.`),
   ].filter(Boolean));
   panel.hidden = false;
 }
@@ -377,6 +378,7 @@ async function main() {
     location.replace(`nurse.html${location.hash}`);
     return;
   }
+  state.words = await vocabulary();
   $("app").hidden = false;
   $("logout").title = `Logged in as ${me.username}`;
   $("day").value = hashParams().get("date") || localToday();

@@ -1,5 +1,6 @@
 // The map: each nurse's route in her colour with numbered stops, her home, and the unassigned visits.
 // Leaflet is shipped with the console (vendor/leaflet); tiles come from the configured server, if any.
+import { h } from "./common.js";
 import { nurseColour } from "./palette.js";
 
 let map = null;
@@ -65,7 +66,8 @@ export async function drawMap(element, view, onSelect) {
     bounds.push(point);
     const marker = L.circleMarker(point, { radius: 7, color: "#444", weight: 2, fillColor: "#fff", fillOpacity: 1,
       className: "unassigned-point" }).addTo(layer);
-    marker.bindTooltip(`unassigned: ${visit.patient_name}`);
+    // A DOM node, not a string: Leaflet would parse a string as HTML, and names and notes are only ever text.
+    marker.bindTooltip(h("span", {}, `unassigned: ${visit.patient_name}`));
     marker.on("click", () => onSelect(visit.visit_id));
   }
   if (bounds.length) map.fitBounds(bounds, { padding: [20, 20] });

@@ -1,8 +1,11 @@
 // The nurse's day on her phone: her stops in order, call and navigate, and "late" / "done" for the dispatcher.
-import { ApiError, STATUS_LABELS, h, hashParams, hhmm, localToday, loggedIn, logOut, request, setHashParams } from "./common.js";
+import {
+  ApiError, STATUS_LABELS, h, hashParams, hhmm, localToday, loggedIn, logOut, request, setHashParams, vocabulary,
+} from "./common.js";
 
 const $ = (id) => document.getElementById(id);
 const LATE_CHOICES = [10, 15, 20, 30, 45, 60];
+let reportable = null; // per report kind, the statuses it may be sent from (GET /v1/vocabulary)
 
 function say(text, isError = false) {
   $("message").textContent = text;
@@ -34,7 +37,8 @@ function lateForm(stop) {
 }
 
 function stopCard(stop) {
-  const open = ["scheduled", "en_route", "in_progress"].includes(stop.status);
+  const may = (kind) => stop.status in reportable[kind];
+  const open = may("done");
   const late = stop.report?.kind === "running_late" ? ` · you said ${stop.report.minutes_late} min late` : "";
   const notes = [stop.patient.notes, stop.visit_notes].filter(Boolean).join(" · ");
   return h("li", { class: `stop-card status-${stop.status}`, "data-visit": stop.visit_id },
@@ -47,10 +51,10 @@ function stopCard(stop) {
     h("div", { class: "actions" },
       stop.patient.phone ? h("a", { href: `tel:${stop.patient.phone.replace(/[^+\d]/g, "")}` }, "Call") : null,
       h("a", { href: stop.navigation, target: "_blank", rel: "noopener" }, "Navigate"),
-      stop.status === "scheduled" ? h("button", { onclick: () => report(stop.visit_id, "en_route") }, "On my way") : null,
-      ["scheduled", "en_route"].includes(stop.status) ? h("button", { onclick: () => report(stop.visit_id, "started") }, "Start") : null,
+      may("en_route") ? h("button", { onclick: () => report(stop.visit_id, "en_route") }, "On my way") : null,
+      may("started") ? h("button", { onclick: () => report(stop.visit_id, "started") }, "Start") : null,
       open ? h("button", { class: "primary done", onclick: () => report(stop.visit_id, "done") }, "Done") : null),
-    open ? lateForm(stop) : null);
+    may("running_late") ? lateForm(stop) : null);
 }
 
 async function load() {
@@ -83,6 +87,7 @@ async function main() {
     location.replace(`./${location.hash}`);
     return;
   }
+  reportable = (await vocabulary()).report_kinds;
   $("app").hidden = false;
   $("day").value = hashParams().get("date") || localToday();
   $("day").addEventListener("change", load);

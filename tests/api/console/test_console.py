@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from dispatch.platform.settings import Settings
 from harness.demo_region import load_demo_region
 from tests.api.browser import DESKTOP, TABLET, contrast, log_in, needs_chromium, open_page, screenshot_name
-from tests.api.conftest import DAY, PASSWORD, login, running_api, unique
+from tests.api.conftest import DAY, PASSWORD, Region, login, running_api, unique
 
 pytestmark = needs_chromium()
 
@@ -113,7 +113,7 @@ def test_the_dispatcher_solves_moves_pins_compares_and_publishes(page, base_url,
     for _, stop, other in candidates[:60]:
         page.locator(f'.bar.service[data-visit="{stop["visit_id"]}"]').click()
         page.evaluate("document.querySelector('#message').textContent = ''")
-        page.select_option("#move-nurse", other["nurse_id"])
+        page.select_option("#move-nurse", str(other["nurse_id"]))
         page.get_by_role("button", name="Move", exact=True).click()
         expect(page.locator("#message")).not_to_have_text("")
         message = page.locator("#message").inner_text()
@@ -279,6 +279,30 @@ def test_an_urgent_visit_is_placed_from_the_console(page, base_url, day_under_wa
     expect(page.locator("#message")).to_have_text(re.compile(rf"^Draft v\d+: urgent visit {visit['id']}: "))
     expect(page.locator("#comparison .added")).to_contain_text("Urgent Caller")
     draft = shown_roster(page, day)
-    assert any(s["visit_id"] == str(visit["id"]) for n in draft["nurses"] for s in n["stops"])
+    assert any(s["visit_id"] == visit["id"] for n in draft["nurses"] for s in n["stops"])
     page.get_by_role("button", name="Publish").click()
     expect(page.locator("#message")).to_have_text(re.compile(r"^Published"))
+
+
+def test_a_patients_name_shows_as_text_everywhere_and_runs_nothing(page, base_url, admin, db):
+    """A name or note that looks like HTML is shown as those characters: on the map, its tooltip, the lists."""
+    trap = '<img src=x onerror="window.__pwned = 1">'
+    region = Region(base_url, admin, db)
+    region.nurse("Ana")
+    served = region.patient(trap, notes=trap)
+    region.visit(served["id"], window=("09:00", "11:00"))
+    left_out = region.patient(f"{trap} late", lat=39.70, notes=trap)
+    region.visit(left_out["id"], window=("20:00", "21:00"))  # after her shift: unassigned
+    region.solved_roster()
+    page.goto(f"{base_url}/console/#region={region.id}&date={DAY}")
+    log_in(page, region.dispatcher_name, PASSWORD)
+    page.locator(".timeline .row[data-nurse]").first.wait_for()
+
+    page.locator("path.unassigned-point").hover()
+    expect(page.locator(".leaflet-tooltip")).to_have_text(f"unassigned: {trap} late")
+    assert trap in page.locator("#unassigned").inner_text()
+    page.locator(".bar.service").first.click()
+    expect(page.locator("#selected h2")).to_have_text(trap)
+    assert page.locator(".bar.service").first.get_attribute("title").count(trap) == 1
+    assert page.locator("img[src=x]").count() == 0
+    assert page.evaluate("window.__pwned") is None

@@ -24,7 +24,8 @@ from dispatch.records.users import add_user
 from tests.api.conftest import DAY, PASSWORD, Region, login, unique
 
 OPERATIONS = sorted((method.upper(), path) for path, item in create_app().openapi()["paths"].items() for method in item)
-PUBLIC = {("POST", "/v1/auth/token"), ("GET", "/healthz"), ("GET", "/readyz"), ("GET", "/v1/calendar/{token}.ics")}
+PUBLIC = {("POST", "/v1/auth/token"), ("GET", "/healthz"), ("GET", "/readyz"), ("GET", "/v1/calendar/{token}.ics"),
+          ("GET", "/v1/vocabulary")}
 NURSE_OWN = {op for op in OPERATIONS if op[1] == "/v1/me" or op[1].startswith("/v1/me/")}
 ADMIN_ONLY = {("GET", "/v1/users"), ("POST", "/v1/users"), ("POST", "/v1/regions"), ("GET", "/v1/audit"),
               ("POST", "/v1/users/{username}/deactivate"), ("POST", "/v1/users/{username}/reactivate"),
@@ -146,7 +147,7 @@ REQUESTS: dict[tuple[str, str], Callable[[Side], dict]] = {
     ("POST", "/v1/visits/{visit_id}/overrun"): lambda s: {"json": {"minutes": 10, "replan": False}},
     ("GET", "/v1/regions/{region_id}/days/{day}/events"): lambda s: {},
     ("GET", "/v1/visits/{visit_id}/slots"): lambda s: {"params": {"as_of": "07:00"}},
-    ("POST", "/v1/visits/{visit_id}/slots/take"): lambda s: {"json": {"nurse_id": str(s.ana["id"]), "position": 0,
+    ("POST", "/v1/visits/{visit_id}/slots/take"): lambda s: {"json": {"nurse_id": s.ana["id"], "position": 0,
                                                                       "as_of": "07:00"}},
     ("POST", "/v1/regions/{region_id}/schedules"): lambda s: {"json": {"local_time": "05:30", "days_ahead": 0}},
     ("GET", "/v1/regions/{region_id}/schedules"): lambda s: {},
@@ -167,6 +168,7 @@ REQUESTS: dict[tuple[str, str], Callable[[Side], dict]] = {
     ("GET", "/v1/calendar/{token}.ics"): lambda s: {},
     ("GET", "/healthz"): lambda s: {},
     ("GET", "/readyz"): lambda s: {},
+    ("GET", "/v1/vocabulary"): lambda s: {},
 }
 
 

@@ -130,8 +130,8 @@ def test_a_new_draft_supersedes_the_published_roster_and_the_comparison_shows_wh
     assert comparison["compared_with"] == first["id"]
     changes = {c["nurse_id"]: c for c in comparison["nurses"]}
     if _nurse_of(first)[str(visit["id"])] == str(ana["id"]):
-        assert str(visit["id"]) in changes[str(bea["id"])]["added"]
-        assert str(visit["id"]) in changes[str(ana["id"])]["removed"]
+        assert visit["id"] in changes[bea["id"]]["added"]
+        assert visit["id"] in changes[ana["id"]]["removed"]
     assert region.publish(moved).status_code == 200
     statuses = {r["id"]: r["status"] for r in region.dispatcher.get(f"/v1/regions/{region.id}/rosters/2026-12-01").json()}
     assert statuses[first["id"]] == "superseded" and statuses[moved["id"]] == "published"

@@ -86,7 +86,7 @@ def test_running_late_then_done_reach_the_dispatcher(phone, day, browser, reques
 
 def _stop(day: dict, roster_id: int, visit_id: int) -> dict:
     view = day["region"].dispatcher.get(f"/v1/rosters/{roster_id}/view").json()
-    return next(s for n in view["nurses"] for s in n["stops"] if s["visit_id"] == str(visit_id))
+    return next(s for n in view["nurses"] for s in n["stops"] if s["visit_id"] == visit_id)
 
 
 @needs_chromium()

@@ -70,19 +70,19 @@ def test_a_sick_call_gives_her_visits_to_others_and_publishing_records_what_chan
     assert all(served[v] == n for v, n in kept.items()), "the others keep their own visits"
 
     comparison = region.dispatcher.get(f"/v1/rosters/{draft['id']}/compare").json()
-    assert next(n for n in comparison["nurses"] if n["nurse_id"] == str(ana["id"]))["removed"] == hers
+    assert next(n for n in comparison["nurses"] if n["nurse_id"] == ana["id"])["removed"] == [int(v) for v in hers]
 
     published = region.publish(draft)
     assert published.status_code == 200, published.text
     recorded = published.json()["changes"]
-    assert next(n for n in recorded["nurses"] if n["nurse_id"] == str(ana["id"]))["removed"] == hers
+    assert next(n for n in recorded["nurses"] if n["nurse_id"] == ana["id"])["removed"] == [int(v) for v in hers]
     ana_phone = region.nurse_account(ana["id"])
     assert ana_phone.get("/v1/me/itinerary", params={"date": str(DAY)}).json()["stops"] == []
     entry = admin.get("/v1/audit", params={"resource": f"roster/{draft['id']}"}).json()
     publish = next(e for e in entry if e["action"] == "publish")
     assert publish["username"] == region.dispatcher_name
     assert publish["detail"]["reason"] == f"sick call: nurse {ana['id']}"
-    assert str(ana["id"]) in publish["detail"]["nurses_changed"]
+    assert ana["id"] in publish["detail"]["nurses_changed"]
 
 
 def test_visits_done_or_under_way_stay_as_they_are(day):
@@ -165,7 +165,7 @@ def test_a_cancellation_frees_the_slot_and_the_visit_leaves_the_roster(day, db):
     assert visit_id not in assignments(draft)
     assert visit_id not in {u["visit_id"] for u in draft["roster"]["unassigned"]}
     comparison = region.dispatcher.get(f"/v1/rosters/{draft['id']}/compare").json()
-    assert visit_id in comparison["newly_unassigned"]
+    assert int(visit_id) in comparison["newly_unassigned"]
     assert region.publish(draft).status_code == 200
 
     again = region.dispatcher.post(f"/v1/visits/{visit_id}/cancellation", json={})
@@ -212,7 +212,7 @@ def test_an_urgent_visit_gets_ranked_slots_and_taking_one_publishes_it(day, base
     assert slots and [s["rank"] for s in slots] == list(range(1, len(slots) + 1))
     plain = [s for s in slots if not s["bumped"]]
     assert [s["cost"] for s in plain] == sorted(s["cost"] for s in plain)
-    assert {s["nurse_id"] for s in slots} <= {str(nurses["Ana"]["id"]), str(nurses["Bea"]["id"])}  # Cy lacks ketamine
+    assert {s["nurse_id"] for s in slots} <= {nurses["Ana"]["id"], nurses["Bea"]["id"]}  # Cy lacks ketamine
     for slot in slots:
         assert f"{DAY}T11:00" <= slot["start"][:16] <= f"{DAY}T14:00"
     best = slots[0]
@@ -245,7 +245,7 @@ def test_a_slot_no_longer_free_is_refused_and_changes_nothing(day):
     urgent = region.visit(region.patient("Late caller", lat=39.72)["id"], window=("11:00", "14:00"), service="ketamine")
     before = region.dispatcher.get(f"/v1/regions/{region.id}/rosters/{DAY}").json()
     answer = region.dispatcher.post(f"/v1/visits/{urgent['id']}/slots/take",
-                                    json={"nurse_id": str(day["nurses"]["Cy"]["id"]), "position": 0, "as_of": "10:40"})
+                                    json={"nurse_id": day["nurses"]["Cy"]["id"], "position": 0, "as_of": "10:40"})
     assert answer.status_code == 409 and answer.json()["field"] == "position"
     assert region.dispatcher.get(f"/v1/regions/{region.id}/rosters/{DAY}").json() == before
 

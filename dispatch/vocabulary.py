@@ -1,0 +1,119 @@
+"""The domain's vocabulary, defined once: statuses and how they change, report and event kinds, roles, bounds.
+
+Everything else reads it: dispatch's checks, the API's Literal types and Field bounds, the console
+(through GET /v1/vocabulary), and a test that the database's CHECK constraints agree
+(tests/api/platform/test_vocabulary.py). Where the solver owns a bound (priority), it is defined
+there and read here, since the solver imports nothing from dispatch.
+"""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+from typing import Any
+
+from dispatch.platform.passwords import MIN_PASSWORD_LENGTH
+from solver.document import MAX_PRIORITY, PROGRESS_STATUSES
+
+# ---------------------------------------------------------------- visits
+
+VISIT_STATUSES = ("requested", "scheduled", "en_route", "in_progress", "done", "cancelled", "no_show")
+# Which status may follow which (a dispatcher's PATCH, a nurse's report, a same-day event).
+NEXT_STATUSES: MappingProxyType[str, frozenset[str]] = MappingProxyType({
+    "requested": frozenset({"scheduled", "cancelled"}),
+    "scheduled": frozenset({"requested", "en_route", "in_progress", "cancelled", "no_show"}),
+    "en_route": frozenset({"in_progress", "cancelled", "no_show"}),
+    "in_progress": frozenset({"done"}),
+    "done": frozenset(),
+    "cancelled": frozenset(),
+    "no_show": frozenset(),
+})
+# Not begun: a solve plans them, an urgent slot can be found for them.
+PLANNED_STATUSES = ("requested", "scheduled")
+# Under way or over: a re-plan keeps them as they happened (the solver's `progress` statuses).
+UNDER_WAY_STATUSES = tuple(s for s in VISIT_STATUSES if s in PROGRESS_STATUSES)
+# On a nurse's published day and not finished: she can report on it, it can run long.
+OPEN_STATUSES = ("scheduled", "en_route", "in_progress")
+FINAL_STATUSES = tuple(s for s in VISIT_STATUSES if not NEXT_STATUSES[s])
+
+# ---------------------------------------------------------------- a nurse's reports from the road
+
+# The status each report leads to, through the statuses in between (a nurse may tap "done" without
+# having tapped "started": the visit passes through in_progress, as NEXT_STATUSES requires); a
+# status missing from a kind's map cannot be reported that way.
+REPORT_STATUS_PATH: MappingProxyType[str, MappingProxyType[str, tuple[str, ...]]] = MappingProxyType({
+    "en_route": MappingProxyType({"scheduled": ("en_route",)}),
+    "started": MappingProxyType({"scheduled": ("in_progress",), "en_route": ("in_progress",)}),
+    "running_late": MappingProxyType({"scheduled": (), "en_route": (), "in_progress": ()}),
+    "done": MappingProxyType({"scheduled": ("in_progress", "done"), "en_route": ("in_progress", "done"),
+                              "in_progress": ("done",)}),
+})
+REPORT_KINDS = tuple(REPORT_STATUS_PATH)
+
+# ---------------------------------------------------------------- what the dispatcher is told during the day
+
+DAY_EVENT_KINDS = ("sick_call", "cancellation", "no_show", "overrun", "urgent_visit")
+
+# ---------------------------------------------------------------- rosters, jobs, accounts
+
+ROSTER_STATUSES = ("draft", "published", "superseded")
+JOB_STATES = ("queued", "running", "succeeded", "failed")
+JOB_KINDS = ("solve", "replan")
+ROLES = ("admin", "dispatcher", "nurse")
+
+# ---------------------------------------------------------------- bounds
+
+MIN_PRIORITY = 1
+# MAX_PRIORITY: the solver's (solver/document.py), imported above.
+MAX_DURATION_MIN = 720  # twelve hours on site; the same bound for the JSON API and the CSV import
+MAX_BREAK_MIN = 240
+MAX_VISITS_PER_NURSE = 1000
+MAX_TIME_LIMIT_S = 600  # a solve's or re-plan's time limit: a worker is not held longer
+MAX_MINUTES_LATE = 480
+MAX_OVERRUN_MIN = 720
+MAX_DAYS_AHEAD = 14  # how far ahead a timed solve may plan
+# A published start that moves by more than this is a change the patient must be told of.
+RETIME_TOLERANCE_MIN = 30
+# Text fields: long enough for any real value, short enough that nobody stores a novel by mistake.
+MAX_NAME_LENGTH = 200  # people's, regions', certifications', services' names
+MAX_PHONE_LENGTH = 40
+MAX_ADDRESS_LENGTH = 500
+MAX_NOTES_LENGTH = 2000
+MAX_USERNAME_LENGTH = 80
+MAX_PASSWORD_LENGTH = 200  # Argon2 would hash more; nobody types more
+
+BOUNDS = MappingProxyType({
+    "priority": {"min": MIN_PRIORITY, "max": MAX_PRIORITY},
+    "duration_min": {"min": 1, "max": MAX_DURATION_MIN},
+    "break_min": {"min": 1, "max": MAX_BREAK_MIN},
+    "max_visits": {"min": 0, "max": MAX_VISITS_PER_NURSE},
+    "time_limit_s": {"min_exclusive": 0, "max": MAX_TIME_LIMIT_S},
+    "minutes_late": {"min": 1, "max": MAX_MINUTES_LATE},
+    "overrun_min": {"min": 1, "max": MAX_OVERRUN_MIN},
+    "days_ahead": {"min": 0, "max": MAX_DAYS_AHEAD},
+    "password": {"min_length": MIN_PASSWORD_LENGTH, "max_length": MAX_PASSWORD_LENGTH},
+    "username": {"min_length": 1, "max_length": MAX_USERNAME_LENGTH},
+    "name": {"min_length": 1, "max_length": MAX_NAME_LENGTH},
+    "phone": {"max_length": MAX_PHONE_LENGTH},
+    "address": {"max_length": MAX_ADDRESS_LENGTH},
+    "notes": {"max_length": MAX_NOTES_LENGTH},
+})
+
+
+def vocabulary() -> dict[str, Any]:
+    """All of it as plain data, for GET /v1/vocabulary (the console reads its lists and numbers there)."""
+    return {
+        "visit_statuses": list(VISIT_STATUSES),
+        "transitions": {status: sorted(following) for status, following in NEXT_STATUSES.items()},
+        "planned_statuses": list(PLANNED_STATUSES),
+        "under_way_statuses": list(UNDER_WAY_STATUSES),
+        "open_statuses": list(OPEN_STATUSES),
+        "final_statuses": list(FINAL_STATUSES),
+        "report_kinds": {kind: {status: list(path) for status, path in paths.items()}
+                         for kind, paths in REPORT_STATUS_PATH.items()},
+        "day_event_kinds": list(DAY_EVENT_KINDS),
+        "roster_statuses": list(ROSTER_STATUSES),
+        "job_states": list(JOB_STATES),
+        "roles": list(ROLES),
+        "bounds": {name: dict(bound) for name, bound in BOUNDS.items()},
+        "retime_tolerance_min": RETIME_TOLERANCE_MIN,
+    }
