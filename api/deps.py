@@ -12,6 +12,7 @@ from fastapi.security import OAuth2PasswordBearer
 from psycopg import Connection
 from psycopg_pool import ConnectionPool
 
+from dispatch.jobs.queue import WorkerHealth
 from dispatch.platform.access import Principal, token_subject
 from dispatch.platform.geocoding import Geocoder
 from dispatch.platform.settings import Settings
@@ -26,6 +27,7 @@ class Services:
     pool: ConnectionPool
     jobs: procrastinate.App
     geocoder: Geocoder
+    worker: WorkerHealth | None = None  # the in-process solve worker, when this process runs one
 
 
 def services(request: Request) -> Services:

@@ -11,14 +11,15 @@ from fastapi.responses import JSONResponse
 from psycopg_pool import PoolTimeout
 from starlette.exceptions import HTTPException
 
-from dispatch.errors import Conflict, DispatchError, Forbidden, InvalidField, NotFound, StaleVersion
+from dispatch.errors import Conflict, DispatchError, Forbidden, InvalidField, NotFound, StaleVersion, Unavailable
 from solver import ProblemError
 
 log = logging.getLogger(__name__)
 
 RETRY_AFTER_S = 5
-STATUS = {NotFound: 404, Forbidden: 403, Conflict: 409, StaleVersion: 412, InvalidField: 422}
+STATUS = {NotFound: 404, Forbidden: 403, Conflict: 409, StaleVersion: 412, InvalidField: 422, Unavailable: 503}
 TITLES = {400: "Bad request", 401: "Not authenticated", 403: "Forbidden", 404: "Not found", 405: "Method not allowed",
+          408: "Request timeout", 413: "Content too large",
           409: "Conflict", 412: "Changed since read", 415: "Unsupported media type", 422: "Invalid input",
           500: "Internal server error", 503: "Service unavailable"}
 
@@ -45,7 +46,8 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(DispatchError)
     async def _dispatch_error(_: Request, error: DispatchError) -> JSONResponse:
         status = next((code for kind, code in STATUS.items() if isinstance(error, kind)), 400)
-        return problem(status, error.message, error.field)
+        retry = {"Retry-After": str(RETRY_AFTER_S)} if status == 503 else None
+        return problem(status, error.message, error.field, headers=retry)
 
     @app.exception_handler(ProblemError)
     async def _problem_error(_: Request, error: ProblemError) -> JSONResponse:

@@ -30,3 +30,7 @@ class StaleVersion(DispatchError):
 
 class InvalidField(DispatchError):
     """A value is wrong; `field` names it by its path, e.g. `rows[3].window_start`."""
+
+
+class Unavailable(DispatchError):
+    """Something the operation needs (the database, the job queue) cannot be reached now; trying again later may work."""
