@@ -55,6 +55,7 @@ async def replan(region_id: str, day: date, services: AppServices, conn: Conn, w
     """Re-plan the rest of the day from `as_of`, keeping close to the published roster; a draft appears."""
     body = body or ReplanIn()
     managed_region(conn, who, region_id)
+    queue.check_day_near(day)
     published_roster_id(conn, region_id, day)  # refuse at once when there is nothing to re-plan
     as_of = events.moment(conn, region_id, day, body.as_of)
     row, created = await _replan(services, conn, who, region_id, day, as_of, body.time_limit_s,

@@ -70,6 +70,13 @@ def job_app(url: str, timeout_s: float = 5.0) -> procrastinate.App:
 # ---------------------------------------------------------------- requesting a solve
 
 
+def check_day_near(day: date) -> None:
+    """Refuse (422, field `day`) a solve or re-plan of a day more than MAX_DAYS_AWAY from today."""
+    if abs((day - date.today()).days) > MAX_DAYS_AWAY:
+        raise InvalidField(f"{day} is more than {MAX_DAYS_AWAY} days from today; solves are for days within a year",
+                           "day")
+
+
 def request_solve(conn: Connection, who: Principal, region_id: str, day: date, time_limit_s: float,
                   idempotency_key: str | None, publish_when_done: bool = False, replan_as_of: datetime | None = None,
                   reason: str | None = None) -> tuple[dict[str, Any], bool]:
@@ -79,9 +86,7 @@ def request_solve(conn: Connection, who: Principal, region_id: str, day: date, t
     instead of solving it afresh."""
     who.require_region(region_id)
     region(conn, region_id)
-    if abs((day - date.today()).days) > MAX_DAYS_AWAY:
-        raise InvalidField(f"{day} is more than {MAX_DAYS_AWAY} days from today; solves are for days within a year",
-                           "day")
+    check_day_near(day)
     if not 0 < time_limit_s <= 600:
         raise InvalidField("must be more than 0 and at most 600 seconds", "time_limit_s")
     with conn.transaction():
