@@ -166,8 +166,27 @@ def job(conn: Connection, who: Principal, job_id: str) -> dict[str, Any]:
 # these delays, doubling; a loop that had run longer than the longest delay starts from the first again.
 RESTART_FIRST_S = 1.0
 RESTART_LONGEST_S = 15.0
+POLL_S = 1.0  # how often an idle worker looks for a new solve
 # How long a finished solve waits for the database to come back to store its draft before it fails.
 STORE_PATIENCE_S = 600.0
+
+
+class _OutageProofWorker(procrastinate.worker.Worker):
+    """procrastinate's worker, with a heartbeat that outlives a database outage.
+
+    procrastinate 3.10's heartbeat task dies at the first failed update, and its side-task monitor
+    had already returned (the periodic deferrer ends at once when there are no periodic tasks), so
+    the worker ran on without a heartbeat: after `stalled_after_s` other workers took it for dead
+    and requeued the solve it held. Here a failed update is tried again at the next beat.
+    """
+
+    async def _update_heartbeat(self) -> None:
+        while True:
+            await asyncio.sleep(self.update_heartbeat_interval)
+            try:
+                await self.app.job_manager.update_heartbeat(self.worker_id)
+            except procrastinate.exceptions.ConnectorException as error:
+                log.warning("solve worker %s: heartbeat not sent (%s)", self.worker_name, type(error.__cause__).__name__)
 
 
 class WorkerHealth:
@@ -214,10 +233,12 @@ async def run_worker(app: procrastinate.App, pool: ConnectionPool, name: str | N
     delay = RESTART_FIRST_S
     try:
         while not stopping.is_set():
-            health.worker = procrastinate.worker.Worker(
+            # No LISTEN connection: procrastinate's listener dies with the database and is not started
+            # again; polling every second finds new jobs as well, and cannot die.
+            health.worker = _OutageProofWorker(
                 app, queues=[SOLVE_QUEUE], name=name, additional_context={"pool": pool},
                 update_heartbeat_interval=heartbeat_s, stalled_worker_timeout=stalled_after_s,
-                install_signal_handlers=False)
+                listen_notify=False, fetch_job_polling_interval=POLL_S, install_signal_handlers=False)
             started = time.monotonic()
             try:
                 await health.worker.run()
