@@ -11,6 +11,7 @@ from fastapi import FastAPI
 
 from api import console, problems
 from api.deps import Services
+from api.request_body import BODY_SECONDS, MAX_BODY_BYTES, RequestBody
 from api.request_log import RequestLog
 from api.routes import (
     audit,
@@ -31,21 +32,26 @@ from api.routes import (
 from api.security_headers import SecurityHeaders
 from api.text_gate import TextGate
 from dispatch.jobs.cron import start_scheduler
-from dispatch.jobs.queue import job_app, run_worker
+from dispatch.jobs.queue import WorkerHealth, job_app, run_worker
 from dispatch.platform.db.migrate import upgrade
 from dispatch.platform.db.pool import open_pool
 from dispatch.platform.db.server import database_url
 from dispatch.platform.geocoding import Geocoder
 from dispatch.platform.metrics import ServiceMetrics
 from dispatch.platform.settings import Settings
+from dispatch.records.visits import MAX_IMPORT_BYTES, MAX_IMPORT_ROWS
 
 log = logging.getLogger(__name__)
 
-DESCRIPTION = """Dispatch and route scheduling for at-home IV therapy.
+DESCRIPTION = f"""Dispatch and route scheduling for at-home IV therapy.
 
 Dispatchers keep nurses, patients and visits, ask for a roster (a solve job), review, adjust and publish
 it. Nurses read their own itinerary and subscribe to a private calendar feed. Log in at `/v1/auth/token`
 (OAuth2 password flow). Errors are RFC 9457 `application/problem+json` with the `field` at fault.
+
+A request body may be at most {MAX_BODY_BYTES >> 20} MiB ({MAX_IMPORT_BYTES >> 20} MiB for a CSV import, at most
+{MAX_IMPORT_ROWS} rows); a larger one is refused with 413. The whole body must arrive within {BODY_SECONDS:.0f} s,
+or the request is refused with 408.
 """
 
 
@@ -59,14 +65,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await asyncio.to_thread(upgrade, url)
         pool = await asyncio.to_thread(open_pool, url, settings.pool_size, settings.pool_timeout_s)
         service_metrics.watch(pool)
-        jobs = job_app(url)
+        jobs = job_app(url, settings.pool_timeout_s)
         await jobs.open_async()
-        app.state.services = Services(settings, pool, jobs, Geocoder.from_settings(settings))
+        health = WorkerHealth("in-process") if settings.runs_embedded_worker else None
+        app.state.services = Services(settings, pool, jobs, Geocoder.from_settings(settings), health)
         worker = None
-        if settings.runs_embedded_worker:
+        if health is not None:
             log.info("running an in-process solve worker")
-            worker = asyncio.create_task(run_worker(jobs, pool, "in-process", settings.worker_heartbeat_s,
-                                                    settings.stalled_after_s, install_signal_handlers=False))
+            worker = asyncio.create_task(run_worker(jobs, pool, health.name, settings.worker_heartbeat_s,
+                                                    settings.stalled_after_s, install_signal_handlers=False,
+                                                    health=health))
         scheduler = None
         if settings.runs_embedded_scheduler:
             log.info("running an in-process scheduler")
@@ -87,7 +95,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="Nurse Dispatch", version="1", description=DESCRIPTION, lifespan=lifespan)
     app.state.metrics = service_metrics
     problems.install(app)
-    app.add_middleware(TextGate)  # inside the request log, so refusals are logged too
+    app.add_middleware(TextGate)  # checks the text of a body RequestBody has already bounded in size and time
+    app.add_middleware(RequestBody)  # inside RequestLog, so a 408 or 413 is logged too
     app.add_middleware(RequestLog, latency=service_metrics.request_seconds)
     app.add_middleware(SecurityHeaders)
     for router in (auth.router, users.router, regions.router, nurses.router, patients.router, visits.router,

@@ -14,6 +14,7 @@ from psycopg import Connection
 from psycopg_pool import ConnectionPool
 
 from dispatch.jobs import queue
+from dispatch.jobs.queue import WorkerHealth
 from dispatch.platform.access import Principal, token_claims
 from dispatch.platform.geocoding import Geocoder
 from dispatch.platform.logins import LoginLimits
@@ -29,6 +30,7 @@ class Services:
     pool: ConnectionPool
     jobs: procrastinate.App
     geocoder: Geocoder
+    worker: WorkerHealth | None = None  # the in-process solve worker, when this process runs one
 
     def queue_job(self, job: dict) -> None:
         """Hand a new solve job to the queue, from a request handler running in the thread pool (a plain `def`)."""

@@ -12,15 +12,17 @@ from fastapi.responses import JSONResponse
 from psycopg_pool import PoolTimeout
 from starlette.exceptions import HTTPException
 
-from dispatch.errors import Conflict, DispatchError, Forbidden, InvalidField, NotFound, StaleVersion, Throttled
+from dispatch.errors import Conflict, DispatchError, Forbidden, InvalidField, NotFound, StaleVersion, Throttled, Unavailable
 from dispatch.platform import audit
 from solver import ProblemError
 
 log = logging.getLogger(__name__)
 
 RETRY_AFTER_S = 5
-STATUS = {NotFound: 404, Forbidden: 403, Conflict: 409, StaleVersion: 412, InvalidField: 422, Throttled: 429}
+STATUS = {NotFound: 404, Forbidden: 403, Conflict: 409, StaleVersion: 412, InvalidField: 422, Throttled: 429,
+          Unavailable: 503}
 TITLES = {400: "Bad request", 401: "Not authenticated", 403: "Forbidden", 404: "Not found", 405: "Method not allowed",
+          408: "Request timeout", 413: "Content too large",
           409: "Conflict", 412: "Changed since read", 415: "Unsupported media type", 422: "Invalid input",
           429: "Too many requests",
           500: "Internal server error", 503: "Service unavailable"}
@@ -63,7 +65,11 @@ def install(app: FastAPI) -> None:
         status = next((code for kind, code in STATUS.items() if isinstance(error, kind)), 400)
         if isinstance(error, Forbidden):
             await run_in_threadpool(_audit_refusal, request, error)
-        headers = {"Retry-After": str(error.retry_after_s)} if isinstance(error, Throttled) else None
+        headers = None
+        if isinstance(error, Throttled):
+            headers = {"Retry-After": str(error.retry_after_s)}
+        elif status == 503:
+            headers = {"Retry-After": str(RETRY_AFTER_S)}
         return problem(status, error.message, error.field, headers=headers)
 
     @app.exception_handler(ProblemError)

@@ -159,7 +159,7 @@ def run_worker(args: argparse.Namespace) -> int:
     config = settings()
     url = database()
     pool = open_pool(url, 2)
-    app = job_app(url)
+    app = job_app(url, config.pool_timeout_s)
 
     async def work() -> None:
         async with app.open_async():

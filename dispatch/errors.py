@@ -38,3 +38,7 @@ class Throttled(DispatchError):
     def __init__(self, message: str, retry_after_s: int):
         super().__init__(message)
         self.retry_after_s = retry_after_s
+
+
+class Unavailable(DispatchError):
+    """Something the operation needs (the database, the job queue) cannot be reached now; trying again later may work."""

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import Conn, CurrentUser, IfMatch
+from api.request_body import BODY_SECONDS
 from api.schemas.visits import ImportResult, VisitIn, VisitOut, VisitPatch
 from dispatch.errors import InvalidField
 from dispatch.records import visits
@@ -17,7 +18,12 @@ router = APIRouter(tags=["visits"])
 
 CSV_EXAMPLE = ("patient_id,date,window_start,window_end,service,priority,duration_min,pinned_nurse_id,notes\n"
                "12,2026-11-25,09:00,11:00,ketamine,3,,,second floor\n")
-MAX_CSV_BYTES = 5 << 20
+IMPORT_DESCRIPTION = (
+    "Columns: patient_id, date, window_start, window_end, service (required); priority, duration_min,"
+    " pinned_nurse_id, notes. Errors name each bad line (a field more than the header has, a quote never"
+    " closed); nothing is imported if any line is wrong.\n\n"
+    f"At most {visits.MAX_IMPORT_ROWS} rows (422 beyond) and {visits.MAX_IMPORT_BYTES >> 20} MiB (413 beyond);"
+    f" the whole file must arrive within {BODY_SECONDS:.0f} s (408).")
 
 
 @router.post("/v1/visits", response_model=VisitOut, status_code=201)
@@ -52,16 +58,12 @@ def delete_visit(visit_id: int, conn: Conn, who: CurrentUser) -> Response:
 
 
 @router.post("/v1/regions/{region_id}/visits/import", response_model=ImportResult, status_code=201,
-             openapi_extra={"requestBody": {"required": True, "content": {"text/csv": {
+             description=IMPORT_DESCRIPTION, openapi_extra={"requestBody": {"required": True, "content": {"text/csv": {
                  "schema": {"type": "string"}, "example": CSV_EXAMPLE}}}})
 async def import_visits(region_id: str, request: Request, conn: Conn, who: CurrentUser) -> ImportResult:
-    """Columns: patient_id, date, window_start, window_end, service (required); priority, duration_min,
-    pinned_nurse_id, notes. Errors name each bad line; nothing is imported if any line is wrong."""
     if request.headers.get("content-type", "").split(";")[0].strip() not in ("text/csv", "text/plain"):
         raise InvalidField("send the file as text/csv", "content-type")
-    raw = await request.body()
-    if len(raw) > MAX_CSV_BYTES:
-        raise InvalidField(f"the file is larger than {MAX_CSV_BYTES >> 20} MiB", "body")
+    raw = await request.body()  # already read, bounded in size and time, by api.request_body
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:

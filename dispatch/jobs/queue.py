@@ -9,19 +9,22 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import signal
 import sys
 import time
+from contextlib import suppress
 from datetime import date, datetime
 from typing import Any
 
 import procrastinate
 import procrastinate.exceptions
+import procrastinate.worker
 import psycopg
 from psycopg import Connection, errors
 from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool
 
-from dispatch.errors import Conflict, DispatchError, InvalidField
+from dispatch.errors import Conflict, DispatchError, InvalidField, Unavailable
 from dispatch.platform.access import Principal
 from dispatch.records.regions import region
 from dispatch.rosters.problem import DayProblem, day_problem
@@ -35,29 +38,44 @@ SOLVE_QUEUE = "solve"
 MAX_ATTEMPTS = 3
 PROGRESS_EVERY_S = 1.0
 # A job row still 'queued' with no procrastinate job this long after it was made lost its
-# enqueue (the process died in between); a new request replaces it.
-LOST_ENQUEUE_S = 60
+# enqueue (the process died in between, or the database went away); a new request replaces it.
+# An enqueue takes at most the two pools' waits (5 s each) when the database is slow.
+LOST_ENQUEUE_S = 20
 
 # Who publishes what a schedule asked to publish (recorded as such in the roster and the audit log).
 AUTO_PUBLISHER = Principal("scheduler", "admin")
 
 SOLVE_TASK = "dispatch:solve_roster"
+# A solve or re-plan is for a working day near today; a date years away is a typo (and the solver's
+# time arithmetic does not expect it).
+MAX_DAYS_AWAY = 366
 
 
-def job_app(url: str) -> procrastinate.App:
+def job_app(url: str, timeout_s: float = 5.0) -> procrastinate.App:
     """A procrastinate App on this database, with our tasks.
+
+    Like our own pool (dispatch/platform/db/pool.py), its pool waits at most `timeout_s` for a
+    connection (not psycopg_pool's 30 s) and keeps trying to reconnect after any outage.
 
     Each App gets task objects of its own: a process may hold two (the API's, opened for asyncio,
     and the scheduler's, opened synchronously), and a task shared through a Blueprint would defer
     through whichever App registered it last.
     """
-    app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=url))
+    app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=url, timeout=timeout_s,
+                                                                     reconnect_timeout=10.0))
     app.task(name=SOLVE_TASK, pass_context=True, queue=SOLVE_QUEUE,
              retry=procrastinate.RetryStrategy(max_attempts=MAX_ATTEMPTS - 1, wait=5))(solve_roster)
     return app
 
 
 # ---------------------------------------------------------------- requesting a solve
+
+
+def check_day_near(day: date) -> None:
+    """Refuse (422, field `day`) a solve or re-plan of a day more than MAX_DAYS_AWAY from today."""
+    if abs((day - date.today()).days) > MAX_DAYS_AWAY:
+        raise InvalidField(f"{day} is more than {MAX_DAYS_AWAY} days from today; solves are for days within a year",
+                           "day")
 
 
 def request_solve(conn: Connection, who: Principal, region_id: str, day: date, time_limit_s: float,
@@ -69,6 +87,7 @@ def request_solve(conn: Connection, who: Principal, region_id: str, day: date, t
     instead of solving it afresh."""
     who.require_region(region_id)
     region(conn, region_id)
+    check_day_near(day)
     if not 0 < time_limit_s <= MAX_TIME_LIMIT_S:
         raise InvalidField(f"must be more than 0 and at most {MAX_TIME_LIMIT_S} seconds", "time_limit_s")
     with conn.transaction():
@@ -114,12 +133,20 @@ def enqueue_now(app: procrastinate.App, pool: ConnectionPool, job: dict[str, Any
 
 
 async def enqueue(app: procrastinate.App, pool: ConnectionPool, job: dict[str, Any]) -> None:
-    """Hand a new job to procrastinate and remember its id (an enqueue that fails marks the job failed)."""
+    """Hand a new job to procrastinate and remember its id (an enqueue that fails marks the job failed).
+
+    Unavailable (503 with Retry-After) when the queue cannot reach the database."""
     try:
         queue_job_id = await app.configure_task(SOLVE_TASK, queue=SOLVE_QUEUE).defer_async(
             job_id=str(job["id"]))
     except Exception as error:
-        await asyncio.to_thread(_finish, pool, job["id"], "failed", error=f"could not be queued: {type(error).__name__}")
+        try:
+            await asyncio.to_thread(_finish, pool, job["id"], "failed",
+                                    error=f"could not be queued: {type(error).__name__}")
+        except psycopg.OperationalError:  # the database is away: the next request replaces it (LOST_ENQUEUE_S)
+            log.warning("solve job %s could not be queued nor marked failed", job["id"])
+        if isinstance(error, procrastinate.exceptions.ConnectorException | psycopg.OperationalError):
+            raise Unavailable("the job queue cannot reach the database; try again shortly") from error
         raise
     await asyncio.to_thread(_execute, pool, "UPDATE solve_jobs SET queue_job_id = %s WHERE id = %s",
                             [queue_job_id, job["id"]])
@@ -136,21 +163,120 @@ def job(conn: Connection, who: Principal, job_id: str) -> dict[str, Any]:
 # ---------------------------------------------------------------- running a solve (in a worker)
 
 
-async def run_worker(app: procrastinate.App, pool: ConnectionPool, name: str | None, heartbeat_s: float,
-                     stalled_after_s: float, install_signal_handlers: bool = True) -> None:
-    """A procrastinate worker for solves, and a watchdog that requeues the jobs of workers that died.
+# A worker loop that stopped (its heartbeat or listener lost the database, say) starts again after
+# these delays, doubling; a loop that had run longer than the longest delay starts from the first again.
+RESTART_FIRST_S = 1.0
+RESTART_LONGEST_S = 15.0
+POLL_S = 1.0  # how often an idle worker looks for a new solve
+# How long a finished solve waits for the database to come back to store its draft before it fails.
+STORE_PATIENCE_S = 600.0
 
-    A worker killed mid-solve (SIGKILL, a lost machine) stops sending heartbeats; after
-    `stalled_after_s` any live worker's watchdog puts its job back in the queue, where a worker
-    takes it again (at most MAX_ATTEMPTS times in all, then the job is marked failed).
+
+class _OutageProofWorker(procrastinate.worker.Worker):
+    """procrastinate's worker, with a heartbeat that outlives a database outage.
+
+    procrastinate 3.10's heartbeat task dies at the first failed update, and its side-task monitor
+    had already returned (the periodic deferrer ends at once when there are no periodic tasks), so
+    the worker ran on without a heartbeat: after `stalled_after_s` other workers took it for dead
+    and requeued the solve it held. Here a failed update is tried again at the next beat.
     """
+
+    async def _update_heartbeat(self) -> None:
+        while True:
+            await asyncio.sleep(self.update_heartbeat_interval)
+            try:
+                await self.app.job_manager.update_heartbeat(self.worker_id)
+            except procrastinate.exceptions.ConnectorException as error:
+                log.warning("solve worker %s: heartbeat not sent (%s)", self.worker_name, type(error.__cause__).__name__)
+
+
+class WorkerHealth:
+    """The procrastinate worker a process runs now (None while it is being started again) and why it last stopped.
+
+    Readiness reads it (`worker_trouble`): a dead in-process worker must not look healthy."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.worker: procrastinate.worker.Worker | None = None
+        self.last_stop = "it has not started yet"
+
+    @property
+    def worker_id(self) -> int | None:
+        return self.worker.worker_id if self.worker is not None else None
+
+
+async def run_worker(app: procrastinate.App, pool: ConnectionPool, name: str | None, heartbeat_s: float,
+                     stalled_after_s: float, install_signal_handlers: bool = True,
+                     health: WorkerHealth | None = None) -> None:
+    """A procrastinate worker for solves, started again whenever it stops by itself, until asked to stop.
+
+    A database outage kills procrastinate's worker loop (its heartbeat or listener raises and it
+    stops); it is started again with backoff for as long as the outage lasts, and the solve it held
+    is queued again by the watchdog. A worker killed mid-solve (SIGKILL, a lost machine) stops
+    sending heartbeats; after `stalled_after_s` any live worker's watchdog puts its job back in the
+    queue, where a worker takes it again (at most MAX_ATTEMPTS times in all, then the job is marked
+    failed). SIGTERM or SIGINT (with `install_signal_handlers`), or cancelling the task, stops the
+    worker after the solve it holds.
+    """
+    health = health or WorkerHealth(name or "worker")
+    stopping = asyncio.Event()
+
+    def stop() -> None:
+        stopping.set()
+        if health.worker is not None:
+            health.worker.stop()
+
+    loop = asyncio.get_running_loop()
+    if install_signal_handlers:
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, stop)
     watchdog = asyncio.create_task(_requeue_stalled(app, stalled_after_s))
+    delay = RESTART_FIRST_S
     try:
-        await app.run_worker_async(queues=[SOLVE_QUEUE], name=name, additional_context={"pool": pool},
-                                   update_heartbeat_interval=heartbeat_s, stalled_worker_timeout=stalled_after_s,
-                                   install_signal_handlers=install_signal_handlers)
+        while not stopping.is_set():
+            # No LISTEN connection: procrastinate's listener dies with the database and is not started
+            # again; polling every second finds new jobs as well, and cannot die.
+            health.worker = _OutageProofWorker(
+                app, queues=[SOLVE_QUEUE], name=name, additional_context={"pool": pool},
+                update_heartbeat_interval=heartbeat_s, stalled_worker_timeout=stalled_after_s,
+                listen_notify=False, fetch_job_polling_interval=POLL_S, install_signal_handlers=False)
+            started = time.monotonic()
+            try:
+                await health.worker.run()
+                health.last_stop = "its heartbeat or listener failed"  # run() returns when a side task dies
+            except (procrastinate.exceptions.ConnectorException, psycopg.OperationalError) as error:
+                health.last_stop = f"{type(error).__name__}: {error}"
+            except asyncio.CancelledError:
+                stopping.set()
+                raise
+            health.worker = None
+            if stopping.is_set():
+                break
+            if time.monotonic() - started > RESTART_LONGEST_S:
+                delay = RESTART_FIRST_S
+            log.warning("solve worker %s stopped (%s); starting it again in %.0f s", health.name, health.last_stop, delay)
+            with suppress(TimeoutError):
+                await asyncio.wait_for(stopping.wait(), timeout=delay)
+            delay = min(delay * 2, RESTART_LONGEST_S)
     finally:
+        health.worker = None
+        health.last_stop = "it was stopped"
         watchdog.cancel()
+        if install_signal_handlers:
+            for signum in (signal.SIGTERM, signal.SIGINT):
+                loop.remove_signal_handler(signum)
+
+
+def worker_trouble(conn: Connection, health: WorkerHealth, stalled_after_s: float) -> str | None:
+    """Why this process's solve worker is not taking jobs, or None when it is (its heartbeat is recent)."""
+    worker_id = health.worker_id
+    if worker_id is None:
+        return f"the solve worker {health.name} is not running: {health.last_stop}"
+    row = conn.execute("SELECT extract(epoch FROM now() - last_heartbeat)::float AS silent_s"
+                       " FROM procrastinate_workers WHERE id = %s", [worker_id]).fetchone()
+    if row is None or row["silent_s"] > stalled_after_s:
+        return f"the solve worker {health.name} has sent no heartbeat for over {stalled_after_s:.0f} s"
+    return None
 
 
 async def _requeue_stalled(app: procrastinate.App, stalled_after_s: float) -> None:
@@ -203,7 +329,23 @@ async def run_solve(pool: ConnectionPool, job_id: str) -> None:
         await asyncio.to_thread(_finish, pool, job_id, "failed", error=error)
         return
     document = with_held_back(roster, problem.held_back)
-    await asyncio.to_thread(_store, pool, row, problem, document)
+    await _store_when_reachable(pool, row, problem, document)
+
+
+async def _store_when_reachable(pool: ConnectionPool, job_row: dict, problem: DayProblem, document: dict) -> None:
+    """`_store`, tried again while the database is unreachable: a finished solve is not thrown away for an outage."""
+    delay, given_up_at = RESTART_FIRST_S, time.monotonic() + STORE_PATIENCE_S
+    while True:
+        try:
+            await asyncio.to_thread(_store, pool, job_row, problem, document)
+            return
+        except psycopg.OperationalError as error:  # PoolTimeout included
+            if time.monotonic() > given_up_at:
+                raise
+            log.warning("solve job %s: cannot store its draft (%s); trying again in %.0f s", job_row["id"],
+                        type(error).__name__, delay)
+        await asyncio.sleep(delay)
+        delay = min(delay * 2, RESTART_LONGEST_S)
 
 
 async def _solve_in_child(pool: ConnectionPool, job_id: str, kind: str, document: dict) -> tuple[dict | None, str | None]:
@@ -220,8 +362,11 @@ async def _solve_in_child(pool: ConnectionPool, job_id: str, kind: str, document
             message = json.loads(line)
             if "progress" in message and time.monotonic() - shown_at >= PROGRESS_EVERY_S:
                 shown_at = time.monotonic()
-                await asyncio.to_thread(_execute, pool, "UPDATE solve_jobs SET progress = %s WHERE id = %s",
-                                        [Jsonb(message["progress"]), job_id])
+                try:
+                    await asyncio.to_thread(_execute, pool, "UPDATE solve_jobs SET progress = %s WHERE id = %s",
+                                            [Jsonb(message["progress"]), job_id])
+                except psycopg.OperationalError:  # the database is away: the solve goes on, progress shows later
+                    log.warning("solve job %s: progress not recorded, the database is unreachable", job_id)
             roster = message.get("roster", roster)
             error = message.get("error", error)
     finally:
@@ -252,6 +397,9 @@ def _store(pool: ConnectionPool, job_row: dict, problem: DayProblem, document: d
     """
     with pool.connection() as conn:
         with conn.transaction():
+            state = conn.execute("SELECT state FROM solve_jobs WHERE id = %s FOR UPDATE", [job_row["id"]]).fetchone()
+            if state["state"] != "running":  # stored before the connection was lost, or another worker's
+                return
             roster_id = store_draft(conn, job_row["region_id"], job_row["day"], problem.document, document,
                                     job_row["requested_by"], problem.based_on, job_row["reason"])
             conn.execute(

@@ -24,6 +24,10 @@ REQUIRED_CSV_COLUMNS = {"patient_id", "date", "window_start", "window_end", "ser
 # Changing one under a published roster is refused.
 TIMING_FIELDS = {"day": ("day", "date"), "window_start": ("window_start", "window"), "window_end": ("window_end", "window"),
                  "duration_min": ("duration_min", "duration_min"), "service_code": ("service_code", "service")}
+# An import is one transaction: a region's busiest day is a few hundred visits, and 60,000 rows held
+# one for 39 s. Larger files are split by the sender.
+MAX_IMPORT_ROWS = 5000
+MAX_IMPORT_BYTES = 5 << 20  # room for MAX_IMPORT_ROWS rows with long notes; enforced as the body is read (api/request_body.py)
 
 
 @dataclass(frozen=True)
@@ -229,13 +233,23 @@ def visits_on(conn: Connection, who: Principal, region_id: str, day: date) -> li
 def import_csv(conn: Connection, who: Principal, region_id: str, text: str) -> list[dict]:
     """Every row of a visits CSV, or none: InvalidField lists each bad row by its line number."""
     managed_region(conn, who, region_id)
-    reader = csv.DictReader(io.StringIO(text))
+    # strict: a quote that is never closed is an error, not a field running to the end of the file.
+    reader = csv.DictReader(io.StringIO(text), strict=True)
+    records: list[tuple[int, dict]] = []
     try:
         header = set(reader.fieldnames or [])
-        records = [(reader.line_num, record) for record in reader]
-    except csv.Error as error:  # e.g. a field over the csv module's limit of 128 Ki characters
+        for record in reader:
+            if len(records) == MAX_IMPORT_ROWS:
+                raise InvalidField(f"the file has more than {MAX_IMPORT_ROWS} visits; send it in parts", "body")
+            if None in record:  # csv puts fields beyond the header's under the key None
+                extra = len(record[None])
+                raise InvalidField(f"line {reader.line_num}: {extra} field{'s' if extra > 1 else ''} more than the"
+                                   f" header's {len(reader.fieldnames or [])} columns", f"line {reader.line_num}")
+            records.append((reader.line_num, record))
+    except csv.Error as error:  # an unclosed quote, or a field over the csv module's limit of 128 Ki characters
         line = reader.line_num + 1  # where the record it could not read begins
-        raise InvalidField(f"line {line}: {error}", f"line {line}") from None
+        reason = "a quoted field is never closed" if "unexpected end of data" in str(error) else str(error)
+        raise InvalidField(f"line {line}: {reason}", f"line {line}") from None
     if missing := sorted(REQUIRED_CSV_COLUMNS - header):
         raise InvalidField(f"the header lacks column {', '.join(missing)} (columns: {', '.join(CSV_COLUMNS)})", "header")
     if unknown := sorted(header - set(CSV_COLUMNS)):

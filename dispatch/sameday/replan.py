@@ -35,6 +35,7 @@ def replan_day(conn: Connection, who: Principal, queue_job: QueueJob, region_id:
                time_limit_s: float, reason: str) -> tuple[dict[str, Any], bool]:
     """The re-plan job of the day from `at` (default now) and whether it is new; Conflict if nothing is published."""
     managed_region(conn, who, region_id)
+    queue.check_day_near(day)
     published_roster_id(conn, region_id, day)  # refuse at once when there is nothing to re-plan
     as_of = events.moment(conn, region_id, day, at)
     return _request(conn, who, queue_job, region_id, day, as_of, time_limit_s, reason or "re-planned by hand")
