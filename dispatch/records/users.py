@@ -64,6 +64,12 @@ def add_user(conn: Connection, username: str, password: str, role: str, regions:
     return Principal(username, role, tuple(regions), nurse_id)
 
 
+def principal_named(conn: Connection, username: str) -> Principal | None:
+    """A usable account as a principal, for work done on the server itself (the demo); None otherwise."""
+    row = conn.execute(_PRINCIPAL, [username]).fetchone()
+    return _principal(row) if row is not None and row["usable"] else None
+
+
 def principal_for_token(conn: Connection, username: str, token_version: int) -> Principal | None:
     """The account a token speaks for, or None if it is gone, not usable, or its tokens were revoked since."""
     row = conn.execute(_PRINCIPAL, [username]).fetchone()
