@@ -1,5 +1,5 @@
 # The one image for every role: API (`serve`), solve workers (`worker`), one-off commands (`user add`).
-FROM python:3.11-slim
+FROM python:3.12-slim
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY solver ./solver

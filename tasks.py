@@ -1,17 +1,19 @@
 #!/usr/bin/env python3
 """Set-up and entry commands for a fresh machine: `python3 tasks.py demo`, `test` or `lint`.
 
-Creates (or reuses) the virtual environment in .venv/ at the repository root, installs the
-project into it when pyproject.toml has changed, then runs the command.
+Creates (or reuses) the virtual environment in .venv/ at the repository root with Python 3.12 or newer
+(found on this machine even when `python3` is older), installs the project into it when pyproject.toml has
+changed, then runs the command.
 """
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
-import venv
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -20,14 +22,49 @@ BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 EXTRAS = {"demo": "", "test": "[dev,bench]", "lint": "[dev,bench]"}
 # The gates `lint` runs (CI runs them before the tests; .pre-commit-config.yaml runs the same).
 LINTERS = (["ruff", "format", "--check", "."], ["ruff", "check", "."], ["mypy"])
+NEEDED = (3, 12)  # osrm-bindings (road travel times) has wheels for CPython 3.12 and newer only
+
+
+def _version(python: str) -> tuple[int, int] | None:
+    """The (major, minor) of an interpreter, or None when it does not run (a pyenv shim without a version, say)."""
+    try:
+        answer = subprocess.run([python, "-c", "import sys; print(*sys.version_info[:2])"], capture_output=True,
+                                text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    parts = answer.stdout.split()
+    return (int(parts[0]), int(parts[1])) if answer.returncode == 0 and len(parts) == 2 else None
+
+
+def find_python() -> str:
+    """This interpreter if it is new enough, else the oldest 3.12+ one on PATH or in pyenv's or uv's folders.
+
+    The oldest, because every dependency has wheels for 3.12; a newer release may still lack one.
+    """
+    if sys.version_info[:2] >= NEEDED:
+        return sys.executable
+    pyenv_root = os.environ.get("PYENV_ROOT", str(Path.home() / ".pyenv"))
+    candidates = [shutil.which(f"python3.{minor}") for minor in range(20, NEEDED[1] - 1, -1)]
+    candidates += sorted(glob.glob(f"{pyenv_root}/versions/3.*/bin/python3"), reverse=True)
+    candidates += sorted(glob.glob(str(Path.home() / ".local/share/uv/python/cpython-3.*/bin/python3")), reverse=True)
+    candidates += [f"/usr/bin/python3.{minor}" for minor in range(20, NEEDED[1] - 1, -1)]
+    found = [(version, path) for path in dict.fromkeys(c for c in candidates if c and os.path.exists(c))
+             if (version := _version(path)) and version >= NEEDED]
+    if not found:
+        sys.exit(f"Nurse Dispatch needs Python {NEEDED[0]}.{NEEDED[1]} or newer, and this machine has none that runs "
+                 f"(python3 is {sys.version.split()[0]}). Install one, for example `apt-get install python3.12-venv`, "
+                 f"`pyenv install 3.12`, or `uv python install 3.12`, then run this command again.")
+    return min(found)[1]
 
 
 def ensure_environment(extras: str) -> None:
-    if sys.version_info < (3, 11):  # noqa: UP036 - this file runs under whatever python3 the user has
-        sys.exit(f"Python 3.11 or newer is needed, this is {sys.version.split()[0]}")
+    if (BIN / "python").exists() and (_version(str(BIN / "python")) or (0, 0)) < NEEDED:
+        print(f"{VENV} has an older Python; making it again with {NEEDED[0]}.{NEEDED[1]}+", flush=True)
+        shutil.rmtree(VENV)
     if not (BIN / "python").exists():
-        print(f"creating {VENV}", flush=True)
-        venv.EnvBuilder(with_pip=True).create(VENV)
+        python = find_python()
+        print(f"creating {VENV} with {python}", flush=True)
+        subprocess.run([python, "-m", "venv", str(VENV)], check=True)
     fingerprint = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + extras.encode()).hexdigest()
     stamp = VENV / f".installed{extras or '[]'}"
     if stamp.exists() and stamp.read_text() == fingerprint:

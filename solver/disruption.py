@@ -4,12 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TypeVar
 
 from solver.model import Problem, Solution
-
-Key = TypeVar("Key", str, int)  # the solver's ids are texts; the service compares its records' ints
-Start = TypeVar("Start")
 
 
 @dataclass(frozen=True)
@@ -22,9 +18,13 @@ class AssignmentChanges:
     gained: frozenset  # served after, not before
 
 
-def assignment_changes(before: Mapping[Key, tuple[Key, Start]], after: Mapping[Key, tuple[Key, Start]],
-                       tolerance_s: float, seconds_apart: Callable[[Start, Start], float]) -> AssignmentChanges:
-    """Compare {visit: (nurse, start)} maps; `seconds_apart` measures two starts (seconds, or wall-clock texts)."""
+def assignment_changes[Key: (str, int), Start](
+        before: Mapping[Key, tuple[Key, Start]], after: Mapping[Key, tuple[Key, Start]], tolerance_s: float,
+        seconds_apart: Callable[[Start, Start], float]) -> AssignmentChanges:
+    """Compare {visit: (nurse, start)} maps; `seconds_apart` measures two starts (seconds, or wall-clock texts).
+
+    Keys are the solver's text ids or the service's record ints.
+    """
     both = before.keys() & after.keys()
     return AssignmentChanges(
         moved=frozenset(v for v in both if before[v][0] != after[v][0]),
