@@ -28,8 +28,9 @@ NEEDED = (3, 12)  # osrm-bindings (road travel times) has wheels for CPython 3.1
 def _version(python: str) -> tuple[int, int] | None:
     """The (major, minor) of an interpreter, or None when it does not run (a pyenv shim without a version, say)."""
     try:
-        answer = subprocess.run([python, "-c", "import sys; print(*sys.version_info[:2])"], capture_output=True,
-                                text=True, timeout=30)
+        answer = subprocess.run(
+            [python, "-c", "import sys; print(*sys.version_info[:2])"], capture_output=True, text=True, timeout=30
+        )
     except (OSError, subprocess.TimeoutExpired):
         return None
     parts = answer.stdout.split()
@@ -48,12 +49,17 @@ def find_python() -> str:
     candidates += sorted(glob.glob(f"{pyenv_root}/versions/3.*/bin/python3"), reverse=True)
     candidates += sorted(glob.glob(str(Path.home() / ".local/share/uv/python/cpython-3.*/bin/python3")), reverse=True)
     candidates += [f"/usr/bin/python3.{minor}" for minor in range(20, NEEDED[1] - 1, -1)]
-    found = [(version, path) for path in dict.fromkeys(c for c in candidates if c and os.path.exists(c))
-             if (version := _version(path)) and version >= NEEDED]
+    found = [
+        (version, path)
+        for path in dict.fromkeys(c for c in candidates if c and os.path.exists(c))
+        if (version := _version(path)) and version >= NEEDED
+    ]
     if not found:
-        sys.exit(f"Nurse Dispatch needs Python {NEEDED[0]}.{NEEDED[1]} or newer, and this machine has none that runs "
-                 f"(python3 is {sys.version.split()[0]}). Install one, for example `apt-get install python3.12-venv`, "
-                 f"`pyenv install 3.12`, or `uv python install 3.12`, then run this command again.")
+        sys.exit(
+            f"Nurse Dispatch needs Python {NEEDED[0]}.{NEEDED[1]} or newer, and this machine has none that runs "
+            f"(python3 is {sys.version.split()[0]}). Install one, for example `apt-get install python3.12-venv`, "
+            f"`pyenv install 3.12`, or `uv python install 3.12`, then run this command again."
+        )
     return min(found)[1]
 
 

@@ -72,9 +72,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         worker = None
         if health is not None:
             log.info("running an in-process solve worker")
-            worker = asyncio.create_task(run_worker(jobs, pool, health.name, settings.worker_heartbeat_s,
-                                                    settings.stalled_after_s, install_signal_handlers=False,
-                                                    health=health))
+            worker = asyncio.create_task(
+                run_worker(
+                    jobs,
+                    pool,
+                    health.name,
+                    settings.worker_heartbeat_s,
+                    settings.stalled_after_s,
+                    install_signal_handlers=False,
+                    health=health,
+                )
+            )
         scheduler = None
         if settings.runs_embedded_scheduler:
             log.info("running an in-process scheduler")
@@ -99,9 +107,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(RequestBody)  # inside RequestLog, so a 408 or 413 is logged too
     app.add_middleware(RequestLog, latency=service_metrics.request_seconds)
     app.add_middleware(SecurityHeaders)
-    for router in (auth.router, users.router, regions.router, nurses.router, patients.router, visits.router,
-                   rosters.router, replanning.router, schedules.router, me.router, audit.router, vocabulary.router, health.router,
-                   metrics.router):
+    for router in (
+        auth.router,
+        users.router,
+        regions.router,
+        nurses.router,
+        patients.router,
+        visits.router,
+        rosters.router,
+        replanning.router,
+        schedules.router,
+        me.router,
+        audit.router,
+        vocabulary.router,
+        health.router,
+        metrics.router,
+    ):
         app.include_router(router)
     console.install(app, settings)
     return app

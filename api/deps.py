@@ -49,14 +49,16 @@ def connection(request: Request) -> Iterator[Connection]:
 oauth2 = OAuth2PasswordBearer(tokenUrl="/v1/auth/token")
 
 
-def current_user(token: Annotated[str, Depends(oauth2)], conn: Annotated[Connection, Depends(connection)],
-                 request: Request) -> Principal:
+def current_user(
+    token: Annotated[str, Depends(oauth2)], conn: Annotated[Connection, Depends(connection)], request: Request
+) -> Principal:
     settings = services(request).settings
     claims = token_claims(token, settings.signing_key, settings.token_minutes)
     principal = principal_for_token(conn, claims.username, claims.token_version) if claims else None
     if principal is None:
-        raise HTTPException(401, "the token is missing, invalid, expired or revoked; log in again",
-                            headers={"WWW-Authenticate": "Bearer"})
+        raise HTTPException(
+            401, "the token is missing, invalid, expired or revoked; log in again", headers={"WWW-Authenticate": "Bearer"}
+        )
     # For the audit of refusals (api.problems): who was refused.
     request.state.principal = principal
     return principal
@@ -88,8 +90,12 @@ def client_address(request: Request) -> str | None:
 
 def login_limits(request: Request) -> LoginLimits:
     settings = services(request).settings
-    return LoginLimits(settings.login_failures_per_account, settings.login_failures_per_address,
-                       settings.login_window_s, settings.login_lockout_s)
+    return LoginLimits(
+        settings.login_failures_per_account,
+        settings.login_failures_per_address,
+        settings.login_window_s,
+        settings.login_lockout_s,
+    )
 
 
 ClientAddress = Annotated[str | None, Depends(client_address)]

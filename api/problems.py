@@ -19,17 +19,28 @@ from solver import ProblemError
 log = logging.getLogger(__name__)
 
 RETRY_AFTER_S = 5
-STATUS = {NotFound: 404, Forbidden: 403, Conflict: 409, StaleVersion: 412, InvalidField: 422, Throttled: 429,
-          Unavailable: 503}
-TITLES = {400: "Bad request", 401: "Not authenticated", 403: "Forbidden", 404: "Not found", 405: "Method not allowed",
-          408: "Request timeout", 413: "Content too large",
-          409: "Conflict", 412: "Changed since read", 415: "Unsupported media type", 422: "Invalid input",
-          429: "Too many requests",
-          500: "Internal server error", 503: "Service unavailable"}
+STATUS = {NotFound: 404, Forbidden: 403, Conflict: 409, StaleVersion: 412, InvalidField: 422, Throttled: 429, Unavailable: 503}
+TITLES = {
+    400: "Bad request",
+    401: "Not authenticated",
+    403: "Forbidden",
+    404: "Not found",
+    405: "Method not allowed",
+    408: "Request timeout",
+    413: "Content too large",
+    409: "Conflict",
+    412: "Changed since read",
+    415: "Unsupported media type",
+    422: "Invalid input",
+    429: "Too many requests",
+    500: "Internal server error",
+    503: "Service unavailable",
+}
 
 
-def problem(status: int, detail: str, field: str | None = None, errors: list[dict] | None = None,
-            headers: dict[str, str] | None = None) -> JSONResponse:
+def problem(
+    status: int, detail: str, field: str | None = None, errors: list[dict] | None = None, headers: dict[str, str] | None = None
+) -> JSONResponse:
     body: dict = {"type": "about:blank", "title": TITLES.get(status, "Error"), "status": status, "detail": detail}
     if field:
         body["field"] = field
@@ -52,8 +63,15 @@ def _audit_refusal(request: Request, error: Forbidden) -> None:
     route = request.scope.get("route")
     try:
         with request.app.state.services.pool.connection() as conn:
-            audit.record(conn, who or "anonymous", "denied", getattr(route, "path", request.url.path),
-                         method=request.method, path_params=request.path_params, reason=error.message)
+            audit.record(
+                conn,
+                who or "anonymous",
+                "denied",
+                getattr(route, "path", request.url.path),
+                method=request.method,
+                path_params=request.path_params,
+                reason=error.message,
+            )
     except (psycopg.Error, PoolTimeout) as failure:
         # The refusal stands either way; a database too busy to record it must not turn a 403 into a 500.
         log.warning("could not audit a refusal: %s", type(failure).__name__)
@@ -104,5 +122,8 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(PoolTimeout)
     async def _pool_exhausted(_: Request, error: PoolTimeout) -> JSONResponse:
-        return problem(503, "the service is busy or the database is unavailable; try again shortly",
-                       headers={"Retry-After": str(RETRY_AFTER_S)})
+        return problem(
+            503,
+            "the service is busy or the database is unavailable; try again shortly",
+            headers={"Retry-After": str(RETRY_AFTER_S)},
+        )

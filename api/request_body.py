@@ -49,8 +49,9 @@ class RequestBody:
             async with asyncio.timeout(self.seconds):
                 body = await _read_body(receive, limit)
         except TimeoutError:
-            await problem(408, f"the request body did not arrive within {self.seconds:.0f} s", "body",
-                          headers={"Connection": "close"})(scope, receive, send)
+            await problem(
+                408, f"the request body did not arrive within {self.seconds:.0f} s", "body", headers={"Connection": "close"}
+            )(scope, receive, send)
             return
         except BodyTooLarge:
             await _too_large(limit)(scope, receive, send)
@@ -86,5 +87,6 @@ async def _read_body(receive: Receive, limit: int) -> bytes | None:
 
 def _too_large(limit: int):
     size = f"{limit >> 20} MiB" if limit >= 1 << 20 else f"{limit >> 10} KiB"
-    return problem(413, f"the request body is larger than {size}, the most this endpoint takes", "body",
-                   headers={"Connection": "close"})
+    return problem(
+        413, f"the request body is larger than {size}, the most this endpoint takes", "body", headers={"Connection": "close"}
+    )

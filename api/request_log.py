@@ -45,8 +45,10 @@ class RequestLog:
         finally:
             seconds = time.perf_counter() - started
             route = getattr(scope.get("route"), "path", "unmatched")
-            log.info("request", extra={"fields": {
-                "method": scope["method"], "route": route, "status": status, "ms": round(seconds * 1000, 1)}})
+            log.info(
+                "request",
+                extra={"fields": {"method": scope["method"], "route": route, "status": status, "ms": round(seconds * 1000, 1)}},
+            )
             if self.latency is not None:
                 method = scope["method"] if scope["method"] in _METHODS else "other"
                 self.latency.labels(method, route, str(status)).observe(seconds)

@@ -22,16 +22,19 @@ _INLINE_SCRIPT = re.compile(rb"<script>(.*?)</script>", re.DOTALL)
 
 def docs_policy(page: bytes) -> str:
     """The CSP for a docs page: its own inline scripts by hash, the CDN, the API itself; no frames, no plugins."""
-    hashes = " ".join(f"'sha256-{base64.b64encode(hashlib.sha256(script).digest()).decode()}'"
-                      for script in _INLINE_SCRIPT.findall(page))
-    return ("default-src 'none'; "
-            f"script-src {CDN} {hashes}; "
-            # Swagger UI and ReDoc style their elements inline; styles cannot run code.
-            f"style-src {CDN} https://fonts.googleapis.com 'unsafe-inline'; "
-            "font-src https://fonts.gstatic.com; "
-            "img-src 'self' data: https://fastapi.tiangolo.com; "
-            "connect-src 'self'; worker-src blob:; "
-            "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+    hashes = " ".join(
+        f"'sha256-{base64.b64encode(hashlib.sha256(script).digest()).decode()}'" for script in _INLINE_SCRIPT.findall(page)
+    )
+    return (
+        "default-src 'none'; "
+        f"script-src {CDN} {hashes}; "
+        # Swagger UI and ReDoc style their elements inline; styles cannot run code.
+        f"style-src {CDN} https://fonts.googleapis.com 'unsafe-inline'; "
+        "font-src https://fonts.gstatic.com; "
+        "img-src 'self' data: https://fastapi.tiangolo.com; "
+        "connect-src 'self'; worker-src blob:; "
+        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
 
 
 class SecurityHeaders:

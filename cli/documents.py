@@ -93,24 +93,29 @@ def format_roster_table(roster: dict[str, Any]) -> str:
     for route in roster["routes"]:
         if not route["stops"]:
             continue
-        rows.append((
-            f"{route['nurse_id']} {route['nurse_name']}"[:24],
-            str(len(route["stops"])),
-            route["departure"][11:16],
-            route["return"][11:16],
-            route["break"]["start"][11:16] if "break" in route else "-",
-            _hm(route["travel_s"]),
-            _hm(route["waiting_s"]),
-        ))
+        rows.append(
+            (
+                f"{route['nurse_id']} {route['nurse_name']}"[:24],
+                str(len(route["stops"])),
+                route["departure"][11:16],
+                route["return"][11:16],
+                route["break"]["start"][11:16] if "break" in route else "-",
+                _hm(route["travel_s"]),
+                _hm(route["waiting_s"]),
+            )
+        )
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = ["  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths)))
-             for row in rows]
+    lines = [
+        "  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths))) for row in rows
+    ]
     summary = roster["summary"]
     lines.append("")
-    lines.append(f"assigned {summary['assigned']}, unassigned {summary['unassigned']} "
-                 f"(priority weight {summary['unassigned_priority_weight']} of {summary['total_priority_weight']}), "
-                 f"nurses working {summary['nurses_working']}, travel {summary['total_travel_h']} h, "
-                 f"waiting {summary['total_waiting_h']} h, solved in {summary['solve_time_s']} s")
+    lines.append(
+        f"assigned {summary['assigned']}, unassigned {summary['unassigned']} "
+        f"(priority weight {summary['unassigned_priority_weight']} of {summary['total_priority_weight']}), "
+        f"nurses working {summary['nurses_working']}, travel {summary['total_travel_h']} h, "
+        f"waiting {summary['total_waiting_h']} h, solved in {summary['solve_time_s']} s"
+    )
     for item in roster["unassigned"][:15]:
         lines.append(f"  unassigned {item['visit_id']}: {item['reason']}")
     if len(roster["unassigned"]) > 15:

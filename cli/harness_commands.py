@@ -23,14 +23,16 @@ def add_arguments(commands: argparse._SubParsersAction) -> None:
     generate_cmd.set_defaults(run=_run_generate)
 
     demo_cmd = commands.add_parser(
-        "demo", help="the service on the embedded database: a demo region solved, published and served")
+        "demo", help="the service on the embedded database: a demo region solved, published and served"
+    )
     _day_arguments(demo_cmd)
     demo_cmd.add_argument("--time-limit", type=float, default=10.0)
     demo_cmd.add_argument("--metro", default="denver", choices=["denver", "phoenix", "atlanta"])
     demo_cmd.add_argument("--host", default="127.0.0.1")
     demo_cmd.add_argument("--port", type=int, default=8000)
-    demo_cmd.add_argument("--offline", action="store_true",
-                          help="no database or server: generate a day, solve it and print the roster")
+    demo_cmd.add_argument(
+        "--offline", action="store_true", help="no database or server: generate a day, solve it and print the roster"
+    )
     demo_cmd.add_argument("-o", "--output", help="with --offline: also write the roster document here")
     demo_cmd.set_defaults(run=_run_demo)
 
@@ -75,8 +77,12 @@ def add_arguments(commands: argparse._SubParsersAction) -> None:
     throughput.add_argument("--port", type=int, default=8732)
     throughput.set_defaults(run=_run_bench_throughput)
     replan = benches.add_parser("replan", help="same-day events re-planned with least disruption, against from scratch")
-    replan.add_argument("--size", action="append", required=True,
-                        help="NURSESxVISITS:SECONDS, the seconds to solve the published roster, e.g. 40x300:10")
+    replan.add_argument(
+        "--size",
+        action="append",
+        required=True,
+        help="NURSESxVISITS:SECONDS, the seconds to solve the published roster, e.g. 40x300:10",
+    )
     replan.add_argument("--time-limit", type=float, default=5.0, help="seconds for each re-plan")
     replan.add_argument("--seed", type=int, default=1)
     replan.set_defaults(run=_run_bench_replan)
@@ -114,8 +120,11 @@ def _run_demo(args: argparse.Namespace) -> int:
     if not args.offline:
         return _run_demo_online(args)
     doc = _generated(args)
-    print(f"demo day {doc['date']} ({doc['timezone']}): {len(doc['nurses'])} nurses, {len(doc['visits'])} visits; "
-          f"solving for {args.time_limit:g} s", file=sys.stderr)
+    print(
+        f"demo day {doc['date']} ({doc['timezone']}): {len(doc['nurses'])} nurses, {len(doc['visits'])} visits; "
+        f"solving for {args.time_limit:g} s",
+        file=sys.stderr,
+    )
     roster = solve_and_report(doc, args.time_limit, quiet=False)
     if args.output:
         write_json(roster, args.output)
@@ -129,8 +138,17 @@ def _run_demo_online(args: argparse.Namespace) -> int:
 
     logging_to_stderr(quiet=True)  # the demo prints its own summary
     try:
-        return serve_demo(settings(), database(), metro=args.metro, nurses=args.nurses, visits=args.visits,
-                          seed=args.seed, time_limit=args.time_limit, host=args.host, port=args.port)
+        return serve_demo(
+            settings(),
+            database(),
+            metro=args.metro,
+            nurses=args.nurses,
+            visits=args.visits,
+            seed=args.seed,
+            time_limit=args.time_limit,
+            host=args.host,
+            port=args.port,
+        )
     except DemoError as error:
         raise InputError(str(error)) from None
 
@@ -141,8 +159,15 @@ def _run_demo_online(args: argparse.Namespace) -> int:
 def _run_bench_solomon(args: argparse.Namespace) -> int:
     from harness.bench.runners import run_solomon
 
-    return run_solomon(args.files, args.time_limit, args.out, [a for a in args.anchors.split(",") if a], args.seed,
-                       args.workers, args.metaheuristic)
+    return run_solomon(
+        args.files,
+        args.time_limit,
+        args.out,
+        [a for a in args.anchors.split(",") if a],
+        args.seed,
+        args.workers,
+        args.metaheuristic,
+    )
 
 
 def _run_bench_report(args: argparse.Namespace) -> int:

@@ -20,8 +20,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     except ModuleNotFoundError as error:
         if error.name and error.name.split(".")[0] == "harness":
-            print("error: this command needs the harness, which a development checkout has "
-                  "(pip install -e .[dev]); the production image leaves it out", file=sys.stderr)
+            print(
+                "error: this command needs the harness, which a development checkout has "
+                "(pip install -e .[dev]); the production image leaves it out",
+                file=sys.stderr,
+            )
             return EXIT_BAD_INPUT
         raise
     except KeyboardInterrupt:

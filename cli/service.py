@@ -45,9 +45,11 @@ def add_arguments(commands: argparse._SubParsersAction) -> None:
     add.add_argument("--region", action="append", default=[], help="a dispatcher's region (repeat for several)")
     add.add_argument("--nurse-id", type=int, help="a nurse account's nurse record")
     add.set_defaults(run=run_user_add)
-    for name, what in (("deactivate", "stop an account: no login, its tokens and calendar feeds refused at once"),
-                       ("reactivate", "let a deactivated account log in again (old tokens stay refused)"),
-                       ("revoke-tokens", "refuse every token and calendar feed an account holds now")):
+    for name, what in (
+        ("deactivate", "stop an account: no login, its tokens and calendar feeds refused at once"),
+        ("reactivate", "let a deactivated account log in again (old tokens stay refused)"),
+        ("revoke-tokens", "refuse every token and calendar feed an account holds now"),
+    ):
         removal = user_commands.add_parser(name, help=what)
         removal.add_argument("--username", required=True)
         removal.set_defaults(run=run_user_access, action=name)
@@ -192,5 +194,3 @@ def run_scheduler(args: argparse.Namespace) -> int:
     scheduler.shutdown()
     pool.close()
     return 0
-
-

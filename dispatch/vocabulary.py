@@ -18,15 +18,17 @@ from solver.document import MAX_PRIORITY, PROGRESS_STATUSES
 
 VISIT_STATUSES = ("requested", "scheduled", "en_route", "in_progress", "done", "cancelled", "no_show")
 # Which status may follow which (a dispatcher's PATCH, a nurse's report, a same-day event).
-NEXT_STATUSES: MappingProxyType[str, frozenset[str]] = MappingProxyType({
-    "requested": frozenset({"scheduled", "cancelled"}),
-    "scheduled": frozenset({"requested", "en_route", "in_progress", "cancelled", "no_show"}),
-    "en_route": frozenset({"in_progress", "cancelled", "no_show"}),
-    "in_progress": frozenset({"done"}),
-    "done": frozenset(),
-    "cancelled": frozenset(),
-    "no_show": frozenset(),
-})
+NEXT_STATUSES: MappingProxyType[str, frozenset[str]] = MappingProxyType(
+    {
+        "requested": frozenset({"scheduled", "cancelled"}),
+        "scheduled": frozenset({"requested", "en_route", "in_progress", "cancelled", "no_show"}),
+        "en_route": frozenset({"in_progress", "cancelled", "no_show"}),
+        "in_progress": frozenset({"done"}),
+        "done": frozenset(),
+        "cancelled": frozenset(),
+        "no_show": frozenset(),
+    }
+)
 # Not begun: a solve plans them, an urgent slot can be found for them.
 PLANNED_STATUSES = ("requested", "scheduled")
 # Under way or over: a re-plan keeps them as they happened (the solver's `progress` statuses).
@@ -40,13 +42,16 @@ FINAL_STATUSES = tuple(s for s in VISIT_STATUSES if not NEXT_STATUSES[s])
 # The status each report leads to, through the statuses in between (a nurse may tap "done" without
 # having tapped "started": the visit passes through in_progress, as NEXT_STATUSES requires); a
 # status missing from a kind's map cannot be reported that way.
-REPORT_STATUS_PATH: MappingProxyType[str, MappingProxyType[str, tuple[str, ...]]] = MappingProxyType({
-    "en_route": MappingProxyType({"scheduled": ("en_route",)}),
-    "started": MappingProxyType({"scheduled": ("in_progress",), "en_route": ("in_progress",)}),
-    "running_late": MappingProxyType({"scheduled": (), "en_route": (), "in_progress": ()}),
-    "done": MappingProxyType({"scheduled": ("in_progress", "done"), "en_route": ("in_progress", "done"),
-                              "in_progress": ("done",)}),
-})
+REPORT_STATUS_PATH: MappingProxyType[str, MappingProxyType[str, tuple[str, ...]]] = MappingProxyType(
+    {
+        "en_route": MappingProxyType({"scheduled": ("en_route",)}),
+        "started": MappingProxyType({"scheduled": ("in_progress",), "en_route": ("in_progress",)}),
+        "running_late": MappingProxyType({"scheduled": (), "en_route": (), "in_progress": ()}),
+        "done": MappingProxyType(
+            {"scheduled": ("in_progress", "done"), "en_route": ("in_progress", "done"), "in_progress": ("done",)}
+        ),
+    }
+)
 REPORT_KINDS = tuple(REPORT_STATUS_PATH)
 
 # ---------------------------------------------------------------- what the dispatcher is told during the day
@@ -81,22 +86,24 @@ MAX_NOTES_LENGTH = 2000
 MAX_USERNAME_LENGTH = 80
 MAX_PASSWORD_LENGTH = 200  # Argon2 would hash more; nobody types more
 
-BOUNDS = MappingProxyType({
-    "priority": {"min": MIN_PRIORITY, "max": MAX_PRIORITY},
-    "duration_min": {"min": 1, "max": MAX_DURATION_MIN},
-    "break_min": {"min": 1, "max": MAX_BREAK_MIN},
-    "max_visits": {"min": 0, "max": MAX_VISITS_PER_NURSE},
-    "time_limit_s": {"min_exclusive": 0, "max": MAX_TIME_LIMIT_S},
-    "minutes_late": {"min": 1, "max": MAX_MINUTES_LATE},
-    "overrun_min": {"min": 1, "max": MAX_OVERRUN_MIN},
-    "days_ahead": {"min": 0, "max": MAX_DAYS_AHEAD},
-    "password": {"min_length": MIN_PASSWORD_LENGTH, "max_length": MAX_PASSWORD_LENGTH},
-    "username": {"min_length": 1, "max_length": MAX_USERNAME_LENGTH},
-    "name": {"min_length": 1, "max_length": MAX_NAME_LENGTH},
-    "phone": {"max_length": MAX_PHONE_LENGTH},
-    "address": {"max_length": MAX_ADDRESS_LENGTH},
-    "notes": {"max_length": MAX_NOTES_LENGTH},
-})
+BOUNDS = MappingProxyType(
+    {
+        "priority": {"min": MIN_PRIORITY, "max": MAX_PRIORITY},
+        "duration_min": {"min": 1, "max": MAX_DURATION_MIN},
+        "break_min": {"min": 1, "max": MAX_BREAK_MIN},
+        "max_visits": {"min": 0, "max": MAX_VISITS_PER_NURSE},
+        "time_limit_s": {"min_exclusive": 0, "max": MAX_TIME_LIMIT_S},
+        "minutes_late": {"min": 1, "max": MAX_MINUTES_LATE},
+        "overrun_min": {"min": 1, "max": MAX_OVERRUN_MIN},
+        "days_ahead": {"min": 0, "max": MAX_DAYS_AHEAD},
+        "password": {"min_length": MIN_PASSWORD_LENGTH, "max_length": MAX_PASSWORD_LENGTH},
+        "username": {"min_length": 1, "max_length": MAX_USERNAME_LENGTH},
+        "name": {"min_length": 1, "max_length": MAX_NAME_LENGTH},
+        "phone": {"max_length": MAX_PHONE_LENGTH},
+        "address": {"max_length": MAX_ADDRESS_LENGTH},
+        "notes": {"max_length": MAX_NOTES_LENGTH},
+    }
+)
 
 
 def vocabulary() -> dict[str, Any]:
@@ -108,8 +115,9 @@ def vocabulary() -> dict[str, Any]:
         "under_way_statuses": list(UNDER_WAY_STATUSES),
         "open_statuses": list(OPEN_STATUSES),
         "final_statuses": list(FINAL_STATUSES),
-        "report_kinds": {kind: {status: list(path) for status, path in paths.items()}
-                         for kind, paths in REPORT_STATUS_PATH.items()},
+        "report_kinds": {
+            kind: {status: list(path) for status, path in paths.items()} for kind, paths in REPORT_STATUS_PATH.items()
+        },
         "day_event_kinds": list(DAY_EVENT_KINDS),
         "roster_statuses": list(ROSTER_STATUSES),
         "job_states": list(JOB_STATES),

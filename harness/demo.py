@@ -22,8 +22,9 @@ class DemoError(Exception):
     """The demo could not start (a port in use, a failed solve): one line for the person running it."""
 
 
-def serve_demo(config: Settings, url: str, *, metro: str, nurses: int, visits: int, seed: int, time_limit: float,
-               host: str, port: int) -> int:
+def serve_demo(
+    config: Settings, url: str, *, metro: str, nurses: int, visits: int, seed: int, time_limit: float, host: str, port: int
+) -> int:
     """Load the demo region on the database at `url`, solve and publish tomorrow, serve the API until stopped."""
     tomorrow = datetime.now(ZoneInfo(metro_named(metro).timezone)).date() + timedelta(days=1)
     pool = open_pool(url, 2)
@@ -31,8 +32,9 @@ def serve_demo(config: Settings, url: str, *, metro: str, nurses: int, visits: i
         accounts = load_demo_region(conn, tomorrow, nurses, visits, seed, metro)
     pool.close()
 
-    server = uvicorn.Server(uvicorn.Config(create_app(config), host=host, port=port, log_level="warning",
-                                           access_log=False, log_config=None))
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(config), host=host, port=port, log_level="warning", access_log=False, log_config=None)
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     base = f"http://{host}:{port}"
@@ -42,8 +44,9 @@ def serve_demo(config: Settings, url: str, *, metro: str, nurses: int, visits: i
         time.sleep(0.1)
 
     with httpx.Client(base_url=base, timeout=60) as client:
-        token = client.post("/v1/auth/token", data={"username": accounts.dispatcher[0], "password": accounts.dispatcher[1]}
-                            ).json()["access_token"]
+        token = client.post(
+            "/v1/auth/token", data={"username": accounts.dispatcher[0], "password": accounts.dispatcher[1]}
+        ).json()["access_token"]
         client.headers["Authorization"] = f"Bearer {token}"
         published = [r for r in client.get(f"/v1/regions/{metro}/rosters/{tomorrow}").json() if r["status"] == "published"]
         if not published:
@@ -60,10 +63,11 @@ def serve_demo(config: Settings, url: str, *, metro: str, nurses: int, visits: i
             client.post(f"/v1/rosters/{roster['id']}/publish", headers={"If-Match": f'"{roster["revision"]}"'}).raise_for_status()
             published = [roster]
         kpis = published[0]["kpis"]
-    print(f"""
+    print(
+        f"""
 Nurse Dispatch is running at {base}   (Ctrl+C to stop)
-  region {metro}, {tomorrow}: roster {published[0]['id']} published — {kpis['assigned']} visits served,
-  {kpis['unassigned']} unassigned, {kpis['total_travel_h']} h of travel
+  region {metro}, {tomorrow}: roster {published[0]["id"]} published — {kpis["assigned"]} visits served,
+  {kpis["unassigned"]} unassigned, {kpis["total_travel_h"]} h of travel
 
   logins (password for all: {accounts.admin[1]})
     admin       {accounts.admin[0]}
@@ -79,7 +83,9 @@ Nurse Dispatch is running at {base}   (Ctrl+C to stop)
     POST {base}/v1/auth/token                    log in (form: username, password)
     GET  {base}/v1/regions/{metro}/rosters/{tomorrow}   the day's rosters (dispatcher)
     GET  {base}/v1/me/itinerary?date={tomorrow}          her day (nurse)
-""", flush=True)
+""",
+        flush=True,
+    )
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:

@@ -15,8 +15,14 @@ from dispatch.records.users import add_user, principal_named
 from dispatch.records.visits import VisitRequest, add_visit
 from harness.generate import generate_day, metro_named
 
-SERVICE_CODES = {"hydration": "hydration", "myers": "myers", "evaluation": "evaluation", "ketamine": "ketamine",
-                 "nad": "nad", "urgent migraine ketamine": "ketamine"}
+SERVICE_CODES = {
+    "hydration": "hydration",
+    "myers": "myers",
+    "evaluation": "evaluation",
+    "ketamine": "ketamine",
+    "nad": "nad",
+    "urgent migraine ketamine": "ketamine",
+}
 STATE_OF_METRO = {"denver": "CO", "phoenix": "AZ", "atlanta": "GA"}
 # Every demo patient comes with her point, so nothing is geocoded.
 NO_GEOCODER = Geocoder("none", None)
@@ -34,8 +40,16 @@ def _time(hhmm: str) -> time:
     return time.fromisoformat(hhmm)
 
 
-def load_demo_region(conn: Connection, day: date, nurses: int = 30, visits: int = 200, seed: int = 1,
-                     metro: str = "denver", password: str = "demo-password", region_id: str | None = None) -> DemoAccounts:
+def load_demo_region(
+    conn: Connection,
+    day: date,
+    nurses: int = 30,
+    visits: int = 200,
+    seed: int = 1,
+    metro: str = "denver",
+    password: str = "demo-password",
+    region_id: str | None = None,
+) -> DemoAccounts:
     """Region `metro` with a generated day on `day` and its demo accounts; a day already loaded is kept.
 
     Run again on a later day, the same nurses and patients get that day's shifts and visits.
@@ -51,8 +65,9 @@ def load_demo_region(conn: Connection, day: date, nurses: int = 30, visits: int 
         if conn.execute("SELECT 1 FROM visits WHERE region_id = %s AND day = %s", [region_id, day]).fetchone() is None:
             _load_day(conn, region_id, state, generate_day(nurses, visits, seed, day.isoformat(), metro), day)
         first_nurse = conn.execute("SELECT min(id) AS id FROM nurses WHERE region_id = %s", [region_id]).fetchone()["id"]
-        accounts = DemoAccounts(("admin", password), (f"dispatcher-{region_id}", password),
-                                (f"nurse-{first_nurse}", password), first_nurse)
+        accounts = DemoAccounts(
+            ("admin", password), (f"dispatcher-{region_id}", password), (f"nurse-{first_nurse}", password), first_nurse
+        )
         if accounts.dispatcher[0] not in existing:
             add_user(conn, accounts.dispatcher[0], password, "dispatcher", [region_id])
         if accounts.nurse[0] not in existing:
@@ -71,28 +86,55 @@ def _load_day(conn: Connection, region_id: str, state: str, doc: dict, day: date
             nurse_ids[nurse["id"]] = known_nurses[n]
         else:
             brk = nurse.get("break")
-            given = {"name": nurse["name"], "home": {"lat": nurse["start"]["lat"], "lon": nurse["start"]["lon"]},
-                     "licensed_states": [state], "max_visits": nurse.get("max_visits"),
-                     "certifications": [{"name": s} for s in nurse["skills"]]}
+            given = {
+                "name": nurse["name"],
+                "home": {"lat": nurse["start"]["lat"], "lon": nurse["start"]["lon"]},
+                "licensed_states": [state],
+                "max_visits": nurse.get("max_visits"),
+                "certifications": [{"name": s} for s in nurse["skills"]],
+            }
             if brk:
-                given["break_"] = {"window": {"start": _time(brk["window"]["start"]), "end": _time(brk["window"]["end"])},
-                                   "duration_min": brk["duration_min"]}
+                given["break_"] = {
+                    "window": {"start": _time(brk["window"]["start"]), "end": _time(brk["window"]["end"])},
+                    "duration_min": brk["duration_min"],
+                }
             nurse_ids[nurse["id"]] = add_nurse(conn, admin, region_id, given)["id"]
         set_shift(conn, admin, nurse_ids[nurse["id"]], day, _time(nurse["shift"]["start"]), _time(nurse["shift"]["end"]))
-    patient_ids = {r["name"].removeprefix("Patient "): r["id"] for r in conn.execute(
-        "SELECT id, name FROM patients WHERE region_id = %s", [region_id])}
+    patient_ids = {
+        r["name"].removeprefix("Patient "): r["id"]
+        for r in conn.execute("SELECT id, name FROM patients WHERE region_id = %s", [region_id])
+    }
     evaluated = {v["patient_id"] for v in doc["visits"] if v["service"] != "evaluation"}
     for n, visit in enumerate(doc["visits"]):
         if visit["patient_id"] not in patient_ids:
-            patient = add_patient(conn, admin, NO_GEOCODER, region_id, {
-                "name": f"Patient {visit['patient_id']}", "phone": f"+1 555 01{n:04d}"[:15],
-                "address": f"{100 + n} Demo St, {region_id.title()}, {state}",
-                "location": {"lat": visit["location"]["lat"], "lon": visit["location"]["lon"]}, "state": state,
-                "evaluation_done": visit["patient_id"] in evaluated,
-                "preferred_nurse_ids": [nurse_ids[p] for p in visit.get("preferred_nurses", [])]})
+            patient = add_patient(
+                conn,
+                admin,
+                NO_GEOCODER,
+                region_id,
+                {
+                    "name": f"Patient {visit['patient_id']}",
+                    "phone": f"+1 555 01{n:04d}"[:15],
+                    "address": f"{100 + n} Demo St, {region_id.title()}, {state}",
+                    "location": {"lat": visit["location"]["lat"], "lon": visit["location"]["lon"]},
+                    "state": state,
+                    "evaluation_done": visit["patient_id"] in evaluated,
+                    "preferred_nurse_ids": [nurse_ids[p] for p in visit.get("preferred_nurses", [])],
+                },
+            )
             patient_ids[visit["patient_id"]] = patient["id"]
         window = visit.get("window") or visit["windows"][0]
-        add_visit(conn, admin, VisitRequest(
-            patient_id=patient_ids[visit["patient_id"]], day=day, window_start=_time(window["start"]),
-            window_end=_time(window["end"]), service=SERVICE_CODES[visit["service"]], priority=visit["priority"],
-            duration_min=visit["duration_min"], pinned_nurse_id=nurse_ids.get(visit.get("pinned_nurse"))))
+        add_visit(
+            conn,
+            admin,
+            VisitRequest(
+                patient_id=patient_ids[visit["patient_id"]],
+                day=day,
+                window_start=_time(window["start"]),
+                window_end=_time(window["end"]),
+                service=SERVICE_CODES[visit["service"]],
+                priority=visit["priority"],
+                duration_min=visit["duration_min"],
+                pinned_nurse_id=nurse_ids.get(visit.get("pinned_nurse")),
+            ),
+        )

@@ -160,9 +160,7 @@ class VisitPlan:
     priority: int
 
 
-def generate_day(
-    nurses: int = 30, visits: int = 200, seed: int = 0, day: str | None = None, metro: str = "denver"
-) -> dict:
+def generate_day(nurses: int = 30, visits: int = 200, seed: int = 0, day: str | None = None, metro: str = "denver") -> dict:
     """A problem document for one realistic day, the same for the same arguments."""
     if nurses < 1 or visits < 0:
         raise ValueError(f"need at least one nurse and no negative visit count, got {nurses} nurses, {visits} visits")
@@ -205,10 +203,7 @@ def draw_neighbourhoods(rng: np.random.Generator, radius: float, visits: int) ->
     spreads = rng.uniform(*NEIGHBOURHOOD_SPREAD_KM, size=count)
     weights = rng.gamma(1.5, size=count)
     weights /= weights.sum()
-    return [
-        Neighbourhood(float(x), float(y), float(s), float(w))
-        for (x, y), s, w in zip(centres, spreads, weights, strict=True)
-    ]
+    return [Neighbourhood(float(x), float(y), float(s), float(w)) for (x, y), s, w in zip(centres, spreads, weights, strict=True)]
 
 
 def uniform_in_disc(rng: np.random.Generator, count: int, radius: float) -> np.ndarray:
@@ -260,9 +255,7 @@ def certified(rng: np.random.Generator, count: int, share: float) -> set[int]:
     return {int(i) for i in rng.choice(count, size=holders, replace=False)}
 
 
-def draw_visits(
-    rng: np.random.Generator, count: int, radius: float, neighbourhoods: list[Neighbourhood]
-) -> list[VisitPlan]:
+def draw_visits(rng: np.random.Generator, count: int, radius: float, neighbourhoods: list[Neighbourhood]) -> list[VisitPlan]:
     """The day's visits: a service mix, booking windows, a few urgent migraines."""
     places = draw_places(rng, count, radius, neighbourhoods)
     urgent_count = min(count, max(1, round(count * rng.uniform(*URGENT_SHARE)))) if count else 0
@@ -367,8 +360,7 @@ def fits_shift(visit: VisitPlan, nurse: NursePlan) -> bool:
     """Whether some window lets the visit start and finish inside the shift (travel aside)."""
     shift_start, shift_end = nurse.shift
     return any(
-        max(start, shift_start) <= end and max(start, shift_start) + visit.minutes <= shift_end
-        for start, end in visit.windows
+        max(start, shift_start) <= end and max(start, shift_start) + visit.minutes <= shift_end for start, end in visit.windows
     )
 
 

@@ -8,5 +8,17 @@ from solver.roster import roster_document
 from solver.solve import solve
 from solver.urgent import accept_slot, urgent_slots
 
-__all__ = ["Problem", "ProblemError", "RosterInfeasible", "Solution", "accept_slot", "check_solution", "current_roster",
-           "parse_problem", "replan", "roster_document", "solve", "urgent_slots"]
+__all__ = [
+    "Problem",
+    "ProblemError",
+    "RosterInfeasible",
+    "Solution",
+    "accept_slot",
+    "check_solution",
+    "current_roster",
+    "parse_problem",
+    "replan",
+    "roster_document",
+    "solve",
+    "urgent_slots",
+]

@@ -31,7 +31,7 @@ def state_as_planned(problem: Problem, solution: Solution, moment: int) -> DaySt
         if not route.stops or route.departure > moment:
             continue
         started = [stop for stop in route.stops if stop.start < moment]
-        ahead = route.stops[len(started):]
+        ahead = route.stops[len(started) :]
         left_at = started[-1].end if started else route.departure
         if ahead and left_at <= moment:  # on her way to the next stop, or waiting at the door
             started.append(ahead[0])

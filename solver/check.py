@@ -71,11 +71,13 @@ def _check_route(problem: Problem, nurse: Nurse, route: Route, visits: dict, now
     """The rules for one route; with a day under way, its committed stops are facts and only what follows is planned."""
     committed = now.committed if now is not None else ()
     if route.stops[: len(committed)] != committed:
-        return [f"committed stops changed or dropped: expected {_stops_text(committed)}, "
-                f"got {_stops_text(route.stops[: len(committed)])}"]
+        return [
+            f"committed stops changed or dropped: expected {_stops_text(committed)}, "
+            f"got {_stops_text(route.stops[: len(committed)])}"
+        ]
     if not route.stops:
         return []
-    new_stops = route.stops[len(committed):]
+    new_stops = route.stops[len(committed) :]
     as_of = problem.state.as_of if problem.state is not None else None
     out: list[str] = []
     if nurse.max_visits is not None and new_stops and len(route.stops) > nurse.max_visits:
@@ -108,8 +110,10 @@ def _check_route(problem: Problem, nurse: Nurse, route: Route, visits: dict, now
 
     latest_return = nurse.shift.end
     if committed and not new_stops:  # a late finish forced by what happened is not a planning error
-        latest_return = max(latest_return, free_at + int(problem.durations[place, nurse.end_index])
-                            + (nurse.break_.duration if nurse.break_ else 0))
+        latest_return = max(
+            latest_return,
+            free_at + int(problem.durations[place, nurse.end_index]) + (nurse.break_.duration if nurse.break_ else 0),
+        )
     if route.return_time > latest_return:
         out.append(f"returns at {route.return_time}s, after the shift ends at {nurse.shift.end}s")
 
@@ -158,8 +162,17 @@ def _stops_text(stops: tuple[Stop, ...]) -> str:
     return "[" + ", ".join(f"{s.visit_id} {s.arrival}/{s.start}–{s.end}s" for s in stops) + "]"
 
 
-def _check_gap(problem: Problem, nurse: Nurse, route: Route, free_at: int, origin: int,
-               arrival: int, next_start: int, destination: int, label: str) -> list[str]:
+def _check_gap(
+    problem: Problem,
+    nurse: Nurse,
+    route: Route,
+    free_at: int,
+    origin: int,
+    arrival: int,
+    next_start: int,
+    destination: int,
+    label: str,
+) -> list[str]:
     """Between finishing at `origin` (at `free_at`) and starting at `destination`: travel, and the break if here."""
     drive = int(problem.durations[origin, destination])
     if arrival < free_at + drive:

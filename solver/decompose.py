@@ -32,8 +32,15 @@ def partition(problem: Problem, eligible: list[Eligibility], max_visits: int) ->
     return parts
 
 
-def _bisect(problem: Problem, eligible: list[Eligibility], homes: np.ndarray, nurses: list[int],
-            visits: list[int], max_visits: int, parts: list[Part]) -> None:
+def _bisect(
+    problem: Problem,
+    eligible: list[Eligibility],
+    homes: np.ndarray,
+    nurses: list[int],
+    visits: list[int],
+    max_visits: int,
+    parts: list[Part],
+) -> None:
     if len(visits) <= max_visits or len(nurses) < 2:
         parts.append(Part(tuple(nurses), tuple(visits)))
         return

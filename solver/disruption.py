@@ -19,8 +19,11 @@ class AssignmentChanges:
 
 
 def assignment_changes[Key: (str, int), Start](
-        before: Mapping[Key, tuple[Key, Start]], after: Mapping[Key, tuple[Key, Start]], tolerance_s: float,
-        seconds_apart: Callable[[Start, Start], float]) -> AssignmentChanges:
+    before: Mapping[Key, tuple[Key, Start]],
+    after: Mapping[Key, tuple[Key, Start]],
+    tolerance_s: float,
+    seconds_apart: Callable[[Start, Start], float],
+) -> AssignmentChanges:
     """Compare {visit: (nurse, start)} maps; `seconds_apart` measures two starts (seconds, or wall-clock texts).
 
     Keys are the solver's text ids or the service's record ints.

@@ -177,8 +177,7 @@ class _Locations:
 
 def parse_problem(doc: Any) -> Problem:
     """Validate a problem document (already decoded from JSON) and build the solver's Problem."""
-    top = _object(doc, "", {"date", "timezone", "nurses", "visits", "travel", "options", "as_of"},
-                  {"date", "nurses", "visits"})
+    top = _object(doc, "", {"date", "timezone", "nurses", "visits", "travel", "options", "as_of"}, {"date", "nurses", "visits"})
     clock = _read_clock(top)
     travel = _object(top.get("travel", {}), "travel", {"speed_kmh", "circuity", "durations_s"})
     if "durations_s" in travel and ({"speed_kmh", "circuity"} & set(travel)):
@@ -189,8 +188,7 @@ def parse_problem(doc: Any) -> Problem:
     nurse_ids = {nurse.id for nurse in nurses}
     visits, progress = _read_visits(_list(top["visits"], "visits"), clock, locations, nurse_ids)
     options = _read_options(top.get("options", {}))
-    problem = Problem(nurses=tuple(nurses), visits=tuple(visits), durations=locations.durations(), options=options,
-                      clock=clock)
+    problem = Problem(nurses=tuple(nurses), visits=tuple(visits), durations=locations.durations(), options=options, clock=clock)
     if "as_of" not in top:
         if reports or progress:
             raise ProblemError("as_of", "is required when nurses report `now` or visits have `progress`")
@@ -292,12 +290,27 @@ def _read_break(value: Any, path: str, clock: DayClock, shift: TimeWindow) -> Br
     return Break(TimeWindow(window.start, latest), duration)
 
 
-def _read_visits(raw_visits: list, clock: DayClock, locations: _Locations,
-                 nurse_ids: set[str]) -> tuple[list[Visit], list[_Progress]]:
+def _read_visits(
+    raw_visits: list, clock: DayClock, locations: _Locations, nurse_ids: set[str]
+) -> tuple[list[Visit], list[_Progress]]:
     visits, seen = [], set[str]()
     progress: list[_Progress] = []
-    fields = {"id", "patient_id", "location", "window", "windows", "duration_min", "required_skills",
-              "priority", "pinned_nurse", "preferred_nurses", "excluded_nurses", "service", "planned", "progress"}
+    fields = {
+        "id",
+        "patient_id",
+        "location",
+        "window",
+        "windows",
+        "duration_min",
+        "required_skills",
+        "priority",
+        "pinned_nurse",
+        "preferred_nurses",
+        "excluded_nurses",
+        "service",
+        "planned",
+        "progress",
+    }
     for i, value in enumerate(raw_visits):
         path = f"visits[{i}]"
         raw = _object(value, path, fields, {"id", "location"})
@@ -376,8 +389,7 @@ def _read_report(value: Any, path: str, clock: DayClock, locations: _Locations) 
     )
 
 
-def _read_progress(value: Any, path: str, clock: DayClock, visit: Visit, position: int,
-                   nurse_ids: set[str]) -> _Progress:
+def _read_progress(value: Any, path: str, clock: DayClock, visit: Visit, position: int, nurse_ids: set[str]) -> _Progress:
     raw = _object(value, path, {"status", "nurse", "arrival", "start", "end"}, {"status"})
     status = raw["status"]
     if status not in PROGRESS_STATUSES:
@@ -387,8 +399,7 @@ def _read_progress(value: Any, path: str, clock: DayClock, visit: Visit, positio
         if visit.planned is None:
             raise ProblemError(_join(path, "nurse"), "is required (the visit has no planned nurse)")
         nurse_id = visit.planned.nurse_id
-    times = {key: _clock_time(raw[key], _join(path, key), clock) if key in raw else None
-             for key in ("arrival", "start", "end")}
+    times = {key: _clock_time(raw[key], _join(path, key), clock) if key in raw else None for key in ("arrival", "start", "end")}
     if status == "en_route":
         if times["start"] is not None or times["end"] is not None:
             raise ProblemError(path, "a visit en route is timed from the nurse's now; give arrival at most")
@@ -423,8 +434,11 @@ def _read_state(problem: Problem, as_of: int, reports: dict[str, _Report], progr
         for entry in sorted((e for e in entries if e.status != "en_route"), key=lambda e: (e.start, e.end)):
             assert entry.start is not None and entry.end is not None and entry.arrival is not None
             if stops and entry.start < stops[-1].end:
-                raise ProblemError(entry.path, f"starts at {problem.clock.hhmm(entry.start)}, before {stops[-1].visit_id} "
-                                               f"ends at {problem.clock.hhmm(stops[-1].end)} for nurse {nurse.id}")
+                raise ProblemError(
+                    entry.path,
+                    f"starts at {problem.clock.hhmm(entry.start)}, before {stops[-1].visit_id} "
+                    f"ends at {problem.clock.hhmm(stops[-1].end)} for nurse {nurse.id}",
+                )
             visit = problem.visits[entry.visit_position]
             stops.append(Stop(visit.id, entry.arrival, entry.start, entry.end))
             place = visit.location_index
@@ -435,16 +449,19 @@ def _read_state(problem: Problem, as_of: int, reports: dict[str, _Report], progr
         free = max(reported, stops[-1].end) if stops else reported
         en_route = [e for e in entries if e.status == "en_route"]
         if len(en_route) > 1:
-            raise ProblemError(en_route[1].path, f"nurse {nurse.id} is already en route to "
-                                                 f"{problem.visits[en_route[0].visit_position].id}")
+            raise ProblemError(
+                en_route[1].path, f"nurse {nurse.id} is already en route to {problem.visits[en_route[0].visit_position].id}"
+            )
         if en_route:
             visit = problem.visits[en_route[0].visit_position]
             arrival = en_route[0].arrival
             if arrival is None:
                 arrival = free + problem.travel(place, visit.location_index)
             elif arrival < free:
-                raise ProblemError(_join(en_route[0].path, "arrival"), f"{problem.clock.hhmm(arrival)} is before "
-                                   f"nurse {nurse.id} is free at {problem.clock.hhmm(free)}")
+                raise ProblemError(
+                    _join(en_route[0].path, "arrival"),
+                    f"{problem.clock.hhmm(arrival)} is before nurse {nurse.id} is free at {problem.clock.hhmm(free)}",
+                )
             start = visit.earliest_start_at_or_after(arrival)
             start = arrival if start is None else start  # late: she is on her way regardless
             stops.append(Stop(visit.id, arrival, start, start + visit.duration))
@@ -494,7 +511,7 @@ def _listed_nurse(value: Any, path: str, nurse_ids: set[str]) -> str:
 
 def _first_roster(value: Any, path: str) -> str:
     if value not in ("vroom", "insertion"):
-        raise ProblemError(path, f"must be \"vroom\" or \"insertion\", not {value!r}")
+        raise ProblemError(path, f'must be "vroom" or "insertion", not {value!r}')
     return value
 
 
@@ -505,9 +522,22 @@ def _metaheuristic(value: Any, path: str) -> str:
 
 
 def _read_options(value: Any) -> SearchOptions:
-    raw = _object(value, "options", {"time_limit_s", "seed", "workers", "preference_weight_s", "fairness_weight_s",
-                                     "metaheuristic", "first_roster", "reassign_weight_s", "retime_tolerance_s",
-                                     "retime_weight"})
+    raw = _object(
+        value,
+        "options",
+        {
+            "time_limit_s",
+            "seed",
+            "workers",
+            "preference_weight_s",
+            "fairness_weight_s",
+            "metaheuristic",
+            "first_roster",
+            "reassign_weight_s",
+            "retime_tolerance_s",
+            "retime_weight",
+        },
+    )
     defaults = SearchOptions()
     read: dict[str, Callable[[Any, str], Any]] = {
         "time_limit_s": lambda v, p: _number(v, p, above=0),

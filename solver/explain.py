@@ -32,8 +32,7 @@ def eligibility(problem: Problem) -> list[Eligibility]:
     def qualified_for(skills: frozenset[str]) -> tuple[int, ...]:
         return tuple(i for i, nurse in enumerate(problem.nurses) if skills <= nurse.skills)
 
-    return [_eligibility_of(problem, visit, all_skills, qualified_for(visit.required_skills), shifts)
-            for visit in problem.visits]
+    return [_eligibility_of(problem, visit, all_skills, qualified_for(visit.required_skills), shifts) for visit in problem.visits]
 
 
 class _ShiftArrays:
@@ -57,8 +56,9 @@ class _ShiftArrays:
         return [int(i) for i in idx[fits]]
 
 
-def _eligibility_of(problem: Problem, visit: Visit, all_skills: frozenset[str],
-                    qualified_positions: tuple[int, ...], shifts: _ShiftArrays) -> Eligibility:
+def _eligibility_of(
+    problem: Problem, visit: Visit, all_skills: frozenset[str], qualified_positions: tuple[int, ...], shifts: _ShiftArrays
+) -> Eligibility:
     if not problem.nurses:
         return Eligibility((), "no nurses are on shift")
     missing = sorted(visit.required_skills - all_skills)
@@ -134,7 +134,9 @@ def dropped_reason(problem: Problem, visit: Visit, candidates: tuple[int, ...]) 
     candidates_count = len(candidates)
     clock = problem.clock
     windows = ", ".join(f"{clock.hhmm(w.start)}–{clock.hhmm(w.end)}" for w in visit.windows)
-    nurses = "the pinned nurse is" if visit.pinned_nurse else (
-        "the only qualified nurse is" if candidates_count == 1 else f"all {candidates_count} qualified nurses are"
+    nurses = (
+        "the pinned nurse is"
+        if visit.pinned_nurse
+        else ("the only qualified nurse is" if candidates_count == 1 else f"all {candidates_count} qualified nurses are")
     )
     return f"{nurses} fully booked around {windows} (lowest priority dropped first)"

@@ -45,8 +45,7 @@ class Insertion:
 class RemainingDays:
     """Each nurse's remaining visits in a residual day, with reference starts to count re-timing against."""
 
-    def __init__(self, day: Problem, orders: Sequence[Sequence[Visit]], went_out: Sequence[bool],
-                 reference: dict[str, int]):
+    def __init__(self, day: Problem, orders: Sequence[Sequence[Visit]], went_out: Sequence[bool], reference: dict[str, int]):
         self.day = day
         self.orders = [list(order) for order in orders]
         self.went_out = list(went_out)  # she is away from her start already (she drives back even with nothing more)
@@ -60,10 +59,11 @@ class RemainingDays:
 
     def retimed(self, route: Route, skip: str) -> tuple[Retimed, ...]:
         tolerance = self.day.options.retime_tolerance_s
-        return tuple(Retimed(s.visit_id, self.reference[s.visit_id], s.start,
-                             abs(s.start - self.reference[s.visit_id]) > tolerance)
-                     for s in route.stops
-                     if s.visit_id != skip and s.visit_id in self.reference and s.start != self.reference[s.visit_id])
+        return tuple(
+            Retimed(s.visit_id, self.reference[s.visit_id], s.start, abs(s.start - self.reference[s.visit_id]) > tolerance)
+            for s in route.stops
+            if s.visit_id != skip and s.visit_id in self.reference and s.start != self.reference[s.visit_id]
+        )
 
     def retime_cost(self, retimed: tuple[Retimed, ...]) -> int:
         tolerance, weight = self.day.options.retime_tolerance_s, self.day.options.retime_weight
@@ -74,8 +74,14 @@ class RemainingDays:
         places = [nurse.start_index, *(v.location_index for v in order), nurse.end_index]
         return _tail_travel(self.day, places, self.went_out[n])
 
-    def best(self, visit: Visit, nurses: Sequence[int], limit: int = 1,
-             orders: dict[int, list[Visit]] | None = None, max_timed: int | None = None) -> list[Insertion]:
+    def best(
+        self,
+        visit: Visit,
+        nurses: Sequence[int],
+        limit: int = 1,
+        orders: dict[int, list[Visit]] | None = None,
+        max_timed: int | None = None,
+    ) -> list[Insertion]:
         """The cheapest insertion for each nurse in `nurses`, the `limit` cheapest of them.
 
         `orders` replaces some nurses' remaining visits for this question; `max_timed` caps the
@@ -95,10 +101,15 @@ class RemainingDays:
                 earliest = visit.earliest_start_at_or_after(ready[p] + day.travel(places[p], visit.location_index))
                 if earliest is None:
                     break  # later positions are reached later still
-                if p < len(order) and order[p].earliest_start_at_or_after(
-                        earliest + visit.duration + day.travel(visit.location_index, places[p + 1])) is None:
+                if (
+                    p < len(order)
+                    and order[p].earliest_start_at_or_after(
+                        earliest + visit.duration + day.travel(visit.location_index, places[p + 1])
+                    )
+                    is None
+                ):
                     continue
-                added = _tail_travel(day, [*places[: p + 1], visit.location_index, *places[p + 1:]], True) - before
+                added = _tail_travel(day, [*places[: p + 1], visit.location_index, *places[p + 1 :]], True) - before
                 candidates.append((added + missed, added, n, p))
         candidates.sort()
         best: dict[int, Insertion] = {}

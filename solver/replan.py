@@ -47,11 +47,15 @@ def replan(problem: Problem, on_progress: Progress | None = None) -> Solution:
         repair_until = time.monotonic() + REPAIR_SHARE * (deadline - time.monotonic())
         initial = filled_orders(day, eligible, initial, rest.away, repair_until)
         sequences = _search_from_plan(day, eligible, initial, on_progress, deadline)
-    residual_routes = [schedule_near_plan(day, nurse, [day.visits[v] for v in order])
-                       for nurse, order in zip(day.nurses, sequences.per_nurse, strict=True)]
+    residual_routes = [
+        schedule_near_plan(day, nurse, [day.visits[v] for v in order])
+        for nurse, order in zip(day.nurses, sequences.per_nurse, strict=True)
+    ]
     visits = {visit.id: visit for visit in day.visits}
-    unassigned = tuple(Unassigned(u.visit_id, reason_in_state(problem, visits[u.visit_id], u.reason))
-                       for u in unassigned_visits(day, eligible, sequences))
+    unassigned = tuple(
+        Unassigned(u.visit_id, reason_in_state(problem, visits[u.visit_id], u.reason))
+        for u in unassigned_visits(day, eligible, sequences)
+    )
     stats = SolveStats(round(time.monotonic() - started, 3), sequences.objective, sequences.solutions_found)
     solution = Solution(whole_day_routes(problem, rest, residual_routes), unassigned, stats)
     assert_feasible(problem, solution)
@@ -70,8 +74,9 @@ def current_roster(problem: Problem) -> Solution:
     day = rest.problem
     eligible = eligibility(day)
     orders = kept_orders(day, eligible) or [() for _ in day.nurses]
-    residual_routes = [schedule_near_plan(day, nurse, [day.visits[v] for v in order])
-                       for nurse, order in zip(day.nurses, orders, strict=True)]
+    residual_routes = [
+        schedule_near_plan(day, nurse, [day.visits[v] for v in order]) for nurse, order in zip(day.nurses, orders, strict=True)
+    ]
     served = {v for order in orders for v in order}
     nurse_ids = {nurse.id for nurse in day.nurses}
     unassigned = []
@@ -125,19 +130,26 @@ def kept_orders(day: Problem, eligible: list[Eligibility]) -> list[tuple[int, ..
     return orders
 
 
-def filled_orders(day: Problem, eligible: list[Eligibility], initial: list[tuple[int, ...]], away: Sequence[bool],
-                  until: float) -> list[tuple[int, ...]]:
+def filled_orders(
+    day: Problem, eligible: list[Eligibility], initial: list[tuple[int, ...]], away: Sequence[bool], until: float
+) -> list[tuple[int, ...]]:
     """The kept orders with each routable visit they leave out put where it costs least, while one fits.
 
     Highest priority first, then the tightest windows. Guided local search from the kept orders
     alone seldom finds room for many visits at once (a sick nurse's day); this gives it a start
     that serves them where they fit without moving anyone.
     """
-    days = RemainingDays(day, [[day.visits[v] for v in order] for order in initial], away,
-                         {visit.id: visit.planned.start for visit in day.visits if visit.planned is not None})
+    days = RemainingDays(
+        day,
+        [[day.visits[v] for v in order] for order in initial],
+        away,
+        {visit.id: visit.planned.start for visit in day.visits if visit.planned is not None},
+    )
     placed = {v for order in initial for v in order}
-    missing = sorted((v for v, e in enumerate(eligible) if e.nurse_positions and v not in placed),
-                     key=lambda v: (-day.visits[v].priority, sum(w.end - w.start for w in day.visits[v].windows)))
+    missing = sorted(
+        (v for v, e in enumerate(eligible) if e.nurse_positions and v not in placed),
+        key=lambda v: (-day.visits[v].priority, sum(w.end - w.start for w in day.visits[v].windows)),
+    )
     for v in missing:
         if time.monotonic() > until:
             break
@@ -148,8 +160,9 @@ def filled_orders(day: Problem, eligible: list[Eligibility], initial: list[tuple
     return [tuple(position_of[visit.id] for visit in order) for order in days.orders]
 
 
-def _search_from_plan(day: Problem, eligible: list[Eligibility], initial: list[tuple[int, ...]],
-                      on_progress: Progress | None, deadline: float) -> Sequences:
+def _search_from_plan(
+    day: Problem, eligible: list[Eligibility], initial: list[tuple[int, ...]], on_progress: Progress | None, deadline: float
+) -> Sequences:
     """Guided local search from the kept orders; a large day in parts, each nurse with her own planned visits."""
     plan = replace(PORTFOLIO[0], metaheuristic="GLS")
     if sum(1 for e in eligible if e.nurse_positions) <= DECOMPOSE_ABOVE_VISITS:
@@ -162,8 +175,11 @@ def _search_from_plan(day: Problem, eligible: list[Eligibility], initial: list[t
         part_day = subproblem(day, part)
         local = {v: k for k, v in enumerate(part.visit_positions)}
         part_initial = [tuple(local[v] for v in initial[n] if v in local) for n in part.nurse_positions]
-        report = None if on_progress is None else (
-            lambda value, _elapsed, done=objective: on_progress(done + value, time.monotonic() - started))
+        report = (
+            None
+            if on_progress is None
+            else (lambda value, _elapsed, done=objective: on_progress(done + value, time.monotonic() - started))
+        )
         part_deadline = time.monotonic() + (deadline - time.monotonic()) / (len(parts) - position)
         result = search(part_day, eligibility(part_day), report, plan, initial=part_initial, deadline=part_deadline)
         for n, order in zip(part.nurse_positions, result.per_nurse, strict=True):
@@ -183,4 +199,3 @@ def parts_keeping_plans(parts: Sequence[Part], initial: Sequence[Sequence[int]])
     for v, k in sorted(part_of_visit.items()):
         visits[k].append(v)
     return [Part(part.nurse_positions, tuple(visits[k])) for k, part in enumerate(parts)]
-

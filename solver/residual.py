@@ -36,8 +36,9 @@ def residual(problem: Problem) -> Residual:
     """The part of the day still to plan; the problem itself when it carries no state."""
     state = problem.state
     if state is None:
-        return Residual(problem, tuple(range(len(problem.nurses))), tuple(range(len(problem.visits))),
-                        (False,) * len(problem.nurses))
+        return Residual(
+            problem, tuple(range(len(problem.nurses))), tuple(range(len(problem.visits))), (False,) * len(problem.nurses)
+        )
     committed = state.committed_visit_ids()
     demand = {visit.id: visit.demand for visit in problem.visits}
     nurses, nurse_positions, away = [], [], []
@@ -75,12 +76,16 @@ def _nurse_from_now(nurse: Nurse, now: NurseNow | None, as_of: int, demand: dict
     if brk is not None:
         taken = now is not None and now.break_start is not None
         # A break whose window closed before she was free is missed: re-planning cannot give it back.
-        brk = None if taken or brk.window.end < free else Break(TimeWindow(max(brk.window.start, free), brk.window.end),
-                                                              brk.duration)
+        brk = (
+            None
+            if taken or brk.window.end < free
+            else Break(TimeWindow(max(brk.window.start, free), brk.window.end), brk.duration)
+        )
     max_visits = None if nurse.max_visits is None else max(0, nurse.max_visits - len(done))
     capacity = None if nurse.capacity is None else max(0, nurse.capacity - sum(demand.get(s.visit_id, 0) for s in done))
-    return replace(nurse, start_index=place, shift=TimeWindow(free, nurse.shift.end), break_=brk,
-                   max_visits=max_visits, capacity=capacity)
+    return replace(
+        nurse, start_index=place, shift=TimeWindow(free, nurse.shift.end), break_=brk, max_visits=max_visits, capacity=capacity
+    )
 
 
 def full_route(problem: Problem, nurse: Nurse, now: NurseNow | None, rest: Route | None) -> Route:
@@ -98,7 +103,8 @@ def full_route(problem: Problem, nurse: Nurse, now: NurseNow | None, rest: Route
     first = committed[0]
     departure = min(first.arrival, max(nurse.shift.start, first.arrival - problem.travel(nurse.start_index, places[0])))
     travel = problem.travel(nurse.start_index, places[0]) + sum(
-        problem.travel(a, b) for a, b in zip(places, places[1:], strict=False))
+        problem.travel(a, b) for a, b in zip(places, places[1:], strict=False)
+    )
     if rest is not None and rest.stops:
         stops = committed + rest.stops
         return_time, travel = rest.return_time, travel + rest.travel

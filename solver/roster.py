@@ -39,8 +39,12 @@ def roster_document(problem: Problem, solution: Solution) -> dict[str, Any]:
     }
     if any(visit.planned is not None for visit in problem.visits):
         change = disruption(problem, solution)
-        document["summary"].update(planned=change.planned, planned_moved=len(change.moved),
-                                   planned_retimed=len(change.retimed), planned_lost=len(change.lost))
+        document["summary"].update(
+            planned=change.planned,
+            planned_moved=len(change.moved),
+            planned_retimed=len(change.retimed),
+            planned_lost=len(change.lost),
+        )
     return document
 
 
@@ -73,6 +77,5 @@ def _route_document(problem: Problem, route: Route, visits: dict[str, Visit], co
         doc["return"] = clock.iso(route.return_time)
         doc["working_s"] = route.return_time - route.departure
         if route.break_start is not None and nurse.break_ is not None:
-            doc["break"] = {"start": clock.iso(route.break_start),
-                            "end": clock.iso(route.break_start + nurse.break_.duration)}
+            doc["break"] = {"start": clock.iso(route.break_start), "end": clock.iso(route.break_start + nurse.break_.duration)}
     return doc

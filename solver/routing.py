@@ -85,14 +85,15 @@ class _Nodes:
         return len(self.location)
 
 
-def priority_unit(problem: Problem, costs: np.ndarray, visits_in_model: int,
-                  planned_in_model: Sequence[int] = ()) -> int:
+def priority_unit(problem: Problem, costs: np.ndarray, visits_in_model: int, planned_in_model: Sequence[int] = ()) -> int:
     """A bound on every non-priority cost of any roster, plus one."""
     # Each node leaves by exactly one arc, so total travel <= sum of each row's largest entry.
     travel_bound = int(costs.max(axis=1).sum()) if costs.size else 0
     soft_bound = visits_in_model * (problem.options.preference_weight_s + problem.options.fairness_weight_s)
-    disruption_bound = sum(problem.options.reassign_weight_s + problem.options.retime_weight * _retime_bound(
-        problem, problem.visits[v]) for v in planned_in_model)
+    disruption_bound = sum(
+        problem.options.reassign_weight_s + problem.options.retime_weight * _retime_bound(problem, problem.visits[v])
+        for v in planned_in_model
+    )
     return travel_bound + soft_bound + disruption_bound + 1
 
 
@@ -103,9 +104,14 @@ def _retime_bound(problem: Problem, visit: Visit) -> int:
     return max(0, visit.windows[-1].end - (planned + tolerance), (planned - tolerance) - visit.windows[0].start)
 
 
-def search(problem: Problem, eligible: list[Eligibility], on_progress: Progress | None = None,
-           plan: SearchPlan = PORTFOLIO[0], initial: Sequence[Sequence[int]] | None = None,
-           deadline: float | None = None) -> Sequences:
+def search(
+    problem: Problem,
+    eligible: list[Eligibility],
+    on_progress: Progress | None = None,
+    plan: SearchPlan = PORTFOLIO[0],
+    initial: Sequence[Sequence[int]] | None = None,
+    deadline: float | None = None,
+) -> Sequences:
     """Run the OR-Tools search for the visits that some nurse could take.
 
     The search stops at `deadline` (time.monotonic(); default: time_limit_s from now), building
@@ -228,8 +234,7 @@ def _add_breaks(problem: Problem, routing, manager, time_dim, nodes: _Nodes) -> 
         if nurse.break_ is None:
             continue
         window = nurse.break_.window
-        interval = solver.FixedDurationIntervalVar(window.start, window.end, nurse.break_.duration, False,
-                                                   f"break {nurse.id}")
+        interval = solver.FixedDurationIntervalVar(window.start, window.end, nurse.break_.duration, False, f"break {nurse.id}")
         time_dim.SetBreakIntervalsOfVehicle([interval], vehicle, visit_transits)
 
 
@@ -289,8 +294,7 @@ def _add_preferences(problem: Problem, routing, nodes: _Nodes) -> None:
 def _add_disruption(problem: Problem, routing, manager, time_dim, nodes: _Nodes) -> None:
     """Costs for changing the roster in force: another nurse, or a start moved beyond the tolerance."""
     options = problem.options
-    planned = [(node, plan) for node, v in enumerate(nodes.visit_of_node)
-               if (plan := problem.visits[v].planned) is not None]
+    planned = [(node, plan) for node, v in enumerate(nodes.visit_of_node) if (plan := problem.visits[v].planned) is not None]
     if not planned:
         return
     if options.retime_weight:

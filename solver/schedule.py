@@ -103,7 +103,8 @@ def _time_with_break_in_gap(problem: Problem, nurse: Nurse, visits: Sequence[Vis
         start = visit.earliest_start_at_or_after(earliest)
         if start is None:
             raise InfeasibleSequence(
-                f"visit {visit.id} cannot start in any of its windows (arrives at {problem.clock.hhmm(arrival)})")
+                f"visit {visit.id} cannot start in any of its windows (arrives at {problem.clock.hhmm(arrival)})"
+            )
         stops.append(Stop(visit.id, arrival, start, start + visit.duration))
         ready, place = start + visit.duration, visit.location_index
     drive_home = problem.travel(place, nurse.end_index)

@@ -4,7 +4,6 @@ A day is searched whole, or in geographic parts when it is large (solver.decompo
 of OR-Tools plans (solver.routing), an overbooked day from VROOM's first roster (solver.vroom_start).
 """
 
-
 from __future__ import annotations
 
 import multiprocessing
@@ -40,8 +39,7 @@ def solve_deadline(problem: Problem, started: float) -> float:
     return started + max(0.1, problem.options.time_limit_s - 0.05 - 0.0002 * len(problem.visits))
 
 
-def search_day(problem: Problem, eligible: list[Eligibility], on_progress: Progress | None,
-               deadline: float) -> Sequences:
+def search_day(problem: Problem, eligible: list[Eligibility], on_progress: Progress | None, deadline: float) -> Sequences:
     """Visit orders per nurse: the whole day at once, or in geographic parts when it is large."""
     if sum(1 for e in eligible if e.nurse_positions) > DECOMPOSE_ABOVE_VISITS:
         return _search_in_parts(problem, eligible, on_progress, deadline)
@@ -52,35 +50,37 @@ def unassigned_visits(problem: Problem, eligible: list[Eligibility], sequences: 
     """Every visit the search left out, with the reason in a dispatcher's words."""
     served = {v for order in sequences.per_nurse for v in order}
     return tuple(
-        Unassigned(visit.id, eligible[v].reason or (
-            dropped_reason(problem, visit, eligible[v].nurse_positions) if sequences.complete else OUT_OF_TIME))
+        Unassigned(
+            visit.id,
+            eligible[v].reason
+            or (dropped_reason(problem, visit, eligible[v].nurse_positions) if sequences.complete else OUT_OF_TIME),
+        )
         for v, visit in enumerate(problem.visits)
         if v not in served
     )
 
 
-def _portfolio_search(problem: Problem, eligible: list[Eligibility], on_progress: Progress | None,
-                      deadline: float) -> Sequences:
+def _portfolio_search(problem: Problem, eligible: list[Eligibility], on_progress: Progress | None, deadline: float) -> Sequences:
     """Independent searches with different plans, one per worker; the best objective wins.
 
     Each plan is best on different instances (docs/BENCHMARKS.md), so extra cores buy robustness.
     The first search runs here (it reports progress), the others in worker processes.
     """
-    plans = [replace(plan, metaheuristic=problem.options.metaheuristic)
-             for plan in PORTFOLIO[: max(1, min(problem.options.workers, len(PORTFOLIO)))]]
+    plans = [
+        replace(plan, metaheuristic=problem.options.metaheuristic)
+        for plan in PORTFOLIO[: max(1, min(problem.options.workers, len(PORTFOLIO)))]
+    ]
     if len(plans) == 1:
         return _search_from_first_roster(problem, eligible, on_progress, plans[0], deadline)
     # time.monotonic() is the same clock in every process of this machine, so one deadline serves all.
     with ProcessPoolExecutor(max_workers=len(plans) - 1, mp_context=multiprocessing.get_context("spawn")) as pool:
         others = [pool.submit(search, problem, eligible, None, plan, None, deadline) for plan in plans[1:]]
-        results = ([_search_from_first_roster(problem, eligible, on_progress, plans[0], deadline)]
-                   + [f.result() for f in others])
+        results = [_search_from_first_roster(problem, eligible, on_progress, plans[0], deadline)] + [f.result() for f in others]
     best = min(results, key=lambda r: (not r.complete, r.objective))
     return Sequences(best.per_nurse, best.objective, sum(r.solutions_found for r in results), best.complete)
 
 
-def _search_in_parts(problem: Problem, eligible: list[Eligibility], on_progress: Progress | None,
-                     deadline: float) -> Sequences:
+def _search_in_parts(problem: Problem, eligible: list[Eligibility], on_progress: Progress | None, deadline: float) -> Sequences:
     """Search geographic parts (several at once when workers > 1) and put their rosters together.
 
     Parts run in rounds of `workers`; each round ends at its share of the time left. Progress
@@ -95,15 +95,19 @@ def _search_in_parts(problem: Problem, eligible: list[Eligibility], on_progress:
     if workers == 1:
         for position, sub in enumerate(subproblems):
             done = sum(r.objective for r in results)
-            report = None if on_progress is None else (
-                lambda objective, _elapsed, done=done: on_progress(done + objective, time.monotonic() - started))
+            report = (
+                None
+                if on_progress is None
+                else (lambda objective, _elapsed, done=done: on_progress(done + objective, time.monotonic() - started))
+            )
             part_deadline = time.monotonic() + (deadline - time.monotonic()) / (len(subproblems) - position)
             results.append(_search_part(sub, report, part_deadline))
     else:
         share = (deadline - started) / rounds
         with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            futures = [pool.submit(_search_part, sub, None, started + (i // workers + 1) * share)
-                       for i, sub in enumerate(subproblems)]
+            futures = [
+                pool.submit(_search_part, sub, None, started + (i // workers + 1) * share) for i, sub in enumerate(subproblems)
+            ]
             for _ in as_completed(futures):
                 if on_progress is not None:
                     on_progress(sum(f.result().objective for f in futures if f.done()), time.monotonic() - started)
@@ -112,8 +116,12 @@ def _search_in_parts(problem: Problem, eligible: list[Eligibility], on_progress:
     for part, result in zip(parts, results, strict=True):
         for nurse_position, order in zip(part.nurse_positions, result.per_nurse, strict=True):
             per_nurse[nurse_position] = tuple(part.visit_positions[v] for v in order)
-    return Sequences(tuple(per_nurse), sum(r.objective for r in results), sum(r.solutions_found for r in results),
-                     all(r.complete for r in results))
+    return Sequences(
+        tuple(per_nurse),
+        sum(r.objective for r in results),
+        sum(r.solutions_found for r in results),
+        all(r.complete for r in results),
+    )
 
 
 def _search_part(part_problem: Problem, on_progress: Progress | None, deadline: float) -> Sequences:
@@ -121,8 +129,9 @@ def _search_part(part_problem: Problem, on_progress: Progress | None, deadline: 
     return _search_from_first_roster(part_problem, eligibility(part_problem), on_progress, plan, deadline)
 
 
-def _search_from_first_roster(problem: Problem, eligible: list[Eligibility], on_progress: Progress | None,
-                              plan: SearchPlan, deadline: float) -> Sequences:
+def _search_from_first_roster(
+    problem: Problem, eligible: list[Eligibility], on_progress: Progress | None, plan: SearchPlan, deadline: float
+) -> Sequences:
     """OR-Tools search; on an overbooked day, from VROOM's roster (options.first_roster "vroom", pyvroom installed).
 
     A quick VROOM probe (exploration level 1) tells whether every routable visit fits. If it does, the

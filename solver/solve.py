@@ -20,8 +20,10 @@ def solve(problem: Problem, on_progress: Progress | None = None) -> Solution:
     with a ProblemError; `solver.replan` plans those, keeping close to the roster in force.
     """
     if problem.is_replanning:
-        raise ProblemError(_replanning_field(problem), "the problem re-plans a day (a roster in force or a day under way): "
-                           "call solver.replan, not solver.solve")
+        raise ProblemError(
+            _replanning_field(problem),
+            "the problem re-plans a day (a roster in force or a day under way): call solver.replan, not solver.solve",
+        )
     started = time.monotonic()
     deadline = solve_deadline(problem, started)
     eligible = eligibility(problem)
@@ -34,8 +36,6 @@ def solve(problem: Problem, on_progress: Progress | None = None) -> Solution:
     solution = Solution(routes, unassigned_visits(problem, eligible, sequences), stats)
     assert_feasible(problem, solution)
     return solution
-
-
 
 
 def _replanning_field(problem: Problem) -> str:

@@ -20,9 +20,7 @@ def great_circle_km(lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
     return 2.0 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(h, out=h), out=h)
 
 
-def speed_durations(
-    lats: np.ndarray, lons: np.ndarray, speed_kmh: float, circuity: float
-) -> np.ndarray:
+def speed_durations(lats: np.ndarray, lons: np.ndarray, speed_kmh: float, circuity: float) -> np.ndarray:
     """Seconds to drive between every pair: great-circle km × circuity ÷ speed, rounded up."""
     seconds = great_circle_km(lats, lons)
     seconds *= circuity * 3600.0 / speed_kmh
@@ -52,4 +50,3 @@ def as_duration_matrix(rows: list[list[float]] | np.ndarray) -> np.ndarray:
     matrix = np.ceil(matrix - 1e-9).astype(np.int64)
     matrix.flags.writeable = False
     return matrix
-

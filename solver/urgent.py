@@ -74,7 +74,7 @@ class _Roster:
             if order[: len(committed)] != committed:
                 raise ValueError(f"the roster given changes nurse {nurse.id}'s committed stops")
             self.committed.append(len(committed))
-            remaining.append([self.visits[visit_id] for visit_id in order[len(committed):]])
+            remaining.append([self.visits[visit_id] for visit_id in order[len(committed) :]])
         self.days = RemainingDays(day, remaining, self.rest.away, reference)
 
     @classmethod
@@ -91,8 +91,15 @@ class _Roster:
 
     def slot(self, found: Insertion) -> Slot:
         stop = found.route.stops[found.position]
-        return Slot(self.days.day.nurses[found.nurse].id, self.committed[found.nurse] + found.position, stop.arrival,
-                    stop.start, found.added_travel, found.retimed, found.cost)
+        return Slot(
+            self.days.day.nurses[found.nurse].id,
+            self.committed[found.nurse] + found.position,
+            stop.arrival,
+            stop.start,
+            found.added_travel,
+            found.retimed,
+            found.cost,
+        )
 
 
 def urgent_slots(problem: Problem, current: Solution, visit_id: str, limit: int = 10) -> tuple[Slot, ...]:
@@ -116,8 +123,9 @@ def urgent_slots(problem: Problem, current: Solution, visit_id: str, limit: int 
     return tuple(plain) + tuple(_bump_slots(roster, visit, crowded))
 
 
-def cheapest_position(problem: Problem, orders: Mapping[str, Sequence[str]], reference: dict[str, int],
-                      visit_id: str, nurse_id: str) -> int:
+def cheapest_position(
+    problem: Problem, orders: Mapping[str, Sequence[str]], reference: dict[str, int], visit_id: str, nurse_id: str
+) -> int:
     """Where visit `visit_id` goes in nurse `nurse_id`'s order at least cost, ranked exactly as `urgent_slots` ranks.
 
     `orders` are each nurse's visit ids in order, committed ones first, without the visit; `reference`
@@ -174,15 +182,19 @@ def _bump_slots(roster: _Roster, visit: Visit, crowded: list[int]) -> list[Slot]
     """For the nearest nurses without room: take out one visit of lower priority (or two, if one is not enough),
     put the new one in, and give what was taken out to the nurses who can take it at least cost."""
     days, day = roster.days, roster.days.day
-    nearest = sorted(crowded, key=lambda n: min(
-        [day.travel(v.location_index, visit.location_index) for v in days.orders[n]]
-        + [day.travel(day.nurses[n].start_index, visit.location_index)]))[:BUMP_NURSES]
+    nearest = sorted(
+        crowded,
+        key=lambda n: min(
+            [day.travel(v.location_index, visit.location_index) for v in days.orders[n]]
+            + [day.travel(day.nurses[n].start_index, visit.location_index)]
+        ),
+    )[:BUMP_NURSES]
     slots = []
     for n in nearest:
         movable = [v for v in days.orders[n] if v.priority < visit.priority and v.pinned_nurse is None]
         made_room = _make_room(days, visit, n, [(v,) for v in movable])
         if made_room is None:
-            pairs = [(a, b) for i, a in enumerate(movable) for b in movable[i + 1:] if a.priority + b.priority < visit.priority]
+            pairs = [(a, b) for i, a in enumerate(movable) for b in movable[i + 1 :] if a.priority + b.priority < visit.priority]
             made_room = _make_room(days, visit, n, pairs)
         if made_room is None:
             continue
@@ -201,14 +213,14 @@ def _bump_slots(roster: _Roster, visit: Visit, crowded: list[int]) -> list[Slot]
             orders[taker[0].nurse].insert(taker[0].position, out)
             bumped.append(Bumped(out.id, t.nurse_id, t.position, t.start, t.retimed))
             added, cost = added + t.added_travel, cost + t.cost + day.options.reassign_weight_s
-        slots.append(Slot(slot.nurse_id, slot.position, slot.arrival, slot.start, added, slot.retimed, cost,
-                          tuple(bumped)))
+        slots.append(Slot(slot.nurse_id, slot.position, slot.arrival, slot.start, added, slot.retimed, cost, tuple(bumped)))
     slots.sort(key=lambda s: (sum(b.nurse_id is None for b in s.bumped), len(s.bumped), s.cost, s.start))
     return slots[:BUMP_SLOTS]
 
 
-def _make_room(days: RemainingDays, visit: Visit, n: int,
-               choices: Sequence[tuple[Visit, ...]]) -> tuple[tuple[Visit, ...], Insertion, int] | None:
+def _make_room(
+    days: RemainingDays, visit: Visit, n: int, choices: Sequence[tuple[Visit, ...]]
+) -> tuple[tuple[Visit, ...], Insertion, int] | None:
     """The visits of nurse n to take out (one choice of `choices`) that let `visit` in at least cost, and the travel saved."""
     best = None
     for outs in choices:

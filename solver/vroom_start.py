@@ -65,8 +65,14 @@ def skill_numbering(problem: Problem) -> dict[str, int]:
     return {name: k for k, name in enumerate(sorted(names))}
 
 
-def vroom_vehicle(index: int, nurse: Nurse, skill_ids: dict[str, int], own_skill: int, capacitated: bool,
-                  extra_skills: AbstractSet[int] = frozenset()) -> Any:
+def vroom_vehicle(
+    index: int,
+    nurse: Nurse,
+    skill_ids: dict[str, int],
+    own_skill: int,
+    capacitated: bool,
+    extra_skills: AbstractSet[int] = frozenset(),
+) -> Any:
     """One nurse as a VROOM vehicle: shift, skills plus her own pin skill, max visits, lunch."""
     import vroom
 
@@ -91,7 +97,11 @@ def vroom_vehicle(index: int, nurse: Nurse, skill_ids: dict[str, int], own_skill
 
 
 def vroom_job(
-    index: int, visit: Visit, skill_ids: dict[str, int], pinned_skill: dict[str, int], capacitated: bool,
+    index: int,
+    visit: Visit,
+    skill_ids: dict[str, int],
+    pinned_skill: dict[str, int],
+    capacitated: bool,
     exclusion_skill: int | None = None,
 ) -> Any:
     """One visit as a VROOM job: place, duration, windows, needed skills, priority."""
@@ -115,16 +125,18 @@ def vroom_job(
     )
 
 
-def vroom_positions(problem: Problem, threads: int, seconds: float,
-                    exploration_level: int = 5) -> list[tuple[int, ...]]:
+def vroom_positions(problem: Problem, threads: int, seconds: float, exploration_level: int = 5) -> list[tuple[int, ...]]:
     """VROOM's roster within `seconds`: visit positions per nurse (empty for every nurse if it found none)."""
     from vroom._vroom import VroomInputException, VroomInternalException, VroomRoutingException
 
     if not problem.nurses or not problem.visits:
         return [() for _ in problem.nurses]
     try:
-        answer = to_vroom_input(problem).solve(exploration_level=exploration_level, nb_threads=threads,
-                                               timeout=timedelta(seconds=max(0.05, seconds))).to_dict()
+        answer = (
+            to_vroom_input(problem)
+            .solve(exploration_level=exploration_level, nb_threads=threads, timeout=timedelta(seconds=max(0.05, seconds)))
+            .to_dict()
+        )
     except (VroomInputException, VroomInternalException, VroomRoutingException):  # e.g. nothing can be planned
         return [() for _ in problem.nurses]
     positions: list[tuple[int, ...]] = [() for _ in problem.nurses]
@@ -133,9 +145,7 @@ def vroom_positions(problem: Problem, threads: int, seconds: float,
     return positions
 
 
-def solve_with_vroom(
-    problem: Problem, exploration_level: int = 5, threads: int = 1
-) -> tuple[list[list[str]], list[str], float]:
+def solve_with_vroom(problem: Problem, exploration_level: int = 5, threads: int = 1) -> tuple[list[list[str]], list[str], float]:
     """Solve with VROOM: visit ids per nurse (problem order), unassigned visit ids, wall seconds.
 
     The wall time covers building the input and solving, as our own solve time does.

@@ -13,19 +13,25 @@ SHARED = Path(__file__).resolve().parents[2] / "shared"
 BASE_DOCUMENT = {
     "date": "2026-12-01",
     "timezone": "America/Denver",
-    "travel": {"durations_s": [
-        # 0: N1 home, 1: N2 home, 2: V1, 3: V2, 4: V3
-        [0, 900, 600, 1200, 1800],
-        [900, 0, 1500, 600, 900],
-        [600, 1500, 0, 900, 1200],
-        [1200, 600, 900, 0, 600],
-        [1800, 900, 1200, 600, 0],
-    ]},
+    "travel": {
+        "durations_s": [
+            # 0: N1 home, 1: N2 home, 2: V1, 3: V2, 4: V3
+            [0, 900, 600, 1200, 1800],
+            [900, 0, 1500, 600, 900],
+            [600, 1500, 0, 900, 1200],
+            [1200, 600, 900, 0, 600],
+            [1800, 900, 1200, 600, 0],
+        ]
+    },
     "nurses": [
-        {"id": "N1", "name": "Ana", "start": {"index": 0}, "shift": {"start": "08:00", "end": "16:00"},
-         "skills": ["rn", "iv", "ketamine"]},
-        {"id": "N2", "name": "Bea", "start": {"index": 1}, "shift": {"start": "08:00", "end": "16:00"},
-         "skills": ["rn", "iv"]},
+        {
+            "id": "N1",
+            "name": "Ana",
+            "start": {"index": 0},
+            "shift": {"start": "08:00", "end": "16:00"},
+            "skills": ["rn", "iv", "ketamine"],
+        },
+        {"id": "N2", "name": "Bea", "start": {"index": 1}, "shift": {"start": "08:00", "end": "16:00"}, "skills": ["rn", "iv"]},
     ],
     "visits": [
         {"id": "V1", "location": {"index": 2}, "window": {"start": "09:00", "end": "10:00"}, "duration_min": 60},

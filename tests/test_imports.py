@@ -28,8 +28,12 @@ def _module_name(path: Path) -> str:
 
 
 def _modules() -> dict[str, Path]:
-    return {_module_name(path): path for package in PACKAGES for path in (ROOT / package).rglob("*.py")
-            if "migrations" not in path.parts}
+    return {
+        _module_name(path): path
+        for package in PACKAGES
+        for path in (ROOT / package).rglob("*.py")
+        if "migrations" not in path.parts
+    }
 
 
 def _imports(name: str, path: Path, known: set[str]) -> set[str]:
@@ -57,8 +61,12 @@ def _graph() -> dict[str, set[str]]:
 
 
 def test_each_package_imports_only_what_lies_below_it():
-    broken = sorted(f"{name} imports {target}" for name, targets in _graph().items() for target in targets
-                    if target.split(".")[0] in FORBIDDEN[name.split(".")[0]])
+    broken = sorted(
+        f"{name} imports {target}"
+        for name, targets in _graph().items()
+        for target in targets
+        if target.split(".")[0] in FORBIDDEN[name.split(".")[0]]
+    )
     assert broken == []
 
 
@@ -72,7 +80,7 @@ def test_no_module_imports_itself_through_others():
             if target == node:
                 continue
             if state.get(target) == "open":
-                cycles.append(" → ".join(stack[stack.index(target):] + [target]))
+                cycles.append(" → ".join(stack[stack.index(target) :] + [target]))
             elif target not in state:
                 visit(target, stack + [target])
         state[node] = "done"

@@ -26,8 +26,10 @@ def content_security_policy(tiles_url: str) -> str:
     if tiles_url:
         parts = urlsplit(tiles_url)
         tiles = f" {parts.scheme}://{parts.netloc.replace('{s}', '*')}"
-    return ("default-src 'self'; script-src 'self'; connect-src 'self'; style-src 'self' 'unsafe-inline'; "
-            f"img-src 'self' data:{tiles}; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+    return (
+        "default-src 'self'; script-src 'self'; connect-src 'self'; style-src 'self' 'unsafe-inline'; "
+        f"img-src 'self' data:{tiles}; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+    )
 
 
 class _WithPolicy:
@@ -39,10 +41,12 @@ class _WithPolicy:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         async def send_with_headers(message: dict) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []),
-                                      (b"content-security-policy", self.policy.encode()),
-                                      (b"x-content-type-options", b"nosniff"),
-                                      (b"referrer-policy", b"no-referrer")]
+                message["headers"] = [
+                    *message.get("headers", []),
+                    (b"content-security-policy", self.policy.encode()),
+                    (b"x-content-type-options", b"nosniff"),
+                    (b"referrer-policy", b"no-referrer"),
+                ]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
@@ -59,5 +63,8 @@ def install(app: FastAPI, settings: Settings) -> None:
     def home() -> RedirectResponse:
         return RedirectResponse("/console/")
 
-    app.mount("/console", _WithPolicy(StaticFiles(directory=STATIC, html=True), content_security_policy(settings.tiles_url)),
-              name="console")
+    app.mount(
+        "/console",
+        _WithPolicy(StaticFiles(directory=STATIC, html=True), content_security_policy(settings.tiles_url)),
+        name="console",
+    )

@@ -24,7 +24,8 @@ class AuditEntry(BaseModel):
 
 
 @router.get("", response_model=list[AuditEntry])
-def audit_entries(conn: Conn, who: CurrentUser, resource: str | None = None,
-                  limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[dict]:
+def audit_entries(
+    conn: Conn, who: CurrentUser, resource: str | None = None, limit: Annotated[int, Query(ge=1, le=1000)] = 100
+) -> list[dict]:
     """Newest first; `resource` filters, e.g. `patient/12`."""
     return audit.entries(conn, who, limit, resource)

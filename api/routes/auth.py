@@ -16,8 +16,13 @@ router = APIRouter(prefix="/v1/auth", tags=["auth"])
 
 
 @router.post("/token", response_model=Token, responses={429: {"description": "too many failed logins; see Retry-After"}})
-def log_in(form: Annotated[OAuth2PasswordRequestForm, Depends()], conn: Conn, services: AppServices,
-           address: ClientAddress, limits: Limits) -> Token:
+def log_in(
+    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    conn: Conn,
+    services: AppServices,
+    address: ClientAddress,
+    limits: Limits,
+) -> Token:
     principal = authenticate(conn, form.username, form.password, address, limits)
     if principal is None:
         raise HTTPException(401, "wrong username or password", headers={"WWW-Authenticate": "Bearer"})

@@ -23,8 +23,9 @@ def whoami(who: CurrentUser) -> Me:
 
 
 @router.post("/v1/me/password", response_model=Token)
-def change_password(body: PasswordChange, conn: Conn, who: CurrentUser, services: AppServices, address: ClientAddress,
-                    limits: Limits) -> Token:
+def change_password(
+    body: PasswordChange, conn: Conn, who: CurrentUser, services: AppServices, address: ClientAddress, limits: Limits
+) -> Token:
     """Change her password (the current one required); every other token she holds stops working, so here is a new one."""
     principal = change_own_password(conn, who, body.current_password, body.new_password, address, limits)
     minutes = services.settings.token_minutes
@@ -55,8 +56,11 @@ def revoke_feeds(conn: Conn, who: CurrentUser) -> Revoked:
     return Revoked(revoked=itinerary.revoke_calendar_feeds(conn, who))
 
 
-@router.get("/v1/calendar/{token}.ics", response_class=Response,
-            responses={200: {"content": {"text/calendar": {}}, "description": "RFC 5545 calendar"}})
+@router.get(
+    "/v1/calendar/{token}.ics",
+    response_class=Response,
+    responses={200: {"content": {"text/calendar": {}}, "description": "RFC 5545 calendar"}},
+)
 def calendar(token: str, conn: Conn) -> Response:
     body = itinerary.calendar_feed(conn, token, date.today())
     return Response(body, media_type="text/calendar; charset=utf-8", headers={"Cache-Control": "private, no-store"})
@@ -64,5 +68,4 @@ def calendar(token: str, conn: Conn) -> Response:
 
 # Calendar apps check a subscription with HEAD: the same answer (status, headers), without the body
 # (uvicorn sends none for HEAD). Left out of the OpenAPI document, which describes the GET.
-router.add_api_route("/v1/calendar/{token}.ics", calendar, methods=["HEAD"], response_class=Response,
-                     include_in_schema=False)
+router.add_api_route("/v1/calendar/{token}.ics", calendar, methods=["HEAD"], response_class=Response, include_in_schema=False)

@@ -54,7 +54,11 @@ def remove_shift(nurse_id: int, day: date, conn: Conn, who: CurrentUser) -> Resp
 
 
 @router.get("/v1/nurses/{nurse_id}/shifts", response_model=list[ShiftOut])
-def nurse_shifts(nurse_id: int, conn: Conn, who: CurrentUser,
-                 first: Annotated[date | None, Query(alias="from", description="default: today")] = None,
-                 last: Annotated[date | None, Query(alias="to", description="default: a month on")] = None) -> list[dict]:
+def nurse_shifts(
+    nurse_id: int,
+    conn: Conn,
+    who: CurrentUser,
+    first: Annotated[date | None, Query(alias="from", description="default: today")] = None,
+    last: Annotated[date | None, Query(alias="to", description="default: a month on")] = None,
+) -> list[dict]:
     return nurses.shifts(conn, who, nurse_id, first, last)

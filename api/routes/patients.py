@@ -29,8 +29,9 @@ def one_patient(patient_id: int, conn: Conn, who: CurrentUser, response: Respons
 
 
 @router.patch("/v1/patients/{patient_id}", response_model=PatientOut)
-def change_patient(patient_id: int, body: PatientPatch, conn: Conn, who: CurrentUser, services: AppServices,
-                   version: IfMatch) -> dict:
+def change_patient(
+    patient_id: int, body: PatientPatch, conn: Conn, who: CurrentUser, services: AppServices, version: IfMatch
+) -> dict:
     return patients.update_patient(conn, who, services.geocoder, patient_id, body.given(), version)
 
 

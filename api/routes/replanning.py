@@ -21,14 +21,33 @@ def _recorded(outcome: dict) -> EventRecorded:
     return EventRecorded(event=outcome["event"], job=outcome["job"] and job_out(outcome["job"]))
 
 
-@router.post("/v1/regions/{region_id}/rosters/{day}/replan", response_model=JobOut, status_code=202,
-             responses={200: {"model": JobOut, "description": "a re-plan or solve of this day was under way: that job"}})
-def replan(region_id: str, day: date, services: AppServices, conn: Conn, who: CurrentUser, response: Response,
-           body: ReplanIn | None = None) -> JobOut:
+@router.post(
+    "/v1/regions/{region_id}/rosters/{day}/replan",
+    response_model=JobOut,
+    status_code=202,
+    responses={200: {"model": JobOut, "description": "a re-plan or solve of this day was under way: that job"}},
+)
+def replan(
+    region_id: str,
+    day: date,
+    services: AppServices,
+    conn: Conn,
+    who: CurrentUser,
+    response: Response,
+    body: ReplanIn | None = None,
+) -> JobOut:
     """Re-plan the rest of the day from `as_of`, keeping close to the published roster; a draft appears."""
     body = body or ReplanIn()
-    row, created = replans.replan_day(conn, who, services.queue_job, region_id, day, body.as_of,
-                                      body.time_limit_s or services.settings.replan_time_limit_s, body.reason)
+    row, created = replans.replan_day(
+        conn,
+        who,
+        services.queue_job,
+        region_id,
+        day,
+        body.as_of,
+        body.time_limit_s or services.settings.replan_time_limit_s,
+        body.reason,
+    )
     if not created:
         response.status_code = 200
     response.headers["Location"] = f"/v1/jobs/{row['id']}"
@@ -36,8 +55,18 @@ def replan(region_id: str, day: date, services: AppServices, conn: Conn, who: Cu
 
 
 def _after(event: dict, body: EventIn, services: AppServices, conn: Conn, who: CurrentUser, reason: str) -> EventRecorded:
-    return _recorded(replans.after_event(conn, who, services.queue_job, event, body.at is not None, body.replan,
-                                         body.time_limit_s or services.settings.replan_time_limit_s, reason))
+    return _recorded(
+        replans.after_event(
+            conn,
+            who,
+            services.queue_job,
+            event,
+            body.at is not None,
+            body.replan,
+            body.time_limit_s or services.settings.replan_time_limit_s,
+            reason,
+        )
+    )
 
 
 @router.post("/v1/nurses/{nurse_id}/sick-calls", response_model=EventRecorded, status_code=201)
@@ -74,9 +103,13 @@ def list_day_events(region_id: str, day: date, conn: Conn, who: CurrentUser) -> 
 
 
 @router.get("/v1/visits/{visit_id}/slots", response_model=SlotsOut, response_model_by_alias=True)
-def slots(visit_id: int, conn: Conn, who: CurrentUser,
-          as_of: Annotated[time | None, Query(description="the region's time, HH:MM; default: now")] = None,
-          limit: Annotated[int, Query(ge=1, le=50)] = 5) -> dict:
+def slots(
+    visit_id: int,
+    conn: Conn,
+    who: CurrentUser,
+    as_of: Annotated[time | None, Query(description="the region's time, HH:MM; default: now")] = None,
+    limit: Annotated[int, Query(ge=1, le=50)] = 5,
+) -> dict:
     """Where an urgent visit (not yet in the roster) could go, best first, and what else moves for each."""
     return urgent.slots(conn, who, visit_id, as_of, limit)
 

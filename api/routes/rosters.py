@@ -19,11 +19,22 @@ def job_out(row: dict) -> JobOut:
     return JobOut(**{k: row[k] for k in JobOut.model_fields if k not in ("id", "date")}, id=str(row["id"]), date=row["day"])
 
 
-@router.post("/v1/regions/{region_id}/rosters/{day}/solve", response_model=JobOut, status_code=202,
-             responses={200: {"model": JobOut, "description": "the same request was made before: its job"}})
-def solve(region_id: str, day: date, services: AppServices, conn: Conn, who: CurrentUser, response: Response,
-                body: SolveIn | None = None,
-                idempotency_key: Annotated[str | None, Header(max_length=200)] = None) -> JobOut:
+@router.post(
+    "/v1/regions/{region_id}/rosters/{day}/solve",
+    response_model=JobOut,
+    status_code=202,
+    responses={200: {"model": JobOut, "description": "the same request was made before: its job"}},
+)
+def solve(
+    region_id: str,
+    day: date,
+    services: AppServices,
+    conn: Conn,
+    who: CurrentUser,
+    response: Response,
+    body: SolveIn | None = None,
+    idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
+) -> JobOut:
     """Queue a solve of the region's day; a draft roster appears when the job succeeds.
 
     A retry with the same `Idempotency-Key`, or a request while the day is already being solved,
@@ -62,9 +73,13 @@ def roster_view(roster_id: int, conn: Conn, who: CurrentUser) -> dict:
 
 
 @router.get("/v1/rosters/{roster_id}/compare", response_model=Comparison)
-def compare(roster_id: int, conn: Conn, who: CurrentUser,
-            other: Annotated[int | None, Query(alias="with", description="default: the published roster")] = None,
-            tolerance_min: Annotated[int, Query(ge=0, le=1440)] = 0) -> dict:
+def compare(
+    roster_id: int,
+    conn: Conn,
+    who: CurrentUser,
+    other: Annotated[int | None, Query(alias="with", description="default: the published roster")] = None,
+    tolerance_min: Annotated[int, Query(ge=0, le=1440)] = 0,
+) -> dict:
     return workflow.compare(conn, who, roster_id, other, tolerance_min)
 
 

@@ -16,21 +16,32 @@ from dispatch.records import visits
 
 router = APIRouter(tags=["visits"])
 
-CSV_EXAMPLE = ("patient_id,date,window_start,window_end,service,priority,duration_min,pinned_nurse_id,notes\n"
-               "12,2026-11-25,09:00,11:00,ketamine,3,,,second floor\n")
+CSV_EXAMPLE = (
+    "patient_id,date,window_start,window_end,service,priority,duration_min,pinned_nurse_id,notes\n"
+    "12,2026-11-25,09:00,11:00,ketamine,3,,,second floor\n"
+)
 IMPORT_DESCRIPTION = (
     "Columns: patient_id, date, window_start, window_end, service (required); priority, duration_min,"
     " pinned_nurse_id, notes. Errors name each bad line (a field more than the header has, a quote never"
     " closed); nothing is imported if any line is wrong.\n\n"
     f"At most {visits.MAX_IMPORT_ROWS} rows (422 beyond) and {visits.MAX_IMPORT_BYTES >> 20} MiB (413 beyond);"
-    f" the whole file must arrive within {BODY_SECONDS:.0f} s (408).")
+    f" the whole file must arrive within {BODY_SECONDS:.0f} s (408)."
+)
 
 
 @router.post("/v1/visits", response_model=VisitOut, status_code=201)
 def create_visit(body: VisitIn, conn: Conn, who: CurrentUser) -> dict:
-    request = visits.VisitRequest(patient_id=body.patient_id, day=body.date, window_start=body.window.start,
-                                  window_end=body.window.end, service=body.service, priority=body.priority,
-                                  duration_min=body.duration_min, pinned_nurse_id=body.pinned_nurse_id, notes=body.notes)
+    request = visits.VisitRequest(
+        patient_id=body.patient_id,
+        day=body.date,
+        window_start=body.window.start,
+        window_end=body.window.end,
+        service=body.service,
+        priority=body.priority,
+        duration_min=body.duration_min,
+        pinned_nurse_id=body.pinned_nurse_id,
+        notes=body.notes,
+    )
     return visits.add_visit(conn, who, request)
 
 
@@ -57,9 +68,15 @@ def delete_visit(visit_id: int, conn: Conn, who: CurrentUser) -> Response:
     return Response(status_code=204)
 
 
-@router.post("/v1/regions/{region_id}/visits/import", response_model=ImportResult, status_code=201,
-             description=IMPORT_DESCRIPTION, openapi_extra={"requestBody": {"required": True, "content": {"text/csv": {
-                 "schema": {"type": "string"}, "example": CSV_EXAMPLE}}}})
+@router.post(
+    "/v1/regions/{region_id}/visits/import",
+    response_model=ImportResult,
+    status_code=201,
+    description=IMPORT_DESCRIPTION,
+    openapi_extra={
+        "requestBody": {"required": True, "content": {"text/csv": {"schema": {"type": "string"}, "example": CSV_EXAMPLE}}}
+    },
+)
 async def import_visits(region_id: str, request: Request, conn: Conn, who: CurrentUser) -> ImportResult:
     if request.headers.get("content-type", "").split(";")[0].strip() not in ("text/csv", "text/plain"):
         raise InvalidField("send the file as text/csv", "content-type")

@@ -108,7 +108,8 @@ class Vocabulary(BaseModel):
     open_statuses: list[VisitStatus] = Field(description="on a published day and not finished")
     final_statuses: list[VisitStatus]
     report_kinds: dict[str, dict[str, list[VisitStatus]]] = Field(
-        description="per report kind, per status it may be sent from, the statuses the visit passes through")
+        description="per report kind, per status it may be sent from, the statuses the visit passes through"
+    )
     day_event_kinds: list[DayEventKind]
     roster_statuses: list[RosterStatus]
     job_states: list[JobState]

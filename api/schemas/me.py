@@ -63,8 +63,11 @@ class Revoked(BaseModel):
 class VisitReportIn(Body):
     kind: ReportKind
     minutes_late: int | None = Field(default=None, ge=1, le=MAX_MINUTES_LATE, description="with running_late only")
-    at: AwareDatetime | None = Field(default=None, description="when it happened, for a report sent later (a phone "
-                                     "that was offline); at most a day ago, not in the future; default: now")
+    at: AwareDatetime | None = Field(
+        default=None,
+        description="when it happened, for a report sent later (a phone "
+        "that was offline); at most a day ago, not in the future; default: now",
+    )
 
 
 class VisitReportAck(BaseModel):

@@ -12,8 +12,9 @@ from dispatch.vocabulary import MAX_OVERRUN_MIN
 
 
 class ReplanIn(Body):
-    as_of: LocalTime | None = Field(default=None, description="re-plan the day as it stands at this time; default: now",
-                                    examples=["10:40"])
+    as_of: LocalTime | None = Field(
+        default=None, description="re-plan the day as it stands at this time; default: now", examples=["10:40"]
+    )
     time_limit_s: TimeLimitS | None = Field(default=None, examples=[10])
     reason: str = Field(default="", max_length=500, examples=["traffic on I-25"])
 
@@ -49,8 +50,10 @@ class DayEventOut(BaseModel):
 
 class EventRecorded(BaseModel):
     event: DayEventOut
-    job: JobOut | None = Field(description="the re-plan it queued (a draft appears when it succeeds); "
-                               "none when not asked for or nothing is published for the day yet")
+    job: JobOut | None = Field(
+        description="the re-plan it queued (a draft appears when it succeeds); "
+        "none when not asked for or nothing is published for the day yet"
+    )
 
 
 class RetimedOut(BaseModel):

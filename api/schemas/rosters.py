@@ -53,9 +53,12 @@ class RosterSummary(BaseModel):
     published_at: dt.datetime | None
     published_by: str | None
     reason: str | None = Field(default=None, description="why this version exists, e.g. a sick call or an urgent visit")
-    changes: dict[str, Any] | None = Field(default=None, description="recorded at publish: per nurse, visits added, "
-                                           f"removed and re-timed by more than {RETIME_TOLERANCE_MIN} min against the "
-                                           "roster it superseded")
+    changes: dict[str, Any] | None = Field(
+        default=None,
+        description="recorded at publish: per nurse, visits added, "
+        f"removed and re-timed by more than {RETIME_TOLERANCE_MIN} min against the "
+        "roster it superseded",
+    )
     kpis: dict[str, Any]
 
 

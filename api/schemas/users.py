@@ -11,8 +11,9 @@ from dispatch.platform.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from dispatch.vocabulary import MAX_USERNAME_LENGTH
 
 # The length bounds are the policy's (dispatch/platform/passwords.py), which also refuses common passwords.
-Password = Annotated[str, Field(min_length=MIN_PASSWORD_LENGTH, max_length=MAX_PASSWORD_LENGTH,
-                                examples=["correct horse battery"])]
+Password = Annotated[
+    str, Field(min_length=MIN_PASSWORD_LENGTH, max_length=MAX_PASSWORD_LENGTH, examples=["correct horse battery"])
+]
 
 
 class UserIn(Body):

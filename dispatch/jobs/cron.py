@@ -45,8 +45,14 @@ class SolveScheduler:
         self.scheduler = BackgroundScheduler(timezone=UTC)
 
     def start(self) -> None:
-        self.scheduler.add_job(self.sync, IntervalTrigger(seconds=self.sync_every_s), id=SYNC_JOB,
-                               next_run_time=datetime.now(UTC), max_instances=1, coalesce=True)
+        self.scheduler.add_job(
+            self.sync,
+            IntervalTrigger(seconds=self.sync_every_s),
+            id=SYNC_JOB,
+            next_run_time=datetime.now(UTC),
+            max_instances=1,
+            coalesce=True,
+        )
         self.scheduler.start()
 
     def shutdown(self) -> None:
@@ -65,10 +71,18 @@ class SolveScheduler:
                 job.remove()
         for key, schedule in wanted.items():
             if self.scheduler.get_job(key) is None:
-                trigger = CronTrigger(hour=schedule["local_time"].hour, minute=schedule["local_time"].minute,
-                                      timezone=schedule["timezone"])
-                self.scheduler.add_job(self.fire, trigger, args=[schedule["id"]], id=key, coalesce=True,
-                                       misfire_grace_time=MISFIRE_GRACE_S, max_instances=1)
+                trigger = CronTrigger(
+                    hour=schedule["local_time"].hour, minute=schedule["local_time"].minute, timezone=schedule["timezone"]
+                )
+                self.scheduler.add_job(
+                    self.fire,
+                    trigger,
+                    args=[schedule["id"]],
+                    id=key,
+                    coalesce=True,
+                    misfire_grace_time=MISFIRE_GRACE_S,
+                    max_instances=1,
+                )
                 log.info("schedule %s: solves at %s %s", schedule["id"], schedule["local_time"], schedule["timezone"])
 
     def fire(self, schedule_id: int) -> None:

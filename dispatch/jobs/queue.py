@@ -61,10 +61,13 @@ def job_app(url: str, timeout_s: float = 5.0) -> procrastinate.App:
     and the scheduler's, opened synchronously), and a task shared through a Blueprint would defer
     through whichever App registered it last.
     """
-    app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=url, timeout=timeout_s,
-                                                                     reconnect_timeout=10.0))
-    app.task(name=SOLVE_TASK, pass_context=True, queue=SOLVE_QUEUE,
-             retry=procrastinate.RetryStrategy(max_attempts=MAX_ATTEMPTS - 1, wait=5))(solve_roster)
+    app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=url, timeout=timeout_s, reconnect_timeout=10.0))
+    app.task(
+        name=SOLVE_TASK,
+        pass_context=True,
+        queue=SOLVE_QUEUE,
+        retry=procrastinate.RetryStrategy(max_attempts=MAX_ATTEMPTS - 1, wait=5),
+    )(solve_roster)
     return app
 
 
@@ -74,13 +77,20 @@ def job_app(url: str, timeout_s: float = 5.0) -> procrastinate.App:
 def check_day_near(day: date) -> None:
     """Refuse (422, field `day`) a solve or re-plan of a day more than MAX_DAYS_AWAY from today."""
     if abs((day - date.today()).days) > MAX_DAYS_AWAY:
-        raise InvalidField(f"{day} is more than {MAX_DAYS_AWAY} days from today; solves are for days within a year",
-                           "day")
+        raise InvalidField(f"{day} is more than {MAX_DAYS_AWAY} days from today; solves are for days within a year", "day")
 
 
-def request_solve(conn: Connection, who: Principal, region_id: str, day: date, time_limit_s: float,
-                  idempotency_key: str | None, publish_when_done: bool = False, replan_as_of: datetime | None = None,
-                  reason: str | None = None) -> tuple[dict[str, Any], bool]:
+def request_solve(
+    conn: Connection,
+    who: Principal,
+    region_id: str,
+    day: date,
+    time_limit_s: float,
+    idempotency_key: str | None,
+    publish_when_done: bool = False,
+    replan_as_of: datetime | None = None,
+    reason: str | None = None,
+) -> tuple[dict[str, Any], bool]:
     """The job for this request and whether it is new; a repeat (same key, or a solve already under way) joins.
 
     With `replan_as_of`, the job re-plans the rest of the day from that moment (dispatch/sameday/state.py)
@@ -100,14 +110,25 @@ def request_solve(conn: Connection, who: Principal, region_id: str, day: date, t
         conn.execute(
             "UPDATE solve_jobs SET state = 'failed', error = 'lost before it reached the queue', finished_at = now()"
             " WHERE region_id = %s AND day = %s AND state = 'queued' AND queue_job_id IS NULL"
-            " AND created_at < now() - make_interval(secs => %s)", [region_id, day, LOST_ENQUEUE_S])
+            " AND created_at < now() - make_interval(secs => %s)",
+            [region_id, day, LOST_ENQUEUE_S],
+        )
         try:
             with conn.transaction():
                 row = conn.execute(
                     "INSERT INTO solve_jobs (region_id, day, time_limit_s, idempotency_key, requested_by,"
                     " publish_when_done, kind, as_of, reason) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING *",
-                    [region_id, day, time_limit_s, idempotency_key, who.username, publish_when_done,
-                     "solve" if replan_as_of is None else "replan", replan_as_of, reason],
+                    [
+                        region_id,
+                        day,
+                        time_limit_s,
+                        idempotency_key,
+                        who.username,
+                        publish_when_done,
+                        "solve" if replan_as_of is None else "replan",
+                        replan_as_of,
+                        reason,
+                    ],
                 ).fetchone()
                 return row, True
         except errors.UniqueViolation:
@@ -137,19 +158,16 @@ async def enqueue(app: procrastinate.App, pool: ConnectionPool, job: dict[str, A
 
     Unavailable (503 with Retry-After) when the queue cannot reach the database."""
     try:
-        queue_job_id = await app.configure_task(SOLVE_TASK, queue=SOLVE_QUEUE).defer_async(
-            job_id=str(job["id"]))
+        queue_job_id = await app.configure_task(SOLVE_TASK, queue=SOLVE_QUEUE).defer_async(job_id=str(job["id"]))
     except Exception as error:
         try:
-            await asyncio.to_thread(_finish, pool, job["id"], "failed",
-                                    error=f"could not be queued: {type(error).__name__}")
+            await asyncio.to_thread(_finish, pool, job["id"], "failed", error=f"could not be queued: {type(error).__name__}")
         except psycopg.OperationalError:  # the database is away: the next request replaces it (LOST_ENQUEUE_S)
             log.warning("solve job %s could not be queued nor marked failed", job["id"])
         if isinstance(error, procrastinate.exceptions.ConnectorException | psycopg.OperationalError):
             raise Unavailable("the job queue cannot reach the database; try again shortly") from error
         raise
-    await asyncio.to_thread(_execute, pool, "UPDATE solve_jobs SET queue_job_id = %s WHERE id = %s",
-                            [queue_job_id, job["id"]])
+    await asyncio.to_thread(_execute, pool, "UPDATE solve_jobs SET queue_job_id = %s WHERE id = %s", [queue_job_id, job["id"]])
 
 
 def job(conn: Connection, who: Principal, job_id: str) -> dict[str, Any]:
@@ -205,9 +223,15 @@ class WorkerHealth:
         return self.worker.worker_id if self.worker is not None else None
 
 
-async def run_worker(app: procrastinate.App, pool: ConnectionPool, name: str | None, heartbeat_s: float,
-                     stalled_after_s: float, install_signal_handlers: bool = True,
-                     health: WorkerHealth | None = None) -> None:
+async def run_worker(
+    app: procrastinate.App,
+    pool: ConnectionPool,
+    name: str | None,
+    heartbeat_s: float,
+    stalled_after_s: float,
+    install_signal_handlers: bool = True,
+    health: WorkerHealth | None = None,
+) -> None:
     """A procrastinate worker for solves, started again whenever it stops by itself, until asked to stop.
 
     A database outage kills procrastinate's worker loop (its heartbeat or listener raises and it
@@ -237,9 +261,16 @@ async def run_worker(app: procrastinate.App, pool: ConnectionPool, name: str | N
             # No LISTEN connection: procrastinate's listener dies with the database and is not started
             # again; polling every second finds new jobs as well, and cannot die.
             health.worker = _OutageProofWorker(
-                app, queues=[SOLVE_QUEUE], name=name, additional_context={"pool": pool},
-                update_heartbeat_interval=heartbeat_s, stalled_worker_timeout=stalled_after_s,
-                listen_notify=False, fetch_job_polling_interval=POLL_S, install_signal_handlers=False)
+                app,
+                queues=[SOLVE_QUEUE],
+                name=name,
+                additional_context={"pool": pool},
+                update_heartbeat_interval=heartbeat_s,
+                stalled_worker_timeout=stalled_after_s,
+                listen_notify=False,
+                fetch_job_polling_interval=POLL_S,
+                install_signal_handlers=False,
+            )
             started = time.monotonic()
             try:
                 await health.worker.run()
@@ -272,8 +303,10 @@ def worker_trouble(conn: Connection, health: WorkerHealth, stalled_after_s: floa
     worker_id = health.worker_id
     if worker_id is None:
         return f"the solve worker {health.name} is not running: {health.last_stop}"
-    row = conn.execute("SELECT extract(epoch FROM now() - last_heartbeat)::float AS silent_s"
-                       " FROM procrastinate_workers WHERE id = %s", [worker_id]).fetchone()
+    row = conn.execute(
+        "SELECT extract(epoch FROM now() - last_heartbeat)::float AS silent_s FROM procrastinate_workers WHERE id = %s",
+        [worker_id],
+    ).fetchone()
     if row is None or row["silent_s"] > stalled_after_s:
         return f"the solve worker {health.name} has sent no heartbeat for over {stalled_after_s:.0f} s"
     return None
@@ -307,23 +340,28 @@ async def solve_roster(context: procrastinate.JobContext, job_id: str) -> None:
 async def run_solve(pool: ConnectionPool, job_id: str) -> None:
     """Load the day, solve it in a child process with live progress, store the draft and finish the job."""
     row = await asyncio.to_thread(
-        _fetch, pool,
+        _fetch,
+        pool,
         "UPDATE solve_jobs SET state = 'running', attempts = attempts + 1, started_at = now(), error = NULL"
-        " WHERE id = %s AND state IN ('queued', 'running') RETURNING *", [job_id])
+        " WHERE id = %s AND state IN ('queued', 'running') RETURNING *",
+        [job_id],
+    )
     if row is None:
         log.info("solve job %s is already finished; nothing to do", job_id)
         return
     if row["attempts"] > MAX_ATTEMPTS:  # its worker died that often: do not try forever
-        await asyncio.to_thread(_finish, pool, job_id, "failed",
-                                error=f"the solve stopped its worker {MAX_ATTEMPTS} times; not tried again")
+        await asyncio.to_thread(
+            _finish, pool, job_id, "failed", error=f"the solve stopped its worker {MAX_ATTEMPTS} times; not tried again"
+        )
         return
     try:
         problem = await asyncio.to_thread(_day_problem, pool, row)
     except DispatchError as refused:  # e.g. a re-plan of a day with nothing published: trying again will not help
         await asyncio.to_thread(_finish, pool, job_id, "failed", error=refused.message)
         return
-    log.info("solve job %s: %d nurses, %d visits to plan", job_id, len(problem.document["nurses"]),
-             len(problem.document["visits"]))
+    log.info(
+        "solve job %s: %d nurses, %d visits to plan", job_id, len(problem.document["nurses"]), len(problem.document["visits"])
+    )
     roster, error = await _solve_in_child(pool, job_id, row["kind"], problem.document)
     if error is not None:
         await asyncio.to_thread(_finish, pool, job_id, "failed", error=error)
@@ -342,16 +380,23 @@ async def _store_when_reachable(pool: ConnectionPool, job_row: dict, problem: Da
         except psycopg.OperationalError as error:  # PoolTimeout included
             if time.monotonic() > given_up_at:
                 raise
-            log.warning("solve job %s: cannot store its draft (%s); trying again in %.0f s", job_row["id"],
-                        type(error).__name__, delay)
+            log.warning(
+                "solve job %s: cannot store its draft (%s); trying again in %.0f s", job_row["id"], type(error).__name__, delay
+            )
         await asyncio.sleep(delay)
         delay = min(delay * 2, RESTART_LONGEST_S)
 
 
 async def _solve_in_child(pool: ConnectionPool, job_id: str, kind: str, document: dict) -> tuple[dict | None, str | None]:
     child = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "dispatch.jobs.solve_process", kind,
-        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, limit=1 << 26)
+        sys.executable,
+        "-m",
+        "dispatch.jobs.solve_process",
+        kind,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        limit=1 << 26,
+    )
     assert child.stdin and child.stdout
     child.stdin.write(json.dumps(document).encode())
     await child.stdin.drain()
@@ -363,8 +408,9 @@ async def _solve_in_child(pool: ConnectionPool, job_id: str, kind: str, document
             if "progress" in message and time.monotonic() - shown_at >= PROGRESS_EVERY_S:
                 shown_at = time.monotonic()
                 try:
-                    await asyncio.to_thread(_execute, pool, "UPDATE solve_jobs SET progress = %s WHERE id = %s",
-                                            [Jsonb(message["progress"]), job_id])
+                    await asyncio.to_thread(
+                        _execute, pool, "UPDATE solve_jobs SET progress = %s WHERE id = %s", [Jsonb(message["progress"]), job_id]
+                    )
                 except psycopg.OperationalError:  # the database is away: the solve goes on, progress shows later
                     log.warning("solve job %s: progress not recorded, the database is unreachable", job_id)
             roster = message.get("roster", roster)
@@ -400,25 +446,34 @@ def _store(pool: ConnectionPool, job_row: dict, problem: DayProblem, document: d
             state = conn.execute("SELECT state FROM solve_jobs WHERE id = %s FOR UPDATE", [job_row["id"]]).fetchone()
             if state["state"] != "running":  # stored before the connection was lost, or another worker's
                 return
-            roster_id = store_draft(conn, job_row["region_id"], job_row["day"], problem.document, document,
-                                    job_row["requested_by"], problem.based_on, job_row["reason"])
+            roster_id = store_draft(
+                conn,
+                job_row["region_id"],
+                job_row["day"],
+                problem.document,
+                document,
+                job_row["requested_by"],
+                problem.based_on,
+                job_row["reason"],
+            )
             conn.execute(
                 "UPDATE solve_jobs SET state = 'succeeded', roster_id = %s, finished_at = now(),"
                 " progress = progress || %s WHERE id = %s",
-                [roster_id, Jsonb({"unassigned": document["summary"]["unassigned"]}), job_row["id"]])
+                [roster_id, Jsonb({"unassigned": document["summary"]["unassigned"]}), job_row["id"]],
+            )
         if job_row.get("publish_when_done"):
             try:
                 publish(conn, AUTO_PUBLISHER, roster_id, None)
                 outcome = "published"
             except DispatchError as refused:
                 outcome = f"not published: {refused.message}"
-            conn.execute("UPDATE solve_jobs SET progress = progress || %s WHERE id = %s",
-                         [Jsonb({"publish": outcome}), job_row["id"]])
+            conn.execute(
+                "UPDATE solve_jobs SET progress = progress || %s WHERE id = %s", [Jsonb({"publish": outcome}), job_row["id"]]
+            )
 
 
 def _finish(pool: ConnectionPool, job_id: str, state: str, error: str | None = None) -> None:
-    _execute(pool, "UPDATE solve_jobs SET state = %s, error = %s, finished_at = now() WHERE id = %s",
-             [state, error, job_id])
+    _execute(pool, "UPDATE solve_jobs SET state = %s, error = %s, finished_at = now() WHERE id = %s", [state, error, job_id])
 
 
 def _execute(pool: ConnectionPool, sql: str, params: list) -> None:

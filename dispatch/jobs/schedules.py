@@ -54,8 +54,9 @@ def schedules_in(conn: Connection, who: Principal, region_id: str) -> list[dict]
     return conn.execute("SELECT * FROM solve_schedules WHERE region_id = %s ORDER BY id", [region_id]).fetchall()
 
 
-def update_schedule(conn: Connection, who: Principal, schedule_id: int, fields: dict[str, Any],
-                    expected_version: int | None) -> dict:
+def update_schedule(
+    conn: Connection, who: Principal, schedule_id: int, fields: dict[str, Any], expected_version: int | None
+) -> dict:
     current = schedule(conn, who, schedule_id)
     merged = {c: current[c] for c in _COLUMNS} | {c: v for c, v in fields.items() if c in _COLUMNS}
     _check(merged)
@@ -86,21 +87,31 @@ def fire(conn: Connection, schedule_id: int, now: datetime) -> dict | None:
     """
     with conn.transaction():
         row = conn.execute(
-            "SELECT s.*, r.timezone FROM solve_schedules s JOIN regions r ON r.id = s.region_id"
-            " WHERE s.id = %s AND s.active", [schedule_id]).fetchone()
+            "SELECT s.*, r.timezone FROM solve_schedules s JOIN regions r ON r.id = s.region_id WHERE s.id = %s AND s.active",
+            [schedule_id],
+        ).fetchone()
         if row is None:
             return None
         local = now.astimezone(ZoneInfo(row["timezone"]))
         fire_key = f"{local.date().isoformat()}T{row['local_time']:%H:%M}"
         claimed = conn.execute(
             "INSERT INTO schedule_firings (schedule_id, fire_key) VALUES (%s, %s) ON CONFLICT DO NOTHING RETURNING 1",
-            [schedule_id, fire_key]).fetchone()
+            [schedule_id, fire_key],
+        ).fetchone()
         if claimed is None:
             return None
         day = local.date() + timedelta(days=row["days_ahead"])
-        job, _ = request_solve(conn, SCHEDULER, row["region_id"], day, row["time_limit_s"],
-                               f"schedule:{schedule_id}:{fire_key}", publish_when_done=row["auto_publish"])
-        conn.execute("UPDATE schedule_firings SET job_id = %s WHERE schedule_id = %s AND fire_key = %s",
-                     [job["id"], schedule_id, fire_key])
+        job, _ = request_solve(
+            conn,
+            SCHEDULER,
+            row["region_id"],
+            day,
+            row["time_limit_s"],
+            f"schedule:{schedule_id}:{fire_key}",
+            publish_when_done=row["auto_publish"],
+        )
+        conn.execute(
+            "UPDATE schedule_firings SET job_id = %s WHERE schedule_id = %s AND fire_key = %s", [job["id"], schedule_id, fire_key]
+        )
         audit.record(conn, SCHEDULER, "fire", f"schedule/{schedule_id}", fire_key=fire_key, job=str(job["id"]))
     return job

@@ -56,8 +56,13 @@ class TokenClaims:
 
 def issue_token(principal: Principal, signing_key: str, minutes: int) -> str:
     now = datetime.now(UTC)
-    claims = {"sub": principal.username, "role": principal.role, "ver": principal.token_version,
-              "iat": now, "exp": now + timedelta(minutes=minutes)}
+    claims = {
+        "sub": principal.username,
+        "role": principal.role,
+        "ver": principal.token_version,
+        "iat": now,
+        "exp": now + timedelta(minutes=minutes),
+    }
     return jwt.encode(claims, signing_key, algorithm=TOKEN_ALGORITHM)
 
 
@@ -68,8 +73,9 @@ def token_claims(token: str, signing_key: str, minutes: int) -> TokenClaims | No
     used once, a bug) still lasts no longer than the configured lifetime.
     """
     try:
-        claims = jwt.decode(token, signing_key, algorithms=[TOKEN_ALGORITHM],
-                            options={"require": ["exp", "iat", "sub"]}, leeway=CLOCK_LEEWAY)
+        claims = jwt.decode(
+            token, signing_key, algorithms=[TOKEN_ALGORITHM], options={"require": ["exp", "iat", "sub"]}, leeway=CLOCK_LEEWAY
+        )
     except jwt.PyJWTError:
         return None
     issued = datetime.fromtimestamp(claims["iat"], UTC)

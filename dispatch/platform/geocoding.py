@@ -48,8 +48,10 @@ class Geocoder:
         except GeopyError as error:
             # The address is not logged: it is patient data.
             log.warning("geocoder %s failed: %s", self.provider, type(error).__name__)
-            raise InvalidField(f"the address could not be geocoded right now ({type(error).__name__}); "
-                               "try again or give location {lat, lon}", field) from None
+            raise InvalidField(
+                f"the address could not be geocoded right now ({type(error).__name__}); try again or give location {{lat, lon}}",
+                field,
+            ) from None
         if found is None:
             raise InvalidField("the address could not be geocoded: no match; check it or give location {lat, lon}", field)
         conn.execute(

@@ -61,14 +61,18 @@ def count_failure(conn: Connection, username: str, address: str | None, limits: 
     with conn.transaction():
         # Rows whose window and lock are both over count for nothing; without this, names an attacker
         # tried would pile up.
-        conn.execute("DELETE FROM login_throttle WHERE window_started < now() - %s"
-                     " AND (locked_until IS NULL OR locked_until < now())", [window])
+        conn.execute(
+            "DELETE FROM login_throttle WHERE window_started < now() - %s AND (locked_until IS NULL OR locked_until < now())",
+            [window],
+        )
         for kind, key in _keys(username, address).items():
             failures = conn.execute(_COUNT_FAILURE, {"key": key, "window": window}).fetchone()["failures"]
             if failures >= limit[kind]:
                 # The lock starts a fresh count: after it ends, the next attempts are counted anew.
-                conn.execute("UPDATE login_throttle SET locked_until = now() + %s, failures = 0, window_started = now()"
-                             " WHERE key = %s", [lockout, key])
+                conn.execute(
+                    "UPDATE login_throttle SET locked_until = now() + %s, failures = 0, window_started = now() WHERE key = %s",
+                    [lockout, key],
+                )
 
 
 def forget_failures(conn: Connection, username: str) -> None:

@@ -32,8 +32,11 @@ class ServiceMetrics:
         for collector in (ProcessCollector, PlatformCollector, GCCollector):
             collector(registry=self.registry)
         self.request_seconds = Histogram(
-            "nurse_dispatch_request_duration_seconds", "HTTP requests by method, route template and status.",
-            ["method", "route", "status"], registry=self.registry)
+            "nurse_dispatch_request_duration_seconds",
+            "HTTP requests by method, route template and status.",
+            ["method", "route", "status"],
+            registry=self.registry,
+        )
         self._database: SolveJobsCollector | None = None
 
     def watch(self, pool: ConnectionPool) -> None:
@@ -70,10 +73,10 @@ class SolveJobsCollector(Collector):
 
 def queue_depth(conn: psycopg.Connection) -> GaugeMetricFamily:
     rows = conn.execute(
-        "SELECT state, count(*) AS jobs FROM solve_jobs WHERE state IN ('queued', 'running') GROUP BY state").fetchall()
+        "SELECT state, count(*) AS jobs FROM solve_jobs WHERE state IN ('queued', 'running') GROUP BY state"
+    ).fetchall()
     jobs = {row["state"]: row["jobs"] for row in rows}
-    family = GaugeMetricFamily("nurse_dispatch_solve_jobs", "Solve jobs waiting for a worker or running.",
-                               labels=["state"])
+    family = GaugeMetricFamily("nurse_dispatch_solve_jobs", "Solve jobs waiting for a worker or running.", labels=["state"])
     for state in ("queued", "running"):
         family.add_metric([state], jobs.get(state, 0))
     return family
@@ -86,9 +89,12 @@ def solve_durations(conn: psycopg.Connection) -> HistogramMetricFamily:
         "SELECT state, count(*) AS jobs, sum(seconds) AS seconds, ARRAY[" + at_most + "] AS at_most"
         " FROM (SELECT state, extract(epoch FROM finished_at - started_at)::float8 AS seconds FROM solve_jobs"
         "       WHERE state IN ('succeeded', 'failed') AND started_at IS NOT NULL AND finished_at IS NOT NULL) AS finished"
-        " GROUP BY state", [float(le) for le in SOLVE_BUCKETS_S]).fetchall()
-    family = HistogramMetricFamily("nurse_dispatch_solve_duration_seconds",
-                                   "Finished solve jobs, from start to finish.", labels=["state"])
+        " GROUP BY state",
+        [float(le) for le in SOLVE_BUCKETS_S],
+    ).fetchall()
+    family = HistogramMetricFamily(
+        "nurse_dispatch_solve_duration_seconds", "Finished solve jobs, from start to finish.", labels=["state"]
+    )
     for row in rows:
         buckets = [(str(float(le)), count) for le, count in zip(SOLVE_BUCKETS_S, row["at_most"])]
         family.add_metric([row["state"]], buckets + [("+Inf", row["jobs"])], row["seconds"])
@@ -99,9 +105,11 @@ def unassigned_visits(conn: psycopg.Connection) -> GaugeMetricFamily:
     """What the latest successful solve of each region left unassigned (held-back visits included)."""
     rows = conn.execute(
         "SELECT DISTINCT ON (region_id) region_id, (progress->>'unassigned')::int AS unassigned FROM solve_jobs"
-        " WHERE state = 'succeeded' AND progress ? 'unassigned' ORDER BY region_id, finished_at DESC").fetchall()
-    family = GaugeMetricFamily("nurse_dispatch_unassigned_visits",
-                               "Visits the latest successful solve of the region left unassigned.", labels=["region"])
+        " WHERE state = 'succeeded' AND progress ? 'unassigned' ORDER BY region_id, finished_at DESC"
+    ).fetchall()
+    family = GaugeMetricFamily(
+        "nurse_dispatch_unassigned_visits", "Visits the latest successful solve of the region left unassigned.", labels=["region"]
+    )
     for row in rows:
         family.add_metric([row["region_id"]], row["unassigned"])
     return family

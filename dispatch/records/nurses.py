@@ -13,8 +13,18 @@ from dispatch.platform.access import Principal
 from dispatch.platform.db.versioned import update_versioned
 from dispatch.records.regions import managed_region
 
-_COLUMNS = ("name", "phone", "home_lat", "home_lon", "licensed_states", "max_visits",
-            "break_start", "break_end", "break_minutes", "active")
+_COLUMNS = (
+    "name",
+    "phone",
+    "home_lat",
+    "home_lon",
+    "licensed_states",
+    "max_visits",
+    "break_start",
+    "break_end",
+    "break_minutes",
+    "active",
+)
 
 
 def _columns(given: dict[str, Any]) -> tuple[dict[str, Any], list[dict] | None]:
@@ -24,15 +34,21 @@ def _columns(given: dict[str, Any]) -> tuple[dict[str, Any], list[dict] | None]:
         fields |= {"home_lat": given["home"]["lat"], "home_lon": given["home"]["lon"]}
     if "break_" in given:
         brk = given["break_"]
-        fields |= {"break_start": brk and brk["window"]["start"], "break_end": brk and brk["window"]["end"],
-                   "break_minutes": brk and brk["duration_min"]}
+        fields |= {
+            "break_start": brk and brk["window"]["start"],
+            "break_end": brk and brk["window"]["end"],
+            "break_minutes": brk and brk["duration_min"],
+        }
     return fields, given.get("certifications")
 
 
 def _record(row: dict) -> dict:
     """Her columns → the shape the API answers (home {lat, lon}, break {window, duration_min} or None)."""
-    brk = None if row["break_start"] is None else {
-        "window": {"start": row["break_start"], "end": row["break_end"]}, "duration_min": row["break_minutes"]}
+    brk = (
+        None
+        if row["break_start"] is None
+        else {"window": {"start": row["break_start"], "end": row["break_end"]}, "duration_min": row["break_minutes"]}
+    )
     return row | {"home": {"lat": row["home_lat"], "lon": row["home_lon"]}, "break": brk}
 
 
@@ -65,19 +81,24 @@ def add_nurse(conn: Connection, who: Principal, region_id: str, given: dict[str,
     return nurse(conn, who, row["id"])
 
 
-def update_nurse(conn: Connection, who: Principal, nurse_id: int, given: dict[str, Any],
-                 expected_version: int | None) -> dict:
+def update_nurse(conn: Connection, who: Principal, nurse_id: int, given: dict[str, Any], expected_version: int | None) -> dict:
     """Change the fields given (certifications replaced when given), leaving the others as they are now."""
     fields, certifications = _columns(given)
     with conn.transaction():
         current = nurse(conn, who, nurse_id, lock=True)  # a concurrent change of another field lands before or after
         _check_break({c: current[c] for c in _COLUMNS} | fields)
-        update_versioned(conn, "nurses", nurse_id, {c: fields[c] for c in _COLUMNS if c in fields}, expected_version,
-                         f"nurse {nurse_id}")
+        update_versioned(
+            conn, "nurses", nurse_id, {c: fields[c] for c in _COLUMNS if c in fields}, expected_version, f"nurse {nurse_id}"
+        )
         if certifications is not None:
             _replace_certifications(conn, nurse_id, certifications)
-        audit.record(conn, who, "update", f"nurse/{nurse_id}",
-                     fields=sorted([*fields, *(["certifications"] if certifications is not None else [])]))
+        audit.record(
+            conn,
+            who,
+            "update",
+            f"nurse/{nurse_id}",
+            fields=sorted([*fields, *(["certifications"] if certifications is not None else [])]),
+        )
     return nurse(conn, who, nurse_id)
 
 
@@ -131,8 +152,9 @@ def set_shift(conn: Connection, who: Principal, nurse_id: int, day: date, starts
             " RETURNING nurse_id, day, starts, ends",
             [nurse_id, day, starts, ends],
         ).fetchone()
-        audit.record(conn, who, "set_shift", f"nurse/{nurse_id}", date=day.isoformat(), start=f"{starts:%H:%M}",
-                     end=f"{ends:%H:%M}")
+        audit.record(
+            conn, who, "set_shift", f"nurse/{nurse_id}", date=day.isoformat(), start=f"{starts:%H:%M}", end=f"{ends:%H:%M}"
+        )
     return _shift(row)
 
 
@@ -149,7 +171,10 @@ def shifts(conn: Connection, who: Principal, nurse_id: int, first: date | None, 
     first = first or date.today()
     last = last or min(first, date.max - timedelta(days=30)) + timedelta(days=30)
     nurse(conn, who, nurse_id)
-    return [_shift(row) for row in conn.execute(
-        "SELECT nurse_id, day, starts, ends FROM nurse_shifts WHERE nurse_id = %s AND day BETWEEN %s AND %s ORDER BY day",
-        [nurse_id, first, last],
-    )]
+    return [
+        _shift(row)
+        for row in conn.execute(
+            "SELECT nurse_id, day, starts, ends FROM nurse_shifts WHERE nurse_id = %s AND day BETWEEN %s AND %s ORDER BY day",
+            [nurse_id, first, last],
+        )
+    ]

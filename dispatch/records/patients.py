@@ -13,8 +13,18 @@ from dispatch.platform.db.versioned import update_versioned
 from dispatch.platform.geocoding import Geocoder
 from dispatch.records.regions import managed_region
 
-_COLUMNS = ("name", "phone", "address", "lat", "lon", "state", "notes", "evaluation_done",
-            "preferred_nurse_ids", "excluded_nurse_ids")
+_COLUMNS = (
+    "name",
+    "phone",
+    "address",
+    "lat",
+    "lon",
+    "state",
+    "notes",
+    "evaluation_done",
+    "preferred_nurse_ids",
+    "excluded_nurse_ids",
+)
 
 
 def _columns(given: dict[str, Any]) -> dict[str, Any]:
@@ -44,8 +54,7 @@ def _locate(conn: Connection, geocoder: Geocoder, fields: dict[str, Any]) -> dic
 def _check_nurses(conn: Connection, region_id: str, fields: dict[str, Any]) -> None:
     for field in ("preferred_nurse_ids", "excluded_nurse_ids"):
         ids = fields.get(field) or []
-        known = {r["id"] for r in conn.execute(
-            "SELECT id FROM nurses WHERE id = ANY(%s) AND region_id = %s", [ids, region_id])}
+        known = {r["id"] for r in conn.execute("SELECT id FROM nurses WHERE id = ANY(%s) AND region_id = %s", [ids, region_id])}
         for k, nurse_id in enumerate(ids):
             if nurse_id not in known:
                 raise InvalidField(f"unknown nurse {nurse_id} in region {region_id}", f"{field}[{k}]")
@@ -70,8 +79,9 @@ def add_patient(conn: Connection, who: Principal, geocoder: Geocoder, region_id:
     return _record(row)
 
 
-def update_patient(conn: Connection, who: Principal, geocoder: Geocoder, patient_id: int, given: dict[str, Any],
-                   expected_version: int | None) -> dict:
+def update_patient(
+    conn: Connection, who: Principal, geocoder: Geocoder, patient_id: int, given: dict[str, Any], expected_version: int | None
+) -> dict:
     """Change the fields given, leaving the others as they are now (a concurrent change of another field stays)."""
     fields = _columns(given)
     with conn.transaction():
@@ -80,9 +90,14 @@ def update_patient(conn: Connection, who: Principal, geocoder: Geocoder, patient
             fields = fields | {"lat": None, "lon": None}  # a new address is geocoded again
         merged = _locate(conn, geocoder, {c: current[c] for c in _COLUMNS} | fields)
         _check_nurses(conn, current["region_id"], merged)
-        row = update_versioned(conn, "patients", patient_id, {c: merged[c] for c in _COLUMNS if c in fields},
-                               expected_version,
-                               f"patient {patient_id}")
+        row = update_versioned(
+            conn,
+            "patients",
+            patient_id,
+            {c: merged[c] for c in _COLUMNS if c in fields},
+            expected_version,
+            f"patient {patient_id}",
+        )
         audit.record(conn, who, "update", f"patient/{patient_id}", fields=sorted(fields))
     return _record(row)
 

@@ -32,8 +32,9 @@ def _principal(row: dict) -> Principal:
     return Principal(row["username"], row["role"], tuple(row["regions"]), row["nurse_id"], row["token_version"])
 
 
-def add_user(conn: Connection, username: str, password: str, role: str, regions: list[str] | None = None,
-             nurse_id: int | None = None) -> Principal:
+def add_user(
+    conn: Connection, username: str, password: str, role: str, regions: list[str] | None = None, nurse_id: int | None = None
+) -> Principal:
     """Create an account; the role decides what else it needs (a dispatcher's regions, a nurse's record)."""
     regions = sorted(set(regions or []))
     if role not in ROLES:
@@ -78,8 +79,9 @@ def principal_for_token(conn: Connection, username: str, token_version: int) -> 
     return _principal(row)
 
 
-def authenticate(conn: Connection, username: str, password: str, address: str | None = None,
-                 limits: LoginLimits = DEFAULT_LIMITS) -> Principal | None:
+def authenticate(
+    conn: Connection, username: str, password: str, address: str | None = None, limits: LoginLimits = DEFAULT_LIMITS
+) -> Principal | None:
     """The account for these credentials, or None (same answer, in the same time, for a wrong name and a wrong password).
 
     Raises Throttled while the account or the address is locked by earlier failures (dispatch/platform/logins.py).
@@ -97,13 +99,12 @@ def authenticate(conn: Connection, username: str, password: str, address: str | 
 
 
 def list_users(conn: Connection) -> list[dict]:
-    return conn.execute(
-        "SELECT id, username, role, regions, nurse_id, active FROM users ORDER BY id"
-    ).fetchall()
+    return conn.execute("SELECT id, username, role, regions, nurse_id, active FROM users ORDER BY id").fetchall()
 
 
-def create_account(conn: Connection, who: Principal, username: str, password: str, role: str, regions: list[str],
-                   nurse_id: int | None) -> dict:
+def create_account(
+    conn: Connection, who: Principal, username: str, password: str, role: str, regions: list[str], nurse_id: int | None
+) -> dict:
     """An admin creates an account (audited); the account as listed."""
     who.require_role("admin")
     add_user(conn, username, password, role, regions, nurse_id)
@@ -118,8 +119,9 @@ def accounts(conn: Connection, who: Principal) -> list[dict]:
 
 
 def user_named(conn: Connection, username: str) -> dict:
-    row = conn.execute("SELECT id, username, role, regions, nurse_id, active FROM users WHERE username = %s",
-                       [username]).fetchone()
+    row = conn.execute(
+        "SELECT id, username, role, regions, nurse_id, active FROM users WHERE username = %s", [username]
+    ).fetchone()
     if row is None:
         raise NotFound(f"no user {username}")
     return row
@@ -136,13 +138,13 @@ def _require_admin(who: Principal | str) -> None:
 
 def _revoke(conn: Connection, username: str) -> None:
     """Refuse every token she holds (raise the version they must carry) and her calendar feeds."""
-    row = conn.execute("UPDATE users SET token_version = token_version + 1 WHERE username = %s RETURNING nurse_id",
-                       [username]).fetchone()
+    row = conn.execute(
+        "UPDATE users SET token_version = token_version + 1 WHERE username = %s RETURNING nurse_id", [username]
+    ).fetchone()
     if row is None:
         raise NotFound(f"no user {username}")
     if row["nurse_id"] is not None:
-        conn.execute("UPDATE calendar_feeds SET revoked_at = now() WHERE nurse_id = %s AND revoked_at IS NULL",
-                     [row["nurse_id"]])
+        conn.execute("UPDATE calendar_feeds SET revoked_at = now() WHERE nurse_id = %s AND revoked_at IS NULL", [row["nurse_id"]])
 
 
 def revoke_tokens(conn: Connection, who: Principal | str, username: str) -> dict:
@@ -178,8 +180,12 @@ def reset_password(conn: Connection, who: Principal | str, username: str, new_pa
     _require_admin(who)
     check_new_password(new_password)
     with conn.transaction():
-        if conn.execute("UPDATE users SET password_hash = %s WHERE username = %s",
-                        [hash_password(new_password), username]).rowcount == 0:
+        if (
+            conn.execute(
+                "UPDATE users SET password_hash = %s WHERE username = %s", [hash_password(new_password), username]
+            ).rowcount
+            == 0
+        ):
             raise NotFound(f"no user {username}")
         _revoke(conn, username)
         forget_failures(conn, username)
@@ -187,8 +193,14 @@ def reset_password(conn: Connection, who: Principal | str, username: str, new_pa
     return user_named(conn, username)
 
 
-def change_own_password(conn: Connection, who: Principal, current_password: str, new_password: str,
-                        address: str | None = None, limits: LoginLimits = DEFAULT_LIMITS) -> Principal:
+def change_own_password(
+    conn: Connection,
+    who: Principal,
+    current_password: str,
+    new_password: str,
+    address: str | None = None,
+    limits: LoginLimits = DEFAULT_LIMITS,
+) -> Principal:
     """She changes her password (knowing the current one); her other tokens stop working. Returns her, re-read.
 
     A wrong current password counts as a failed login: a stolen token must not let anyone guess the password.
@@ -200,8 +212,10 @@ def change_own_password(conn: Connection, who: Principal, current_password: str,
         raise InvalidField("the current password is wrong", "current_password")
     check_new_password(new_password, "new_password")
     with conn.transaction():
-        row = conn.execute("UPDATE users SET password_hash = %s, token_version = token_version + 1 WHERE username = %s"
-                           " RETURNING username, role, regions, nurse_id, token_version",
-                           [hash_password(new_password), who.username]).fetchone()
+        row = conn.execute(
+            "UPDATE users SET password_hash = %s, token_version = token_version + 1 WHERE username = %s"
+            " RETURNING username, role, regions, nurse_id, token_version",
+            [hash_password(new_password), who.username],
+        ).fetchone()
         audit.record(conn, who, "change-password", f"user/{who.username}")
     return _principal(row)

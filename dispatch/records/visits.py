@@ -17,13 +17,27 @@ from dispatch.records.regions import managed_region
 from dispatch.rosters.workflow import lock_day
 from dispatch.vocabulary import MAX_DURATION_MIN, MAX_PRIORITY, MIN_PRIORITY, NEXT_STATUSES, VISIT_STATUSES
 
-CSV_COLUMNS = ("patient_id", "date", "window_start", "window_end", "service", "priority", "duration_min",
-               "pinned_nurse_id", "notes")
+CSV_COLUMNS = (
+    "patient_id",
+    "date",
+    "window_start",
+    "window_end",
+    "service",
+    "priority",
+    "duration_min",
+    "pinned_nurse_id",
+    "notes",
+)
 REQUIRED_CSV_COLUMNS = {"patient_id", "date", "window_start", "window_end", "service"}
 # What says when a visit happens, by the key in update_visit's changes: (its column, the API's name for it).
 # Changing one under a published roster is refused.
-TIMING_FIELDS = {"day": ("day", "date"), "window_start": ("window_start", "window"), "window_end": ("window_end", "window"),
-                 "duration_min": ("duration_min", "duration_min"), "service_code": ("service_code", "service")}
+TIMING_FIELDS = {
+    "day": ("day", "date"),
+    "window_start": ("window_start", "window"),
+    "window_end": ("window_end", "window"),
+    "duration_min": ("duration_min", "duration_min"),
+    "service_code": ("service_code", "service"),
+}
 # An import is one transaction: a region's busiest day is a few hundred visits, and 60,000 rows held
 # one for 39 s. Larger files are split by the sender.
 MAX_IMPORT_ROWS = 5000
@@ -55,8 +69,9 @@ class _Problems:
         self.items.append((f"{self.prefix}{field}", message))
 
 
-def _check_request(conn: Connection, who: Principal, request: VisitRequest, problems: _Problems,
-                   region_id: str | None = None) -> dict[str, Any] | None:
+def _check_request(
+    conn: Connection, who: Principal, request: VisitRequest, problems: _Problems, region_id: str | None = None
+) -> dict[str, Any] | None:
     """The visit's columns, or None with the reasons added to `problems`."""
     patient = conn.execute("SELECT id, region_id FROM patients WHERE id = %s", [request.patient_id]).fetchone()
     if patient is None or not who.may_manage(patient["region_id"]) or (region_id and patient["region_id"] != region_id):
@@ -72,17 +87,26 @@ def _check_request(conn: Connection, who: Principal, request: VisitRequest, prob
         problems.add("priority", f"must be between {MIN_PRIORITY} and {MAX_PRIORITY}")
     if request.duration_min is not None and not 0 < request.duration_min <= MAX_DURATION_MIN:
         problems.add("duration_min", f"must be greater than 0 and at most {MAX_DURATION_MIN}")
-    if request.pinned_nurse_id is not None and not conn.execute(
+    if (
+        request.pinned_nurse_id is not None
+        and not conn.execute(
             "SELECT 1 FROM nurses WHERE id = %s AND region_id = %s", [request.pinned_nurse_id, patient["region_id"]]
-    ).fetchone():
+        ).fetchone()
+    ):
         problems.add("pinned_nurse_id", f"unknown nurse {request.pinned_nurse_id} in region {patient['region_id']}")
     if problems.items:
         return None
     return {
-        "region_id": patient["region_id"], "patient_id": request.patient_id, "day": request.day,
-        "window_start": request.window_start, "window_end": request.window_end, "service_code": request.service,
-        "duration_min": request.duration_min or service["minutes"], "priority": request.priority,
-        "pinned_nurse_id": request.pinned_nurse_id, "notes": request.notes,
+        "region_id": patient["region_id"],
+        "patient_id": request.patient_id,
+        "day": request.day,
+        "window_start": request.window_start,
+        "window_end": request.window_end,
+        "service_code": request.service,
+        "duration_min": request.duration_min or service["minutes"],
+        "priority": request.priority,
+        "pinned_nurse_id": request.pinned_nurse_id,
+        "notes": request.notes,
     }
 
 
@@ -108,8 +132,7 @@ def add_visit(conn: Connection, who: Principal, request: VisitRequest) -> dict:
     return _record(row)
 
 
-def update_visit(conn: Connection, who: Principal, visit_id: int, given: dict[str, Any],
-                 expected_version: int | None) -> dict:
+def update_visit(conn: Connection, who: Principal, visit_id: int, given: dict[str, Any], expected_version: int | None) -> dict:
     """The fields the API gave changed, checked as a new visit would be; the visit as the API answers."""
     changes = _columns(given)
     with conn.transaction():
@@ -164,27 +187,35 @@ def _columns(given: dict[str, Any]) -> dict[str, Any]:
 
 def _record(row: dict) -> dict:
     """The visit's columns → the shape the API answers (date, window {start, end}, service)."""
-    return row | {"date": row["day"], "window": {"start": row["window_start"], "end": row["window_end"]},
-                  "service": row["service_code"]}
+    return row | {
+        "date": row["day"],
+        "window": {"start": row["window_start"], "end": row["window_end"]},
+        "service": row["service_code"],
+    }
 
 
 def _refuse_moving_a_published_visit(conn: Connection, current: dict, changes: dict[str, Any]) -> None:
     """A visit the published roster holds keeps its day, window, length and service: the nurse's itinerary
     follows the roster, so it moves through a re-plan or a draft of that roster, never underneath it."""
-    moved = sorted(api_name for key, (column, api_name) in TIMING_FIELDS.items()
-                   if key in changes and changes[key] != current[column])
+    moved = sorted(
+        api_name for key, (column, api_name) in TIMING_FIELDS.items() if key in changes and changes[key] != current[column]
+    )
     if not moved:
         return
     stop = conn.execute(
         "SELECT r.id, r.version, n.name AS nurse_name, to_char(s.starts AT TIME ZONE g.timezone, 'HH24:MI') AS starts"
         " FROM roster_stops s JOIN rosters r ON r.id = s.roster_id JOIN nurses n ON n.id = s.nurse_id"
-        " JOIN regions g ON g.id = r.region_id WHERE s.visit_id = %s AND s.published", [current["id"]],
+        " JOIN regions g ON g.id = r.region_id WHERE s.visit_id = %s AND s.published",
+        [current["id"]],
     ).fetchone()
     if stop is not None:
         field = moved[0]
-        raise Conflict(f"visit {current['id']} is in the published roster {stop['id']} (version {stop['version']}), "
-                       f"{stop['nurse_name']} at {stop['starts']}; changing its {field} would leave her itinerary wrong: "
-                       "re-plan the day, or move it in a draft of that roster and publish", field)
+        raise Conflict(
+            f"visit {current['id']} is in the published roster {stop['id']} (version {stop['version']}), "
+            f"{stop['nurse_name']} at {stop['starts']}; changing its {field} would leave her itinerary wrong: "
+            "re-plan the day, or move it in a draft of that roster and publish",
+            field,
+        )
 
 
 def check_transition(old: str, new: str) -> None:
@@ -243,8 +274,11 @@ def import_csv(conn: Connection, who: Principal, region_id: str, text: str) -> l
                 raise InvalidField(f"the file has more than {MAX_IMPORT_ROWS} visits; send it in parts", "body")
             if None in record:  # csv puts fields beyond the header's under the key None
                 extra = len(record[None])
-                raise InvalidField(f"line {reader.line_num}: {extra} field{'s' if extra > 1 else ''} more than the"
-                                   f" header's {len(reader.fieldnames or [])} columns", f"line {reader.line_num}")
+                raise InvalidField(
+                    f"line {reader.line_num}: {extra} field{'s' if extra > 1 else ''} more than the"
+                    f" header's {len(reader.fieldnames or [])} columns",
+                    f"line {reader.line_num}",
+                )
             records.append((reader.line_num, record))
     except csv.Error as error:  # an unclosed quote, or a field over the csv module's limit of 128 Ki characters
         line = reader.line_num + 1  # where the record it could not read begins
@@ -264,9 +298,11 @@ def import_csv(conn: Connection, who: Principal, region_id: str, text: str) -> l
                 if columns is not None:
                     rows.append(columns)
         if problems.items:
-            raise InvalidField("; ".join(f"{field}: {message}" for field, message in problems.items[:50])
-                               + (f"; … {len(problems.items) - 50} more" if len(problems.items) > 50 else ""),
-                               problems.items[0][0])
+            raise InvalidField(
+                "; ".join(f"{field}: {message}" for field, message in problems.items[:50])
+                + (f"; … {len(problems.items) - 50} more" if len(problems.items) > 50 else ""),
+                problems.items[0][0],
+            )
         if not rows:
             raise InvalidField("the file has no visits", "body")
         inserted = [_insert(conn, columns) for columns in rows]
@@ -279,8 +315,15 @@ def _parse_row(record: dict[str, str | None], problems: _Problems) -> VisitReque
         return (record.get(name) or "").strip()
 
     values: dict[str, Any] = {}
-    for name, parse in (("patient_id", int), ("date", date.fromisoformat), ("window_start", _hhmm),
-                        ("window_end", _hhmm), ("priority", int), ("duration_min", int), ("pinned_nurse_id", int)):
+    for name, parse in (
+        ("patient_id", int),
+        ("date", date.fromisoformat),
+        ("window_start", _hhmm),
+        ("window_end", _hhmm),
+        ("priority", int),
+        ("duration_min", int),
+        ("pinned_nurse_id", int),
+    ):
         raw = text(name)
         if not raw:
             if name in REQUIRED_CSV_COLUMNS:
@@ -294,15 +337,28 @@ def _parse_row(record: dict[str, str | None], problems: _Problems) -> VisitReque
         problems.add("service", "is empty")
     if len(problems.items) and any(f.startswith(problems.prefix) for f, _ in problems.items):
         return None
-    return VisitRequest(patient_id=values["patient_id"], day=values["date"], window_start=values["window_start"],
-                        window_end=values["window_end"], service=text("service"), priority=values.get("priority", 1),
-                        duration_min=values.get("duration_min"), pinned_nurse_id=values.get("pinned_nurse_id"),
-                        notes=text("notes"))
+    return VisitRequest(
+        patient_id=values["patient_id"],
+        day=values["date"],
+        window_start=values["window_start"],
+        window_end=values["window_end"],
+        service=text("service"),
+        priority=values.get("priority", 1),
+        duration_min=values.get("duration_min"),
+        pinned_nurse_id=values.get("pinned_nurse_id"),
+        notes=text("notes"),
+    )
 
 
-_EXPECTED = {"patient_id": "a whole number", "date": "a date YYYY-MM-DD", "window_start": "a time HH:MM",
-             "window_end": "a time HH:MM", "priority": "a whole number", "duration_min": "a whole number",
-             "pinned_nurse_id": "a whole number"}
+_EXPECTED = {
+    "patient_id": "a whole number",
+    "date": "a date YYYY-MM-DD",
+    "window_start": "a time HH:MM",
+    "window_end": "a time HH:MM",
+    "priority": "a whole number",
+    "duration_min": "a whole number",
+    "pinned_nurse_id": "a whole number",
+}
 
 
 def _hhmm(text: str) -> time:

@@ -30,8 +30,7 @@ def _hhmm(value) -> str:
     return value.strftime("%H:%M")
 
 
-def day_problem(conn: Connection, region_id: str, day: date, time_limit_s: float,
-                under_way: bool = False) -> DayProblem:
+def day_problem(conn: Connection, region_id: str, day: date, time_limit_s: float, under_way: bool = False) -> DayProblem:
     """Nurses on shift and visits still to plan (with `under_way`, also those begun or done), eligibility as skills."""
     tz = region(conn, region_id)["timezone"]
     based_on = published_id(conn, region_id, day)  # read first: a roster published after it makes the draft stale
@@ -61,8 +60,13 @@ def day_problem(conn: Connection, region_id: str, day: date, time_limit_s: float
         if waits_for_evaluation(v["needs_evaluation"], v["evaluation_done"]):
             held_back.append({"visit_id": str(v["id"]), "reason": FIRST_INFUSION_REASON, "priority": v["priority"]})
         elif v["pinned_nurse_id"] is not None and str(v["pinned_nurse_id"]) not in on_shift:
-            held_back.append({"visit_id": str(v["id"]), "priority": v["priority"],
-                              "reason": f"pinned nurse {v['pinned_nurse_id']} has no shift that day"})
+            held_back.append(
+                {
+                    "visit_id": str(v["id"]),
+                    "priority": v["priority"],
+                    "reason": f"pinned nurse {v['pinned_nurse_id']} has no shift that day",
+                }
+            )
         else:
             visit_docs.append(_visit_document(v, on_shift))
     document = {
@@ -87,8 +91,10 @@ def _nurse_document(n: dict, certifications: list, day: date) -> dict[str, Any]:
     if n["max_visits"] is not None:
         doc["max_visits"] = n["max_visits"]
     if n["break_start"] is not None:
-        doc["break"] = {"window": {"start": _hhmm(n["break_start"]), "end": _hhmm(n["break_end"])},
-                        "duration_min": n["break_minutes"]}
+        doc["break"] = {
+            "window": {"start": _hhmm(n["break_start"]), "end": _hhmm(n["break_end"])},
+            "duration_min": n["break_minutes"],
+        }
     return doc
 
 

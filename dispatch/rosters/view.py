@@ -35,25 +35,41 @@ def roster_view(conn: Connection, who: Principal, roster_id: int) -> dict[str, A
     visit_ids = [int(s["visit_id"]) for r in document["routes"] for s in r["stops"]]
     visit_ids += [int(u["visit_id"]) for u in document["unassigned"]]
     # Visits booked since this roster was made (an urgent call): listed, so the dispatcher can place them.
-    newer = [r["id"] for r in conn.execute(
-        "SELECT id FROM visits WHERE region_id = %s AND day = %s AND status = 'requested' AND NOT (id = ANY(%s))"
-        " ORDER BY id", [row["region_id"], row["day"], visit_ids])]
+    newer = [
+        r["id"]
+        for r in conn.execute(
+            "SELECT id FROM visits WHERE region_id = %s AND day = %s AND status = 'requested' AND NOT (id = ANY(%s)) ORDER BY id",
+            [row["region_id"], row["day"], visit_ids],
+        )
+    ]
     visit_ids += newer
     visits = {v["id"]: v for v in conn.execute(_VISITS, [visit_ids])}
     reports = latest_reports(conn, visit_ids)
     audit.record(conn, who, "read", f"roster/{roster_id}/view", visits=len(visit_ids))
     homes = {n["id"]: n["start"] for n in row["problem"]["nurses"]}
     tz = ZoneInfo(document["timezone"])  # times in the region's, as everywhere in the view
-    off = {str(e["nurse_id"]): e["effective_at"].astimezone(tz) for e in conn.execute(
-        "SELECT nurse_id, min(effective_at) AS effective_at FROM day_events WHERE region_id = %s AND day = %s"
-        " AND kind = 'sick_call' GROUP BY nurse_id", [row["region_id"], row["day"]])}
-    nurses = [_nurse_day(problem, route, homes[route["nurse_id"]], visits, reports)
-              | {"off_from": off.get(route["nurse_id"])} for route in document["routes"]]
-    unassigned = [_visit_facts(visits[int(u["visit_id"])], reports) | {"reason": u["reason"]}
-                  for u in document["unassigned"]]
+    off = {
+        str(e["nurse_id"]): e["effective_at"].astimezone(tz)
+        for e in conn.execute(
+            "SELECT nurse_id, min(effective_at) AS effective_at FROM day_events WHERE region_id = %s AND day = %s"
+            " AND kind = 'sick_call' GROUP BY nurse_id",
+            [row["region_id"], row["day"]],
+        )
+    }
+    nurses = [
+        _nurse_day(problem, route, homes[route["nurse_id"]], visits, reports) | {"off_from": off.get(route["nurse_id"])}
+        for route in document["routes"]
+    ]
+    unassigned = [_visit_facts(visits[int(u["visit_id"])], reports) | {"reason": u["reason"]} for u in document["unassigned"]]
     unassigned += [_visit_facts(visits[v], reports) | {"reason": NEWER_REASON} for v in newer]
-    return {"summary": roster_summary(row), "date": document["date"], "timezone": document["timezone"],
-            "kpis": _kpis(document, nurses), "nurses": nurses, "unassigned": unassigned}
+    return {
+        "summary": roster_summary(row),
+        "date": document["date"],
+        "timezone": document["timezone"],
+        "kpis": _kpis(document, nurses),
+        "nurses": nurses,
+        "unassigned": unassigned,
+    }
 
 
 def _visit_facts(visit: dict, reports: dict) -> dict[str, Any]:
@@ -67,8 +83,8 @@ def _visit_facts(visit: dict, reports: dict) -> dict[str, Any]:
         "priority": visit["priority"],
         "status": visit["status"],
         "pinned_nurse_id": visit["pinned_nurse_id"],
-        "report": report and {"kind": report["kind"], "minutes_late": report["minutes_late"],
-                              "reported_at": report["reported_at"].isoformat()},
+        "report": report
+        and {"kind": report["kind"], "minutes_late": report["minutes_late"], "reported_at": report["reported_at"].isoformat()},
     }
 
 
@@ -81,17 +97,25 @@ def _nurse_day(problem: Problem, route: dict, home: dict, visits: dict, reports:
     for stop in route["stops"]:
         visit = by_id[stop["visit_id"]]
         drive = problem.travel(place, visit.location_index)
-        stops.append(_visit_facts(visits[int(stop["visit_id"])], reports) | {
-            "arrival": stop["arrival"], "start": stop["start"], "end": stop["end"], "drive_s": drive})
+        stops.append(
+            _visit_facts(visits[int(stop["visit_id"])], reports)
+            | {"arrival": stop["arrival"], "start": stop["start"], "end": stop["end"], "drive_s": drive}
+        )
         place = visit.location_index
     shift_s = nurse.shift.end - nurse.shift.start
     day: dict[str, Any] = {
-        "nurse_id": int(nurse.id), "name": nurse.name, "home": home,
+        "nurse_id": int(nurse.id),
+        "name": nurse.name,
+        "home": home,
         "shift": {"start": clock.iso(nurse.shift.start), "end": clock.iso(nurse.shift.end)},
-        "break": route.get("break"), "stops": stops,
-        "departure": route.get("departure"), "return": route.get("return"),
+        "break": route.get("break"),
+        "stops": stops,
+        "departure": route.get("departure"),
+        "return": route.get("return"),
         "drive_home_s": problem.travel(place, nurse.end_index) if stops else 0,
-        "travel_s": route["travel_s"], "waiting_s": route["waiting_s"], "service_s": route["service_s"],
+        "travel_s": route["travel_s"],
+        "waiting_s": route["waiting_s"],
+        "service_s": route["service_s"],
         "utilisation": round((route["travel_s"] + route["service_s"]) / shift_s, 3) if shift_s else 0.0,
         "overtime_s": 0,
     }
@@ -103,8 +127,9 @@ def _nurse_day(problem: Problem, route: dict, home: dict, visits: dict, reports:
 
 def _kpis(document: dict, nurses: list[dict]) -> dict[str, Any]:
     summary = document["summary"]
-    shift_s = sum((datetime.fromisoformat(n["shift"]["end"]) - datetime.fromisoformat(n["shift"]["start"])).total_seconds()
-                  for n in nurses)
+    shift_s = sum(
+        (datetime.fromisoformat(n["shift"]["end"]) - datetime.fromisoformat(n["shift"]["start"])).total_seconds() for n in nurses
+    )
     busy_s = sum(n["travel_s"] + n["service_s"] for n in nurses)
     return {
         "visits_served": summary["assigned"],

@@ -31,15 +31,16 @@ def with_held_back(document: dict[str, Any], held_back: list[dict[str, Any]]) ->
     summary["unassigned_priority_weight"] += sum(h["priority"] for h in held_back)
     summary["total_priority_weight"] += sum(h["priority"] for h in held_back)
     unassigned = document["unassigned"] + [
-        {"visit_id": h["visit_id"], "reason": h["reason"], "priority": h["priority"], "held_back": True}
-        for h in held_back]
+        {"visit_id": h["visit_id"], "reason": h["reason"], "priority": h["priority"], "held_back": True} for h in held_back
+    ]
     return document | {"unassigned": unassigned, "summary": summary}
 
 
 def published_id(conn: Connection, region_id: str, day: date) -> int | None:
     """The id of the day's published roster, if there is one."""
-    row = conn.execute("SELECT id FROM rosters WHERE region_id = %s AND day = %s AND status = 'published'",
-                       [region_id, day]).fetchone()
+    row = conn.execute(
+        "SELECT id FROM rosters WHERE region_id = %s AND day = %s AND status = 'published'", [region_id, day]
+    ).fetchone()
     return row and row["id"]
 
 
@@ -54,8 +55,16 @@ def lock_day(conn: Connection, region_id: str, day: date) -> None:
     conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"rosters:{region_id}:{day}"])
 
 
-def store_draft(conn: Connection, region_id: str, day: date, problem: dict, document: dict, created_by: str,
-                based_on: int | None, reason: str | None = None) -> int:
+def store_draft(
+    conn: Connection,
+    region_id: str,
+    day: date,
+    problem: dict,
+    document: dict,
+    created_by: str,
+    based_on: int | None,
+    reason: str | None = None,
+) -> int:
     """Save a solved roster as the next draft version of the day; returns its id. Call inside a transaction.
 
     `based_on` is the roster that was published when the day was read for this draft (DayProblem.based_on),
@@ -75,14 +84,24 @@ def store_draft(conn: Connection, region_id: str, day: date, problem: dict, docu
 def _write_stops(conn: Connection, roster_id: int, document: dict) -> None:
     conn.execute("DELETE FROM roster_stops WHERE roster_id = %s", [roster_id])
     rows = [
-        (roster_id, int(stop["visit_id"]), int(route["nurse_id"]), seq, datetime.fromisoformat(stop["arrival"]),
-         datetime.fromisoformat(stop["start"]), datetime.fromisoformat(stop["end"]))
-        for route in document["routes"] for seq, stop in enumerate(route["stops"])
+        (
+            roster_id,
+            int(stop["visit_id"]),
+            int(route["nurse_id"]),
+            seq,
+            datetime.fromisoformat(stop["arrival"]),
+            datetime.fromisoformat(stop["start"]),
+            datetime.fromisoformat(stop["end"]),
+        )
+        for route in document["routes"]
+        for seq, stop in enumerate(route["stops"])
     ]
     with conn.cursor() as cur:
         cur.executemany(
             "INSERT INTO roster_stops (roster_id, visit_id, nurse_id, seq, arrival, starts, ends)"
-            " VALUES (%s, %s, %s, %s, %s, %s, %s)", rows)
+            " VALUES (%s, %s, %s, %s, %s, %s, %s)",
+            rows,
+        )
 
 
 def roster_row(conn: Connection, who: Principal, roster_id: int, lock: bool = False) -> dict:
@@ -91,9 +110,24 @@ def roster_row(conn: Connection, who: Principal, roster_id: int, lock: bool = Fa
 
 
 def roster_summary(row: dict) -> dict[str, Any]:
-    return {k: row[k] for k in ("id", "region_id", "day", "version", "status", "revision", "based_on",
-                                "created_at", "created_by", "published_at", "published_by", "reason", "changes")} | {
-        "kpis": row["document"]["summary"]}
+    return {
+        k: row[k]
+        for k in (
+            "id",
+            "region_id",
+            "day",
+            "version",
+            "status",
+            "revision",
+            "based_on",
+            "created_at",
+            "created_by",
+            "published_at",
+            "published_by",
+            "reason",
+            "changes",
+        )
+    } | {"kpis": row["document"]["summary"]}
 
 
 def roster(conn: Connection, who: Principal, roster_id: int) -> dict[str, Any]:
@@ -125,18 +159,22 @@ def publish(conn: Connection, who: Principal, roster_id: int, expected_revision:
                 [row["region_id"], row["day"]],
             ).fetchone()
             if row["status"] == "published":
-                raise Conflict(f"{_named(current)} is already published by {_by_whom(current)}; "
-                               "only a draft can be published")
+                raise Conflict(f"{_named(current)} is already published by {_by_whom(current)}; only a draft can be published")
             if row["status"] != "draft":
-                raise Conflict(f"roster {roster_id} is {row['status']}; only a draft can be published"
-                               + (f" ({_named(current)} is, published by {_by_whom(current)})" if current else ""))
+                raise Conflict(
+                    f"roster {roster_id} is {row['status']}; only a draft can be published"
+                    + (f" ({_named(current)} is, published by {_by_whom(current)})" if current else "")
+                )
             if expected_revision is not None and expected_revision != row["revision"]:
                 raise StaleVersion(f"roster {roster_id} changed since you read it (revision {row['revision']})")
             current_id = current and current["id"]
             if current_id != row["based_on"]:
-                raise Conflict(f"{_named(current)} was published by {_by_whom(current)} after this draft was made; "
-                               "compare with it and solve again" if current else
-                               f"roster {row['based_on']}, which this draft was made from, is no longer published")
+                raise Conflict(
+                    f"{_named(current)} was published by {_by_whom(current)} after this draft was made; "
+                    "compare with it and solve again"
+                    if current
+                    else f"roster {row['based_on']}, which this draft was made from, is no longer published"
+                )
             _check_visits_still_planned(conn, roster_id)
             before = conn.execute("SELECT document FROM rosters WHERE id = %s", [current_id]).fetchone() if current_id else None
             changes = changes_between(before and before["document"], row["document"], RETIME_TOLERANCE_MIN)
@@ -146,16 +184,29 @@ def publish(conn: Connection, who: Principal, roster_id: int, expected_revision:
                 conn.execute(
                     "UPDATE visits SET status = 'requested', version = version + 1 WHERE status = 'scheduled'"
                     " AND id IN (SELECT visit_id FROM roster_stops WHERE roster_id = %s)"
-                    " AND id NOT IN (SELECT visit_id FROM roster_stops WHERE roster_id = %s)", [current_id, roster_id])
+                    " AND id NOT IN (SELECT visit_id FROM roster_stops WHERE roster_id = %s)",
+                    [current_id, roster_id],
+                )
             conn.execute(
                 "UPDATE rosters SET status = 'published', published_at = now(), published_by = %s, changes = %s,"
-                " revision = revision + 1 WHERE id = %s", [who.username, Jsonb(changes), roster_id])
+                " revision = revision + 1 WHERE id = %s",
+                [who.username, Jsonb(changes), roster_id],
+            )
             conn.execute("UPDATE roster_stops SET published = true WHERE roster_id = %s", [roster_id])
             conn.execute(
                 "UPDATE visits SET status = 'scheduled', version = version + 1 WHERE status = 'requested'"
-                " AND id IN (SELECT visit_id FROM roster_stops WHERE roster_id = %s)", [roster_id])
-            audit.record(conn, who, "publish", f"roster/{roster_id}", superseded=current_id, reason=row["reason"],
-                         nurses_changed=[n["nurse_id"] for n in changes["nurses"]])
+                " AND id IN (SELECT visit_id FROM roster_stops WHERE roster_id = %s)",
+                [roster_id],
+            )
+            audit.record(
+                conn,
+                who,
+                "publish",
+                f"roster/{roster_id}",
+                superseded=current_id,
+                reason=row["reason"],
+                nurses_changed=[n["nurse_id"] for n in changes["nurses"]],
+            )
     except errors.ExclusionViolation:
         raise Conflict("a nurse would hold two overlapping visits across published rosters; nothing was published") from None
     return roster(conn, who, roster_id)
@@ -173,11 +224,11 @@ def _check_visits_still_planned(conn: Connection, roster_id: int) -> None:
     """Every visit in the roster is still to be given (or under way or done, as a re-plan keeps them)."""
     gone = conn.execute(
         "SELECT v.id, v.status FROM roster_stops s JOIN visits v ON v.id = s.visit_id"
-        " WHERE s.roster_id = %s AND v.status IN ('cancelled', 'no_show') ORDER BY v.id LIMIT 1", [roster_id],
+        " WHERE s.roster_id = %s AND v.status IN ('cancelled', 'no_show') ORDER BY v.id LIMIT 1",
+        [roster_id],
     ).fetchone()
     if gone:
-        raise Conflict(f"visit {gone['id']} is {gone['status'].replace('_', ' ')} since this roster was made; "
-                       "re-plan the day")
+        raise Conflict(f"visit {gone['id']} is {gone['status'].replace('_', ' ')} since this roster was made; re-plan the day")
 
 
 def compare(conn: Connection, who: Principal, roster_id: int, other_id: int | None, tolerance_min: int = 0) -> dict:
@@ -189,7 +240,8 @@ def compare(conn: Connection, who: Principal, roster_id: int, other_id: int | No
     if old and (old["region_id"], old["day"]) != (new["region_id"], new["day"]):
         raise Conflict(f"roster {other_id} is for another region or day")
     return {"roster_id": roster_id, "compared_with": other_id, "tolerance_min": tolerance_min} | changes_between(
-        old["document"] if old else None, new["document"], tolerance_min)
+        old["document"] if old else None, new["document"], tolerance_min
+    )
 
 
 def changes_between(before_document: dict | None, after_document: dict, tolerance_min: int) -> dict[str, Any]:
@@ -224,15 +276,23 @@ def _seconds_apart(a: str, b: str) -> float:
 
 
 def _assignments(document: dict) -> dict[int, tuple[int, str]]:
-    return {int(stop["visit_id"]): (int(route["nurse_id"]), stop["start"])
-            for route in document["routes"] for stop in route["stops"]}
+    return {
+        int(stop["visit_id"]): (int(route["nurse_id"]), stop["start"]) for route in document["routes"] for stop in route["stops"]
+    }
 
 
 # ---------------------------------------------------------------- the dispatcher's moves
 
 
-def move_visit(conn: Connection, who: Principal, roster_id: int, visit_record_id: int, nurse_record_id: int | None,
-               start: time | None, expected_revision: int | None) -> dict[str, Any]:
+def move_visit(
+    conn: Connection,
+    who: Principal,
+    roster_id: int,
+    visit_record_id: int,
+    nurse_record_id: int | None,
+    start: time | None,
+    expected_revision: int | None,
+) -> dict[str, Any]:
     """Give a visit to another nurse (at a time, or where it fits best), or take it out; checked before saved."""
     # The solver's documents name visits and nurses by strings; the database and the API by ints.
     visit_id, nurse_id = str(visit_record_id), None if nurse_record_id is None else str(nurse_record_id)
@@ -246,8 +306,12 @@ def move_visit(conn: Connection, who: Principal, roster_id: int, visit_record_id
         document = row["document"]
         if visit_id not in {v.id for v in problem.visits}:
             held = next((u for u in document["unassigned"] if u["visit_id"] == visit_id), None)
-            raise Conflict(f"visit {visit_id} cannot be placed: {held['reason']}" if held
-                           else f"visit {visit_id} is not part of roster {roster_id}", "visit_id")
+            raise Conflict(
+                f"visit {visit_id} cannot be placed: {held['reason']}"
+                if held
+                else f"visit {visit_id} is not part of roster {roster_id}",
+                "visit_id",
+            )
         if problem.state is not None and visit_id in problem.state.committed_visit_ids():
             raise Conflict(f"visit {visit_id} is done or under way; it stays as it is", "visit_id")
         if nurse_id is not None and nurse_id not in {n.id for n in problem.nurses}:
@@ -270,11 +334,20 @@ def move_visit(conn: Connection, who: Principal, roster_id: int, visit_record_id
         new_document = roster_document(problem, solution)
         new_document["summary"]["solve_time_s"] = document["summary"]["solve_time_s"]
         new_document = with_held_back(new_document, held_back)
-        conn.execute("UPDATE rosters SET problem = %s, document = %s, revision = revision + 1 WHERE id = %s",
-                     [Jsonb(_problem_document(row["problem"], problem, visit_id)), Jsonb(new_document), roster_id])
+        conn.execute(
+            "UPDATE rosters SET problem = %s, document = %s, revision = revision + 1 WHERE id = %s",
+            [Jsonb(_problem_document(row["problem"], problem, visit_id)), Jsonb(new_document), roster_id],
+        )
         _write_stops(conn, roster_id, new_document)
-        audit.record(conn, who, "move", f"roster/{roster_id}", visit=visit_id, nurse=nurse_id,
-                     start=start.strftime("%H:%M") if start else None)
+        audit.record(
+            conn,
+            who,
+            "move",
+            f"roster/{roster_id}",
+            visit=visit_id,
+            nurse=nurse_id,
+            start=start.strftime("%H:%M") if start else None,
+        )
     return roster(conn, who, roster_id)
 
 
@@ -295,8 +368,9 @@ def _with_fixed_start(problem: Problem, visit_id: str, start: time) -> Problem:
     return replace(problem, visits=tuple(fixed if v.id == visit_id else v for v in problem.visits))
 
 
-def _placed(problem: Problem, nurse_id: str, orders: dict[str, list[str]], visit_id: str, starts: dict[str, str],
-            by_time: bool) -> list[str]:
+def _placed(
+    problem: Problem, nurse_id: str, orders: dict[str, list[str]], visit_id: str, starts: dict[str, str], by_time: bool
+) -> list[str]:
     """Her order with the visit inserted: by its fixed time, or where it costs least, ranked as an urgent slot is."""
     nurse, order = problem.nurse(nurse_id), orders[nurse_id]
     midnight = problem.clock.midnight_utc
@@ -317,8 +391,9 @@ def _placed(problem: Problem, nurse_id: str, orders: dict[str, list[str]], visit
     return order[:position] + [visit_id] + order[position:]
 
 
-def _solution_from_orders(problem: Problem, orders: dict[str, list[str]], document: dict, moved: str,
-                          unassigned_by: str | None) -> Solution:
+def _solution_from_orders(
+    problem: Problem, orders: dict[str, list[str]], document: dict, moved: str, unassigned_by: str | None
+) -> Solution:
     rest = residual(problem)
     routes: list[Route] = []
     for nurse in problem.nurses:

@@ -27,27 +27,47 @@ def moment(conn: Connection, region_id: str, day: date, at: time | None) -> date
     return datetime.combine(day, at, ZoneInfo(region(conn, region_id)["timezone"]))
 
 
-def record(conn: Connection, who: Principal, region_id: str, day: date, kind: str, effective_at: datetime,
-            nurse_id: int | None = None, visit_id: int | None = None, minutes: int | None = None,
-            note: str = "") -> dict[str, Any]:
+def record(
+    conn: Connection,
+    who: Principal,
+    region_id: str,
+    day: date,
+    kind: str,
+    effective_at: datetime,
+    nurse_id: int | None = None,
+    visit_id: int | None = None,
+    minutes: int | None = None,
+    note: str = "",
+) -> dict[str, Any]:
     row = conn.execute(
         "INSERT INTO day_events (region_id, day, kind, nurse_id, visit_id, effective_at, minutes, note, recorded_by)"
         " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING *, day AS date",
-        [region_id, day, kind, nurse_id, visit_id, effective_at, minutes, note, who.username]).fetchone()
+        [region_id, day, kind, nurse_id, visit_id, effective_at, minutes, note, who.username],
+    ).fetchone()
     audit.record(conn, who, kind, f"region/{region_id}/day/{day}", nurse=nurse_id, visit=visit_id, minutes=minutes)
     return row
 
 
-def sick_call(conn: Connection, who: Principal, nurse_id: int, day: date, off_from: time | None,
-              note: str = "") -> dict[str, Any]:
+def sick_call(
+    conn: Connection, who: Principal, nurse_id: int, day: date, off_from: time | None, note: str = ""
+) -> dict[str, Any]:
     """She is off from `off_from` (default: now): nothing new is given to her; what she finished stays."""
     with conn.transaction():
-        nurse = who.require_reach(conn.execute("SELECT id, region_id, name FROM nurses WHERE id = %s", [nurse_id])
-                                  .fetchone(), f"nurse {nurse_id}")
+        nurse = who.require_reach(
+            conn.execute("SELECT id, region_id, name FROM nurses WHERE id = %s", [nurse_id]).fetchone(), f"nurse {nurse_id}"
+        )
         if not conn.execute("SELECT 1 FROM nurse_shifts WHERE nurse_id = %s AND day = %s", [nurse_id, day]).fetchone():
             raise Conflict(f"{nurse['name']} has no shift on {day}", "date")
-        return record(conn, who, nurse["region_id"], day, "sick_call", moment(conn, nurse["region_id"], day, off_from),
-                       nurse_id=nurse_id, note=note)
+        return record(
+            conn,
+            who,
+            nurse["region_id"],
+            day,
+            "sick_call",
+            moment(conn, nurse["region_id"], day, off_from),
+            nurse_id=nurse_id,
+            note=note,
+        )
 
 
 def _visit_for_event(conn: Connection, who: Principal, visit_id: int) -> dict[str, Any]:
@@ -65,8 +85,16 @@ def cancel_visit(conn: Connection, who: Principal, visit_id: int, at: time | Non
     with conn.transaction():
         visit = _visit_for_event(conn, who, visit_id)
         _set_status(conn, visit, "cancelled")
-        return record(conn, who, visit["region_id"], visit["day"], "cancellation",
-                       moment(conn, visit["region_id"], visit["day"], at), visit_id=visit_id, note=note)
+        return record(
+            conn,
+            who,
+            visit["region_id"],
+            visit["day"],
+            "cancellation",
+            moment(conn, visit["region_id"], visit["day"], at),
+            visit_id=visit_id,
+            note=note,
+        )
 
 
 def no_show(conn: Connection, who: Principal, visit_id: int, at: time | None, note: str = "") -> dict[str, Any]:
@@ -75,12 +103,20 @@ def no_show(conn: Connection, who: Principal, visit_id: int, at: time | None, no
         visit = _visit_for_event(conn, who, visit_id)
         nurse = _published_nurse(conn, visit_id)
         _set_status(conn, visit, "no_show")
-        return record(conn, who, visit["region_id"], visit["day"], "no_show",
-                       moment(conn, visit["region_id"], visit["day"], at), nurse_id=nurse, visit_id=visit_id, note=note)
+        return record(
+            conn,
+            who,
+            visit["region_id"],
+            visit["day"],
+            "no_show",
+            moment(conn, visit["region_id"], visit["day"], at),
+            nurse_id=nurse,
+            visit_id=visit_id,
+            note=note,
+        )
 
 
-def overrun(conn: Connection, who: Principal, visit_id: int, minutes: int, at: time | None,
-            note: str = "") -> dict[str, Any]:
+def overrun(conn: Connection, who: Principal, visit_id: int, minutes: int, at: time | None, note: str = "") -> dict[str, Any]:
     """The visit runs `minutes` longer than planned: the nurse is free that much later."""
     if not 1 <= minutes <= MAX_OVERRUN_MIN:
         raise InvalidField(f"must be between 1 and {MAX_OVERRUN_MIN}", "minutes")
@@ -91,9 +127,18 @@ def overrun(conn: Connection, who: Principal, visit_id: int, minutes: int, at: t
         nurse = _published_nurse(conn, visit_id)
         if visit["status"] != "in_progress":
             _set_status(conn, visit, "in_progress")
-        return record(conn, who, visit["region_id"], visit["day"], "overrun",
-                       moment(conn, visit["region_id"], visit["day"], at), nurse_id=nurse, visit_id=visit_id,
-                       minutes=minutes, note=note)
+        return record(
+            conn,
+            who,
+            visit["region_id"],
+            visit["day"],
+            "overrun",
+            moment(conn, visit["region_id"], visit["day"], at),
+            nurse_id=nurse,
+            visit_id=visit_id,
+            minutes=minutes,
+            note=note,
+        )
 
 
 def _published_nurse(conn: Connection, visit_id: int) -> int:
@@ -106,5 +151,6 @@ def _published_nurse(conn: Connection, visit_id: int) -> int:
 def events_of_day(conn: Connection, who: Principal, region_id: str, day: date) -> list[dict[str, Any]]:
     who.require_region(region_id)
     region(conn, region_id)
-    return conn.execute("SELECT *, day AS date FROM day_events WHERE region_id = %s AND day = %s ORDER BY effective_at, id",
-                        [region_id, day]).fetchall()
+    return conn.execute(
+        "SELECT *, day AS date FROM day_events WHERE region_id = %s AND day = %s ORDER BY effective_at, id", [region_id, day]
+    ).fetchall()

@@ -44,11 +44,14 @@ def navigation_link(lat: float, lon: float) -> str:
 def _stop(row: dict) -> dict:
     tz = ZoneInfo(row["timezone"])
     return {
-        "visit_id": row["visit_id"], "sequence": row["seq"] + 1, "arrival": row["arrival"].astimezone(tz),
-        "start": row["starts"].astimezone(tz), "end": row["ends"].astimezone(tz), "status": row["status"],
+        "visit_id": row["visit_id"],
+        "sequence": row["seq"] + 1,
+        "arrival": row["arrival"].astimezone(tz),
+        "start": row["starts"].astimezone(tz),
+        "end": row["ends"].astimezone(tz),
+        "status": row["status"],
         "service": row["service"],
-        "patient": {"name": row["patient_name"], "address": row["address"], "phone": row["phone"],
-                    "notes": row["patient_notes"]},
+        "patient": {"name": row["patient_name"], "address": row["address"], "phone": row["phone"], "notes": row["patient_notes"]},
         "visit_notes": row["visit_notes"],
         "navigation": navigation_link(row["lat"], row["lon"]),
     }
@@ -103,8 +106,9 @@ def calendar_feed(conn: Connection, token: str, today: date) -> bytes:
     ).fetchone()
     if feed is None:
         raise NotFound("no such calendar feed (it may have been revoked)")
-    rows = conn.execute(_STOPS, [feed["nurse_id"], today - timedelta(days=CALENDAR_DAYS_BACK),
-                                 today + timedelta(days=CALENDAR_DAYS_AHEAD)]).fetchall()
+    rows = conn.execute(
+        _STOPS, [feed["nurse_id"], today - timedelta(days=CALENDAR_DAYS_BACK), today + timedelta(days=CALENDAR_DAYS_AHEAD)]
+    ).fetchall()
     audit.record(conn, "calendar-feed", "read", f"calendar-feed/{feed['nurse_id']}", visits=[r["visit_id"] for r in rows])
     calendar = Calendar()
     calendar.add("prodid", "-//Nurse Dispatch//itinerary//EN")
@@ -119,9 +123,20 @@ def calendar_feed(conn: Connection, token: str, today: date) -> bytes:
         event.add("summary", f"{row['service']} – {row['patient_name']}")
         if row["address"]:
             event.add("location", row["address"])
-        event.add("description", "\n".join(filter(None, [
-            f"Phone: {row['phone']}" if row["phone"] else None, row["patient_notes"], row["visit_notes"],
-            f"Navigate: {navigation_link(row['lat'], row['lon'])}"])))
+        event.add(
+            "description",
+            "\n".join(
+                filter(
+                    None,
+                    [
+                        f"Phone: {row['phone']}" if row["phone"] else None,
+                        row["patient_notes"],
+                        row["visit_notes"],
+                        f"Navigate: {navigation_link(row['lat'], row['lon'])}",
+                    ],
+                )
+            ),
+        )
         event.add("geo", (row["lat"], row["lon"]))
         event.add("url", navigation_link(row["lat"], row["lon"]))
         calendar.add_component(event)

@@ -23,16 +23,32 @@ from dispatch.sameday.state import published_roster_id
 QueueJob = Callable[[dict[str, Any]], None]
 
 
-def _request(conn: Connection, who: Principal, queue_job: QueueJob, region_id: str, day: date, as_of: datetime,
-             time_limit_s: float, reason: str) -> tuple[dict[str, Any], bool]:
+def _request(
+    conn: Connection,
+    who: Principal,
+    queue_job: QueueJob,
+    region_id: str,
+    day: date,
+    as_of: datetime,
+    time_limit_s: float,
+    reason: str,
+) -> tuple[dict[str, Any], bool]:
     row, created = queue.request_solve(conn, who, region_id, day, time_limit_s, None, replan_as_of=as_of, reason=reason)
     if created:
         queue_job(row)
     return row, created
 
 
-def replan_day(conn: Connection, who: Principal, queue_job: QueueJob, region_id: str, day: date, at: time | None,
-               time_limit_s: float, reason: str) -> tuple[dict[str, Any], bool]:
+def replan_day(
+    conn: Connection,
+    who: Principal,
+    queue_job: QueueJob,
+    region_id: str,
+    day: date,
+    at: time | None,
+    time_limit_s: float,
+    reason: str,
+) -> tuple[dict[str, Any], bool]:
     """The re-plan job of the day from `at` (default now) and whether it is new; Conflict if nothing is published."""
     managed_region(conn, who, region_id)
     queue.check_day_near(day)
@@ -41,8 +57,16 @@ def replan_day(conn: Connection, who: Principal, queue_job: QueueJob, region_id:
     return _request(conn, who, queue_job, region_id, day, as_of, time_limit_s, reason or "re-planned by hand")
 
 
-def after_event(conn: Connection, who: Principal, queue_job: QueueJob, event: dict[str, Any], at_given: bool,
-                wanted: bool, time_limit_s: float, reason: str) -> dict[str, Any]:
+def after_event(
+    conn: Connection,
+    who: Principal,
+    queue_job: QueueJob,
+    event: dict[str, Any],
+    at_given: bool,
+    wanted: bool,
+    time_limit_s: float,
+    reason: str,
+) -> dict[str, Any]:
     """The event recorded and, if `wanted` and the day has a published roster, the re-plan it queued (else None).
 
     The re-plan starts from the event's moment when the dispatcher gave one, else from now."""

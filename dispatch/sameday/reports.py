@@ -17,8 +17,9 @@ REPORT_AT_MOST_AGO = timedelta(days=1)  # a phone offline longer than that: the 
 CLOCK_SKEW = timedelta(minutes=2)  # a phone's clock a little ahead is not a report from the future
 
 
-def report(conn: Connection, who: Principal, visit_id: int, kind: str, minutes_late: int | None,
-           at: datetime | None = None) -> dict[str, Any]:
+def report(
+    conn: Connection, who: Principal, visit_id: int, kind: str, minutes_late: int | None, at: datetime | None = None
+) -> dict[str, Any]:
     """Record her report on a visit of her published day and move the visit's status along.
 
     `at` is when it happened, for a report her phone could only send later (default: now)."""
@@ -38,13 +39,16 @@ def report(conn: Connection, who: Principal, visit_id: int, kind: str, minutes_l
         visit = conn.execute(
             "SELECT v.id, v.status, v.patient_id, v.service_code FROM visits v"
             " JOIN roster_stops s ON s.visit_id = v.id AND s.published"
-            " WHERE v.id = %s AND s.nurse_id = %s FOR UPDATE OF v", [visit_id, who.nurse_id]).fetchone()
+            " WHERE v.id = %s AND s.nurse_id = %s FOR UPDATE OF v",
+            [visit_id, who.nurse_id],
+        ).fetchone()
         if visit is None:  # not hers, or not published: the same answer, so nothing leaks
             raise NotFound(f"visit {visit_id} is not on your published day")
         path = REPORT_STATUS_PATH[kind].get(visit["status"])
         if path is None:
-            raise Conflict(f"the visit is {visit['status'].replace('_', ' ')}; it cannot be reported {kind.replace('_', ' ')}",
-                           "kind")
+            raise Conflict(
+                f"the visit is {visit['status'].replace('_', ' ')}; it cannot be reported {kind.replace('_', ' ')}", "kind"
+            )
         status = path[-1] if path else visit["status"]
         if path:
             conn.execute("UPDATE visits SET status = %s, version = version + 1 WHERE id = %s", [status, visit_id])
@@ -53,16 +57,17 @@ def report(conn: Connection, who: Principal, visit_id: int, kind: str, minutes_l
         row = conn.execute(
             "INSERT INTO visit_reports (visit_id, nurse_id, kind, minutes_late, reported_at)"
             " VALUES (%s, %s, %s, %s, coalesce(%s, now())) RETURNING reported_at",
-            [visit_id, who.nurse_id, kind, minutes_late, at]).fetchone()
+            [visit_id, who.nurse_id, kind, minutes_late, at],
+        ).fetchone()
         audit.record(conn, who, "report", f"visit/{visit_id}", kind=kind, minutes_late=minutes_late)
-    return {"visit_id": visit_id, "kind": kind, "status": status, "minutes_late": minutes_late,
-            "reported_at": row["reported_at"]}
+    return {"visit_id": visit_id, "kind": kind, "status": status, "minutes_late": minutes_late, "reported_at": row["reported_at"]}
 
 
 def latest_reports(conn: Connection, visit_ids: list[int]) -> dict[int, dict[str, Any]]:
     """Each visit's last report and, if she said so since it started, how late she runs."""
     rows = conn.execute(
         "SELECT DISTINCT ON (visit_id) visit_id, kind, minutes_late, reported_at FROM visit_reports"
-        " WHERE visit_id = ANY(%s) ORDER BY visit_id, reported_at DESC, id DESC", [visit_ids]).fetchall()
+        " WHERE visit_id = ANY(%s) ORDER BY visit_id, reported_at DESC, id DESC",
+        [visit_ids],
+    ).fetchall()
     return {r["visit_id"]: r for r in rows}
-

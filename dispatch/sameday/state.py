@@ -43,15 +43,24 @@ def replan_problem(conn: Connection, region_id: str, day: date, as_of: datetime,
     base = day_problem(conn, region_id, day, time_limit_s, under_way=True)
     document = base.document | {"as_of": as_of_hhmm}
 
-    stops = {r["visit_id"]: r for r in conn.execute(
-        "SELECT visit_id, nurse_id, arrival, starts, ends FROM roster_stops WHERE roster_id = %s",
-        [published])}
-    visits = {v["id"]: v for v in conn.execute(
-        "SELECT v.id, v.status, v.duration_min, p.lat, p.lon FROM visits v JOIN patients p ON p.id = v.patient_id"
-        " WHERE v.region_id = %s AND v.day = %s", [region_id, day])}
+    stops = {
+        r["visit_id"]: r
+        for r in conn.execute(
+            "SELECT visit_id, nurse_id, arrival, starts, ends FROM roster_stops WHERE roster_id = %s", [published]
+        )
+    }
+    visits = {
+        v["id"]: v
+        for v in conn.execute(
+            "SELECT v.id, v.status, v.duration_min, p.lat, p.lon FROM visits v JOIN patients p ON p.id = v.patient_id"
+            " WHERE v.region_id = %s AND v.day = %s",
+            [region_id, day],
+        )
+    }
     reports = _reports(conn, list(visits))
-    events = conn.execute("SELECT * FROM day_events WHERE region_id = %s AND day = %s ORDER BY effective_at, id",
-                          [region_id, day]).fetchall()
+    events = conn.execute(
+        "SELECT * FROM day_events WHERE region_id = %s AND day = %s ORDER BY effective_at, id", [region_id, day]
+    ).fetchall()
     overrun = defaultdict(int)
     for e in events:
         if e["kind"] == "overrun":
@@ -80,9 +89,14 @@ def replan_problem(conn: Connection, region_id: str, day: date, as_of: datetime,
             doc = doc | {"progress": progress_of(visit | {"status": status}, stop, reported, overrun[visit_id], hhmm)}
         elif stop is not None and stop["starts"] <= as_of and stop["starts"] < off_since.get(stop["nurse_id"], as_of + _DAY):
             # Nobody reported on it, but it was due to start before now: presumed to have gone as planned.
-            doc = doc | {"progress": {"status": "done" if stop["ends"] <= as_of else "in_progress",
-                                      "nurse": str(stop["nurse_id"]), "start": hhmm(stop["starts"]),
-                                      "end": hhmm(stop["ends"] + timedelta(minutes=overrun[visit_id]))}}
+            doc = doc | {
+                "progress": {
+                    "status": "done" if stop["ends"] <= as_of else "in_progress",
+                    "nurse": str(stop["nurse_id"]),
+                    "start": hhmm(stop["starts"]),
+                    "end": hhmm(stop["ends"] + timedelta(minutes=overrun[visit_id])),
+                }
+            }
         visit_docs.append(doc)
 
     nurse_docs = []

@@ -31,8 +31,9 @@ from solver.urgent import Slot
 TIME_LIMIT_S = 10.0
 
 
-def _the_day(conn: Connection, who: Principal, visit_id: int,
-             at: time | None) -> tuple[dict, datetime, DayProblem, Problem, Solution]:
+def _the_day(
+    conn: Connection, who: Principal, visit_id: int, at: time | None
+) -> tuple[dict, datetime, DayProblem, Problem, Solution]:
     """The visit, the moment `at` on its day (default now), the day as it stands then (document and Problem),
     and the roster in force re-timed to it."""
     visit = who.require_reach(conn.execute("SELECT * FROM visits WHERE id = %s", [visit_id]).fetchone(), f"visit {visit_id}")
@@ -45,8 +46,10 @@ def _the_day(conn: Connection, who: Principal, visit_id: int,
         raise Conflict(f"visit {visit_id} cannot be placed: {held['reason']}")
     problem = parse_problem(day.document)
     if problem.state is not None and str(visit_id) in problem.state.committed_visit_ids():
-        raise Conflict(f"visit {visit_id} was due to start before {problem.clock.hhmm(problem.state.as_of)}: "
-                       "it is taken as under way or done, and stays as it is")
+        raise Conflict(
+            f"visit {visit_id} was due to start before {problem.clock.hhmm(problem.state.as_of)}: "
+            "it is taken as under way or done, and stays as it is"
+        )
     return visit, as_of, day, problem, _without(problem, current_roster(problem), str(visit_id))
 
 
@@ -66,13 +69,31 @@ def _slot_out(problem: Problem, visit_id: int, slot: Slot, rank: int) -> dict[st
     day = problem.clock
     duration = next(v.duration for v in problem.visits if v.id == str(visit_id))
     return {
-        "rank": rank, "nurse_id": int(slot.nurse_id), "nurse_name": problem.nurse(slot.nurse_id).name,
-        "position": slot.position, "arrival": day.iso(slot.arrival), "start": day.iso(slot.start),
-        "end": day.iso(slot.start + duration), "added_travel_s": slot.added_travel,
-        "retimed": [{"visit_id": int(r.visit_id), "from": day.iso(r.old_start), "to": day.iso(r.new_start),
-                     "beyond_tolerance": r.beyond_tolerance} for r in slot.retimed],
-        "bumped": [{"visit_id": int(b.visit_id), "to_nurse_id": None if b.nurse_id is None else int(b.nurse_id),
-                    "start": None if b.start is None else day.iso(b.start)} for b in slot.bumped],
+        "rank": rank,
+        "nurse_id": int(slot.nurse_id),
+        "nurse_name": problem.nurse(slot.nurse_id).name,
+        "position": slot.position,
+        "arrival": day.iso(slot.arrival),
+        "start": day.iso(slot.start),
+        "end": day.iso(slot.start + duration),
+        "added_travel_s": slot.added_travel,
+        "retimed": [
+            {
+                "visit_id": int(r.visit_id),
+                "from": day.iso(r.old_start),
+                "to": day.iso(r.new_start),
+                "beyond_tolerance": r.beyond_tolerance,
+            }
+            for r in slot.retimed
+        ],
+        "bumped": [
+            {
+                "visit_id": int(b.visit_id),
+                "to_nurse_id": None if b.nurse_id is None else int(b.nurse_id),
+                "start": None if b.start is None else day.iso(b.start),
+            }
+            for b in slot.bumped
+        ],
         "cost": slot.cost,
     }
 
@@ -83,12 +104,24 @@ def slots(conn: Connection, who: Principal, visit_id: int, at: time | None, limi
     _, as_of, _, problem, current = _the_day(conn, who, visit_id, at)
     found = urgent_slots(problem, current, str(visit_id), limit)
     audit.record(conn, who, "read", f"visit/{visit_id}/slots", slots=len(found))
-    return {"visit_id": visit_id, "as_of": as_of, "elapsed_ms": round((clock.monotonic() - started) * 1000, 1),
-            "slots": [_slot_out(problem, visit_id, slot, rank) for rank, slot in enumerate(found, start=1)]}
+    return {
+        "visit_id": visit_id,
+        "as_of": as_of,
+        "elapsed_ms": round((clock.monotonic() - started) * 1000, 1),
+        "slots": [_slot_out(problem, visit_id, slot, rank) for rank, slot in enumerate(found, start=1)],
+    }
 
 
-def take_slot(conn: Connection, who: Principal, visit_id: int, nurse_record_id: int, position: int,
-              bumped_visit_ids: list[int], at: time | None, publish_now: bool) -> dict[str, Any]:
+def take_slot(
+    conn: Connection,
+    who: Principal,
+    visit_id: int,
+    nurse_record_id: int,
+    position: int,
+    bumped_visit_ids: list[int],
+    at: time | None,
+    publish_now: bool,
+) -> dict[str, Any]:
     """A draft of the published roster with the visit where the dispatcher chose; published at once if asked.
 
     The slot is found again on the day as it stands now, so a slot that no longer fits is refused (409).
@@ -96,8 +129,14 @@ def take_slot(conn: Connection, who: Principal, visit_id: int, nurse_record_id: 
     visit, as_of, day, problem, current = _the_day(conn, who, visit_id, at)
     nurse_id = str(nurse_record_id)  # the solver's documents name nurses and visits by strings
     wanted = (nurse_id, position, sorted(str(b) for b in bumped_visit_ids))
-    chosen = next((slot for slot in urgent_slots(problem, current, str(visit_id), len(problem.nurses))
-                   if (slot.nurse_id, slot.position, sorted(b.visit_id for b in slot.bumped)) == wanted), None)
+    chosen = next(
+        (
+            slot
+            for slot in urgent_slots(problem, current, str(visit_id), len(problem.nurses))
+            if (slot.nurse_id, slot.position, sorted(b.visit_id for b in slot.bumped)) == wanted
+        ),
+        None,
+    )
     if chosen is None:
         raise Conflict("that slot is no longer free; ask for the slots again", "position")
     try:
@@ -108,10 +147,20 @@ def take_slot(conn: Connection, who: Principal, visit_id: int, nurse_record_id: 
     reason = f"urgent visit {visit_id}: {problem.nurse(nurse_id).name} at {problem.clock.hhmm(chosen.start)}"
     # Stored and (if asked) published in one transaction: a take that loses the race to publish leaves no draft.
     with conn.transaction():
-        roster_id = store_draft(conn, visit["region_id"], visit["day"], day.document, roster_doc, who.username,
-                                day.based_on, reason)
-        events.record(conn, who, visit["region_id"], visit["day"], "urgent_visit", as_of, nurse_id=nurse_record_id,
-                      visit_id=visit_id, note=reason)
+        roster_id = store_draft(
+            conn, visit["region_id"], visit["day"], day.document, roster_doc, who.username, day.based_on, reason
+        )
+        events.record(
+            conn,
+            who,
+            visit["region_id"],
+            visit["day"],
+            "urgent_visit",
+            as_of,
+            nurse_id=nurse_record_id,
+            visit_id=visit_id,
+            note=reason,
+        )
         if publish_now:
             return publish(conn, who, roster_id, None)
     return roster(conn, who, roster_id)

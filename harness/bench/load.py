@@ -32,9 +32,15 @@ async def load(url: str, token: str, seconds: float, connections: int) -> dict:
     await asyncio.gather(*(_one_connection(url, token, until, latencies, errors) for _ in range(connections)))
     elapsed = time.perf_counter() - started
     cuts = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [latencies[0] if latencies else 0] * 99
-    return {"requests": len(latencies), "errors": len(errors), "seconds": round(elapsed, 2),
-            "rps": round(len(latencies) / elapsed, 1), "p50_ms": round(cuts[49] * 1000, 1),
-            "p99_ms": round(cuts[98] * 1000, 1), "connections": connections}
+    return {
+        "requests": len(latencies),
+        "errors": len(errors),
+        "seconds": round(elapsed, 2),
+        "rps": round(len(latencies) / elapsed, 1),
+        "p50_ms": round(cuts[49] * 1000, 1),
+        "p99_ms": round(cuts[98] * 1000, 1),
+        "connections": connections,
+    }
 
 
 def main() -> None:

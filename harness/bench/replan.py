@@ -79,8 +79,11 @@ def scenarios(day: Problem, roster: Solution, seed: int) -> list[Scenario]:
         Scenario("urgent ketamine visit at 10:40", _with_urgent(later, seed)),
         Scenario("5 % cancelled at 10:40", _without(later, cancelled), cancelled),
         Scenario("visit overruns 30 min at 10:40", _overrun(later)),
-        Scenario("all at 10:40 (nurse sent home sick)",
-                 _overrun(_off_duty(_with_urgent(_without(later, cancelled), seed), busiest)), cancelled),
+        Scenario(
+            "all at 10:40 (nurse sent home sick)",
+            _overrun(_off_duty(_with_urgent(_without(later, cancelled), seed), busiest)),
+            cancelled,
+        ),
     ]
 
 
@@ -102,11 +105,21 @@ def run_scenario(day_label: str, scenario: Scenario, seconds: float) -> list[Row
         has_urgent = any(visit.id == URGENT_ID for visit in problem.visits)
         served = URGENT_ID in solution.assigned_visit_ids()
         priority = {visit.id: visit.priority for visit in problem.visits}
-        rows.append(Row(day_label, scenario.name, engine, round(seconds_taken, 2), len(change.moved),
-                        len(change.retimed), len(change.lost), sum(priority[u.visit_id] for u in solution.unassigned),
-                        ("yes" if served else "no") if has_urgent else "-",
-                        round(sum(route.travel for route in solution.routes) / 3600, 1),
-                        not check_solution(problem, solution)))
+        rows.append(
+            Row(
+                day_label,
+                scenario.name,
+                engine,
+                round(seconds_taken, 2),
+                len(change.moved),
+                len(change.retimed),
+                len(change.lost),
+                sum(priority[u.visit_id] for u in solution.unassigned),
+                ("yes" if served else "no") if has_urgent else "-",
+                round(sum(route.travel for route in solution.routes) / 3600, 1),
+                not check_solution(problem, solution),
+            )
+        )
     return rows
 
 
@@ -123,18 +136,23 @@ def time_urgent(day_label: str, events: list[Scenario], repeats: int = 5) -> Urg
     best = "-"
     if slots:
         top = slots[0]
-        best = (f"{top.nurse_id} at {clock.hhmm(top.start)}, {top.added_travel / 60:+.0f} min driving"
-                + "".join(f", bumps {b.visit_id}" for b in top.bumped))
-    return UrgentTiming(day_label, round(statistics.median(timings) * 1000, 1), round(max(timings) * 1000, 1),
-                        len(slots), best)
+        best = f"{top.nurse_id} at {clock.hhmm(top.start)}, {top.added_travel / 60:+.0f} min driving" + "".join(
+            f", bumps {b.visit_id}" for b in top.bumped
+        )
+    return UrgentTiming(day_label, round(statistics.median(timings) * 1000, 1), round(max(timings) * 1000, 1), len(slots), best)
 
 
 def markdown(rows: list[Row], timings: list[UrgentTiming]) -> str:
-    lines = ["| day | scenario | engine | time | moved | re-timed > tolerance | lost | unserved weight | urgent served "
-             "| travel h | feasible |",
-             "|---|---|---|---|---|---|---|---|---|---|---|"]
-    lines += [f"| {r.day} | {r.scenario} | {r.engine} | {r.seconds:.2f} s | {r.moved} | {r.retimed} | {r.lost} | "
-              f"{r.unserved_weight} | {r.urgent_served} | {r.travel_h} | {'yes' if r.feasible else 'NO'} |" for r in rows]
+    lines = [
+        "| day | scenario | engine | time | moved | re-timed > tolerance | lost | unserved weight | urgent served "
+        "| travel h | feasible |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| {r.day} | {r.scenario} | {r.engine} | {r.seconds:.2f} s | {r.moved} | {r.retimed} | {r.lost} | "
+        f"{r.unserved_weight} | {r.urgent_served} | {r.travel_h} | {'yes' if r.feasible else 'NO'} |"
+        for r in rows
+    ]
     if timings:
         lines += ["", "| day | urgent slots ranked: median | max | slots | best |", "|---|---|---|---|---|"]
         lines += [f"| {t.day} | {t.median_ms} ms | {t.max_ms} ms | {t.slots} | {t.best} |" for t in timings]
@@ -158,8 +176,15 @@ def _with_urgent(problem: Problem, seed: int) -> Problem:
     assert problem.state is not None
     place = random.Random(seed).choice(problem.visits).location_index
     start = problem.state.as_of
-    urgent = Visit(URGENT_ID, place, (TimeWindow(start, start + URGENT_WINDOW_S),), URGENT_MINUTES * 60,
-                   URGENT_SKILLS, priority=10, service="urgent migraine ketamine")
+    urgent = Visit(
+        URGENT_ID,
+        place,
+        (TimeWindow(start, start + URGENT_WINDOW_S),),
+        URGENT_MINUTES * 60,
+        URGENT_SKILLS,
+        priority=10,
+        service="urgent migraine ketamine",
+    )
     return replace(problem, visits=(*problem.visits, urgent))
 
 
@@ -184,7 +209,7 @@ def _overrun(problem: Problem) -> Problem:
         if last is not None and last.start < state.as_of < last.end and not now.off_duty:
             longer = Stop(last.visit_id, last.arrival, last.start, last.end + OVERRUN_S)
             late = replace(now, committed=(*now.committed[:-1], longer), free_at=max(now.free_at, longer.end))
-            return replace(problem, state=replace(state, nurses=(*state.nurses[:k], late, *state.nurses[k + 1:])))
+            return replace(problem, state=replace(state, nurses=(*state.nurses[:k], late, *state.nurses[k + 1 :])))
     return problem
 
 

@@ -58,8 +58,15 @@ def _bks_for(path: Path) -> dict[str, tuple[int, float]]:
     return load_bks(bks_file.read_text()) if bks_file.exists() else {}
 
 
-def run_solomon(paths: Sequence[str], time_limit: float, out: str | None, anchors: Sequence[str], seed: int,
-                workers: int = 1, metaheuristic: str = "ILS") -> int:
+def run_solomon(
+    paths: Sequence[str],
+    time_limit: float,
+    out: str | None,
+    anchors: Sequence[str],
+    seed: int,
+    workers: int = 1,
+    metaheuristic: str = "ILS",
+) -> int:
     files = solomon_files(paths)
     out_dir = Path(out) if out else None
     if out_dir:
@@ -88,8 +95,10 @@ def run_solomon(paths: Sequence[str], time_limit: float, out: str | None, anchor
             gap = None if best is None else 100.0 * (distance / best[1] - 1.0)
             result = SolomonResult(instance.name, engine, len(routes), distance, gap, round(seconds, 2), feasible)
             results.append(result)
-            _say(f"{instance.name:6} {engine:15} vehicles {len(routes):3}  distance {distance:9.1f}  "
-                 f"gap {'-' if gap is None else f'{gap:6.2f}%'}  {seconds:5.1f} s  {'feasible' if feasible else 'INFEASIBLE'}")
+            _say(
+                f"{instance.name:6} {engine:15} vehicles {len(routes):3}  distance {distance:9.1f}  "
+                f"gap {'-' if gap is None else f'{gap:6.2f}%'}  {seconds:5.1f} s  {'feasible' if feasible else 'INFEASIBLE'}"
+            )
             if out_dir:  # ours as DIR/<instance>.sol, the anchors' beside them in DIR/<engine>/
                 folder = out_dir if engine == "nurse-dispatch" else out_dir / engine
                 folder.mkdir(exist_ok=True)
@@ -100,8 +109,9 @@ def run_solomon(paths: Sequence[str], time_limit: float, out: str | None, anchor
     return 0 if all(r.feasible for r in results) else 1
 
 
-def _solve_solomon_ours(instance: SolomonInstance, time_limit: float, seed: int, workers: int,
-                        metaheuristic: str) -> list[list[int]]:
+def _solve_solomon_ours(
+    instance: SolomonInstance, time_limit: float, seed: int, workers: int, metaheuristic: str
+) -> list[list[int]]:
     problem = to_problem(instance, time_limit, seed)
     problem = replace(problem, options=replace(problem.options, workers=workers, metaheuristic=metaheuristic))
     solution = solve(problem)
@@ -117,8 +127,10 @@ def _summarise_solomon(results: list[SolomonResult]) -> None:
     for engine, rows in by_engine.items():
         gaps = [r.gap_percent for r in rows if r.gap_percent is not None]
         mean = sum(gaps) / len(gaps) if gaps else float("nan")
-        _say(f"{engine}: {len(rows)} instances, {sum(r.feasible for r in rows)} feasible, mean gap {mean:.2f}%, "
-             f"worst {max(gaps, default=float('nan')):.2f}%")
+        _say(
+            f"{engine}: {len(rows)} instances, {sum(r.feasible for r in rows)} feasible, mean gap {mean:.2f}%, "
+            f"worst {max(gaps, default=float('nan')):.2f}%"
+        )
 
 
 # ---------------------------------------------------------------- travel matrices
@@ -139,9 +151,11 @@ def run_travel(locations: int, repeats: int) -> int:
         matrix = speed_durations(lats, lons, 40.0, 1.3)
         timings.append(time.perf_counter() - started)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    _say(f"{locations} locations: matrix {matrix.shape[0]}×{matrix.shape[1]} int64 ({matrix.nbytes / 2**20:.0f} MiB); "
-         f"best {min(timings):.3f} s, median {sorted(timings)[len(timings) // 2]:.3f} s over {repeats} runs; "
-         f"peak RSS {peak / 1024:.0f} MiB (was {before / 1024:.0f} MiB before)")
+    _say(
+        f"{locations} locations: matrix {matrix.shape[0]}×{matrix.shape[1]} int64 ({matrix.nbytes / 2**20:.0f} MiB); "
+        f"best {min(timings):.3f} s, median {sorted(timings)[len(timings) // 2]:.3f} s over {repeats} runs; "
+        f"peak RSS {peak / 1024:.0f} MiB (was {before / 1024:.0f} MiB before)"
+    )
     return 0
 
 
@@ -158,8 +172,9 @@ def parse_size(text: str) -> tuple[int, int, float]:
         raise ValueError(f"size {text!r} must look like NURSESxVISITS:SECONDS, e.g. 40x300:10") from None
 
 
-def run_days(sizes: Sequence[tuple[int, int, float]], seeds: Sequence[int], vroom_level: int | None,
-             out: str | None, workers: int = 1) -> int:
+def run_days(
+    sizes: Sequence[tuple[int, int, float]], seeds: Sequence[int], vroom_level: int | None, out: str | None, workers: int = 1
+) -> int:
     from harness.generate import generate_day
 
     rows = []
@@ -214,8 +229,7 @@ def _vroom_on_day(problem: Problem, level: int) -> dict[str, object]:
     }
 
 
-def run_vroom_levels(sizes: Sequence[tuple[int, int, float]], seeds: Sequence[int], levels: Sequence[int],
-                     threads: int) -> int:
+def run_vroom_levels(sizes: Sequence[tuple[int, int, float]], seeds: Sequence[int], levels: Sequence[int], threads: int) -> int:
     """VROOM alone at several exploration levels on generated days: time and weight left out."""
     from harness.generate import generate_day
     from solver.vroom_start import solve_with_vroom
@@ -227,8 +241,11 @@ def run_vroom_levels(sizes: Sequence[tuple[int, int, float]], seeds: Sequence[in
             problem = parse_problem(generate_day(nurses, visits, seed=seed))
             for level in levels:
                 _, unassigned, seconds = solve_with_vroom(problem, exploration_level=level, threads=threads)
-                print(f"| {nurses}/{visits} | {seed} | {level} | {threads} | {seconds:.1f} s | "
-                      f"{len(unassigned)} ({_dropped_weight(problem, unassigned)}) |", flush=True)
+                print(
+                    f"| {nurses}/{visits} | {seed} | {level} | {threads} | {seconds:.1f} s | "
+                    f"{len(unassigned)} ({_dropped_weight(problem, unassigned)}) |",
+                    flush=True,
+                )
     return 0
 
 
@@ -245,7 +262,6 @@ def _write_csv(path: Path, rows: list[dict]) -> None:
         writer.writeheader()
         writer.writerows(rows)
     _say(f"results written to {path}")
-
 
 
 # ---------------------------------------------------------------- reports for docs/BENCHMARKS.md
@@ -273,12 +289,16 @@ def solomon_report(csv_path: str) -> str:
         logs = [math.log(distance[engine, i] / distance[ours, i]) for (e, i) in distance if e == engine and (ours, i) in distance]
         return math.exp(sum(logs) / len(logs)) if logs else float("nan")
 
-    lines = ["| engine | instances | feasible | mean gap | " + " | ".join(classes) + f" | distance ÷ {ours} | mean s |",
-             "|---|---|---|---|" + "---|" * len(classes) + "---|---|"]
+    lines = [
+        "| engine | instances | feasible | mean gap | " + " | ".join(classes) + f" | distance ÷ {ours} | mean s |",
+        "|---|---|---|---|" + "---|" * len(classes) + "---|---|",
+    ]
     for engine in engines:
         mine = [r for r in rows if r["engine"] == engine]
         seconds = sum(float(r["seconds"]) for r in mine) / len(mine)
-        lines.append(f"| {engine} | {len(mine)} | {sum(r['feasible'] == 'True' for r in mine)} | {mean_gap(engine):.2f} % | "
-                     + " | ".join(f"{mean_gap(engine, c):.2f} %" for c in classes)
-                     + f" | {distance_ratio(engine):.4f} | {seconds:.1f} |")
+        lines.append(
+            f"| {engine} | {len(mine)} | {sum(r['feasible'] == 'True' for r in mine)} | {mean_gap(engine):.2f} % | "
+            + " | ".join(f"{mean_gap(engine, c):.2f} %" for c in classes)
+            + f" | {distance_ratio(engine):.4f} | {seconds:.1f} |"
+        )
     return "\n".join(lines)

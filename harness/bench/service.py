@@ -49,8 +49,9 @@ def _login(base: str, username: str, password: str) -> str:
     return httpx.post(f"{base}/v1/auth/token", data={"username": username, "password": password}).json()["access_token"]
 
 
-def run_service_bench(nurses: int, visits: int, time_limit: float, seconds: float, connections: int, port: int,
-                      seed: int = 1) -> int:
+def run_service_bench(
+    nurses: int, visits: int, time_limit: float, seconds: float, connections: int, port: int, seed: int = 1
+) -> int:
     home = Path(tempfile.mkdtemp(prefix="nurse-dispatch-bench-"))
     url = start_embedded(home / "pgdata")
     upgrade(url)
@@ -61,12 +62,17 @@ def run_service_bench(nurses: int, visits: int, time_limit: float, seconds: floa
     env = {**os.environ, "NURSE_DISPATCH_HOME": str(home)}
     env.pop("DATABASE_URL", None)
     base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen([sys.executable, "-m", "cli.main", "serve", "--port", str(port)], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "cli.main", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         _wait_ready(base, server)
-        dispatcher = httpx.Client(base_url=base, timeout=60,
-                                  headers={"Authorization": f"Bearer {_login(base, *accounts.dispatcher)}"})
+        dispatcher = httpx.Client(
+            base_url=base, timeout=60, headers={"Authorization": f"Bearer {_login(base, *accounts.dispatcher)}"}
+        )
         _say(f"{nurses} nurses / {visits} visits: solve request → draft, time limit {time_limit:g} s")
         started = time.perf_counter()
         job = dispatcher.post(f"/v1/regions/denver/rosters/{BENCH_DAY}/solve", json={"time_limit_s": time_limit}).json()
@@ -78,25 +84,48 @@ def run_service_bench(nurses: int, visits: int, time_limit: float, seconds: floa
             raise SystemExit(f"the solve failed: {job['error']}")
         roster = dispatcher.get(f"/v1/rosters/{job['roster_id']}").json()
         kpis = roster["kpis"]
-        dispatcher.post(f"/v1/rosters/{roster['id']}/publish", headers={"If-Match": f'"{roster["revision"]}"'}
-                        ).raise_for_status()
+        dispatcher.post(f"/v1/rosters/{roster['id']}/publish", headers={"If-Match": f'"{roster["revision"]}"'}).raise_for_status()
         nurse_token = _login(base, *accounts.nurse)
-        stops = len(httpx.get(f"{base}/v1/me/itinerary?date={BENCH_DAY}",
-                              headers={"Authorization": f"Bearer {nurse_token}"}).json()["stops"])
+        stops = len(
+            httpx.get(f"{base}/v1/me/itinerary?date={BENCH_DAY}", headers={"Authorization": f"Bearer {nurse_token}"}).json()[
+                "stops"
+            ]
+        )
         _say(f"itinerary under load: {connections} connections for {seconds:g} s from a second process ({stops} stops)")
         loaded = subprocess.run(
-            [sys.executable, "-m", "harness.bench.load", f"{base}/v1/me/itinerary?date={BENCH_DAY}", nurse_token,
-             "--seconds", str(seconds), "--connections", str(connections)],
-            capture_output=True, text=True, check=True)
+            [
+                sys.executable,
+                "-m",
+                "harness.bench.load",
+                f"{base}/v1/me/itinerary?date={BENCH_DAY}",
+                nurse_token,
+                "--seconds",
+                str(seconds),
+                "--connections",
+                str(connections),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         load = json.loads(loaded.stdout)
         _say("re-planning at 10:40: urgent slots, taking the best, then a sick call")
         replanning = _replanning(dispatcher, roster)
     finally:
         server.terminate()
         server.wait(timeout=30)
-    result = {"nurses": nurses, "visits": visits, "time_limit_s": time_limit, "request_to_draft_s": round(to_draft, 2),
-              "solver_s": kpis["solve_time_s"], "assigned": kpis["assigned"], "unassigned": kpis["unassigned"],
-              "itinerary_stops": stops, **{f"itinerary_{k}": v for k, v in load.items()}, **replanning}
+    result = {
+        "nurses": nurses,
+        "visits": visits,
+        "time_limit_s": time_limit,
+        "request_to_draft_s": round(to_draft, 2),
+        "solver_s": kpis["solve_time_s"],
+        "assigned": kpis["assigned"],
+        "unassigned": kpis["unassigned"],
+        "itinerary_stops": stops,
+        **{f"itinerary_{k}": v for k, v in load.items()},
+        **replanning,
+    }
     print(json.dumps(result))
     return 0
 
@@ -104,11 +133,20 @@ def run_service_bench(nurses: int, visits: int, time_limit: float, seconds: floa
 def _replanning(dispatcher: httpx.Client, roster: dict, repeats: int = 5) -> dict:
     """Wall times seen by the dispatcher's client, and what the sick call's re-plan changed."""
     region = roster["region_id"]
-    patient = dispatcher.post(f"/v1/regions/{region}/patients", json={
-        "name": "Urgent migraine", "location": {"lat": 39.74, "lon": -104.98}, "state": "CO", "evaluation_done": True})
-    visit = dispatcher.post("/v1/visits", json={"patient_id": patient.json()["id"], "date": str(BENCH_DAY),
-                                                 "service": "ketamine", "window": {"start": "10:40", "end": "13:40"},
-                                                 "priority": 10}).json()
+    patient = dispatcher.post(
+        f"/v1/regions/{region}/patients",
+        json={"name": "Urgent migraine", "location": {"lat": 39.74, "lon": -104.98}, "state": "CO", "evaluation_done": True},
+    )
+    visit = dispatcher.post(
+        "/v1/visits",
+        json={
+            "patient_id": patient.json()["id"],
+            "date": str(BENCH_DAY),
+            "service": "ketamine",
+            "window": {"start": "10:40", "end": "13:40"},
+            "priority": 10,
+        },
+    ).json()
     timings, slots = [], []
     for _ in range(repeats):
         started = time.perf_counter()
@@ -116,9 +154,16 @@ def _replanning(dispatcher: httpx.Client, roster: dict, repeats: int = 5) -> dic
         timings.append(time.perf_counter() - started)
     best = slots[0]
     started = time.perf_counter()
-    taken = dispatcher.post(f"/v1/visits/{visit['id']}/slots/take", json={
-        "nurse_id": best["nurse_id"], "position": best["position"], "bumped": [b["visit_id"] for b in best["bumped"]],
-        "as_of": "10:40", "publish": True})
+    taken = dispatcher.post(
+        f"/v1/visits/{visit['id']}/slots/take",
+        json={
+            "nurse_id": best["nurse_id"],
+            "position": best["position"],
+            "bumped": [b["visit_id"] for b in best["bumped"]],
+            "as_of": "10:40",
+            "publish": True,
+        },
+    )
     take_s = time.perf_counter() - started
     taken.raise_for_status()
     published = taken.json()
@@ -131,9 +176,13 @@ def _replanning(dispatcher: httpx.Client, roster: dict, repeats: int = 5) -> dic
     sick_s = time.perf_counter() - started
     changes = dispatcher.get(f"/v1/rosters/{job['roster_id']}/compare", params={"tolerance_min": 30}).json()
     moved = sum(len(n["added"]) for n in changes["nurses"] if n["nurse_id"] != int(busiest))
-    return {"urgent_slots_ms_median": round(statistics.median(timings) * 1000, 1),
-            "urgent_slots_ms_max": round(max(timings) * 1000, 1), "urgent_slots": len(slots),
-            "take_slot_and_publish_s": round(take_s, 2), "sick_call_to_draft_s": round(sick_s, 2),
-            "sick_call_visits_given_to_others": moved,
-            "sick_call_visits_retimed_beyond_30_min": sum(len(n["retimed"]) for n in changes["nurses"]),
-            "sick_call_newly_unassigned": len(changes["newly_unassigned"])}
+    return {
+        "urgent_slots_ms_median": round(statistics.median(timings) * 1000, 1),
+        "urgent_slots_ms_max": round(max(timings) * 1000, 1),
+        "urgent_slots": len(slots),
+        "take_slot_and_publish_s": round(take_s, 2),
+        "sick_call_to_draft_s": round(sick_s, 2),
+        "sick_call_visits_given_to_others": moved,
+        "sick_call_visits_retimed_beyond_30_min": sum(len(n["retimed"]) for n in changes["nurses"]),
+        "sick_call_newly_unassigned": len(changes["newly_unassigned"]),
+    }

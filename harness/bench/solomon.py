@@ -102,9 +102,7 @@ def _integers(lines: list[str], index: int, count: int, name: str, columns: str)
     except ValueError:
         values = ()
     if len(values) != count or len(fields) != count:
-        raise InstanceFormatError(
-            f"{name} line {index + 1}: expected {count} integers ({columns}), got {lines[index].strip()!r}"
-        )
+        raise InstanceFormatError(f"{name} line {index + 1}: expected {count} integers ({columns}), got {lines[index].strip()!r}")
     return values
 
 
@@ -252,9 +250,7 @@ def _schedule_violations(instance: SolomonInstance, number: int, route: Sequence
         here = customer
     back = time + _leg(instance, here, 0)
     if back > TENTHS * instance.due[0]:
-        violations.append(
-            f"route #{number} returns to the depot at {_units(back)}, after its due date {instance.due[0]}"
-        )
+        violations.append(f"route #{number} returns to the depot at {_units(back)}, after its due date {instance.due[0]}")
     return violations
 
 
@@ -286,10 +282,7 @@ def parse_sol(text: str) -> list[list[int]]:
 def format_sol(routes: Sequence[Sequence[int]], cost: float) -> str:
     """Routes and cost in VRPLIB solution format; empty routes are left out, cost to 0.1."""
     used = [route for route in routes if route]
-    lines = [
-        f"Route #{number}: {' '.join(str(customer) for customer in route)}"
-        for number, route in enumerate(used, start=1)
-    ]
+    lines = [f"Route #{number}: {' '.join(str(customer) for customer in route)}" for number, route in enumerate(used, start=1)]
     lines.append(f"Cost {cost:.1f}")
     return "\n".join(lines) + "\n"
 

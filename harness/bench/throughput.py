@@ -41,26 +41,43 @@ def run_throughput(regions: int, nurses: int, visits: int, time_limit: float, wo
                 load_demo_region(conn, day, nurses, visits, seed=k + 1, region_id=region_id)
         add_user(conn, "bench", "bench-password", "dispatcher", region_ids)
     pool.close()
-    env = {**os.environ, "NURSE_DISPATCH_HOME": str(home), "NURSE_DISPATCH_EMBEDDED_WORKER": "false",
-           "NURSE_DISPATCH_EMBEDDED_SCHEDULER": "false"}
+    env = {
+        **os.environ,
+        "NURSE_DISPATCH_HOME": str(home),
+        "NURSE_DISPATCH_EMBEDDED_WORKER": "false",
+        "NURSE_DISPATCH_EMBEDDED_SCHEDULER": "false",
+    }
     env.pop("DATABASE_URL", None)
     base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen([sys.executable, "-m", "cli.main", "serve", "--port", str(port)], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "cli.main", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     results = []
     try:
         _wait_ready(base, server)
         token = _login(base, "bench", "bench-password")
         client = httpx.Client(base_url=base, timeout=60, headers={"Authorization": f"Bearer {token}"})
         for count, day in zip(worker_counts, days, strict=True):
-            workers = [subprocess.Popen([sys.executable, "-m", "cli.main", "worker", "--name", f"w{i}"], env=env,
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for i in range(count)]
+            workers = [
+                subprocess.Popen(
+                    [sys.executable, "-m", "cli.main", "worker", "--name", f"w{i}"],
+                    env=env,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+                for i in range(count)
+            ]
             try:
                 time.sleep(3)  # let the workers start listening
                 _say(f"{count} worker(s): {regions} regions of {nurses} nurses / {visits} visits, {time_limit:g} s each")
                 started = time.perf_counter()
-                jobs = [client.post(f"/v1/regions/{r}/rosters/{day}/solve", json={"time_limit_s": time_limit}).json()
-                        for r in region_ids]
+                jobs = [
+                    client.post(f"/v1/regions/{r}/rosters/{day}/solve", json={"time_limit_s": time_limit}).json()
+                    for r in region_ids
+                ]
                 done = []
                 for job in jobs:
                     while job["state"] in ("queued", "running"):
@@ -75,9 +92,15 @@ def run_throughput(regions: int, nurses: int, visits: int, time_limit: float, wo
                     worker.wait(timeout=120)
             failed = [j for j in done if j["state"] != "succeeded"]
             unassigned = [j["progress"].get("unassigned", 0) for j in done if j["state"] == "succeeded"]
-            row = {"workers": count, "regions": regions, "time_limit_s": time_limit, "wall_s": round(wall, 1),
-                   "solves_per_minute": round(60 * len(done) / wall, 2), "failed": len(failed),
-                   "mean_unassigned": round(sum(unassigned) / max(1, len(unassigned)), 1)}
+            row = {
+                "workers": count,
+                "regions": regions,
+                "time_limit_s": time_limit,
+                "wall_s": round(wall, 1),
+                "solves_per_minute": round(60 * len(done) / wall, 2),
+                "failed": len(failed),
+                "mean_unassigned": round(sum(unassigned) / max(1, len(unassigned)), 1),
+            }
             results.append(row)
             print(json.dumps(row), flush=True)
     finally:

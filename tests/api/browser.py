@@ -17,8 +17,15 @@ import pytest
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 # Without the networking flags, Chromium keeps calling home and this machine's closed network refuses it.
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"]
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 ARTIFACTS = Path(os.environ.get("NURSE_DISPATCH_ARTIFACTS", Path(__file__).resolve().parents[2] / "test-artifacts"))
 DESKTOP = {"width": 1280, "height": 800}
 TABLET = {"width": 768, "height": 1024}
@@ -69,6 +76,7 @@ def log_in(page, username: str, password: str) -> None:
 
 def contrast(foreground: str, background: str) -> float:
     """The WCAG 2 contrast ratio of two CSS rgb()/rgba() colours."""
+
     def luminance(colour: str) -> float:
         channels = [int(x) / 255 for x in re.findall(r"[\d.]+", colour)[:3]]
         linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]

@@ -30,6 +30,7 @@ from tests.api.fake_geocoder import FakeNominatim
 PASSWORD = "test-password-1"
 DAY = date(2026, 12, 1)
 
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -60,8 +61,9 @@ def running_api(settings: Settings) -> Iterator[str]:
     """The app under uvicorn on a free loopback port, in a thread: its base URL while the block runs."""
     # Keep idle connections open longer than any pause between a test client's requests: with uvicorn's
     # 5 s default, a session-long client could send on a connection just as the server closed it.
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=free_port(), log_level="warning",
-                                          timeout_keep_alive=600))
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(settings), host="127.0.0.1", port=free_port(), log_level="warning", timeout_keep_alive=600)
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 60
@@ -80,8 +82,15 @@ def running_api(settings: Settings) -> Iterator[str]:
 def base_url(service_home, database, geocoder_server) -> Iterator[str]:
     # Every test calls from 127.0.0.1 and the OpenAPI fuzzing sends wrong logins by the hundred: the
     # address limit would lock the whole suite out. Its own tests run on a stricter server (test_logins.py).
-    settings = Settings(home=service_home, geocoder="nominatim", geocoder_domain=geocoder_server,
-                        geocoder_scheme="http", solve_time_limit_s=2, tiles_url="", login_failures_per_address=1_000_000)
+    settings = Settings(
+        home=service_home,
+        geocoder="nominatim",
+        geocoder_domain=geocoder_server,
+        geocoder_scheme="http",
+        solve_time_limit_s=2,
+        tiles_url="",
+        login_failures_per_address=1_000_000,
+    )
     with running_api(settings) as url:
         yield url
 
@@ -122,10 +131,23 @@ class Region:
         add_user(db, self.dispatcher_name, PASSWORD, "dispatcher", [self.id])
         self.dispatcher = login(base_url, self.dispatcher_name)
 
-    def nurse(self, name="Ana", lat=39.74, lon=-104.99, certifications=("rn", "iv", "ketamine"), states=("CO",),
-              shift=("08:00", "16:00"), day=DAY, **extra) -> dict:
-        body = {"name": name, "home": {"lat": lat, "lon": lon}, "licensed_states": list(states),
-                "certifications": [c if isinstance(c, dict) else {"name": c} for c in certifications]} | extra
+    def nurse(
+        self,
+        name="Ana",
+        lat=39.74,
+        lon=-104.99,
+        certifications=("rn", "iv", "ketamine"),
+        states=("CO",),
+        shift=("08:00", "16:00"),
+        day=DAY,
+        **extra,
+    ) -> dict:
+        body = {
+            "name": name,
+            "home": {"lat": lat, "lon": lon},
+            "licensed_states": list(states),
+            "certifications": [c if isinstance(c, dict) else {"name": c} for c in certifications],
+        } | extra
         answer = self.dispatcher.post(f"/v1/regions/{self.id}/nurses", json=body)
         assert answer.status_code == 201, answer.text
         nurse = answer.json()
@@ -140,22 +162,34 @@ class Region:
         return login(self.base_url, username)
 
     def patient(self, name="Jordan", lat=39.75, lon=-104.98, state="CO", evaluation_done=True, **extra) -> dict:
-        body = {"name": name, "location": {"lat": lat, "lon": lon}, "state": state, "evaluation_done": evaluation_done,
-                "phone": "+1 303 555 0100", "address": "1 Test St", "notes": "ring twice"} | extra
+        body = {
+            "name": name,
+            "location": {"lat": lat, "lon": lon},
+            "state": state,
+            "evaluation_done": evaluation_done,
+            "phone": "+1 303 555 0100",
+            "address": "1 Test St",
+            "notes": "ring twice",
+        } | extra
         answer = self.dispatcher.post(f"/v1/regions/{self.id}/patients", json=body)
         assert answer.status_code == 201, answer.text
         return answer.json()
 
     def visit(self, patient_id: int, window=("09:00", "12:00"), service="hydration", day=DAY, **extra) -> dict:
-        body = {"patient_id": patient_id, "date": str(day), "window": {"start": window[0], "end": window[1]},
-                "service": service} | extra
+        body = {
+            "patient_id": patient_id,
+            "date": str(day),
+            "window": {"start": window[0], "end": window[1]},
+            "service": service,
+        } | extra
         answer = self.dispatcher.post("/v1/visits", json=body)
         assert answer.status_code == 201, answer.text
         return answer.json()
 
     def solve(self, day=DAY, time_limit_s: float = 2, **headers) -> dict:
-        answer = self.dispatcher.post(f"/v1/regions/{self.id}/rosters/{day}/solve", json={"time_limit_s": time_limit_s},
-                                      headers=headers)
+        answer = self.dispatcher.post(
+            f"/v1/regions/{self.id}/rosters/{day}/solve", json={"time_limit_s": time_limit_s}, headers=headers
+        )
         assert answer.status_code in (200, 202), answer.text
         return answer.json()
 

@@ -19,8 +19,9 @@ class FakeNominatim(BaseHTTPRequestHandler):
         query = parse_qs(urlparse(self.path).query).get("q", [""])[0]
         FakeNominatim.hits.append(query)
         point = KNOWN_ADDRESSES.get(" ".join(query.split()).lower())
-        body = json.dumps([] if point is None else [
-            {"lat": str(point[0]), "lon": str(point[1]), "display_name": query, "place_id": 1}]).encode()
+        body = json.dumps(
+            [] if point is None else [{"lat": str(point[0]), "lon": str(point[1]), "display_name": query, "place_id": 1}]
+        ).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))

@@ -37,11 +37,16 @@ def test_solve_writes_a_roster_and_prints_a_table(tmp_path):
     ("content", "message"),
     [
         ("{not json", "is not valid JSON: Expecting property name enclosed in double quotes at line 1 column 2"),
-        (json.dumps({**BASE_DOCUMENT, "visits": [{"id": "V1", "location": {"index": 2},
-                                                  "window": {"start": "10:00", "end": "09:00"}}]}),
-         "visits[0].window: end 09:00 is before start 10:00"),
-        (json.dumps({**BASE_DOCUMENT, "travel": {"durations_s": [[0, 1], [1, 0]]}}),
-         "nurses[1].start.index: 1 is outside"),
+        (
+            json.dumps(
+                {
+                    **BASE_DOCUMENT,
+                    "visits": [{"id": "V1", "location": {"index": 2}, "window": {"start": "10:00", "end": "09:00"}}],
+                }
+            ),
+            "visits[0].window: end 09:00 is before start 10:00",
+        ),
+        (json.dumps({**BASE_DOCUMENT, "travel": {"durations_s": [[0, 1], [1, 0]]}}), "nurses[1].start.index: 1 is outside"),
     ],
 )
 def test_bad_input_exits_2_with_the_field_and_no_traceback(tmp_path, content, message):

@@ -27,9 +27,13 @@ def test_the_demo_serves_a_published_roster_and_its_logins_work(tmp_path):
     port = free_port()
     env = {**os.environ, "NURSE_DISPATCH_HOME": str(tmp_path)}
     env.pop("DATABASE_URL", None)
-    demo = subprocess.Popen([sys.executable, "-m", "cli.main", "demo", "--nurses", "6", "--visits", "30",
-                             "--time-limit", "2", "--port", str(port)],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    demo = subprocess.Popen(
+        [sys.executable, "-m", "cli.main", "demo", "--nurses", "6", "--visits", "30", "--time-limit", "2", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     try:
         printed = _read_until(demo, "her day (nurse)", timeout=120)
         assert f"Nurse Dispatch is running at http://127.0.0.1:{port}" in printed

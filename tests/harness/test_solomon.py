@@ -104,10 +104,7 @@ def test_problem_durations_are_the_exact_truncated_distances(name: str) -> None:
     instance = benchmark(name)
     exact = np.array(
         [
-            [
-                math.isqrt(100 * ((xa - xb) ** 2 + (ya - yb) ** 2))
-                for xb, yb in zip(instance.xs, instance.ys, strict=True)
-            ]
+            [math.isqrt(100 * ((xa - xb) ** 2 + (ya - yb) ** 2)) for xb, yb in zip(instance.xs, instance.ys, strict=True)]
             for xa, ya in zip(instance.xs, instance.ys, strict=True)
         ]
     )
@@ -208,9 +205,7 @@ def test_a_number_that_is_not_a_customer_is_reported() -> None:
 
 def test_service_starting_after_the_due_date_is_reported() -> None:
     # 2 is served from 10.0 to 12.0; 1 is then reached at 17.0, after its due date 10.
-    assert check_routes(tiny(), [[2, 1], [3]]) == [
-        "route #1: service at customer 1 starts at 17.0, after its due date 10"
-    ]
+    assert check_routes(tiny(), [[2, 1], [3]]) == ["route #1: service at customer 1 starts at 17.0, after its due date 10"]
 
 
 def test_a_load_over_capacity_is_reported() -> None:

@@ -61,8 +61,7 @@ def test_too_little_travel_time_is_caught(solved):
 
 def test_missing_skill_is_caught(solved):
     problem, solution = solved
-    problem = replace(problem, visits=(replace(problem.visits[2], required_skills=frozenset({"ketamine"})),
-                                       *problem.visits[:2]))
+    problem = replace(problem, visits=(replace(problem.visits[2], required_skills=frozenset({"ketamine"})), *problem.visits[:2]))
     assert any("lacks" in v for v in check_solution(problem, solution))
 
 

@@ -35,8 +35,10 @@ def test_speed_model_uses_great_circle_times_circuity(document):
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (lambda d: d["visits"][0].update(window={"start": "10:00", "end": "09:00"}),
-         "visits[0].window: end 09:00 is before start 10:00"),
+        (
+            lambda d: d["visits"][0].update(window={"start": "10:00", "end": "09:00"}),
+            "visits[0].window: end 09:00 is before start 10:00",
+        ),
         (lambda d: d["visits"][1].pop("location"), "visits[1].location: is required"),
         (lambda d: d["visits"][2].update(pinned_nurse="N9"), "visits[2].pinned_nurse: unknown nurse 'N9'"),
         (lambda d: d["visits"][2].update(id="V1"), "visits[2].id: duplicate visit id 'V1'"),
@@ -50,13 +52,17 @@ def test_speed_model_uses_great_circle_times_circuity(document):
         (lambda d: d.update(timezone="Mars/Olympus"), "timezone: unknown IANA time zone"),
         (lambda d: d["visits"][0].update(priority=0), "visits[0].priority: must be at least 1"),
         (lambda d: d["visits"][0].update(duraton_min=3), "visits[0].duraton_min: unknown field"),
-        (lambda d: d["nurses"][0].update(**{"break": {"window": {"start": "06:00", "end": "07:00"}, "duration_min": 30}}),
-         "nurses[0].break.window: a 30-minute break starting at 06:00 does not fit the shift 08:00–16:00"),
+        (
+            lambda d: d["nurses"][0].update(**{"break": {"window": {"start": "06:00", "end": "07:00"}, "duration_min": 30}}),
+            "nurses[0].break.window: a 30-minute break starting at 06:00 does not fit the shift 08:00–16:00",
+        ),
         (lambda d: d["options"].update(time_limit_s=0), "options.time_limit_s: must be greater than 0"),
         (lambda d: d["options"].update(first_roster="pyvrp"), 'options.first_roster: must be "vroom" or "insertion"'),
         (lambda d: d["visits"][0].update(excluded_nurses=["N9"]), "visits[0].excluded_nurses[0]"),
-        (lambda d: d["visits"][0].update(preferred_nurses=["N1", None]),
-         "visits[0].preferred_nurses[1]: must be a non-empty string"),
+        (
+            lambda d: d["visits"][0].update(preferred_nurses=["N1", None]),
+            "visits[0].preferred_nurses[1]: must be a non-empty string",
+        ),
         (lambda d: d.update(nurses={}), "nurses: must be a list, got an object"),
     ],
 )
@@ -74,7 +80,10 @@ def test_not_an_object_is_refused():
 
 def test_overlapping_windows_are_merged(document):
     document["visits"][0].pop("window")
-    document["visits"][0]["windows"] = [{"start": "13:00", "end": "14:00"}, {"start": "09:00", "end": "10:00"},
-                                        {"start": "09:30", "end": "11:00"}]
+    document["visits"][0]["windows"] = [
+        {"start": "13:00", "end": "14:00"},
+        {"start": "09:00", "end": "10:00"},
+        {"start": "09:30", "end": "11:00"},
+    ]
     windows = parse_problem(document).visits[0].windows
     assert [(w.start // 3600, w.end // 3600) for w in windows] == [(9, 11), (13, 14)]

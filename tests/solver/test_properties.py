@@ -25,30 +25,42 @@ def days(draw):
     for n in range(nurse_count):
         start = draw(st.integers(6 * 60, 10 * 60))
         end = start + draw(st.integers(4 * 60, 10 * 60))
-        nurse = {"id": f"N{n}", "start": {"index": n}, "shift": {"start": _hhmm(start), "end": _hhmm(end)},
-                 "skills": draw(st.lists(st.sampled_from(SKILLS), unique=True))}
+        nurse = {
+            "id": f"N{n}",
+            "start": {"index": n},
+            "shift": {"start": _hhmm(start), "end": _hhmm(end)},
+            "skills": draw(st.lists(st.sampled_from(SKILLS), unique=True)),
+        }
         if draw(st.booleans()):
             nurse["max_visits"] = draw(st.integers(0, 5))
         if draw(st.booleans()) and end - start >= 5 * 60:
             opens = draw(st.integers(start + 60, end - 90))
-            nurse["break"] = {"window": {"start": _hhmm(opens), "end": _hhmm(min(opens + 60, end - 30))},
-                              "duration_min": 30}
+            nurse["break"] = {"window": {"start": _hhmm(opens), "end": _hhmm(min(opens + 60, end - 30))}, "duration_min": 30}
         nurses.append(nurse)
     visits = []
     for v in range(visit_count):
         opens = draw(st.integers(6 * 60, 18 * 60))
-        visit = {"id": f"V{v}", "location": {"index": nurse_count + v},
-                 "window": {"start": _hhmm(opens), "end": _hhmm(min(opens + draw(st.integers(0, 240)), 23 * 60))},
-                 "duration_min": draw(st.integers(0, 120)),
-                 "required_skills": draw(st.lists(st.sampled_from(SKILLS), unique=True, max_size=2)),
-                 "priority": draw(st.integers(1, 10))}
+        visit = {
+            "id": f"V{v}",
+            "location": {"index": nurse_count + v},
+            "window": {"start": _hhmm(opens), "end": _hhmm(min(opens + draw(st.integers(0, 240)), 23 * 60))},
+            "duration_min": draw(st.integers(0, 120)),
+            "required_skills": draw(st.lists(st.sampled_from(SKILLS), unique=True, max_size=2)),
+            "priority": draw(st.integers(1, 10)),
+        }
         if draw(st.integers(0, 5)) == 0:
             visit["pinned_nurse"] = f"N{draw(st.integers(0, nurse_count - 1))}"
         if draw(st.integers(0, 3)) == 0:
             visit["preferred_nurses"] = [f"N{draw(st.integers(0, nurse_count - 1))}"]
         visits.append(visit)
-    return {"date": "2026-12-01", "timezone": "Europe/Paris", "travel": {"durations_s": matrix},
-            "nurses": nurses, "visits": visits, "options": {"time_limit_s": 0.3}}
+    return {
+        "date": "2026-12-01",
+        "timezone": "Europe/Paris",
+        "travel": {"durations_s": matrix},
+        "nurses": nurses,
+        "visits": visits,
+        "options": {"time_limit_s": 0.3},
+    }
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -58,7 +70,8 @@ def test_every_roster_passes_the_checker(document):
     solution = solve(problem)  # solve() also checks; assert here so the property is explicit
     assert check_solution(problem, solution) == []
     assert sorted(solution.assigned_visit_ids() + [u.visit_id for u in solution.unassigned]) == sorted(
-        v["id"] for v in document["visits"])
+        v["id"] for v in document["visits"]
+    )
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

@@ -101,22 +101,35 @@ OVERRUN_DOCUMENT = {
     "date": "2026-12-01",
     "timezone": "America/Denver",
     "as_of": "08:30",
-    "travel": {"durations_s": [
-        # 0: Ana's home, 1: Bea's home, 2: X, 3: Y
-        [0, 1500, 600, 600],
-        [1500, 0, 1200, 1500],
-        [600, 1200, 0, 600],
-        [600, 1500, 600, 0],
-    ]},
+    "travel": {
+        "durations_s": [
+            # 0: Ana's home, 1: Bea's home, 2: X, 3: Y
+            [0, 1500, 600, 600],
+            [1500, 0, 1200, 1500],
+            [600, 1200, 0, 600],
+            [600, 1500, 600, 0],
+        ]
+    },
     "nurses": [
         {"id": "N1", "name": "Ana", "start": {"index": 0}, "shift": {"start": "08:00", "end": "16:00"}},
         {"id": "N2", "name": "Bea", "start": {"index": 1}, "shift": {"start": "08:00", "end": "16:00"}},
     ],
     "visits": [
-        {"id": "Y", "location": {"index": 3}, "window": {"start": "08:00", "end": "08:30"}, "duration_min": 40,
-         "planned": {"nurse": "N1", "start": "08:00"}, "progress": {"status": "in_progress", "end": "10:40"}},
-        {"id": "X", "location": {"index": 2}, "window": {"start": "09:00", "end": "12:00"}, "duration_min": 60,
-         "planned": {"nurse": "N1", "start": "09:00"}},
+        {
+            "id": "Y",
+            "location": {"index": 3},
+            "window": {"start": "08:00", "end": "08:30"},
+            "duration_min": 40,
+            "planned": {"nurse": "N1", "start": "08:00"},
+            "progress": {"status": "in_progress", "end": "10:40"},
+        },
+        {
+            "id": "X",
+            "location": {"index": 2},
+            "window": {"start": "09:00", "end": "12:00"},
+            "duration_min": 60,
+            "planned": {"nurse": "N1", "start": "09:00"},
+        },
     ],
     "options": {"time_limit_s": 1},
 }

@@ -60,22 +60,34 @@ def _unplanned(visit: dict) -> dict:
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (lambda d: d["visits"][2].update(planned={"nurse": "N9", "start": "13:00"}),
-         "visits[2].planned.nurse: unknown nurse 'N9'"),
+        (
+            lambda d: d["visits"][2].update(planned={"nurse": "N9", "start": "13:00"}),
+            "visits[2].planned.nurse: unknown nurse 'N9'",
+        ),
         (lambda d: d["visits"][2].update(planned={"nurse": "N2"}), "visits[2].planned.start: is required"),
-        (lambda d: d["visits"][0]["progress"].update(status="started"),
-         "visits[0].progress.status: must be one of done, in_progress, en_route"),
+        (
+            lambda d: d["visits"][0]["progress"].update(status="started"),
+            "visits[0].progress.status: must be one of done, in_progress, en_route",
+        ),
         (lambda d: d.pop("as_of"), "as_of: is required when nurses report `now` or visits have `progress`"),
         (lambda d: d.update(as_of="24:00"), "as_of: 24:00 is not a moment of the day"),
-        (lambda d: d["visits"][1]["progress"].update(start="09:40"),
-         "visits[1].progress: a visit en route is timed from the nurse's now"),
-        (lambda d: _unplanned(d["visits"][2]).update(progress={"status": "done", "start": "13:00"}),
-         "visits[2].progress.nurse: is required (the visit has no planned nurse)"),
+        (
+            lambda d: d["visits"][1]["progress"].update(start="09:40"),
+            "visits[1].progress: a visit en route is timed from the nurse's now",
+        ),
+        (
+            lambda d: _unplanned(d["visits"][2]).update(progress={"status": "done", "start": "13:00"}),
+            "visits[2].progress.nurse: is required (the visit has no planned nurse)",
+        ),
         (lambda d: d["visits"][0]["progress"].update(end="09:00"), "visits[0].progress.end: 09:00 is before the start 09:05"),
-        (lambda d: d["visits"][0]["progress"].update(arrival="09:10"),
-         "visits[0].progress.arrival: 09:10 is after the start 09:05"),
-        (lambda d: d["visits"][2].update(progress={"status": "done", "nurse": "N1", "start": "09:15"}),
-         "starts at 09:15, before V1 ends at 09:25 for nurse N1"),
+        (
+            lambda d: d["visits"][0]["progress"].update(arrival="09:10"),
+            "visits[0].progress.arrival: 09:10 is after the start 09:05",
+        ),
+        (
+            lambda d: d["visits"][2].update(progress={"status": "done", "nurse": "N1", "start": "09:15"}),
+            "starts at 09:15, before V1 ends at 09:25 for nurse N1",
+        ),
         (lambda d: d["visits"][2].update(progress={"status": "en_route"}), "nurse N2 is already en route to V2"),
         (lambda d: d["nurses"][1]["now"].update(off_duty="yes"), "nurses[1].now.off_duty: must be true or false"),
         (lambda d: d["nurses"][1]["now"].update(location={"index": 9}), "nurses[1].now.location.index: 9 is outside"),

@@ -17,10 +17,8 @@ from tests.solver.test_properties import days
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(days(), st.integers(6 * 3600, 18 * 3600), st.integers(0, 10**6), st.booleans(), st.booleans(),
-       st.integers(0, 7200))
-def test_every_replanned_roster_passes_the_checker_and_keeps_committed_stops(document, moment, pick, sick, cancel,
-                                                                              overrun):
+@given(days(), st.integers(6 * 3600, 18 * 3600), st.integers(0, 10**6), st.booleans(), st.booleans(), st.integers(0, 7200))
+def test_every_replanned_roster_passes_the_checker_and_keeps_committed_stops(document, moment, pick, sick, cancel, overrun):
     day = parse_problem(document)
     roster = solve(day)
     problem = replace(published(day, roster), state=state_as_planned(day, roster, moment))
@@ -34,8 +32,11 @@ def test_every_replanned_roster_passes_the_checker_and_keeps_committed_stops(doc
     if overrun and late:  # a nurse's last committed stop runs long
         now = late[pick % len(late)]
         last = now.committed[-1]
-        longer = replace(now, committed=(*now.committed[:-1], replace(last, end=last.end + overrun)),
-                         free_at=max(now.free_at, last.end + overrun))
+        longer = replace(
+            now,
+            committed=(*now.committed[:-1], replace(last, end=last.end + overrun)),
+            free_at=max(now.free_at, last.end + overrun),
+        )
         others = tuple(n for n in problem.state.nurses if n.nurse_id != now.nurse_id)
         problem = replace(problem, state=DayState(moment, (*others, longer)))
     committed = problem.state.committed_visit_ids()

@@ -31,30 +31,59 @@ URGENT_DAY = {
     "date": "2026-12-01",
     "timezone": "America/Denver",
     "as_of": "09:30",
-    "travel": {"durations_s": [
-        # 0: N1 home, 1: N2 home, 2: V1, 3: V2, 4: V3, 5: U
-        [0, 900, 600, 1200, 1800, 900],
-        [900, 0, 1500, 600, 900, 1500],
-        [600, 1500, 0, 900, 1200, 600],
-        [1200, 600, 900, 0, 600, 1200],
-        [1800, 900, 1200, 600, 0, 900],
-        [900, 1500, 600, 1200, 900, 0],
-    ]},
+    "travel": {
+        "durations_s": [
+            # 0: N1 home, 1: N2 home, 2: V1, 3: V2, 4: V3, 5: U
+            [0, 900, 600, 1200, 1800, 900],
+            [900, 0, 1500, 600, 900, 1500],
+            [600, 1500, 0, 900, 1200, 600],
+            [1200, 600, 900, 0, 600, 1200],
+            [1800, 900, 1200, 600, 0, 900],
+            [900, 1500, 600, 1200, 900, 0],
+        ]
+    },
     "nurses": [
-        {"id": "N1", "name": "Ana", "start": {"index": 0}, "shift": {"start": "08:00", "end": "16:00"},
-         "skills": ["rn", "iv", "ketamine"]},
-        {"id": "N2", "name": "Bea", "start": {"index": 1}, "shift": {"start": "08:00", "end": "16:00"},
-         "skills": ["rn", "iv"]},
+        {
+            "id": "N1",
+            "name": "Ana",
+            "start": {"index": 0},
+            "shift": {"start": "08:00", "end": "16:00"},
+            "skills": ["rn", "iv", "ketamine"],
+        },
+        {"id": "N2", "name": "Bea", "start": {"index": 1}, "shift": {"start": "08:00", "end": "16:00"}, "skills": ["rn", "iv"]},
     ],
     "visits": [
-        {"id": "V1", "location": {"index": 2}, "window": {"start": "09:00", "end": "10:00"}, "duration_min": 60,
-         "planned": {"nurse": "N1", "start": "09:00"}, "progress": {"status": "in_progress"}},
-        {"id": "V2", "location": {"index": 3}, "window": {"start": "09:00", "end": "12:00"}, "duration_min": 40,
-         "planned": {"nurse": "N2", "start": "09:00"}, "progress": {"status": "in_progress"}},
-        {"id": "V3", "location": {"index": 4}, "window": {"start": "13:00", "end": "15:00"}, "duration_min": 40,
-         "planned": {"nurse": "N2", "start": "13:00"}},
-        {"id": "U", "location": {"index": 5}, "window": {"start": "10:30", "end": "13:30"}, "duration_min": 90,
-         "required_skills": ["ketamine"], "priority": 10},
+        {
+            "id": "V1",
+            "location": {"index": 2},
+            "window": {"start": "09:00", "end": "10:00"},
+            "duration_min": 60,
+            "planned": {"nurse": "N1", "start": "09:00"},
+            "progress": {"status": "in_progress"},
+        },
+        {
+            "id": "V2",
+            "location": {"index": 3},
+            "window": {"start": "09:00", "end": "12:00"},
+            "duration_min": 40,
+            "planned": {"nurse": "N2", "start": "09:00"},
+            "progress": {"status": "in_progress"},
+        },
+        {
+            "id": "V3",
+            "location": {"index": 4},
+            "window": {"start": "13:00", "end": "15:00"},
+            "duration_min": 40,
+            "planned": {"nurse": "N2", "start": "13:00"},
+        },
+        {
+            "id": "U",
+            "location": {"index": 5},
+            "window": {"start": "10:30", "end": "13:30"},
+            "duration_min": 90,
+            "required_skills": ["ketamine"],
+            "priority": 10,
+        },
     ],
     "options": {"time_limit_s": 1},
 }
@@ -76,7 +105,13 @@ def test_the_best_slot_is_the_one_worked_out_by_hand(day):
     assert len(slots) == 1  # Bea lacks ketamine
     slot = slots[0]
     assert (slot.nurse_id, slot.position, slot.start, slot.added_travel, slot.retimed, slot.bumped) == (
-        "N1", 1, 10 * H + 1800, 900, (), ())
+        "N1",
+        1,
+        10 * H + 1800,
+        900,
+        (),
+        (),
+    )
     assert slot.arrival == slot.start  # she leaves V1 as late as still arrives in time
     roster = accept_slot(problem, current, "U", slot)
     assert check_solution(problem, roster) == []
@@ -88,7 +123,9 @@ def test_slots_are_ranked_by_cost_and_every_nurse_may_be_offered(day):
     day["visits"][3]["required_skills"] = []
     _, _, slots = _slots(day)
     assert [(s.nurse_id, s.position, s.added_travel, s.start) for s in slots] == [
-        ("N1", 1, 900, 10 * H + 1800), ("N2", 1, 1500, 10 * H + 1800)]
+        ("N1", 1, 900, 10 * H + 1800),
+        ("N2", 1, 1500, 10 * H + 1800),
+    ]
     assert slots[1].retimed == ()  # V3 keeps 13:00
 
 
@@ -140,10 +177,18 @@ def test_every_slot_offered_can_be_taken_and_passes_the_checker(document, moment
     base = published(day, roster)
     visit = day.visits[pick % len(day.visits)]
     skills = sorted(frozenset().union(*(n.skills for n in day.nurses)))
-    urgent = Visit("URGENT", visit.location_index, (TimeWindow(moment, moment + 3 * H),), 3600,
-                   frozenset(skills[:1]), priority=10)
-    problem = type(base)(base.nurses, (*base.visits, urgent), base.durations, base.options, base.costs, base.clock,
-                         state_as_planned(base, roster, moment))
+    urgent = Visit(
+        "URGENT", visit.location_index, (TimeWindow(moment, moment + 3 * H),), 3600, frozenset(skills[:1]), priority=10
+    )
+    problem = type(base)(
+        base.nurses,
+        (*base.visits, urgent),
+        base.durations,
+        base.options,
+        base.costs,
+        base.clock,
+        state_as_planned(base, roster, moment),
+    )
     current = current_roster(problem)
     for slot in urgent_slots(problem, current, "URGENT"):
         assert urgent.required_skills <= problem.nurse(slot.nurse_id).skills
@@ -163,13 +208,15 @@ def test_the_plan_of_a_visit_is_read_back_from_a_roster(day):
 MOVE_DAY = {
     "date": "2026-12-01",
     "timezone": "America/Denver",
-    "travel": {"durations_s": [
-        # 0: N1 home, 1: A, 2: B, 3: X
-        [0, 600, 600, 900],
-        [600, 0, 600, 300],
-        [600, 600, 0, 300],
-        [900, 300, 300, 0],
-    ]},
+    "travel": {
+        "durations_s": [
+            # 0: N1 home, 1: A, 2: B, 3: X
+            [0, 600, 600, 900],
+            [600, 0, 600, 300],
+            [600, 600, 0, 300],
+            [900, 300, 300, 0],
+        ]
+    },
     "nurses": [{"id": "N1", "name": "Ana", "start": {"index": 0}, "shift": {"start": "08:00", "end": "16:00"}}],
     "visits": [
         {"id": "A", "location": {"index": 1}, "window": {"start": "09:00", "end": "09:30"}, "duration_min": 60},

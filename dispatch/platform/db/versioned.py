@@ -9,8 +9,9 @@ from psycopg import Connection, sql
 from dispatch.errors import StaleVersion
 
 
-def update_versioned(conn: Connection, table: str, record_id: int, columns: dict[str, Any],
-                     expected_version: int | None, what: str) -> dict:
+def update_versioned(
+    conn: Connection, table: str, record_id: int, columns: dict[str, Any], expected_version: int | None, what: str
+) -> dict:
     """Set `columns` (only those: a PATCH writes the fields it names) and bump the version, if the version is
     still `expected_version` (None: any); the new row.
 
@@ -20,7 +21,8 @@ def update_versioned(conn: Connection, table: str, record_id: int, columns: dict
     """
     assignments = [sql.SQL("{} = %s").format(sql.Identifier(c)) for c in columns] + [sql.SQL("version = version + 1")]
     query = sql.SQL("UPDATE {} SET {} WHERE id = %s AND (%s::int IS NULL OR version = %s) RETURNING *").format(
-        sql.Identifier(table), sql.SQL(", ").join(assignments))
+        sql.Identifier(table), sql.SQL(", ").join(assignments)
+    )
     row = conn.execute(query, [*columns.values(), record_id, expected_version, expected_version]).fetchone()
     if row is None:
         raise StaleVersion(f"{what} was changed by someone else; reload it and try again")

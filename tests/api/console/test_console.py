@@ -71,9 +71,11 @@ def test_the_dispatcher_sees_every_route_on_the_map_and_every_nurse_in_the_timel
     assert page.locator(".marker.home").count() == len(view["nurses"])
     kpis = view["kpis"]
     assert page.locator('[data-kpi="served"] .value').inner_text() == str(kpis["visits_served"])
-    assert page.locator('[data-kpi="unassigned"] .value').inner_text() == \
-        f'{kpis["unassigned"]} ({kpis["unassigned_priority_weight"]})'
-    assert page.locator('[data-kpi="travel"] .value').inner_text() == f'{kpis["travel_h"]} h'
+    assert (
+        page.locator('[data-kpi="unassigned"] .value').inner_text()
+        == f"{kpis['unassigned']} ({kpis['unassigned_priority_weight']})"
+    )
+    assert page.locator('[data-kpi="travel"] .value').inner_text() == f"{kpis['travel_h']} h"
     assert page.locator(".unassigned-list li").count() == len(view["unassigned"])
     for unassigned in view["unassigned"]:
         assert unassigned["reason"] in page.locator("#unassigned").inner_text()
@@ -108,8 +110,16 @@ def test_the_dispatcher_solves_moves_pins_compares_and_publishes(page, base_url,
 
     # Move a visit to another nurse: the first move the server accepts (each refusal is explained on the way).
     page.locator("#move-start").fill("")
-    message, candidates = "", [(n, s, o) for n in draft["nurses"] for s in n["stops"]
-                                for o in sorted(draft["nurses"], key=lambda o: len(o["stops"])) if o is not n]
+    message, candidates = (
+        "",
+        [
+            (n, s, o)
+            for n in draft["nurses"]
+            for s in n["stops"]
+            for o in sorted(draft["nurses"], key=lambda o: len(o["stops"]))
+            if o is not n
+        ],
+    )
     for _, stop, other in candidates[:60]:
         page.locator(f'.bar.service[data-visit="{stop["visit_id"]}"]').click()
         page.evaluate("document.querySelector('#message').textContent = ''")
@@ -193,8 +203,10 @@ def test_the_console_fits_a_tablet(browser, request, base_url, day):
 class _Tiles(BaseHTTPRequestHandler):
     """A stand-in tile server: a grey 1×1 PNG for every tile, and a count of what was asked."""
 
-    PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-                        "1f15c4890000000d49444154789c63f8cfc0f01f0005000201a5f1f6e80000000049454e44ae426082")
+    PNG = bytes.fromhex(
+        "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+        "1f15c4890000000d49444154789c63f8cfc0f01f0005000201a5f1f6e80000000049454e44ae426082"
+    )
     asked: list[str] = []
 
     def do_GET(self):  # noqa: N802
@@ -208,13 +220,11 @@ class _Tiles(BaseHTTPRequestHandler):
         pass
 
 
-def test_tiles_come_only_from_the_configured_server_and_nothing_else_leaves(browser, request, database, service_home,
-                                                                          day):
+def test_tiles_come_only_from_the_configured_server_and_nothing_else_leaves(browser, request, database, service_home, day):
     tiles = ThreadingHTTPServer(("127.0.0.1", 0), _Tiles)
     threading.Thread(target=tiles.serve_forever, daemon=True).start()
     tiles_url = f"http://127.0.0.1:{tiles.server_address[1]}/{{z}}/{{x}}/{{y}}.png"
-    settings = Settings(home=service_home, database_url=database, tiles_url=tiles_url, geocoder="none",
-                        embedded_scheduler=False)
+    settings = Settings(home=service_home, database_url=database, tiles_url=tiles_url, geocoder="none", embedded_scheduler=False)
     try:
         with running_api(settings) as url:
             with open_page(browser, request, DESKTOP) as page:
@@ -265,10 +275,20 @@ def test_a_sick_call_from_the_console_re_plans_and_shows_what_changes(page, base
 def test_an_urgent_visit_is_placed_from_the_console(page, base_url, day_under_way, db):
     day = day_under_way
     dispatcher = day["dispatcher"]
-    patient = dispatcher.post(f"/v1/regions/{day['region']}/patients", json={
-        "name": "Urgent Caller", "location": {"lat": 39.74, "lon": -104.98}, "state": "CO", "evaluation_done": True}).json()
-    visit = dispatcher.post("/v1/visits", json={"patient_id": patient["id"], "date": str(DAY), "service": "hydration",
-                                                "window": {"start": "11:00", "end": "15:00"}, "priority": 10}).json()
+    patient = dispatcher.post(
+        f"/v1/regions/{day['region']}/patients",
+        json={"name": "Urgent Caller", "location": {"lat": 39.74, "lon": -104.98}, "state": "CO", "evaluation_done": True},
+    ).json()
+    visit = dispatcher.post(
+        "/v1/visits",
+        json={
+            "patient_id": patient["id"],
+            "date": str(DAY),
+            "service": "hydration",
+            "window": {"start": "11:00", "end": "15:00"},
+            "priority": 10,
+        },
+    ).json()
     open_console(page, base_url, day)
     page.locator(f'.unassigned-list button[data-visit="{visit["id"]}"]').click()
     page.locator("#as-of").fill("10:40")

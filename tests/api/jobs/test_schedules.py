@@ -31,10 +31,17 @@ def _schedule(region, **body) -> dict:
 
 def test_a_schedule_is_kept_per_region_and_changed_with_its_version(region, base_url, admin, db):
     created = _schedule(region, days_ahead=1, auto_publish=True)
-    assert created | {"id": 0} == {"id": 0, "region_id": region.id, "local_time": "18:00:00", "days_ahead": 1,
-                                   "time_limit_s": 30.0, "auto_publish": True, "active": True, "version": 1}
-    changed = region.dispatcher.patch(f"/v1/schedules/{created['id']}", json={"local_time": "05:30"},
-                                      headers={"If-Match": '"1"'})
+    assert created | {"id": 0} == {
+        "id": 0,
+        "region_id": region.id,
+        "local_time": "18:00:00",
+        "days_ahead": 1,
+        "time_limit_s": 30.0,
+        "auto_publish": True,
+        "active": True,
+        "version": 1,
+    }
+    changed = region.dispatcher.patch(f"/v1/schedules/{created['id']}", json={"local_time": "05:30"}, headers={"If-Match": '"1"'})
     assert changed.status_code == 200 and changed.json()["version"] == 2
     stale = region.dispatcher.patch(f"/v1/schedules/{created['id']}", json={"active": False}, headers={"If-Match": '"1"'})
     assert stale.status_code == 412

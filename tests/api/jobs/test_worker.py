@@ -27,8 +27,13 @@ def test_a_separate_worker_process_runs_the_queued_solve(server_without_worker, 
 
         env = {**os.environ, "NURSE_DISPATCH_HOME": str(tmp_path)}
         env.pop("DATABASE_URL", None)
-        worker = subprocess.Popen([*service_command("worker"), "--name", "test-worker"], env=env,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        worker = subprocess.Popen(
+            [*service_command("worker"), "--name", "test-worker"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         try:
             done = region.wait(job, timeout=60)
         finally:

@@ -18,11 +18,16 @@ HEARTBEAT_S, STALLED_AFTER_S = 0.5, 3.0
 
 
 def _worker(tmp_path, name: str) -> subprocess.Popen:
-    env = {**os.environ, "NURSE_DISPATCH_HOME": str(tmp_path), "NURSE_DISPATCH_WORKER_HEARTBEAT_S": str(HEARTBEAT_S),
-           "NURSE_DISPATCH_STALLED_AFTER_S": str(STALLED_AFTER_S)}
+    env = {
+        **os.environ,
+        "NURSE_DISPATCH_HOME": str(tmp_path),
+        "NURSE_DISPATCH_WORKER_HEARTBEAT_S": str(HEARTBEAT_S),
+        "NURSE_DISPATCH_STALLED_AFTER_S": str(STALLED_AFTER_S),
+    }
     env.pop("DATABASE_URL", None)
-    return subprocess.Popen([*service_command("worker"), "--name", name], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.Popen(
+        [*service_command("worker"), "--name", name], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
 
 
 def _state(region: Region, job: dict) -> dict:
@@ -71,5 +76,7 @@ def test_a_solve_whose_worker_is_killed_is_run_again_by_another(server_without_w
         stops = db.execute("SELECT count(*) AS n FROM roster_stops WHERE roster_id = %s", [done["roster_id"]]).fetchone()
         kpis = region.dispatcher.get(f"/v1/rosters/{done['roster_id']}").json()["kpis"]
         assert stops["n"] == kpis["assigned"] > 0  # every stop of the roster document was stored
-        print(f"\nworker killed mid-solve: job taken up again after {taken_up_after:.1f} s, "
-              f"finished {finished_after:.1f} s after the kill (heartbeat {HEARTBEAT_S} s, stalled after {STALLED_AFTER_S} s)")
+        print(
+            f"\nworker killed mid-solve: job taken up again after {taken_up_after:.1f} s, "
+            f"finished {finished_after:.1f} s after the kill (heartbeat {HEARTBEAT_S} s, stalled after {STALLED_AFTER_S} s)"
+        )

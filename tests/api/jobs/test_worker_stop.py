@@ -20,8 +20,9 @@ def test_a_stopping_worker_finishes_its_solve_first(server_without_worker, tmp_p
         region = busy_region(base_url, db, nurses=3, visits=12)
         env = {**os.environ, "NURSE_DISPATCH_HOME": str(tmp_path)}
         env.pop("DATABASE_URL", None)
-        worker = subprocess.Popen([*service_command("worker"), "--name", "stopping"], env=env,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        worker = subprocess.Popen(
+            [*service_command("worker"), "--name", "stopping"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         try:
             job = region.solve(time_limit_s=5)
             deadline = time.monotonic() + 60

@@ -24,16 +24,33 @@ from dispatch.records.users import add_user
 from tests.api.conftest import DAY, PASSWORD, Region, login, unique
 
 OPERATIONS = sorted((method.upper(), path) for path, item in create_app().openapi()["paths"].items() for method in item)
-PUBLIC = {("POST", "/v1/auth/token"), ("GET", "/healthz"), ("GET", "/readyz"), ("GET", "/v1/calendar/{token}.ics"),
-          ("GET", "/v1/vocabulary")}
+PUBLIC = {
+    ("POST", "/v1/auth/token"),
+    ("GET", "/healthz"),
+    ("GET", "/readyz"),
+    ("GET", "/v1/calendar/{token}.ics"),
+    ("GET", "/v1/vocabulary"),
+}
 NURSE_OWN = {op for op in OPERATIONS if op[1] == "/v1/me" or op[1].startswith("/v1/me/")}
-ADMIN_ONLY = {("GET", "/v1/users"), ("POST", "/v1/users"), ("POST", "/v1/regions"), ("GET", "/v1/audit"),
-              ("POST", "/v1/users/{username}/deactivate"), ("POST", "/v1/users/{username}/reactivate"),
-              ("POST", "/v1/users/{username}/revoke-tokens"), ("PUT", "/v1/users/{username}/password")}
+ADMIN_ONLY = {
+    ("GET", "/v1/users"),
+    ("POST", "/v1/users"),
+    ("POST", "/v1/regions"),
+    ("GET", "/v1/audit"),
+    ("POST", "/v1/users/{username}/deactivate"),
+    ("POST", "/v1/users/{username}/reactivate"),
+    ("POST", "/v1/users/{username}/revoke-tokens"),
+    ("PUT", "/v1/users/{username}/password"),
+}
 # Operations that name a region's resource in their path: a dispatcher of another region must get 403/404.
-REGION_SCOPED = sorted(op for op in OPERATIONS
-                       if any(f"{{{name}}}" in op[1] for name in ("region_id", "nurse_id", "patient_id", "visit_id",
-                                                                   "roster_id", "job_id", "schedule_id")))
+REGION_SCOPED = sorted(
+    op
+    for op in OPERATIONS
+    if any(
+        f"{{{name}}}" in op[1]
+        for name in ("region_id", "nurse_id", "patient_id", "visit_id", "roster_id", "job_id", "schedule_id")
+    )
+)
 REFUSED = (403, 404)
 
 
@@ -62,10 +79,18 @@ class Side:
         return self.visits[self.ana["id"]]
 
     def path(self, template: str, nurse_id: int | None = None) -> str:
-        return template.format(region_id=self.region.id, nurse_id=nurse_id or self.ana["id"],
-                               patient_id=self.patient["id"], visit_id=self.visit["id"], roster_id=self.roster["id"],
-                               job_id=self.job["id"], schedule_id=self.schedule["id"], day=DAY,
-                               token="not-a-feed-token", username=self.account)
+        return template.format(
+            region_id=self.region.id,
+            nurse_id=nurse_id or self.ana["id"],
+            patient_id=self.patient["id"],
+            visit_id=self.visit["id"],
+            roster_id=self.roster["id"],
+            job_id=self.job["id"],
+            schedule_id=self.schedule["id"],
+            day=DAY,
+            token="not-a-feed-token",
+            username=self.account,
+        )
 
 
 def _side(base_url: str, admin: httpx.Client, db) -> Side:
@@ -73,9 +98,12 @@ def _side(base_url: str, admin: httpx.Client, db) -> Side:
     ana = region.nurse("Ana", lat=39.74, lon=-104.99)
     bea = region.nurse("Bea", lat=39.70, lon=-104.90)
     patient = region.patient("Jordan", lat=39.72, lon=-104.95)
-    visits = {nurse["id"]: region.visit(region.patient(f"For {nurse['name']}", lat=39.73)["id"],
-                                        window=window, pinned_nurse_id=nurse["id"])
-              for nurse, window in ((ana, ("09:00", "11:00")), (bea, ("12:00", "14:00")))}
+    visits = {
+        nurse["id"]: region.visit(
+            region.patient(f"For {nurse['name']}", lat=39.73)["id"], window=window, pinned_nurse_id=nurse["id"]
+        )
+        for nurse, window in ((ana, ("09:00", "11:00")), (bea, ("12:00", "14:00")))
+    }
     job = region.wait(region.solve())
     assert job["state"] == "succeeded", job
     roster = region.dispatcher.get(f"/v1/rosters/{job['roster_id']}").json()
@@ -84,8 +112,18 @@ def _side(base_url: str, admin: httpx.Client, db) -> Side:
     schedule = region.dispatcher.post(f"/v1/regions/{region.id}/schedules", json={"local_time": "18:00"})
     assert schedule.status_code == 201, schedule.text
     add_user(db, f"subject-{region.id}", PASSWORD, "dispatcher", [region.id])
-    return Side(region, ana, bea, patient, visits, published.json(), job,
-                region.nurse_account(ana["id"]), region.nurse_account(bea["id"]), schedule.json())
+    return Side(
+        region,
+        ana,
+        bea,
+        patient,
+        visits,
+        published.json(),
+        job,
+        region.nurse_account(ana["id"]),
+        region.nurse_account(bea["id"]),
+        schedule.json(),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -106,8 +144,9 @@ def _csv(side: Side) -> str:
 REQUESTS: dict[tuple[str, str], Callable[[Side], dict]] = {
     ("POST", "/v1/auth/token"): lambda s: {"data": {"username": s.region.dispatcher_name, "password": PASSWORD}},
     ("GET", "/v1/users"): lambda s: {},
-    ("POST", "/v1/users"): lambda s: {"json": {"username": unique("user"), "password": PASSWORD, "role": "dispatcher",
-                                               "regions": [s.region.id]}},
+    ("POST", "/v1/users"): lambda s: {
+        "json": {"username": unique("user"), "password": PASSWORD, "role": "dispatcher", "regions": [s.region.id]}
+    },
     ("GET", "/v1/regions"): lambda s: {},
     ("POST", "/v1/regions"): lambda s: {"json": {"id": unique("r"), "name": "New", "timezone": "America/Denver"}},
     ("POST", "/v1/regions/{region_id}/nurses"): lambda s: {"json": {"name": "Cy", "home": {"lat": 39.7, "lon": -105.0}}},
@@ -118,20 +157,26 @@ REQUESTS: dict[tuple[str, str], Callable[[Side], dict]] = {
     ("PUT", "/v1/nurses/{nurse_id}/shifts/{day}"): lambda s: {"json": {"start": "08:00", "end": "16:00"}},
     ("DELETE", "/v1/nurses/{nurse_id}/shifts/{day}"): lambda s: {},
     ("GET", "/v1/nurses/{nurse_id}/shifts"): lambda s: {"params": {"from": str(DAY)}},
-    ("POST", "/v1/regions/{region_id}/patients"): lambda s: {"json": {
-        "name": "Kim", "location": {"lat": 39.7, "lon": -105.0}, "state": "CO"}},
+    ("POST", "/v1/regions/{region_id}/patients"): lambda s: {
+        "json": {"name": "Kim", "location": {"lat": 39.7, "lon": -105.0}, "state": "CO"}
+    },
     ("GET", "/v1/regions/{region_id}/patients"): lambda s: {},
     ("GET", "/v1/patients/{patient_id}"): lambda s: {},
     ("PATCH", "/v1/patients/{patient_id}"): lambda s: {"json": {"notes": "changed"}},
     ("DELETE", "/v1/patients/{patient_id}"): lambda s: {},
-    ("POST", "/v1/visits"): lambda s: {"json": {"patient_id": s.patient["id"], "date": str(DAY),
-                                                "window": {"start": "09:00", "end": "11:00"}, "service": "hydration"}},
+    ("POST", "/v1/visits"): lambda s: {
+        "json": {
+            "patient_id": s.patient["id"],
+            "date": str(DAY),
+            "window": {"start": "09:00", "end": "11:00"},
+            "service": "hydration",
+        }
+    },
     ("GET", "/v1/regions/{region_id}/visits"): lambda s: {"params": {"date": str(DAY)}},
     ("GET", "/v1/visits/{visit_id}"): lambda s: {},
     ("PATCH", "/v1/visits/{visit_id}"): lambda s: {"json": {"notes": "changed"}},
     ("DELETE", "/v1/visits/{visit_id}"): lambda s: {},
-    ("POST", "/v1/regions/{region_id}/visits/import"): lambda s: {"content": _csv(s),
-                                                                 "headers": {"Content-Type": "text/csv"}},
+    ("POST", "/v1/regions/{region_id}/visits/import"): lambda s: {"content": _csv(s), "headers": {"Content-Type": "text/csv"}},
     ("POST", "/v1/regions/{region_id}/rosters/{day}/solve"): lambda s: {"json": {"time_limit_s": 1}},
     ("GET", "/v1/jobs/{job_id}"): lambda s: {},
     ("GET", "/v1/regions/{region_id}/rosters/{day}"): lambda s: {},
@@ -147,8 +192,7 @@ REQUESTS: dict[tuple[str, str], Callable[[Side], dict]] = {
     ("POST", "/v1/visits/{visit_id}/overrun"): lambda s: {"json": {"minutes": 10, "replan": False}},
     ("GET", "/v1/regions/{region_id}/days/{day}/events"): lambda s: {},
     ("GET", "/v1/visits/{visit_id}/slots"): lambda s: {"params": {"as_of": "07:00"}},
-    ("POST", "/v1/visits/{visit_id}/slots/take"): lambda s: {"json": {"nurse_id": s.ana["id"], "position": 0,
-                                                                      "as_of": "07:00"}},
+    ("POST", "/v1/visits/{visit_id}/slots/take"): lambda s: {"json": {"nurse_id": s.ana["id"], "position": 0, "as_of": "07:00"}},
     ("POST", "/v1/regions/{region_id}/schedules"): lambda s: {"json": {"local_time": "05:30", "days_ahead": 0}},
     ("GET", "/v1/regions/{region_id}/schedules"): lambda s: {},
     ("GET", "/v1/schedules/{schedule_id}"): lambda s: {},
@@ -241,8 +285,9 @@ def _bad_tokens(service_home) -> dict[str, str]:
     }
 
 
-@pytest.mark.parametrize("kind", ["signed with another key", "garbage", "expired", "unsigned (alg none)",
-                                  "without an expiry", "for nobody"])
+@pytest.mark.parametrize(
+    "kind", ["signed with another key", "garbage", "expired", "unsigned (alg none)", "without an expiry", "for nobody"]
+)
 def test_a_bad_token_is_refused(kind, base_url, admin, service_home):
     token = _bad_tokens(service_home)[kind]
     answer = httpx.get(f"{base_url}/v1/regions", headers={"Authorization": f"Bearer {token}"})
@@ -295,14 +340,23 @@ def test_a_nurses_calendar_feed_holds_only_her_visits(ours, base_url):
         ours.bea_client.delete("/v1/me/calendar-feed")
 
 
-@pytest.mark.parametrize("path", ["/v1/rosters/{roster_id}", "/v1/regions/{region_id}/rosters/{day}",
-                                  "/v1/rosters/{roster_id}/compare", "/v1/rosters/{roster_id}/view", "/v1/patients/{patient_id}",
-                                  "/v1/regions/{region_id}/patients", "/v1/regions/{region_id}/visits",
-                                  "/v1/visits/{visit_id}"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/v1/rosters/{roster_id}",
+        "/v1/regions/{region_id}/rosters/{day}",
+        "/v1/rosters/{roster_id}/compare",
+        "/v1/rosters/{roster_id}/view",
+        "/v1/patients/{patient_id}",
+        "/v1/regions/{region_id}/patients",
+        "/v1/regions/{region_id}/visits",
+        "/v1/visits/{visit_id}",
+    ],
+)
 def test_a_nurse_cannot_obtain_another_nurses_stops_from_rosters_patients_or_visits(path, ours):
     answer = ours.ana_client.get(ours.path(path), params={"date": str(DAY)})
     assert_problem(answer, REFUSED)
-    assert not re.search(rf'\b{ours.visits[ours.bea["id"]]["id"]}\b', answer.text)  # not as a number (403 holds a 4)
+    assert not re.search(rf"\b{ours.visits[ours.bea['id']]['id']}\b", answer.text)  # not as a number (403 holds a 4)
 
 
 @pytest.mark.parametrize("operation", sorted(NURSE_OWN), ids=_ids(sorted(NURSE_OWN)))
@@ -349,12 +403,14 @@ def test_a_dispatcher_sees_only_her_regions(ours, theirs, admin):
 def test_a_dispatcher_cannot_book_a_visit_for_another_regions_patient(ours, theirs):
     """Told exactly what she would be told for a patient that does not exist: no hint that it does."""
     theirs_answer = _send(ours.region.dispatcher, ("POST", "/v1/visits"), theirs)
-    missing = ours.region.dispatcher.post("/v1/visits", json=REQUESTS[("POST", "/v1/visits")](theirs)["json"]
-                                          | {"patient_id": 10**12})
+    missing = ours.region.dispatcher.post(
+        "/v1/visits", json=REQUESTS[("POST", "/v1/visits")](theirs)["json"] | {"patient_id": 10**12}
+    )
     assert_problem(theirs_answer, (404, 422))
     assert theirs_answer.status_code == missing.status_code
-    assert theirs_answer.json()["detail"].replace(str(theirs.patient["id"]), "N") == \
-        missing.json()["detail"].replace(str(10**12), "N")
+    assert theirs_answer.json()["detail"].replace(str(theirs.patient["id"]), "N") == missing.json()["detail"].replace(
+        str(10**12), "N"
+    )
 
 
 def test_a_dispatcher_cannot_compare_her_roster_with_another_regions(ours, theirs):
@@ -363,8 +419,7 @@ def test_a_dispatcher_cannot_compare_her_roster_with_another_regions(ours, their
 
 
 def test_a_dispatcher_cannot_point_her_patient_at_another_regions_nurse(ours, theirs):
-    answer = ours.region.dispatcher.patch(f"/v1/patients/{ours.patient['id']}",
-                                          json={"preferred_nurse_ids": [theirs.ana["id"]]})
+    answer = ours.region.dispatcher.patch(f"/v1/patients/{ours.patient['id']}", json={"preferred_nurse_ids": [theirs.ana["id"]]})
     assert_problem(answer, (404, 422))
     assert ours.region.dispatcher.get(f"/v1/patients/{ours.patient['id']}").json()["preferred_nurse_ids"] == []
 
@@ -397,12 +452,15 @@ def test_a_dispatcher_has_no_itinerary_or_feed(operation, ours):
 
 
 def _audit_rows(db, username: str, resource: str) -> int:
-    return db.execute("SELECT count(*) AS n FROM audit_log WHERE username = %s AND action = 'read' AND resource = %s",
-                      [username, resource]).fetchone()["n"]
+    return db.execute(
+        "SELECT count(*) AS n FROM audit_log WHERE username = %s AND action = 'read' AND resource = %s", [username, resource]
+    ).fetchone()["n"]
 
 
-@pytest.mark.parametrize(("path", "resource"), [("/v1/patients/{patient_id}", "patient/{patient_id}"),
-                                                  ("/v1/rosters/{roster_id}", "roster/{roster_id}")])
+@pytest.mark.parametrize(
+    ("path", "resource"),
+    [("/v1/patients/{patient_id}", "patient/{patient_id}"), ("/v1/rosters/{roster_id}", "roster/{roster_id}")],
+)
 def test_a_dispatchers_read_of_patient_data_is_audited(path, resource, ours, db):
     resource = ours.path(resource)
     before = _audit_rows(db, ours.region.dispatcher_name, resource)
@@ -421,11 +479,14 @@ def test_a_nurses_read_of_her_itinerary_is_audited(ours, db):
 # ---------------------------------------------------------------- every error is problem+json
 
 
-@pytest.mark.parametrize(("method", "path", "status"), [
-    ("GET", "/v1/no-such-thing", 404),
-    ("DELETE", "/v1/regions", 405),
-    ("GET", "/v1/nurses/not-a-number", 422),
-    ("POST", "/v1/visits", 422),
-])
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [
+        ("GET", "/v1/no-such-thing", 404),
+        ("DELETE", "/v1/regions", 405),
+        ("GET", "/v1/nurses/not-a-number", 422),
+        ("POST", "/v1/visits", 422),
+    ],
+)
 def test_errors_outside_the_handlers_are_problem_json_too(method, path, status, admin):
     assert_problem(admin.request(method, path, json={}), (status,))

@@ -99,11 +99,14 @@ def test_she_changes_her_password_and_her_other_tokens_stop(region, dispatcher):
     login(region.base_url, name, NEW_PASSWORD)
 
 
-@pytest.mark.parametrize(("body", "field"), [
-    ({"current_password": "not-my-password", "new_password": NEW_PASSWORD}, "current_password"),
-    ({"current_password": PASSWORD, "new_password": "password1"}, "new_password"),
-    ({"current_password": PASSWORD, "new_password": "short"}, "new_password"),
-])
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"current_password": "not-my-password", "new_password": NEW_PASSWORD}, "current_password"),
+        ({"current_password": PASSWORD, "new_password": "password1"}, "new_password"),
+        ({"current_password": PASSWORD, "new_password": "short"}, "new_password"),
+    ],
+)
 def test_a_password_change_needs_the_current_one_and_a_good_new_one(body, field, region, dispatcher):
     name, client = dispatcher
     answer = client.post("/v1/me/password", json=body)
@@ -127,8 +130,11 @@ def test_only_an_admin_removes_access_and_a_refusal_is_audited(region, admin, di
     add_user(db, target, PASSWORD, "dispatcher", [region.id])
     answer = client.post(f"/v1/users/{target}/deactivate")
     assert answer.status_code == 403
-    entry = db.execute("SELECT username, action, resource, detail FROM audit_log WHERE username = %s AND action = 'denied'"
-                       " ORDER BY id DESC LIMIT 1", [name]).fetchone()
+    entry = db.execute(
+        "SELECT username, action, resource, detail FROM audit_log WHERE username = %s AND action = 'denied'"
+        " ORDER BY id DESC LIMIT 1",
+        [name],
+    ).fetchone()
     assert entry is not None
     assert entry["resource"] == "/v1/users/{username}/deactivate"
     assert entry["detail"]["method"] == "POST" and entry["detail"]["path_params"] == {"username": target}
@@ -170,8 +176,10 @@ def test_a_feed_link_ignores_a_forged_host_and_answers_head(region, nurse):
 def test_patient_and_itinerary_answers_are_not_stored(region, nurse):
     _, client, _, _ = nurse
     patient = region.patient()
-    for answer in (region.dispatcher.get(f"/v1/patients/{patient['id']}"),
-                   client.get("/v1/me/itinerary", params={"date": str(DAY)})):
+    for answer in (
+        region.dispatcher.get(f"/v1/patients/{patient['id']}"),
+        client.get("/v1/me/itinerary", params={"date": str(DAY)}),
+    ):
         assert answer.status_code == 200, answer.text
         assert answer.headers["cache-control"] == "no-store"
 
@@ -182,8 +190,9 @@ def test_the_command_line_deactivates_and_sets_passwords(region, db, database):
     env = {**os.environ, "DATABASE_URL": database}
 
     def run(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "cli.main", "user", *args], env=env, capture_output=True,
-                              text=True, timeout=120)
+        return subprocess.run(
+            [sys.executable, "-m", "cli.main", "user", *args], env=env, capture_output=True, text=True, timeout=120
+        )
 
     done = run("password", "--username", name, "--password", NEW_PASSWORD)
     assert done.returncode == 0, done.stderr
@@ -195,5 +204,9 @@ def test_the_command_line_deactivates_and_sets_passwords(region, db, database):
     assert httpx.post(f"{region.base_url}/v1/auth/token", data={"username": name, "password": NEW_PASSWORD}).status_code == 401
     assert run("reactivate", "--username", name).returncode == 0
     login(region.base_url, name, NEW_PASSWORD)
-    assert db.execute("SELECT count(*) AS n FROM audit_log WHERE resource = %s AND username LIKE 'cli:%%'",
-                      [f"user/{name}"]).fetchone()["n"] == 3
+    assert (
+        db.execute(
+            "SELECT count(*) AS n FROM audit_log WHERE resource = %s AND username LIKE 'cli:%%'", [f"user/{name}"]
+        ).fetchone()["n"]
+        == 3
+    )

@@ -25,8 +25,9 @@ def test_the_api_service_serves_against_an_external_database(database):
     """As in production: DATABASE_URL set, so no embedded server and no in-process worker."""
     port = str(free_port())
     env = {**os.environ, "DATABASE_URL": database, "NURSE_DISPATCH_SECRET_KEY": "compose-test-key"}
-    api = subprocess.Popen(service_command("api", port=port), env=env, stdout=subprocess.DEVNULL,
-                           stderr=subprocess.PIPE, text=True)
+    api = subprocess.Popen(
+        service_command("api", port=port), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -53,8 +54,9 @@ def test_the_api_service_serves_against_an_external_database(database):
 def test_the_scheduler_service_reads_the_schedules_and_stops_cleanly(database, region):
     schedule = region.dispatcher.post(f"/v1/regions/{region.id}/schedules", json={"local_time": "18:00"}).json()
     env = {**os.environ, "DATABASE_URL": database}
-    scheduler = subprocess.Popen(service_command("scheduler"), env=env, stdout=subprocess.DEVNULL,
-                                 stderr=subprocess.PIPE, text=True)
+    scheduler = subprocess.Popen(
+        service_command("scheduler"), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
     try:
         time.sleep(4)
         assert scheduler.poll() is None, scheduler.stderr.read()

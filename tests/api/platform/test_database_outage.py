@@ -74,8 +74,10 @@ def test_a_two_minute_outage_mid_solve_ends_with_that_solve_and_a_new_one_done(s
     assert first["state"] == "succeeded", first
     assert second["state"] == "succeeded", second
     ready = wait_for(lambda: httpx.get(f"{base_url}/readyz", timeout=30).status_code == 200, 30, "ready again")
-    print(f"\ndatabase outage of {up - down:.0f} s mid-solve: a new solve accepted {accepted_after:.1f} s after it came"
-          f" back; the interrupted solve done after {first_after:.1f} s, the new one after {second_after:.1f} s")
+    print(
+        f"\ndatabase outage of {up - down:.0f} s mid-solve: a new solve accepted {accepted_after:.1f} s after it came"
+        f" back; the interrupted solve done after {first_after:.1f} s, the new one after {second_after:.1f} s"
+    )
 
 
 def test_readiness_names_a_dead_in_process_worker(service_with_worker):

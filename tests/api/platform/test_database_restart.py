@@ -67,13 +67,26 @@ def keep_adding_visits(client: httpx.Client, patient_id: int, attempts: list[Att
         n += 1
         started = time.monotonic()
         try:
-            answer = client.post("/v1/visits", json={"patient_id": patient_id, "date": str(DAY), "notes": f"write {n}",
-                                                     "window": {"start": "09:00", "end": "12:00"}, "service": "hydration"})
+            answer = client.post(
+                "/v1/visits",
+                json={
+                    "patient_id": patient_id,
+                    "date": str(DAY),
+                    "notes": f"write {n}",
+                    "window": {"start": "09:00", "end": "12:00"},
+                    "service": "hydration",
+                },
+            )
         except httpx.TimeoutException:
             attempts.append(Attempt(started, time.monotonic() - started, None))
             continue
-        attempt = Attempt(started, time.monotonic() - started, answer.status_code, answer.headers.get("retry-after"),
-                          answer.headers.get("content-type", ""))
+        attempt = Attempt(
+            started,
+            time.monotonic() - started,
+            answer.status_code,
+            answer.headers.get("retry-after"),
+            answer.headers.get("content-type", ""),
+        )
         if answer.status_code == 201:
             attempt.visit_id = answer.json()["id"]
         attempts.append(attempt)
@@ -129,8 +142,10 @@ def test_the_api_answers_503_while_postgres_restarts_and_keeps_every_acknowledge
     with psycopg.connect(postgres.url, autocommit=True, row_factory=dict_row) as conn:
         stored = {row["id"] for row in conn.execute("SELECT id FROM visits WHERE patient_id = %s", [patient["id"]])}
     assert acknowledged <= stored, f"acknowledged visits missing: {sorted(acknowledged - stored)}"
-    print(f"\nPostgreSQL restart under load: stop took {down - stopping:.2f} s, down {up - down:.1f} s; "
-          f"{len(attempts)} writes: {len(acknowledged)} acknowledged (all stored), {len(refused)} answered 503, "
-          f"{len(stored - acknowledged)} stored without an acknowledgement; slowest answer while down {slowest:.2f} s; "
-          f"first 201 {recovered_in:.2f} s after PostgreSQL was back "
-          f"(last 201 before the stop started {stopping - last_ok_before:.2f} s before it)")
+    print(
+        f"\nPostgreSQL restart under load: stop took {down - stopping:.2f} s, down {up - down:.1f} s; "
+        f"{len(attempts)} writes: {len(acknowledged)} acknowledged (all stored), {len(refused)} answered 503, "
+        f"{len(stored - acknowledged)} stored without an acknowledgement; slowest answer while down {slowest:.2f} s; "
+        f"first 201 {recovered_in:.2f} s after PostgreSQL was back "
+        f"(last 201 before the stop started {stopping - last_ok_before:.2f} s before it)"
+    )

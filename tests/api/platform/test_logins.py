@@ -27,9 +27,14 @@ _addresses = itertools.count(2)
 @pytest.fixture(scope="module")
 def strict(service_home, database, base_url) -> str:
     """A second replica on the same database, with small limits (the shared test server's are lifted)."""
-    settings = Settings(home=service_home, database_url=database, geocoder="none",
-                        login_failures_per_account=ACCOUNT_LIMIT, login_failures_per_address=ADDRESS_LIMIT,
-                        login_lockout_s=LOCKOUT_S)
+    settings = Settings(
+        home=service_home,
+        database_url=database,
+        geocoder="none",
+        login_failures_per_account=ACCOUNT_LIMIT,
+        login_failures_per_address=ADDRESS_LIMIT,
+        login_lockout_s=LOCKOUT_S,
+    )
     with running_api(settings) as url:
         yield url
 

@@ -27,15 +27,20 @@ def test_metrics_report_request_latencies_by_route_template_and_the_solves(base_
     families = scrape(base_url)
 
     requests = families["nurse_dispatch_request_duration_seconds"]
-    counts = {(s.labels["method"], s.labels["route"], s.labels["status"]): s.value
-              for s in requests if s.name.endswith("_count")}
+    counts = {(s.labels["method"], s.labels["route"], s.labels["status"]): s.value for s in requests if s.name.endswith("_count")}
     assert counts[("GET", "/v1/jobs/{job_id}", "200")] >= 1
     assert counts[("POST", "/v1/regions/{region_id}/rosters/{day}/solve", "202")] >= 1
     assert counts[("GET", "/v1/rosters/{roster_id}", "200")] >= 1
     assert counts[("GET", "unmatched", "404")] >= 1
     routes = {s.labels["route"] for s in requests}
     templates = set(httpx.get(f"{base_url}/openapi.json", timeout=30).json()["paths"]) | {
-        "/metrics", "/openapi.json", "unmatched", "/", "/console", "/console/config.json"}
+        "/metrics",
+        "/openapi.json",
+        "unmatched",
+        "/",
+        "/console",
+        "/console/config.json",
+    }
     assert routes <= templates, routes - templates  # never a raw path, so never an id or a calendar token
 
     queue = {s.labels["state"]: s.value for s in families["nurse_dispatch_solve_jobs"]}

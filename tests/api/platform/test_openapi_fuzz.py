@@ -36,10 +36,15 @@ KNOWN_PARAMETERS = {"region_id", "nurse_id", "patient_id", "visit_id", "roster_i
 SOLVE = ("POST", "/v1/regions/{region_id}/rosters/{day}/solve")
 
 # The document the server publishes (checked below); loaded here so that each operation is a test.
-schema = schemathesis.openapi.from_dict(create_app().openapi(), config=schemathesis.Config.from_dict({
-    "seed": SEED,
-    "generation": {"max-examples": EXAMPLES_PER_OPERATION, "deterministic": True, "database": "none"},
-}))
+schema = schemathesis.openapi.from_dict(
+    create_app().openapi(),
+    config=schemathesis.Config.from_dict(
+        {
+            "seed": SEED,
+            "generation": {"max-examples": EXAMPLES_PER_OPERATION, "deterministic": True, "database": "none"},
+        }
+    ),
+)
 
 
 @schema.hook
@@ -65,16 +70,25 @@ def known(base_url, admin, db) -> Iterator[dict[str, Any]]:
     assert admin.post("/v1/regions", json={"id": nobody, "name": "No nurses", "timezone": "America/Denver"}).is_success
     dispatcher = unique("dispatcher")
     add_user(db, dispatcher, PASSWORD, "dispatcher", [region.id, nobody])
-    yield {"dispatcher": login(base_url, dispatcher), "region_id": region.id, "nurse_id": nurse["id"],
-           "patient_id": patient["id"], "visit_id": visit["id"], "roster_id": job["roster_id"], "job_id": job["id"],
-           "day": str(DAY), "region_without_nurses": nobody}
+    yield {
+        "dispatcher": login(base_url, dispatcher),
+        "region_id": region.id,
+        "nurse_id": nurse["id"],
+        "patient_id": patient["id"],
+        "visit_id": visit["id"],
+        "roster_id": job["roster_id"],
+        "job_id": job["id"],
+        "day": str(DAY),
+        "region_without_nurses": nobody,
+    }
     _wait_for_solves(db, nobody)
 
 
 def _wait_for_solves(db, region_id: str, timeout_s: float = 120) -> None:
     deadline = time.monotonic() + timeout_s
-    while db.execute("SELECT count(*) AS n FROM solve_jobs WHERE region_id = %s AND state IN ('queued', 'running')",
-                     [region_id]).fetchone()["n"]:
+    while db.execute(
+        "SELECT count(*) AS n FROM solve_jobs WHERE region_id = %s AND state IN ('queued', 'running')", [region_id]
+    ).fetchone()["n"]:
         assert time.monotonic() < deadline, f"solves of {region_id} still running after {timeout_s} s"
         time.sleep(0.2)
 
@@ -82,8 +96,10 @@ def _wait_for_solves(db, region_id: str, timeout_s: float = 120) -> None:
 @pytest.fixture(scope="module")
 def callers(admin, known) -> dict[str, dict[str, str]]:
     """The Authorization header of each role the fuzzing runs as."""
-    return {"admin": {"Authorization": admin.headers["Authorization"]},
-            "dispatcher": {"Authorization": known["dispatcher"].headers["Authorization"]}}
+    return {
+        "admin": {"Authorization": admin.headers["Authorization"]},
+        "dispatcher": {"Authorization": known["dispatcher"].headers["Authorization"]},
+    }
 
 
 def problem_json(ctx, response, case) -> None:
@@ -105,10 +121,8 @@ def test_the_server_publishes_the_fuzzed_document(base_url):
 @schema.parametrize()
 def test_no_input_makes_a_server_error(case, role, base_url, known, callers):
     if case.path_parameters:
-        real = known | ({"region_id": known["region_without_nurses"]}
-                        if (case.method.upper(), case.path) == SOLVE else {})
-        case.path_parameters = {name: real[name] if value == KNOWN else value
-                                for name, value in case.path_parameters.items()}
+        real = known | ({"region_id": known["region_without_nurses"]} if (case.method.upper(), case.path) == SOLVE else {})
+        case.path_parameters = {name: real[name] if value == KNOWN else value for name, value in case.path_parameters.items()}
     response = case.call(base_url=base_url, headers=callers[role], timeout=30)
     case.validate_response(response, checks=[not_a_server_error, problem_json])
 
@@ -125,9 +139,11 @@ class Found(NamedTuple):
 
 
 def _csv_line(duration_min: object) -> Callable[[dict[str, Any]], dict[str, Any]]:
-    return lambda k: {"headers": {"Content-Type": "text/csv"},
-                      "content": "patient_id,date,window_start,window_end,service,duration_min\n"
-                                 f"{k['patient_id']},{k['day']},09:00,10:00,hydration,{duration_min}\n"}
+    return lambda k: {
+        "headers": {"Content-Type": "text/csv"},
+        "content": "patient_id,date,window_start,window_end,service,duration_min\n"
+        f"{k['patient_id']},{k['day']},09:00,10:00,hydration,{duration_min}\n",
+    }
 
 
 def _nurse(**extra: Any) -> Callable[[dict[str, Any]], dict[str, Any]]:
@@ -135,31 +151,72 @@ def _nurse(**extra: Any) -> Callable[[dict[str, Any]], dict[str, Any]]:
 
 
 FOUND = {
-    "a NUL character in a text": Found("POST", "/v1/users", lambda k: {"json": {
-        "username": "nul", "password": PASSWORD, "role": "dispatcher", "regions": ["a\x00b"]}}, 422, says="NUL"),
+    "a NUL character in a text": Found(
+        "POST",
+        "/v1/users",
+        lambda k: {"json": {"username": "nul", "password": PASSWORD, "role": "dispatcher", "regions": ["a\x00b"]}},
+        422,
+        says="NUL",
+    ),
     "a NUL character in a path": Found("GET", "/v1/regions/a%00b/nurses", lambda k: {}, 422, says="NUL"),
-    "a nurse's name set to null": Found("PATCH", "/v1/nurses/{nurse_id}", lambda k: {"json": {"name": None}},
-                                        422, "name", "cannot be null"),
-    "a patient's state set to null": Found("PATCH", "/v1/patients/{patient_id}", lambda k: {"json": {"state": None}},
-                                           422, "state", "cannot be null"),
-    "a shift in UTC offsets": Found("PUT", "/v1/nurses/{nurse_id}/shifts/{day}", lambda k: {"json": {
-        "start": "00:00:00.0+00:12", "end": "00:00:00Z"}}, 422, "start", "without a UTC offset"),
-    "a visit window with an offset": Found("POST", "/v1/visits", lambda k: {"json": {
-        "patient_id": k["patient_id"], "date": k["day"], "service": "hydration",
-        "window": {"start": "09:00", "end": "10:00+01:00"}}}, 422, "window.end", "without a UTC offset"),
-    "a nurse's maximum visits beyond an integer": Found("POST", "/v1/regions/{region_id}/nurses",
-                                                        _nurse(max_visits=10**10), 422, "max_visits"),
+    "a nurse's name set to null": Found(
+        "PATCH", "/v1/nurses/{nurse_id}", lambda k: {"json": {"name": None}}, 422, "name", "cannot be null"
+    ),
+    "a patient's state set to null": Found(
+        "PATCH", "/v1/patients/{patient_id}", lambda k: {"json": {"state": None}}, 422, "state", "cannot be null"
+    ),
+    "a shift in UTC offsets": Found(
+        "PUT",
+        "/v1/nurses/{nurse_id}/shifts/{day}",
+        lambda k: {"json": {"start": "00:00:00.0+00:12", "end": "00:00:00Z"}},
+        422,
+        "start",
+        "without a UTC offset",
+    ),
+    "a visit window with an offset": Found(
+        "POST",
+        "/v1/visits",
+        lambda k: {
+            "json": {
+                "patient_id": k["patient_id"],
+                "date": k["day"],
+                "service": "hydration",
+                "window": {"start": "09:00", "end": "10:00+01:00"},
+            }
+        },
+        422,
+        "window.end",
+        "without a UTC offset",
+    ),
+    "a nurse's maximum visits beyond an integer": Found(
+        "POST", "/v1/regions/{region_id}/nurses", _nurse(max_visits=10**10), 422, "max_visits"
+    ),
     "a nurse without licensed states": Found("POST", "/v1/regions/{region_id}/nurses", _nurse(), 201),
-    "an imported visit lasting years": Found("POST", "/v1/regions/{region_id}/visits/import", _csv_line(10**12),
-                                             422, "line 2: duration_min", "duration_min"),
-    "an imported field over the csv module's limit": Found("POST", "/v1/regions/{region_id}/visits/import",
-                                                           _csv_line("9" * 140_000), 422, "line 2", "field limit"),
-    "a timezone that is a directory of timezones": Found("POST", "/v1/regions", lambda k: {"json": {
-        "id": "tz-dir", "name": "X", "timezone": "America"}}, 422, "timezone", "unknown timezone"),
-    "a timezone name too long for a file": Found("POST", "/v1/regions", lambda k: {"json": {
-        "id": "tz-long", "name": "X", "timezone": "a" * 300}}, 422, "timezone", "unknown timezone"),
-    "shifts from the last date there is": Found("GET", "/v1/nurses/{nurse_id}/shifts",
-                                                lambda k: {"params": {"from": "9999-12-31"}}, 200),
+    "an imported visit lasting years": Found(
+        "POST", "/v1/regions/{region_id}/visits/import", _csv_line(10**12), 422, "line 2: duration_min", "duration_min"
+    ),
+    "an imported field over the csv module's limit": Found(
+        "POST", "/v1/regions/{region_id}/visits/import", _csv_line("9" * 140_000), 422, "line 2", "field limit"
+    ),
+    "a timezone that is a directory of timezones": Found(
+        "POST",
+        "/v1/regions",
+        lambda k: {"json": {"id": "tz-dir", "name": "X", "timezone": "America"}},
+        422,
+        "timezone",
+        "unknown timezone",
+    ),
+    "a timezone name too long for a file": Found(
+        "POST",
+        "/v1/regions",
+        lambda k: {"json": {"id": "tz-long", "name": "X", "timezone": "a" * 300}},
+        422,
+        "timezone",
+        "unknown timezone",
+    ),
+    "shifts from the last date there is": Found(
+        "GET", "/v1/nurses/{nurse_id}/shifts", lambda k: {"params": {"from": "9999-12-31"}}, 200
+    ),
 }
 
 

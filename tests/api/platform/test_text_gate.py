@@ -14,8 +14,9 @@ def _refused(answer: httpx.Response, field: str) -> dict:
 
 
 def _raw_json(client: httpx.Client, method: str, url: str, text: str) -> httpx.Response:
-    return client.request(method, url, content=text.encode("utf-8", "surrogatepass"),
-                          headers={"content-type": "application/json"})
+    return client.request(
+        method, url, content=text.encode("utf-8", "surrogatepass"), headers={"content-type": "application/json"}
+    )
 
 
 def test_a_lone_surrogate_in_a_text_field_is_a_422_naming_it_and_the_connection_lives_on(region):
@@ -29,8 +30,13 @@ def test_a_lone_surrogate_in_a_text_field_is_a_422_naming_it_and_the_connection_
 
 def test_a_nul_character_is_named_by_its_field_path(region):
     patient = region.patient()
-    body = {"patient_id": patient["id"], "date": "2026-12-01", "window": {"start": "09:00", "end": "10:00"},
-            "service": "hydration", "notes": "gate code \u0000 4411"}
+    body = {
+        "patient_id": patient["id"],
+        "date": "2026-12-01",
+        "window": {"start": "09:00", "end": "10:00"},
+        "service": "hydration",
+        "notes": "gate code \u0000 4411",
+    }
     problem = _refused(region.dispatcher.post("/v1/visits", json=body), "notes")
     assert "NUL" in problem["detail"]
 

@@ -16,7 +16,9 @@ def _checks(db, table: str, column: str) -> list[str]:
     """The definitions of the CHECK constraints on `table` that mention `column`, as PostgreSQL stores them."""
     rows = db.execute(
         "SELECT pg_get_constraintdef(c.oid) AS definition FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid"
-        " WHERE t.relname = %s AND c.contype = 'c'", [table]).fetchall()
+        " WHERE t.relname = %s AND c.contype = 'c'",
+        [table],
+    ).fetchall()
     return [r["definition"] for r in rows if re.search(rf"\b{column}\b", r["definition"])]
 
 
@@ -38,26 +40,32 @@ def _bounds(db, table: str, column: str) -> tuple[float | None, float | None]:
     return low, high
 
 
-@pytest.mark.parametrize(("table", "column", "expected"), [
-    ("visits", "status", words.VISIT_STATUSES),
-    ("users", "role", words.ROLES),
-    ("visit_reports", "kind", words.REPORT_KINDS),
-    ("day_events", "kind", words.DAY_EVENT_KINDS),
-    ("rosters", "status", words.ROSTER_STATUSES),
-    ("solve_jobs", "state", words.JOB_STATES),
-    ("solve_jobs", "kind", words.JOB_KINDS),
-])
+@pytest.mark.parametrize(
+    ("table", "column", "expected"),
+    [
+        ("visits", "status", words.VISIT_STATUSES),
+        ("users", "role", words.ROLES),
+        ("visit_reports", "kind", words.REPORT_KINDS),
+        ("day_events", "kind", words.DAY_EVENT_KINDS),
+        ("rosters", "status", words.ROSTER_STATUSES),
+        ("solve_jobs", "state", words.JOB_STATES),
+        ("solve_jobs", "kind", words.JOB_KINDS),
+    ],
+)
 def test_the_databases_lists_of_words_are_the_vocabularys(db, table, column, expected):
     assert _listed(db, table, column) == set(expected)
 
 
-@pytest.mark.parametrize(("table", "column", "expected"), [
-    ("visits", "priority", (words.MIN_PRIORITY, words.MAX_PRIORITY)),
-    ("visit_reports", "minutes_late", (1, words.MAX_MINUTES_LATE)),
-    ("day_events", "minutes", (1, words.MAX_OVERRUN_MIN)),
-    ("solve_schedules", "days_ahead", (0, words.MAX_DAYS_AHEAD)),
-    ("solve_schedules", "time_limit_s", (0, words.MAX_TIME_LIMIT_S)),
-])
+@pytest.mark.parametrize(
+    ("table", "column", "expected"),
+    [
+        ("visits", "priority", (words.MIN_PRIORITY, words.MAX_PRIORITY)),
+        ("visit_reports", "minutes_late", (1, words.MAX_MINUTES_LATE)),
+        ("day_events", "minutes", (1, words.MAX_OVERRUN_MIN)),
+        ("solve_schedules", "days_ahead", (0, words.MAX_DAYS_AHEAD)),
+        ("solve_schedules", "time_limit_s", (0, words.MAX_TIME_LIMIT_S)),
+    ],
+)
 def test_the_databases_bounds_are_the_vocabularys(db, table, column, expected):
     assert _bounds(db, table, column) == tuple(float(b) for b in expected)
 
@@ -84,28 +92,35 @@ def test_the_api_document_takes_its_words_and_bounds_from_the_vocabulary():
     assert schemas["SolveIn"]["properties"]["time_limit_s"]["anyOf"][0]["maximum"] == words.MAX_TIME_LIMIT_S
 
 
-@pytest.mark.parametrize(("schema", "field", "cap"), [
-    ("PatientIn", "name", words.MAX_NAME_LENGTH), ("NurseIn", "name", words.MAX_NAME_LENGTH),
-    ("RegionIn", "name", words.MAX_NAME_LENGTH), ("PatientIn", "notes", words.MAX_NOTES_LENGTH),
-    ("VisitIn", "notes", words.MAX_NOTES_LENGTH), ("PatientIn", "address", words.MAX_ADDRESS_LENGTH),
-    ("EventIn", "note", words.MAX_NOTES_LENGTH),
-])
+@pytest.mark.parametrize(
+    ("schema", "field", "cap"),
+    [
+        ("PatientIn", "name", words.MAX_NAME_LENGTH),
+        ("NurseIn", "name", words.MAX_NAME_LENGTH),
+        ("RegionIn", "name", words.MAX_NAME_LENGTH),
+        ("PatientIn", "notes", words.MAX_NOTES_LENGTH),
+        ("VisitIn", "notes", words.MAX_NOTES_LENGTH),
+        ("PatientIn", "address", words.MAX_ADDRESS_LENGTH),
+        ("EventIn", "note", words.MAX_NOTES_LENGTH),
+    ],
+)
 def test_text_fields_show_their_cap_in_the_api_document(schema, field, cap):
     prop = create_app().openapi()["components"]["schemas"][schema]["properties"][field]
     assert cap in [prop.get("maxLength")] + [p.get("maxLength") for p in prop.get("anyOf", [])]
 
 
 def test_a_name_over_the_cap_is_refused_naming_the_field(region):
-    answer = region.dispatcher.post(f"/v1/regions/{region.id}/patients", json={
-        "name": "x" * (words.MAX_NAME_LENGTH + 1), "location": {"lat": 39.7, "lon": -105}, "state": "CO"})
+    answer = region.dispatcher.post(
+        f"/v1/regions/{region.id}/patients",
+        json={"name": "x" * (words.MAX_NAME_LENGTH + 1), "location": {"lat": 39.7, "lon": -105}, "state": "CO"},
+    )
     assert answer.status_code == 422 and answer.json()["field"] == "name", answer.text
 
 
 @pytest.mark.parametrize("form", [lambda i: True, str, float], ids=["true", "a string", "a float"])
 def test_an_id_in_a_body_must_be_a_json_integer(region, form):
     nurse, patient = region.nurse(shift=None), region.patient()
-    body = {"patient_id": patient["id"], "date": str(DAY), "window": {"start": "09:00", "end": "10:00"},
-            "service": "hydration"}
+    body = {"patient_id": patient["id"], "date": str(DAY), "window": {"start": "09:00", "end": "10:00"}, "service": "hydration"}
     for field, value in (("pinned_nurse_id", nurse["id"]), ("patient_id", patient["id"])):
         answer = region.dispatcher.post("/v1/visits", json=body | {field: form(value)})
         assert answer.status_code == 422, answer.text

@@ -9,8 +9,7 @@ HEADER = "patient_id,date,window_start,window_end,service,notes\n"
 
 
 def _import(region, csv: str):
-    return region.dispatcher.post(f"/v1/regions/{region.id}/visits/import", content=csv,
-                                  headers={"content-type": "text/csv"})
+    return region.dispatcher.post(f"/v1/regions/{region.id}/visits/import", content=csv, headers={"content-type": "text/csv"})
 
 
 def _visits(region) -> list:
@@ -19,8 +18,10 @@ def _visits(region) -> list:
 
 def test_a_row_with_more_fields_than_the_header_is_refused_naming_its_line(region):
     patient = region.patient()
-    csv = (HEADER + f"{patient['id']},{DAY},09:00,12:00,hydration,fine\n"
-           f"{patient['id']},{DAY},09:00,12:00,hydration,gate code 12,34\n")
+    csv = (
+        HEADER + f"{patient['id']},{DAY},09:00,12:00,hydration,fine\n"
+        f"{patient['id']},{DAY},09:00,12:00,hydration,gate code 12,34\n"
+    )
     answer = _import(region, csv)
     assert answer.status_code == 422, answer.text
     assert answer.json()["field"] == "line 3" and "1 field more than the header's 6 columns" in answer.json()["detail"]
@@ -29,9 +30,11 @@ def test_a_row_with_more_fields_than_the_header_is_refused_naming_its_line(regio
 
 def test_a_quote_never_closed_is_refused_naming_the_line_it_opens_on(region):
     patient = region.patient()
-    csv = (HEADER + f"{patient['id']},{DAY},09:00,12:00,hydration,fine\n"
-           f'{patient["id"]},{DAY},09:00,12:00,hydration,"ring twice\n'
-           f"{patient['id']},{DAY},09:00,12:00,hydration,fine\n")
+    csv = (
+        HEADER + f"{patient['id']},{DAY},09:00,12:00,hydration,fine\n"
+        f'{patient["id"]},{DAY},09:00,12:00,hydration,"ring twice\n'
+        f"{patient['id']},{DAY},09:00,12:00,hydration,fine\n"
+    )
     answer = _import(region, csv)
     assert answer.status_code == 422, answer.text
     assert answer.json()["field"] == "line 3" and "never closed" in answer.json()["detail"]

@@ -58,9 +58,11 @@ def test_a_shift_that_ends_before_it_starts_is_refused(region):
 
 def test_a_csv_of_a_days_visits_is_imported_whole(region):
     a, b = region.patient("A"), region.patient("B")
-    csv = ("patient_id,date,window_start,window_end,service,priority,notes\n"
-           f"{a['id']},{DAY},09:00,11:00,hydration,2,gate code 1234\n"
-           f"{b['id']},{DAY},13:00,15:00,ketamine,,\n")
+    csv = (
+        "patient_id,date,window_start,window_end,service,priority,notes\n"
+        f"{a['id']},{DAY},09:00,11:00,hydration,2,gate code 1234\n"
+        f"{b['id']},{DAY},13:00,15:00,ketamine,,\n"
+    )
     answer = region.dispatcher.post(f"/v1/regions/{region.id}/visits/import", content=csv, headers={"content-type": "text/csv"})
     assert answer.status_code == 201, answer.text
     assert answer.json()["imported"] == 2
@@ -70,13 +72,16 @@ def test_a_csv_of_a_days_visits_is_imported_whole(region):
 
 def test_a_csv_with_bad_rows_names_each_line_and_imports_nothing(region):
     a = region.patient("A")
-    csv = ("patient_id,date,window_start,window_end,service\n"
-           f"{a['id']},{DAY},09:00,11:00,hydration\n"
-           f"{a['id']},{DAY},9am,11:00,hydration\n"
-           f"999999,{DAY},09:00,11:00,hydration\n"
-           f"{a['id']},{DAY},12:00,11:00,hydration\n")
-    problem = _problem(region.dispatcher.post(f"/v1/regions/{region.id}/visits/import", content=csv,
-                                              headers={"content-type": "text/csv"}))
+    csv = (
+        "patient_id,date,window_start,window_end,service\n"
+        f"{a['id']},{DAY},09:00,11:00,hydration\n"
+        f"{a['id']},{DAY},9am,11:00,hydration\n"
+        f"999999,{DAY},09:00,11:00,hydration\n"
+        f"{a['id']},{DAY},12:00,11:00,hydration\n"
+    )
+    problem = _problem(
+        region.dispatcher.post(f"/v1/regions/{region.id}/visits/import", content=csv, headers={"content-type": "text/csv"})
+    )
     detail = problem["detail"]
     assert problem["field"] == "line 3: window_start"
     assert "line 3: window_start: '9am' is not a time HH:MM" in detail
@@ -87,8 +92,13 @@ def test_a_csv_with_bad_rows_names_each_line_and_imports_nothing(region):
 
 
 def test_a_csv_without_a_required_column_says_which(region):
-    problem = _problem(region.dispatcher.post(f"/v1/regions/{region.id}/visits/import", content="patient_id,date\n1,2026-12-01\n",
-                                              headers={"content-type": "text/csv"}))
+    problem = _problem(
+        region.dispatcher.post(
+            f"/v1/regions/{region.id}/visits/import",
+            content="patient_id,date\n1,2026-12-01\n",
+            headers={"content-type": "text/csv"},
+        )
+    )
     assert problem["field"] == "header" and "service" in problem["detail"] and "window_start" in problem["detail"]
 
 
@@ -114,12 +124,14 @@ def test_a_retried_solve_with_the_same_idempotency_key_returns_the_same_job(regi
     region.nurse()
     region.visit(region.patient()["id"])
     key = unique("key")
-    first = region.dispatcher.post(f"/v1/regions/{region.id}/rosters/{DAY}/solve", json={"time_limit_s": 1},
-                                   headers={"Idempotency-Key": key})
+    first = region.dispatcher.post(
+        f"/v1/regions/{region.id}/rosters/{DAY}/solve", json={"time_limit_s": 1}, headers={"Idempotency-Key": key}
+    )
     assert first.status_code == 202
     region.wait(first.json())
-    again = region.dispatcher.post(f"/v1/regions/{region.id}/rosters/{DAY}/solve", json={"time_limit_s": 1},
-                                   headers={"Idempotency-Key": key})
+    again = region.dispatcher.post(
+        f"/v1/regions/{region.id}/rosters/{DAY}/solve", json={"time_limit_s": 1}, headers={"Idempotency-Key": key}
+    )
     assert again.status_code == 200 and again.json()["id"] == first.json()["id"]
 
 
@@ -141,8 +153,12 @@ def test_the_same_solve_requested_at_once_runs_one_job(region, db):
 def test_migrations_can_run_again_and_from_two_processes_at_once(database, db):
     upgrade(database)
     env = {**os.environ, "DATABASE_URL": database}
-    replicas = [subprocess.Popen([sys.executable, "-m", "cli.main", "migrate"], env=env, stdout=subprocess.PIPE,
-                                 stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    replicas = [
+        subprocess.Popen(
+            [sys.executable, "-m", "cli.main", "migrate"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(2)
+    ]
     for replica in replicas:
         out, err = replica.communicate(timeout=120)
         assert replica.returncode == 0, err
@@ -154,8 +170,19 @@ def test_migrations_can_run_again_and_from_two_processes_at_once(database, db):
 def test_user_add_works_without_a_server_and_refuses_a_duplicate(tmp_path):
     env = {**os.environ, "NURSE_DISPATCH_HOME": str(tmp_path)}
     env.pop("DATABASE_URL", None)
-    command = [sys.executable, "-m", "cli.main", "user", "add", "--role", "admin", "--username", "first",
-               "--password", "long-enough-1"]
+    command = [
+        sys.executable,
+        "-m",
+        "cli.main",
+        "user",
+        "add",
+        "--role",
+        "admin",
+        "--username",
+        "first",
+        "--password",
+        "long-enough-1",
+    ]
     created = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
     assert created.returncode == 0, created.stderr
     assert "created admin first" in created.stdout

@@ -27,8 +27,12 @@ def test_concurrent_patches_of_different_patient_fields_both_stick(region):
     path = f"/v1/patients/{patient['id']}"
     for round_ in range(ROUNDS):
         notes, phone = f"gate code {round_}", f"+1 303 555 01{round_:02d}"
-        answers = at_once([lambda: one.patch(path, json={"notes": notes}),  # noqa: B023 - sent within this round
-                           lambda: other.patch(path, json={"phone": phone})])  # noqa: B023
+        answers = at_once(
+            [
+                lambda: one.patch(path, json={"notes": notes}),  # noqa: B023 - sent within this round
+                lambda: other.patch(path, json={"phone": phone}),  # noqa: B023 - sent within this round
+            ]
+        )  # noqa: B023
         assert [a.status_code for a in answers] == [200, 200], [a.text for a in answers]
         stored = region.dispatcher.get(path).json()
         assert (stored["notes"], stored["phone"]) == (f"gate code {round_}", f"+1 303 555 01{round_:02d}"), round_
@@ -41,8 +45,12 @@ def test_concurrent_patches_of_different_nurse_fields_both_stick(region):
     path = f"/v1/nurses/{nurse['id']}"
     for round_ in range(ROUNDS):
         phone, max_visits = f"+1 720 555 01{round_:02d}", 4 + round_
-        answers = at_once([lambda: one.patch(path, json={"phone": phone}),  # noqa: B023 - sent within this round
-                           lambda: other.patch(path, json={"max_visits": max_visits})])  # noqa: B023
+        answers = at_once(
+            [
+                lambda: one.patch(path, json={"phone": phone}),  # noqa: B023 - sent within this round
+                lambda: other.patch(path, json={"max_visits": max_visits}),  # noqa: B023 - sent within this round
+            ]
+        )  # noqa: B023
         assert [a.status_code for a in answers] == [200, 200], [a.text for a in answers]
         stored = region.dispatcher.get(path).json()
         assert (stored["phone"], stored["max_visits"]) == (f"+1 720 555 01{round_:02d}", 4 + round_), round_
@@ -60,8 +68,12 @@ def published_visit(region: Region) -> tuple[dict, dict]:
 def test_moving_a_visit_of_the_published_roster_by_patch_is_refused_naming_the_roster(region):
     visit, roster = published_visit(region)
     path = f"/v1/visits/{visit['id']}"
-    for change in ({"window": {"start": "13:00", "end": "15:00"}}, {"date": str(DAY.replace(day=2))},
-                   {"duration_min": 90}, {"service": "ketamine"}):
+    for change in (
+        {"window": {"start": "13:00", "end": "15:00"}},
+        {"date": str(DAY.replace(day=2))},
+        {"duration_min": 90},
+        {"service": "ketamine"},
+    ):
         answer = region.dispatcher.patch(path, json=change)
         assert answer.status_code == 409, (change, answer.text)
         detail = answer.json()["detail"]
@@ -89,7 +101,8 @@ def test_nurse_and_shift_changes_are_audited_without_their_values(region, admin)
     assert region.dispatcher.delete(path).status_code == 204
     entries = admin.get("/v1/audit", params={"resource": f"nurse/{nurse['id']}"}).json()
     assert [(e["username"], e["action"]) for e in reversed(entries)] == [
-        (region.dispatcher_name, action) for action in ("create", "update", "set_shift", "remove_shift", "delete")]
+        (region.dispatcher_name, action) for action in ("create", "update", "set_shift", "remove_shift", "delete")
+    ]
     update = next(e for e in entries if e["action"] == "update")
     assert update["detail"] == {"fields": ["max_visits", "phone"]}
     assert "555" not in str(entries)  # what the fields hold stays out of the log

@@ -6,8 +6,12 @@ from tests.api.conftest import DAY
 
 
 def test_a_nurse_round_trips_with_certifications_and_break(region):
-    nurse = region.nurse("Cleo", certifications=("rn", {"name": "ketamine", "expires_on": "2027-01-31"}),
-                         max_visits=6, **{"break": {"window": {"start": "11:30", "end": "13:30"}, "duration_min": 30}})
+    nurse = region.nurse(
+        "Cleo",
+        certifications=("rn", {"name": "ketamine", "expires_on": "2027-01-31"}),
+        max_visits=6,
+        **{"break": {"window": {"start": "11:30", "end": "13:30"}, "duration_min": 30}},
+    )
     read = region.dispatcher.get(f"/v1/nurses/{nurse['id']}")
     assert read.headers["etag"] == '"1"'
     body = read.json()
@@ -53,6 +57,8 @@ def test_patient_reads_are_in_the_audit_log_for_admins(region, admin):
     patient = region.patient("Hal")
     region.dispatcher.get(f"/v1/patients/{patient['id']}")
     entries = admin.get("/v1/audit", params={"resource": f"patient/{patient['id']}"}).json()
-    assert [(e["username"], e["action"]) for e in entries][:2] == [(region.dispatcher_name, "read"),
-                                                                    (region.dispatcher_name, "create")]
+    assert [(e["username"], e["action"]) for e in entries][:2] == [
+        (region.dispatcher_name, "read"),
+        (region.dispatcher_name, "create"),
+    ]
     assert region.dispatcher.get("/v1/audit").status_code == 403

@@ -115,15 +115,15 @@ def test_every_stored_stop_matches_the_roster_document(region, db):
     roster = region.solved_roster()
     stored = db.execute("SELECT visit_id, nurse_id, starts FROM roster_stops WHERE roster_id = %s", [roster["id"]]).fetchall()
     document = {(s["visit_id"], r["nurse_id"], s["start"]) for r in roster["roster"]["routes"] for s in r["stops"]}
-    assert {(str(r["visit_id"]), str(r["nurse_id"]), r["starts"].astimezone(ZoneInfo("America/Denver")).isoformat())
-            for r in stored} == document
+    assert {
+        (str(r["visit_id"]), str(r["nurse_id"]), r["starts"].astimezone(ZoneInfo("America/Denver")).isoformat()) for r in stored
+    } == document
 
 
 def test_no_patient_data_reaches_the_application_logs(region, caplog):
     caplog.set_level("DEBUG")
     nurse = region.nurse("Ana")
-    patient = region.patient("Zebulon Quartermaine", phone="+1 303 555 0177", address="77 Secret Lane",
-                             notes="allergic to latex")
+    patient = region.patient("Zebulon Quartermaine", phone="+1 303 555 0177", address="77 Secret Lane", notes="allergic to latex")
     region.visit(patient["id"])
     assert region.publish(region.solved_roster()).status_code == 200
     region.dispatcher.get(f"/v1/patients/{patient['id']}")

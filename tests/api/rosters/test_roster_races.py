@@ -51,8 +51,9 @@ def test_concurrent_publishes_of_a_days_drafts_have_one_winner_and_409s_naming_i
     for refused in (a.json() for a in answers if a.status_code == 409):
         assert f"roster {winner['id']} (version {winner['version']})" in refused["detail"], refused
         assert f"by {region.dispatcher_name}" in refused["detail"], refused
-    published = db.execute("SELECT id FROM rosters WHERE region_id = %s AND day = %s AND status = 'published'",
-                           [region.id, DAY]).fetchall()
+    published = db.execute(
+        "SELECT id FROM rosters WHERE region_id = %s AND day = %s AND status = 'published'", [region.id, DAY]
+    ).fetchall()
     assert published == [{"id": winner["id"]}]
 
 
@@ -62,8 +63,9 @@ def test_publishing_the_second_draft_after_the_first_says_which_roster_won(regio
     assert region.publish(first).status_code == 200
     late = region.publish(second)
     assert late.status_code == 409
-    assert late.json()["detail"].startswith(f"roster {first['id']} (version {first['version']}) was published by "
-                                            f"{region.dispatcher_name} at ")
+    assert late.json()["detail"].startswith(
+        f"roster {first['id']} (version {first['version']}) was published by {region.dispatcher_name} at "
+    )
     again = region.publish(first)
     assert again.status_code == 409
     assert again.json()["detail"].startswith(f"roster {first['id']} (version {first['version']}) is already published by ")
@@ -85,8 +87,13 @@ def urgent_slot(region: Region) -> tuple[dict, dict]:
 
 def take_request(region: Region, urgent: dict, slot: dict, publish: bool):
     client = login(region.base_url, region.dispatcher_name)
-    body = {"nurse_id": slot["nurse_id"], "position": slot["position"], "bumped": [b["visit_id"] for b in slot["bumped"]],
-            "as_of": "10:40", "publish": publish}
+    body = {
+        "nurse_id": slot["nurse_id"],
+        "position": slot["position"],
+        "bumped": [b["visit_id"] for b in slot["bumped"]],
+        "as_of": "10:40",
+        "publish": publish,
+    }
     return lambda: client.post(f"/v1/visits/{urgent['id']}/slots/take", json=body)
 
 
@@ -98,8 +105,9 @@ def test_concurrent_urgent_takes_each_get_their_own_draft_version(region, db):
     assert [a.status_code for a in answers] == [201] * 7, [(a.status_code, a.text) for a in answers]
     versions = sorted(a.json()["version"] for a in answers)
     assert versions == list(range(2, 9))  # version 1 is the published roster
-    stored = db.execute("SELECT version FROM rosters WHERE region_id = %s AND day = %s ORDER BY version",
-                        [region.id, DAY]).fetchall()
+    stored = db.execute(
+        "SELECT version FROM rosters WHERE region_id = %s AND day = %s ORDER BY version", [region.id, DAY]
+    ).fetchall()
     assert [r["version"] for r in stored] == list(range(1, 9))
 
 
@@ -114,10 +122,12 @@ def test_concurrent_urgent_takes_published_at_once_have_one_winner_and_leave_not
     assert winner["status"] == "published" and winner["based_on"] == first["id"]
     for refused in (a.json() for a in answers if a.status_code == 409):
         assert f"roster {winner['id']} (version {winner['version']}) was published by" in refused["detail"], refused
-    rows = db.execute("SELECT id, status FROM rosters WHERE region_id = %s AND day = %s ORDER BY version",
-                      [region.id, DAY]).fetchall()
+    rows = db.execute(
+        "SELECT id, status FROM rosters WHERE region_id = %s AND day = %s ORDER BY version", [region.id, DAY]
+    ).fetchall()
     # The losers left no draft behind, and the urgent visit was recorded once, by the winner.
     assert rows == [{"id": first["id"], "status": "superseded"}, {"id": winner["id"], "status": "published"}]
-    events = db.execute("SELECT count(*) AS n FROM day_events WHERE region_id = %s AND kind = 'urgent_visit'",
-                        [region.id]).fetchone()
+    events = db.execute(
+        "SELECT count(*) AS n FROM day_events WHERE region_id = %s AND kind = 'urgent_visit'", [region.id]
+    ).fetchone()
     assert events["n"] == 1

@@ -13,8 +13,7 @@ def two_nurse_day(region):
     """Ana (ketamine) and Bea (no ketamine), four hydration visits and one ketamine visit."""
     ana = region.nurse("Ana", lat=39.74, lon=-104.99)
     bea = region.nurse("Bea", lat=39.70, lon=-104.90, certifications=("rn", "iv"))
-    hydration = [region.visit(region.patient(f"H{i}", lat=39.70 + 0.01 * i)["id"], window=("09:00", "14:00"))
-                 for i in range(4)]
+    hydration = [region.visit(region.patient(f"H{i}", lat=39.70 + 0.01 * i)["id"], window=("09:00", "14:00")) for i in range(4)]
     ketamine = region.visit(region.patient("K", lat=39.73)["id"], window=("10:00", "12:00"), service="ketamine")
     return ana, bea, hydration, ketamine
 
@@ -24,8 +23,7 @@ def _nurse_of(roster: dict) -> dict[str, str]:
 
 
 def _move(region, roster, **body):
-    return region.dispatcher.post(f"/v1/rosters/{roster['id']}/moves", json=body,
-                                  headers={"If-Match": f'"{roster["revision"]}"'})
+    return region.dispatcher.post(f"/v1/rosters/{roster['id']}/moves", json=body, headers={"If-Match": f'"{roster["revision"]}"'})
 
 
 def test_a_visit_moves_to_another_qualified_nurse(region, two_nurse_day):
@@ -114,8 +112,9 @@ def test_two_drafts_of_the_same_day_cannot_both_be_published(region, two_nurse_d
     assert sorted(a.status_code for a in answers) == [200, 409]
     refused = next(a for a in answers if a.status_code == 409)
     assert "after this draft was made" in refused.json()["detail"]
-    published = [r for r in region.dispatcher.get(f"/v1/regions/{region.id}/rosters/2026-12-01").json()
-                 if r["status"] == "published"]
+    published = [
+        r for r in region.dispatcher.get(f"/v1/regions/{region.id}/rosters/2026-12-01").json() if r["status"] == "published"
+    ]
     assert len(published) == 1
 
 
@@ -148,7 +147,8 @@ def test_a_cancelled_visit_blocks_publishing_a_draft_that_still_holds_it(region,
 def _another_published_roster(db, region_id: str) -> int:
     return db.execute(
         "INSERT INTO rosters (region_id, day, version, status, problem, document, created_by)"
-        " VALUES (%s, '2026-11-30', 1, 'published', '{}', '{\"summary\": {}}', 'test') RETURNING id", [region_id],
+        " VALUES (%s, '2026-11-30', 1, 'published', '{}', '{\"summary\": {}}', 'test') RETURNING id",
+        [region_id],
     ).fetchone()["id"]
 
 
@@ -169,21 +169,27 @@ def test_publishing_is_all_or_nothing(region, two_nurse_day, db):
     """A draft that would double-book a nurse against another published roster leaves everything as it was."""
     ana, *_ = two_nurse_day
     roster = region.solved_roster()
-    stop = db.execute("SELECT * FROM roster_stops WHERE roster_id = %s AND nurse_id = %s ORDER BY seq LIMIT 1",
-                      [roster["id"], ana["id"]]).fetchone()
+    stop = db.execute(
+        "SELECT * FROM roster_stops WHERE roster_id = %s AND nurse_id = %s ORDER BY seq LIMIT 1", [roster["id"], ana["id"]]
+    ).fetchone()
     assert stop is not None
     # Another published roster already holds Ana at that time (as if an earlier plan had been kept).
     other = _another_published_roster(db, region.id)
-    db.execute("INSERT INTO roster_stops (roster_id, visit_id, nurse_id, seq, arrival, starts, ends, published)"
-               " VALUES (%s, %s, %s, 0, %s, %s, %s, true)",
-               [other, stop["visit_id"], ana["id"], stop["arrival"], stop["starts"], stop["ends"]])
+    db.execute(
+        "INSERT INTO roster_stops (roster_id, visit_id, nurse_id, seq, arrival, starts, ends, published)"
+        " VALUES (%s, %s, %s, 0, %s, %s, %s, true)",
+        [other, stop["visit_id"], ana["id"], stop["arrival"], stop["starts"], stop["ends"]],
+    )
     refused = region.publish(roster)
     assert refused.status_code == 409, refused.text
     assert "overlapping" in refused.json()["detail"]
     after = db.execute("SELECT status FROM rosters WHERE id = %s", [roster["id"]]).fetchone()
     assert after["status"] == "draft"
-    assert db.execute("SELECT count(*) AS n FROM roster_stops WHERE roster_id = %s AND published",
-                      [roster["id"]]).fetchone()["n"] == 0
-    statuses = {v["status"] for v in region.dispatcher.get(f"/v1/regions/{region.id}/visits",
-                                                           params={"date": "2026-12-01"}).json()}
+    assert (
+        db.execute("SELECT count(*) AS n FROM roster_stops WHERE roster_id = %s AND published", [roster["id"]]).fetchone()["n"]
+        == 0
+    )
+    statuses = {
+        v["status"] for v in region.dispatcher.get(f"/v1/regions/{region.id}/visits", params={"date": "2026-12-01"}).json()
+    }
     assert statuses == {"requested"}

@@ -23,15 +23,26 @@ def day(base_url, admin, db) -> dict:
     visits = {}
     for nurse, windows in ((ana, (("09:00", "10:30"), ("12:00", "13:30"))), (bea, (("09:00", "10:30"), ("12:00", "13:30")))):
         visits[nurse["id"]] = [
-            region.visit(region.patient(f"{nurse['name']}'s patient {i}", lat=39.72 + 0.01 * i)["id"], window=window,
-                         pinned_nurse_id=nurse["id"], notes="bring the blue kit" if i == 0 else "")
-            for i, window in enumerate(windows)]
+            region.visit(
+                region.patient(f"{nurse['name']}'s patient {i}", lat=39.72 + 0.01 * i)["id"],
+                window=window,
+                pinned_nurse_id=nurse["id"],
+                notes="bring the blue kit" if i == 0 else "",
+            )
+            for i, window in enumerate(windows)
+        ]
     roster = region.solved_roster()
     assert region.publish(roster).status_code == 200
     username = unique("nurse")
     add_user(db, username, PASSWORD, "nurse", nurse_id=ana["id"])
-    return {"region": region, "ana": ana, "bea": bea, "visits": visits, "username": username,
-            "bea_client": region.nurse_account(bea["id"])}
+    return {
+        "region": region,
+        "ana": ana,
+        "bea": bea,
+        "visits": visits,
+        "username": username,
+        "bea_client": region.nurse_account(bea["id"]),
+    }
 
 
 @pytest.fixture
@@ -97,8 +108,9 @@ def test_her_calendar_link_subscribes_to_her_visits(phone, day, base_url):
     url = link.input_value()
     assert phone.get_by_role("link", name="Add to my calendar").get_attribute("href") == url.replace("http:", "webcal:", 1)
     events = Calendar.from_ical(httpx.get(url).content).walk("VEVENT")
-    assert sorted(str(e["uid"]) for e in events) == sorted(f"visit-{v['id']}@nurse-dispatch"
-                                                           for v in day["visits"][day["ana"]["id"]])
+    assert sorted(str(e["uid"]) for e in events) == sorted(
+        f"visit-{v['id']}@nurse-dispatch" for v in day["visits"][day["ana"]["id"]]
+    )
 
 
 # ---------------------------------------------------------------- the report API itself (no browser)
@@ -112,15 +124,18 @@ def test_a_nurse_cannot_report_on_another_nurses_visit(day, base_url):
     assert day["region"].dispatcher.get(f"/v1/visits/{ana_visit}").json()["status"] == "scheduled"
 
 
-@pytest.mark.parametrize(("body", "field"), [
-    ({"kind": "running_late"}, "minutes_late"),
-    ({"kind": "running_late", "minutes_late": 0}, "minutes_late"),
-    ({"kind": "done", "minutes_late": 5}, "minutes_late"),
-    ({"kind": "finished"}, "kind"),
-    ({"kind": "done", "at": "2099-01-01T10:00:00+00:00"}, "at"),
-    ({"kind": "done", "at": "2000-01-01T10:00:00+00:00"}, "at"),
-    ({"kind": "done", "at": "2026-12-01T10:00:00"}, "at"),  # no offset: whose 10:00?
-])
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"kind": "running_late"}, "minutes_late"),
+        ({"kind": "running_late", "minutes_late": 0}, "minutes_late"),
+        ({"kind": "done", "minutes_late": 5}, "minutes_late"),
+        ({"kind": "finished"}, "kind"),
+        ({"kind": "done", "at": "2099-01-01T10:00:00+00:00"}, "at"),
+        ({"kind": "done", "at": "2000-01-01T10:00:00+00:00"}, "at"),
+        ({"kind": "done", "at": "2026-12-01T10:00:00"}, "at"),  # no offset: whose 10:00?
+    ],
+)
 def test_a_bad_report_names_its_field_and_changes_nothing(day, body, field):
     bea_client = day["bea_client"]
     visit_id = day["visits"][day["bea"]["id"]][1]["id"]
@@ -133,8 +148,14 @@ def test_a_bad_report_names_its_field_and_changes_nothing(day, body, field):
 def test_a_report_follows_the_visits_status_machine(day):
     bea_client = day["bea_client"]
     visit_id = day["visits"][day["bea"]["id"]][0]["id"]
-    steps = [("en_route", 201, "en_route"), ("en_route", 409, "en_route"), ("started", 201, "in_progress"),
-             ("running_late", 201, "in_progress"), ("done", 201, "done"), ("started", 409, "done")]
+    steps = [
+        ("en_route", 201, "en_route"),
+        ("en_route", 409, "en_route"),
+        ("started", 201, "in_progress"),
+        ("running_late", 201, "in_progress"),
+        ("done", 201, "done"),
+        ("started", 409, "done"),
+    ]
     for kind, status, visit_status in steps:
         body = {"kind": kind, "minutes_late": 10} if kind == "running_late" else {"kind": kind}
         answer = bea_client.post(f"/v1/me/visits/{visit_id}/reports", json=body)

@@ -16,12 +16,18 @@ KETAMINE = ("rn", "iv", "ketamine")
 def day(base_url, admin, db) -> dict:
     """Three nurses (Cy without ketamine) and eight hydration visits, solved and published."""
     region = Region(base_url, admin, db)
-    nurses = {name: region.nurse(name, lat=lat, lon=lon, certifications=certs)
-              for name, lat, lon, certs in (("Ana", 39.74, -104.99, KETAMINE), ("Bea", 39.70, -104.90, KETAMINE),
-                                            ("Cy", 39.76, -104.95, ("rn", "iv")))}
+    nurses = {
+        name: region.nurse(name, lat=lat, lon=lon, certifications=certs)
+        for name, lat, lon, certs in (
+            ("Ana", 39.74, -104.99, KETAMINE),
+            ("Bea", 39.70, -104.90, KETAMINE),
+            ("Cy", 39.76, -104.95, ("rn", "iv")),
+        )
+    }
     for i in range(8):
-        region.visit(region.patient(f"P{i}", lat=39.70 + 0.008 * i, lon=-104.98 + 0.01 * (i % 3))["id"],
-                     window=("09:00", "15:30"))
+        region.visit(
+            region.patient(f"P{i}", lat=39.70 + 0.008 * i, lon=-104.98 + 0.01 * (i % 3))["id"], window=("09:00", "15:30")
+        )
     roster = region.solved_roster()
     published = region.publish(roster)
     assert published.status_code == 200, published.text
@@ -45,8 +51,9 @@ def draft_of(region: Region, job: dict) -> dict:
 def set_status(region: Region, visit_id: str, *statuses: str) -> None:
     for status in statuses:
         current = region.dispatcher.get(f"/v1/visits/{visit_id}").json()
-        answer = region.dispatcher.patch(f"/v1/visits/{visit_id}", json={"status": status},
-                                         headers={"If-Match": f'"{current["version"]}"'})
+        answer = region.dispatcher.patch(
+            f"/v1/visits/{visit_id}", json={"status": status}, headers={"If-Match": f'"{current["version"]}"'}
+        )
         assert answer.status_code == 200, answer.text
 
 
@@ -54,8 +61,9 @@ def test_a_sick_call_gives_her_visits_to_others_and_publishing_records_what_chan
     region, ana = day["region"], day["nurses"]["Ana"]
     hers = [s["visit_id"] for s in stops_of(day["roster"], ana["id"])]
     assert hers, "the solve gave Ana nothing; the test needs her to have visits"
-    answer = region.dispatcher.post(f"/v1/nurses/{ana['id']}/sick-calls", json={"date": str(DAY), "at": "07:15",
-                                                                                 "time_limit_s": 2})
+    answer = region.dispatcher.post(
+        f"/v1/nurses/{ana['id']}/sick-calls", json={"date": str(DAY), "at": "07:15", "time_limit_s": 2}
+    )
     assert answer.status_code == 201, answer.text
     assert answer.json()["event"]["kind"] == "sick_call"
     draft = draft_of(region, answer.json()["job"])
@@ -91,41 +99,53 @@ def test_visits_done_or_under_way_stay_as_they_are(day):
     first, second = working[0]["stops"][0], working[-1]["stops"][0]
     set_status(region, first["visit_id"], "in_progress", "done")
     set_status(region, second["visit_id"], "in_progress")
-    job = region.dispatcher.post(f"/v1/regions/{region.id}/rosters/{DAY}/replan",
-                                 json={"as_of": "10:40", "time_limit_s": 2, "reason": "check"}).json()
+    job = region.dispatcher.post(
+        f"/v1/regions/{region.id}/rosters/{DAY}/replan", json={"as_of": "10:40", "time_limit_s": 2, "reason": "check"}
+    ).json()
     draft = draft_of(region, job)
     assert draft["reason"] == "check"
     for stop, route in ((first, working[0]), (second, working[-1])):
         kept = stops_of(draft, route["nurse_id"])[0]
-        assert (kept["visit_id"], kept["start"][:16], kept["end"][:16], kept.get("committed")) == \
-               (stop["visit_id"], stop["start"][:16], stop["end"][:16], True)
-    refused = region.dispatcher.post(f"/v1/rosters/{draft['id']}/moves", json={"visit_id": int(first["visit_id"]),
-                                                                               "nurse_id": None},
-                                     headers={"If-Match": f'"{draft["revision"]}"'})
+        assert (kept["visit_id"], kept["start"][:16], kept["end"][:16], kept.get("committed")) == (
+            stop["visit_id"],
+            stop["start"][:16],
+            stop["end"][:16],
+            True,
+        )
+    refused = region.dispatcher.post(
+        f"/v1/rosters/{draft['id']}/moves",
+        json={"visit_id": int(first["visit_id"]), "nurse_id": None},
+        headers={"If-Match": f'"{draft["revision"]}"'},
+    )
     assert refused.status_code == 409 and "done or under way" in refused.json()["detail"]
     assert region.publish(draft).status_code == 200  # done and in-progress visits may be published again
 
 
 def test_a_move_on_a_re_planned_draft_is_timed_from_her_now(day):
     region = day["region"]
-    job = region.dispatcher.post(f"/v1/regions/{region.id}/rosters/{DAY}/replan",
-                                 json={"as_of": "12:00", "time_limit_s": 1}).json()
+    job = region.dispatcher.post(
+        f"/v1/regions/{region.id}/rosters/{DAY}/replan", json={"as_of": "12:00", "time_limit_s": 1}
+    ).json()
     draft = draft_of(region, job)
     later = [(r["nurse_id"], s) for r in draft["roster"]["routes"] for s in r["stops"] if not s.get("committed")]
     assert later
     nurse_id, stop = later[-1]
-    moved = region.dispatcher.post(f"/v1/rosters/{draft['id']}/moves", json={"visit_id": int(stop["visit_id"]),
-                                                                             "nurse_id": int(nurse_id)},
-                                   headers={"If-Match": f'"{draft["revision"]}"'})
+    moved = region.dispatcher.post(
+        f"/v1/rosters/{draft['id']}/moves",
+        json={"visit_id": int(stop["visit_id"]), "nurse_id": int(nurse_id)},
+        headers={"If-Match": f'"{draft["revision"]}"'},
+    )
     assert moved.status_code == 200, moved.text
-    assert all(s["start"] >= f"{DAY}T12:00" for r in moved.json()["roster"]["routes"] for s in r["stops"]
-               if not s.get("committed"))
+    assert all(
+        s["start"] >= f"{DAY}T12:00" for r in moved.json()["roster"]["routes"] for s in r["stops"] if not s.get("committed")
+    )
 
 
 def test_visits_due_before_the_re_plan_that_nobody_reported_on_are_presumed_done_as_planned(day):
     region, roster = day["region"], day["roster"]
-    job = region.dispatcher.post(f"/v1/regions/{region.id}/rosters/{DAY}/replan",
-                                 json={"as_of": "11:00", "time_limit_s": 1}).json()
+    job = region.dispatcher.post(
+        f"/v1/regions/{region.id}/rosters/{DAY}/replan", json={"as_of": "11:00", "time_limit_s": 1}
+    ).json()
     draft = draft_of(region, job)
     before = {s["visit_id"]: s for r in roster["roster"]["routes"] for s in r["stops"] if s["start"] <= f"{DAY}T11:00"}
     after = {s["visit_id"]: s for r in draft["roster"]["routes"] for s in r["stops"]}
@@ -142,11 +162,12 @@ def test_a_nurse_running_late_keeps_that_visit_and_arrives_as_late_as_she_said(d
     route = max(roster["roster"]["routes"], key=lambda r: len(r["stops"]))
     first = route["stops"][0]
     phone = region.nurse_account(int(route["nurse_id"]))
-    assert phone.post(f"/v1/me/visits/{first['visit_id']}/reports", json={"kind": "running_late",
-                                                                         "minutes_late": 20}).status_code == 201
+    assert (
+        phone.post(f"/v1/me/visits/{first['visit_id']}/reports", json={"kind": "running_late", "minutes_late": 20}).status_code
+        == 201
+    )
     as_of = (datetime.fromisoformat(first["arrival"]) + timedelta(minutes=5)).strftime("%H:%M")
-    job = region.dispatcher.post(f"/v1/regions/{region.id}/rosters/{DAY}/replan",
-                                 json={"as_of": as_of, "time_limit_s": 1}).json()
+    job = region.dispatcher.post(f"/v1/regions/{region.id}/rosters/{DAY}/replan", json={"as_of": as_of, "time_limit_s": 1}).json()
     kept = stops_of(draft_of(region, job), route["nurse_id"])[0]
     late_arrival = (datetime.fromisoformat(first["arrival"]) + timedelta(minutes=20)).replace(second=0)
     assert kept["visit_id"] == first["visit_id"] and kept["committed"] is True
@@ -157,8 +178,9 @@ def test_a_cancellation_frees_the_slot_and_the_visit_leaves_the_roster(day, db):
     region, roster = day["region"], day["roster"]
     route = next(r for r in roster["roster"]["routes"] if r["stops"])
     visit_id = route["stops"][0]["visit_id"]
-    answer = region.dispatcher.post(f"/v1/visits/{visit_id}/cancellation", json={"at": "08:30", "note": "feels better",
-                                                                                 "time_limit_s": 1})
+    answer = region.dispatcher.post(
+        f"/v1/visits/{visit_id}/cancellation", json={"at": "08:30", "note": "feels better", "time_limit_s": 1}
+    )
     assert answer.status_code == 201, answer.text
     assert region.dispatcher.get(f"/v1/visits/{visit_id}").json()["status"] == "cancelled"
     draft = draft_of(region, answer.json()["job"])
@@ -178,8 +200,9 @@ def test_an_overrun_pushes_the_rest_of_her_day(day):
     region, roster = day["region"], day["roster"]
     route = max(roster["roster"]["routes"], key=lambda r: len(r["stops"]))
     first = route["stops"][0]
-    answer = region.dispatcher.post(f"/v1/visits/{first['visit_id']}/overrun",
-                                    json={"minutes": 45, "at": first["start"][11:16], "time_limit_s": 1})
+    answer = region.dispatcher.post(
+        f"/v1/visits/{first['visit_id']}/overrun", json={"minutes": 45, "at": first["start"][11:16], "time_limit_s": 1}
+    )
     assert answer.status_code == 201, answer.text
     assert region.dispatcher.get(f"/v1/visits/{first['visit_id']}").json()["status"] == "in_progress"
     draft = draft_of(region, answer.json()["job"])
@@ -191,8 +214,12 @@ def test_an_overrun_pushes_the_rest_of_her_day(day):
 
 def test_after_a_no_show_she_goes_on_from_the_patients_door(day):
     region, roster = day["region"], day["roster"]
-    nurse_id, stop = next((r["nurse_id"], s) for r in sorted(roster["roster"]["routes"], key=lambda r: -len(r["stops"]))
-                          for s in r["stops"] if s["start"] >= f"{DAY}T10:00")
+    nurse_id, stop = next(
+        (r["nurse_id"], s)
+        for r in sorted(roster["roster"]["routes"], key=lambda r: -len(r["stops"]))
+        for s in r["stops"]
+        if s["start"] >= f"{DAY}T10:00"
+    )
     at = (datetime.fromisoformat(stop["arrival"]) + timedelta(minutes=10)).strftime("%H:%M")
     answer = region.dispatcher.post(f"/v1/visits/{stop['visit_id']}/no-show", json={"at": at, "time_limit_s": 1})
     assert answer.status_code == 201, answer.text
@@ -216,10 +243,16 @@ def test_an_urgent_visit_gets_ranked_slots_and_taking_one_publishes_it(day, base
     for slot in slots:
         assert f"{DAY}T11:00" <= slot["start"][:16] <= f"{DAY}T14:00"
     best = slots[0]
-    taken = region.dispatcher.post(f"/v1/visits/{urgent['id']}/slots/take",
-                                   json={"nurse_id": best["nurse_id"], "position": best["position"],
-                                         "bumped": [b["visit_id"] for b in best["bumped"]], "as_of": "10:40",
-                                         "publish": True})
+    taken = region.dispatcher.post(
+        f"/v1/visits/{urgent['id']}/slots/take",
+        json={
+            "nurse_id": best["nurse_id"],
+            "position": best["position"],
+            "bumped": [b["visit_id"] for b in best["bumped"]],
+            "as_of": "10:40",
+            "publish": True,
+        },
+    )
     assert taken.status_code == 201, taken.text
     roster = taken.json()
     assert roster["status"] == "published" and roster["reason"].startswith(f"urgent visit {urgent['id']}: ")
@@ -244,18 +277,22 @@ def test_a_slot_no_longer_free_is_refused_and_changes_nothing(day):
     region = day["region"]
     urgent = region.visit(region.patient("Late caller", lat=39.72)["id"], window=("11:00", "14:00"), service="ketamine")
     before = region.dispatcher.get(f"/v1/regions/{region.id}/rosters/{DAY}").json()
-    answer = region.dispatcher.post(f"/v1/visits/{urgent['id']}/slots/take",
-                                    json={"nurse_id": day["nurses"]["Cy"]["id"], "position": 0, "as_of": "10:40"})
+    answer = region.dispatcher.post(
+        f"/v1/visits/{urgent['id']}/slots/take", json={"nurse_id": day["nurses"]["Cy"]["id"], "position": 0, "as_of": "10:40"}
+    )
     assert answer.status_code == 409 and answer.json()["field"] == "position"
     assert region.dispatcher.get(f"/v1/regions/{region.id}/rosters/{DAY}").json() == before
 
 
-@pytest.mark.parametrize(("path", "body", "status", "field"), [
-    ("/v1/visits/{visit}/overrun", {"minutes": 0}, 422, "minutes"),
-    ("/v1/nurses/{nurse}/sick-calls", {"date": "2026-12-02"}, 409, "date"),
-    ("/v1/nurses/{nurse}/sick-calls", {"date": str(DAY), "at": "25:00"}, 422, "at"),
-    ("/v1/visits/{visit}/cancellation", {"at": "noon"}, 422, "at"),
-])
+@pytest.mark.parametrize(
+    ("path", "body", "status", "field"),
+    [
+        ("/v1/visits/{visit}/overrun", {"minutes": 0}, 422, "minutes"),
+        ("/v1/nurses/{nurse}/sick-calls", {"date": "2026-12-02"}, 409, "date"),
+        ("/v1/nurses/{nurse}/sick-calls", {"date": str(DAY), "at": "25:00"}, 422, "at"),
+        ("/v1/visits/{visit}/cancellation", {"at": "noon"}, 422, "at"),
+    ],
+)
 def test_bad_event_input_names_the_field_and_records_nothing(day, db, path, body, status, field):
     region = day["region"]
     visit = next(iter(assignments(day["roster"])))
@@ -313,6 +350,5 @@ def test_a_visit_in_progress_running_late_and_long_ends_later():
 
 
 def test_the_stop_she_drives_to_late_arrives_later():
-    progress = progress_of({"status": "en_route", "duration_min": 60}, STOP, {"running_late": {"minutes_late": 25}}, 0,
-                         _hhmm)
+    progress = progress_of({"status": "en_route", "duration_min": 60}, STOP, {"running_late": {"minutes_late": 25}}, 0, _hhmm)
     assert progress == {"status": "en_route", "nurse": "7", "arrival": "10:15"}
