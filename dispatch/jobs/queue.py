@@ -20,12 +20,13 @@ import procrastinate
 import procrastinate.exceptions
 import procrastinate.worker
 import psycopg
-from psycopg import Connection, errors
+from psycopg import errors
 from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool
 
 from dispatch.errors import Conflict, DispatchError, InvalidField, Unavailable
 from dispatch.platform.access import Principal
+from dispatch.platform.db import Db
 from dispatch.records.regions import region
 from dispatch.rosters.problem import DayProblem, day_problem
 from dispatch.rosters.workflow import publish, store_draft, with_held_back
@@ -81,7 +82,7 @@ def check_day_near(day: date) -> None:
 
 
 def request_solve(
-    conn: Connection,
+    conn: Db,
     who: Principal,
     region_id: str,
     day: date,
@@ -170,7 +171,7 @@ async def enqueue(app: procrastinate.App, pool: ConnectionPool, job: dict[str, A
     await asyncio.to_thread(_execute, pool, "UPDATE solve_jobs SET queue_job_id = %s WHERE id = %s", [queue_job_id, job["id"]])
 
 
-def job(conn: Connection, who: Principal, job_id: str) -> dict[str, Any]:
+def job(conn: Db, who: Principal, job_id: str) -> dict[str, Any]:
     try:
         row = conn.execute("SELECT * FROM solve_jobs WHERE id = %s", [job_id]).fetchone()
     except errors.InvalidTextRepresentation:
@@ -298,7 +299,7 @@ async def run_worker(
                 loop.remove_signal_handler(signum)
 
 
-def worker_trouble(conn: Connection, health: WorkerHealth, stalled_after_s: float) -> str | None:
+def worker_trouble(conn: Db, health: WorkerHealth, stalled_after_s: float) -> str | None:
     """Why this process's solve worker is not taking jobs, or None when it is (its heartbeat is recent)."""
     worker_id = health.worker_id
     if worker_id is None:

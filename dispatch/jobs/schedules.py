@@ -10,13 +10,12 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from psycopg import Connection
-
 from dispatch.errors import InvalidField
 from dispatch.jobs.queue import AUTO_PUBLISHER as SCHEDULER
 from dispatch.jobs.queue import request_solve
 from dispatch.platform import audit
 from dispatch.platform.access import Principal
+from dispatch.platform.db import Db
 from dispatch.platform.db.versioned import update_versioned
 from dispatch.records.regions import managed_region
 from dispatch.vocabulary import MAX_DAYS_AHEAD, MAX_TIME_LIMIT_S
@@ -31,7 +30,7 @@ def _check(fields: dict[str, Any]) -> None:
         raise InvalidField(f"must be more than 0 and at most {MAX_TIME_LIMIT_S} seconds", "time_limit_s")
 
 
-def add_schedule(conn: Connection, who: Principal, region_id: str, fields: dict[str, Any]) -> dict:
+def add_schedule(conn: Db, who: Principal, region_id: str, fields: dict[str, Any]) -> dict:
     managed_region(conn, who, region_id)
     _check(fields)
     given = {c: fields[c] for c in _COLUMNS if c in fields}
@@ -44,19 +43,17 @@ def add_schedule(conn: Connection, who: Principal, region_id: str, fields: dict[
     return row
 
 
-def schedule(conn: Connection, who: Principal, schedule_id: int) -> dict:
+def schedule(conn: Db, who: Principal, schedule_id: int) -> dict:
     row = conn.execute("SELECT * FROM solve_schedules WHERE id = %s", [schedule_id]).fetchone()
     return who.require_reach(row, f"schedule {schedule_id}")
 
 
-def schedules_in(conn: Connection, who: Principal, region_id: str) -> list[dict]:
+def schedules_in(conn: Db, who: Principal, region_id: str) -> list[dict]:
     managed_region(conn, who, region_id)
     return conn.execute("SELECT * FROM solve_schedules WHERE region_id = %s ORDER BY id", [region_id]).fetchall()
 
 
-def update_schedule(
-    conn: Connection, who: Principal, schedule_id: int, fields: dict[str, Any], expected_version: int | None
-) -> dict:
+def update_schedule(conn: Db, who: Principal, schedule_id: int, fields: dict[str, Any], expected_version: int | None) -> dict:
     current = schedule(conn, who, schedule_id)
     merged = {c: current[c] for c in _COLUMNS} | {c: v for c, v in fields.items() if c in _COLUMNS}
     _check(merged)
@@ -66,21 +63,21 @@ def update_schedule(
     return row
 
 
-def remove_schedule(conn: Connection, who: Principal, schedule_id: int) -> None:
+def remove_schedule(conn: Db, who: Principal, schedule_id: int) -> None:
     schedule(conn, who, schedule_id)
     with conn.transaction():
         conn.execute("DELETE FROM solve_schedules WHERE id = %s", [schedule_id])
         audit.record(conn, who, "delete", f"schedule/{schedule_id}")
 
 
-def active_schedules(conn: Connection) -> list[dict]:
+def active_schedules(conn: Db) -> list[dict]:
     """Every active schedule with its region's timezone, for the scheduler."""
     return conn.execute(
         "SELECT s.*, r.timezone FROM solve_schedules s JOIN regions r ON r.id = s.region_id WHERE s.active ORDER BY s.id"
     ).fetchall()
 
 
-def fire(conn: Connection, schedule_id: int, now: datetime) -> dict | None:
+def fire(conn: Db, schedule_id: int, now: datetime) -> dict | None:
     """Record this firing and request its solve; None when another replica already did (or it is gone).
 
     `now` is when the trigger fired; the firing is keyed by the schedule's local date and time.

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from psycopg import Connection
 from psycopg.types.json import Jsonb
 
 from dispatch.platform.access import Principal
+from dispatch.platform.db import Db
 
 
-def record(conn: Connection, who: Principal | str, action: str, resource: str, **detail: Any) -> None:
+def record(conn: Db, who: Principal | str, action: str, resource: str, **detail: Any) -> None:
     username = who.username if isinstance(who, Principal) else who
     conn.execute(
         "INSERT INTO audit_log (username, action, resource, detail) VALUES (%s, %s, %s, %s)",
@@ -18,7 +18,7 @@ def record(conn: Connection, who: Principal | str, action: str, resource: str, *
     )
 
 
-def entries(conn: Connection, who: Principal, limit: int = 100, resource: str | None = None) -> list[dict]:
+def entries(conn: Db, who: Principal, limit: int = 100, resource: str | None = None) -> list[dict]:
     """Newest first, for an admin."""
     who.require_role("admin")
     return conn.execute(

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 from geopy import geocoders
 from geopy.exc import GeopyError
-from psycopg import Connection
 
 from dispatch.errors import InvalidField
+from dispatch.platform.db import Db
 from dispatch.platform.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -35,7 +35,7 @@ class Geocoder:
             options["domain"] = settings.geocoder_domain
         return cls(settings.geocoder, service_class(**options))
 
-    def locate(self, conn: Connection, address: str, field: str = "address") -> tuple[float, float]:
+    def locate(self, conn: Db, address: str, field: str = "address") -> tuple[float, float]:
         """(lat, lon) of `address`, from the cache or the provider; InvalidField if it cannot be found."""
         query = " ".join(address.split()).lower()
         cached = conn.execute("SELECT lat, lon FROM geocode_cache WHERE query = %s", [query]).fetchone()

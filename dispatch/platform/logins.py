@@ -13,9 +13,8 @@ import math
 from dataclasses import dataclass
 from datetime import timedelta
 
-from psycopg import Connection
-
 from dispatch.errors import Throttled
+from dispatch.platform.db import Db
 
 
 @dataclass(frozen=True)
@@ -33,7 +32,7 @@ def _keys(username: str, address: str | None) -> dict[str, str]:
     return keys
 
 
-def refuse_if_locked(conn: Connection, username: str, address: str | None) -> None:
+def refuse_if_locked(conn: Db, username: str, address: str | None) -> None:
     """Raise Throttled (with the seconds left) while the account or the address is locked."""
     row = conn.execute(
         "SELECT extract(epoch FROM max(locked_until) - now()) AS seconds_left FROM login_throttle"
@@ -54,7 +53,7 @@ RETURNING failures
 """
 
 
-def count_failure(conn: Connection, username: str, address: str | None, limits: LoginLimits) -> None:
+def count_failure(conn: Db, username: str, address: str | None, limits: LoginLimits) -> None:
     """Count one failed attempt against the account and the address; lock either that reaches its limit."""
     limit = {"account": limits.failures_per_account, "address": limits.failures_per_address}
     window, lockout = timedelta(seconds=limits.window_s), timedelta(seconds=limits.lockout_s)
@@ -75,6 +74,6 @@ def count_failure(conn: Connection, username: str, address: str | None, limits: 
                 )
 
 
-def forget_failures(conn: Connection, username: str) -> None:
+def forget_failures(conn: Db, username: str) -> None:
     """After a right password (or an admin's reset), the account starts again from no failures."""
     conn.execute("DELETE FROM login_throttle WHERE key = %s", [f"account:{username}"])

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date, time, timedelta
 from typing import Any
 
-from psycopg import Connection, errors
+from psycopg import errors
 
 from dispatch.errors import Conflict, InvalidField, NotFound
 from dispatch.platform import audit
 from dispatch.platform.access import Principal
+from dispatch.platform.db import Db
 from dispatch.platform.db.versioned import update_versioned
 from dispatch.records.regions import managed_region
 
@@ -64,7 +65,7 @@ def _check_break(fields: dict[str, Any]) -> None:
         raise InvalidField("the break window ends before it starts", "break.window")
 
 
-def add_nurse(conn: Connection, who: Principal, region_id: str, given: dict[str, Any]) -> dict:
+def add_nurse(conn: Db, who: Principal, region_id: str, given: dict[str, Any]) -> dict:
     """A new nurse from the fields the API gave; she as the API answers."""
     managed_region(conn, who, region_id)
     fields, certifications = _columns(given)
@@ -81,7 +82,7 @@ def add_nurse(conn: Connection, who: Principal, region_id: str, given: dict[str,
     return nurse(conn, who, row["id"])
 
 
-def update_nurse(conn: Connection, who: Principal, nurse_id: int, given: dict[str, Any], expected_version: int | None) -> dict:
+def update_nurse(conn: Db, who: Principal, nurse_id: int, given: dict[str, Any], expected_version: int | None) -> dict:
     """Change the fields given (certifications replaced when given), leaving the others as they are now."""
     fields, certifications = _columns(given)
     with conn.transaction():
@@ -102,7 +103,7 @@ def update_nurse(conn: Connection, who: Principal, nurse_id: int, given: dict[st
     return nurse(conn, who, nurse_id)
 
 
-def _replace_certifications(conn: Connection, nurse_id: int, certifications: list[dict]) -> None:
+def _replace_certifications(conn: Db, nurse_id: int, certifications: list[dict]) -> None:
     names = [c["name"] for c in certifications]
     if len(set(names)) != len(names):
         raise InvalidField("a certification is listed twice", "certifications")
@@ -114,7 +115,7 @@ def _replace_certifications(conn: Connection, nurse_id: int, certifications: lis
         )
 
 
-def remove_nurse(conn: Connection, who: Principal, nurse_id: int) -> None:
+def remove_nurse(conn: Db, who: Principal, nurse_id: int) -> None:
     """Delete a nurse who never appeared in a roster or account; otherwise say to deactivate her."""
     nurse(conn, who, nurse_id)
     try:
@@ -125,7 +126,7 @@ def remove_nurse(conn: Connection, who: Principal, nurse_id: int) -> None:
         raise Conflict(f"nurse {nurse_id} appears in rosters, visits or an account; set active to false instead") from None
 
 
-def nurse(conn: Connection, who: Principal, nurse_id: int, lock: bool = False) -> dict:
+def nurse(conn: Db, who: Principal, nurse_id: int, lock: bool = False) -> dict:
     row = conn.execute(f"SELECT * FROM nurses WHERE id = %s{' FOR UPDATE' if lock else ''}", [nurse_id]).fetchone()
     who.require_reach(row, f"nurse {nurse_id}")
     row["certifications"] = conn.execute(
@@ -135,13 +136,13 @@ def nurse(conn: Connection, who: Principal, nurse_id: int, lock: bool = False) -
     return _record(row)
 
 
-def nurses_in(conn: Connection, who: Principal, region_id: str) -> list[dict]:
+def nurses_in(conn: Db, who: Principal, region_id: str) -> list[dict]:
     managed_region(conn, who, region_id)
     ids = [r["id"] for r in conn.execute("SELECT id FROM nurses WHERE region_id = %s ORDER BY id", [region_id])]
     return [nurse(conn, who, i) for i in ids]
 
 
-def set_shift(conn: Connection, who: Principal, nurse_id: int, day: date, starts: time, ends: time) -> dict:
+def set_shift(conn: Db, who: Principal, nurse_id: int, day: date, starts: time, ends: time) -> dict:
     nurse(conn, who, nurse_id)
     if ends <= starts:
         raise InvalidField(f"end {ends:%H:%M} is not after start {starts:%H:%M}", "end")
@@ -158,7 +159,7 @@ def set_shift(conn: Connection, who: Principal, nurse_id: int, day: date, starts
     return _shift(row)
 
 
-def remove_shift(conn: Connection, who: Principal, nurse_id: int, day: date) -> None:
+def remove_shift(conn: Db, who: Principal, nurse_id: int, day: date) -> None:
     nurse(conn, who, nurse_id)
     with conn.transaction():
         if conn.execute("DELETE FROM nurse_shifts WHERE nurse_id = %s AND day = %s", [nurse_id, day]).rowcount == 0:
@@ -166,7 +167,7 @@ def remove_shift(conn: Connection, who: Principal, nurse_id: int, day: date) -> 
         audit.record(conn, who, "remove_shift", f"nurse/{nurse_id}", date=day.isoformat())
 
 
-def shifts(conn: Connection, who: Principal, nurse_id: int, first: date | None, last: date | None) -> list[dict]:
+def shifts(conn: Db, who: Principal, nurse_id: int, first: date | None, last: date | None) -> list[dict]:
     """Her shifts from `first` (default today) to `last` (default a month on, or the last date there is)."""
     first = first or date.today()
     last = last or min(first, date.max - timedelta(days=30)) + timedelta(days=30)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from psycopg import Connection, errors
+from psycopg import errors
 
 from dispatch.errors import Conflict, InvalidField
 from dispatch.platform import audit
 from dispatch.platform.access import Principal
+from dispatch.platform.db import Db
 from dispatch.platform.db.versioned import update_versioned
 from dispatch.platform.geocoding import Geocoder
 from dispatch.records.regions import managed_region
@@ -42,7 +43,7 @@ def _record(row: dict) -> dict:
     return row | {"location": {"lat": row["lat"], "lon": row["lon"]}}
 
 
-def _locate(conn: Connection, geocoder: Geocoder, fields: dict[str, Any]) -> dict[str, Any]:
+def _locate(conn: Db, geocoder: Geocoder, fields: dict[str, Any]) -> dict[str, Any]:
     if fields.get("lat") is not None and fields.get("lon") is not None:
         return fields
     if not fields.get("address"):
@@ -51,7 +52,7 @@ def _locate(conn: Connection, geocoder: Geocoder, fields: dict[str, Any]) -> dic
     return fields | {"lat": lat, "lon": lon}
 
 
-def _check_nurses(conn: Connection, region_id: str, fields: dict[str, Any]) -> None:
+def _check_nurses(conn: Db, region_id: str, fields: dict[str, Any]) -> None:
     for field in ("preferred_nurse_ids", "excluded_nurse_ids"):
         ids = fields.get(field) or []
         known = {r["id"] for r in conn.execute("SELECT id FROM nurses WHERE id = ANY(%s) AND region_id = %s", [ids, region_id])}
@@ -63,7 +64,7 @@ def _check_nurses(conn: Connection, region_id: str, fields: dict[str, Any]) -> N
         raise InvalidField(f"nurse {min(both)} is both preferred and excluded", "excluded_nurse_ids")
 
 
-def add_patient(conn: Connection, who: Principal, geocoder: Geocoder, region_id: str, given: dict[str, Any]) -> dict:
+def add_patient(conn: Db, who: Principal, geocoder: Geocoder, region_id: str, given: dict[str, Any]) -> dict:
     """A new patient from the fields the API gave (geocoded unless a location is given); she as the API answers."""
     managed_region(conn, who, region_id)
     fields = {"notes": "", "evaluation_done": False, "preferred_nurse_ids": [], "excluded_nurse_ids": []} | _columns(given)
@@ -80,7 +81,7 @@ def add_patient(conn: Connection, who: Principal, geocoder: Geocoder, region_id:
 
 
 def update_patient(
-    conn: Connection, who: Principal, geocoder: Geocoder, patient_id: int, given: dict[str, Any], expected_version: int | None
+    conn: Db, who: Principal, geocoder: Geocoder, patient_id: int, given: dict[str, Any], expected_version: int | None
 ) -> dict:
     """Change the fields given, leaving the others as they are now (a concurrent change of another field stays)."""
     fields = _columns(given)
@@ -102,7 +103,7 @@ def update_patient(
     return _record(row)
 
 
-def remove_patient(conn: Connection, who: Principal, patient_id: int) -> None:
+def remove_patient(conn: Db, who: Principal, patient_id: int) -> None:
     """Delete a patient with no visits (their history stays with the visits otherwise)."""
     try:
         with conn.transaction():
@@ -113,7 +114,7 @@ def remove_patient(conn: Connection, who: Principal, patient_id: int) -> None:
         raise Conflict(f"patient {patient_id} has visits; cancel or delete those first") from None
 
 
-def patient(conn: Connection, who: Principal, patient_id: int, lock: bool = False) -> dict:
+def patient(conn: Db, who: Principal, patient_id: int, lock: bool = False) -> dict:
     """One patient, for a dispatcher of her region; the read is audited."""
     row = conn.execute(f"SELECT * FROM patients WHERE id = %s{' FOR UPDATE' if lock else ''}", [patient_id]).fetchone()
     who.require_reach(row, f"patient {patient_id}")
@@ -121,7 +122,7 @@ def patient(conn: Connection, who: Principal, patient_id: int, lock: bool = Fals
     return _record(row)
 
 
-def patients_in(conn: Connection, who: Principal, region_id: str) -> list[dict]:
+def patients_in(conn: Db, who: Principal, region_id: str) -> list[dict]:
     managed_region(conn, who, region_id)
     rows = conn.execute("SELECT * FROM patients WHERE region_id = %s ORDER BY id", [region_id]).fetchall()
     audit.record(conn, who, "list", f"region/{region_id}/patients", count=len(rows))

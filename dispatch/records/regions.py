@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from psycopg import Connection, errors
+from psycopg import errors
 
 from dispatch.errors import Conflict, InvalidField, NotFound
 from dispatch.platform import audit
 from dispatch.platform.access import Principal
+from dispatch.platform.db import Db
 
 
-def add_region(conn: Connection, region_id: str, name: str, timezone: str) -> dict:
+def add_region(conn: Db, region_id: str, name: str, timezone: str) -> dict:
     try:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a tz directory ("America"), a name too long
@@ -27,20 +28,20 @@ def add_region(conn: Connection, region_id: str, name: str, timezone: str) -> di
         raise InvalidField("id must be 1–40 lower-case letters, digits or hyphens", "id") from None
 
 
-def region(conn: Connection, region_id: str) -> dict:
+def region(conn: Db, region_id: str) -> dict:
     row = conn.execute("SELECT id, name, timezone FROM regions WHERE id = %s", [region_id]).fetchone()
     if row is None:
         raise NotFound(f"region {region_id} not found")
     return row
 
 
-def managed_region(conn: Connection, who: Principal, region_id: str) -> dict:
+def managed_region(conn: Db, who: Principal, region_id: str) -> dict:
     """The region, if it exists and she may manage it (an admin too is told when it does not exist)."""
     who.require_region(region_id)
     return region(conn, region_id)
 
 
-def create_region(conn: Connection, who: Principal, region_id: str, name: str, timezone: str) -> dict:
+def create_region(conn: Db, who: Principal, region_id: str, name: str, timezone: str) -> dict:
     """An admin creates a region (audited)."""
     who.require_role("admin")
     row = add_region(conn, region_id, name, timezone)
@@ -48,7 +49,7 @@ def create_region(conn: Connection, who: Principal, region_id: str, name: str, t
     return row
 
 
-def visible_regions(conn: Connection, who: Principal) -> list[dict]:
+def visible_regions(conn: Db, who: Principal) -> list[dict]:
     """The regions she may manage: all for an admin, hers for a dispatcher; a nurse is refused."""
     who.require_role("admin", "dispatcher")
     rows = conn.execute("SELECT id, name, timezone FROM regions ORDER BY id").fetchall()

@@ -7,11 +7,12 @@ for every query that lets someone in.
 
 from __future__ import annotations
 
-from psycopg import Connection, errors
+from psycopg import errors
 
 from dispatch.errors import Conflict, InvalidField, NotFound
 from dispatch.platform import audit
 from dispatch.platform.access import Principal
+from dispatch.platform.db import Db
 from dispatch.platform.logins import LoginLimits, count_failure, forget_failures, refuse_if_locked
 from dispatch.platform.passwords import check_new_password, hash_password, password_matches
 from dispatch.vocabulary import ROLES
@@ -33,7 +34,7 @@ def _principal(row: dict) -> Principal:
 
 
 def add_user(
-    conn: Connection, username: str, password: str, role: str, regions: list[str] | None = None, nurse_id: int | None = None
+    conn: Db, username: str, password: str, role: str, regions: list[str] | None = None, nurse_id: int | None = None
 ) -> Principal:
     """Create an account; the role decides what else it needs (a dispatcher's regions, a nurse's record)."""
     regions = sorted(set(regions or []))
@@ -65,13 +66,13 @@ def add_user(
     return Principal(username, role, tuple(regions), nurse_id)
 
 
-def principal_named(conn: Connection, username: str) -> Principal | None:
+def principal_named(conn: Db, username: str) -> Principal | None:
     """A usable account as a principal, for work done on the server itself (the demo); None otherwise."""
     row = conn.execute(_PRINCIPAL, [username]).fetchone()
     return _principal(row) if row is not None and row["usable"] else None
 
 
-def principal_for_token(conn: Connection, username: str, token_version: int) -> Principal | None:
+def principal_for_token(conn: Db, username: str, token_version: int) -> Principal | None:
     """The account a token speaks for, or None if it is gone, not usable, or its tokens were revoked since."""
     row = conn.execute(_PRINCIPAL, [username]).fetchone()
     if row is None or not row["usable"] or row["token_version"] != token_version:
@@ -80,7 +81,7 @@ def principal_for_token(conn: Connection, username: str, token_version: int) -> 
 
 
 def authenticate(
-    conn: Connection, username: str, password: str, address: str | None = None, limits: LoginLimits = DEFAULT_LIMITS
+    conn: Db, username: str, password: str, address: str | None = None, limits: LoginLimits = DEFAULT_LIMITS
 ) -> Principal | None:
     """The account for these credentials, or None (same answer, in the same time, for a wrong name and a wrong password).
 
@@ -98,12 +99,12 @@ def authenticate(
     return _principal(row)
 
 
-def list_users(conn: Connection) -> list[dict]:
+def list_users(conn: Db) -> list[dict]:
     return conn.execute("SELECT id, username, role, regions, nurse_id, active FROM users ORDER BY id").fetchall()
 
 
 def create_account(
-    conn: Connection, who: Principal, username: str, password: str, role: str, regions: list[str], nurse_id: int | None
+    conn: Db, who: Principal, username: str, password: str, role: str, regions: list[str], nurse_id: int | None
 ) -> dict:
     """An admin creates an account (audited); the account as listed."""
     who.require_role("admin")
@@ -112,13 +113,13 @@ def create_account(
     return next(u for u in list_users(conn) if u["username"] == username)
 
 
-def accounts(conn: Connection, who: Principal) -> list[dict]:
+def accounts(conn: Db, who: Principal) -> list[dict]:
     """Every account, for an admin."""
     who.require_role("admin")
     return list_users(conn)
 
 
-def user_named(conn: Connection, username: str) -> dict:
+def user_named(conn: Db, username: str) -> dict:
     row = conn.execute(
         "SELECT id, username, role, regions, nurse_id, active FROM users WHERE username = %s", [username]
     ).fetchone()
@@ -136,7 +137,7 @@ def _require_admin(who: Principal | str) -> None:
         who.require_role("admin")
 
 
-def _revoke(conn: Connection, username: str) -> None:
+def _revoke(conn: Db, username: str) -> None:
     """Refuse every token she holds (raise the version they must carry) and her calendar feeds."""
     row = conn.execute(
         "UPDATE users SET token_version = token_version + 1 WHERE username = %s RETURNING nurse_id", [username]
@@ -147,7 +148,7 @@ def _revoke(conn: Connection, username: str) -> None:
         conn.execute("UPDATE calendar_feeds SET revoked_at = now() WHERE nurse_id = %s AND revoked_at IS NULL", [row["nurse_id"]])
 
 
-def revoke_tokens(conn: Connection, who: Principal | str, username: str) -> dict:
+def revoke_tokens(conn: Db, who: Principal | str, username: str) -> dict:
     """Refuse all tokens and calendar feeds `username` holds now; she can log in again for new ones (admins)."""
     _require_admin(who)
     with conn.transaction():
@@ -156,7 +157,7 @@ def revoke_tokens(conn: Connection, who: Principal | str, username: str) -> dict
     return user_named(conn, username)
 
 
-def set_active(conn: Connection, who: Principal | str, username: str, active: bool) -> dict:
+def set_active(conn: Db, who: Principal | str, username: str, active: bool) -> dict:
     """Deactivate (her tokens and feeds are revoked too, so reactivating brings none back) or reactivate (admins)."""
     _require_admin(who)
     with conn.transaction():
@@ -175,7 +176,7 @@ def set_active(conn: Connection, who: Principal | str, username: str, active: bo
     return user_named(conn, username)
 
 
-def reset_password(conn: Connection, who: Principal | str, username: str, new_password: str) -> dict:
+def reset_password(conn: Db, who: Principal | str, username: str, new_password: str) -> dict:
     """An admin sets a new password: her tokens and feeds are revoked, and a lockout on the account lifted."""
     _require_admin(who)
     check_new_password(new_password)
@@ -194,7 +195,7 @@ def reset_password(conn: Connection, who: Principal | str, username: str, new_pa
 
 
 def change_own_password(
-    conn: Connection,
+    conn: Db,
     who: Principal,
     current_password: str,
     new_password: str,

@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from datetime import date, time
 from typing import Any
 
-from psycopg import Connection, errors
+from psycopg import errors
 
 from dispatch.errors import Conflict, InvalidField, StaleVersion
 from dispatch.platform import audit
 from dispatch.platform.access import Principal
+from dispatch.platform.db import Db
 from dispatch.records.regions import managed_region
 from dispatch.rosters.workflow import lock_day
 from dispatch.vocabulary import MAX_DURATION_MIN, MAX_PRIORITY, MIN_PRIORITY, NEXT_STATUSES, VISIT_STATUSES
@@ -70,7 +71,7 @@ class _Problems:
 
 
 def _check_request(
-    conn: Connection, who: Principal, request: VisitRequest, problems: _Problems, region_id: str | None = None
+    conn: Db, who: Principal, request: VisitRequest, problems: _Problems, region_id: str | None = None
 ) -> dict[str, Any] | None:
     """The visit's columns, or None with the reasons added to `problems`."""
     patient = conn.execute("SELECT id, region_id FROM patients WHERE id = %s", [request.patient_id]).fetchone()
@@ -110,7 +111,7 @@ def _check_request(
     }
 
 
-def _insert(conn: Connection, columns: dict[str, Any]) -> dict:
+def _insert(conn: Db, columns: dict[str, Any]) -> dict:
     names = list(columns)
     return conn.execute(
         f"INSERT INTO visits ({', '.join(names)}) VALUES ({', '.join(['%s'] * len(names))}) RETURNING *",
@@ -118,7 +119,7 @@ def _insert(conn: Connection, columns: dict[str, Any]) -> dict:
     ).fetchone()
 
 
-def add_visit(conn: Connection, who: Principal, request: VisitRequest) -> dict:
+def add_visit(conn: Db, who: Principal, request: VisitRequest) -> dict:
     if who.role == "nurse":
         who.require_role("admin", "dispatcher")
     with conn.transaction():
@@ -132,7 +133,7 @@ def add_visit(conn: Connection, who: Principal, request: VisitRequest) -> dict:
     return _record(row)
 
 
-def update_visit(conn: Connection, who: Principal, visit_id: int, given: dict[str, Any], expected_version: int | None) -> dict:
+def update_visit(conn: Db, who: Principal, visit_id: int, given: dict[str, Any], expected_version: int | None) -> dict:
     """The fields the API gave changed, checked as a new visit would be; the visit as the API answers."""
     changes = _columns(given)
     with conn.transaction():
@@ -194,7 +195,7 @@ def _record(row: dict) -> dict:
     }
 
 
-def _refuse_moving_a_published_visit(conn: Connection, current: dict, changes: dict[str, Any]) -> None:
+def _refuse_moving_a_published_visit(conn: Db, current: dict, changes: dict[str, Any]) -> None:
     """A visit the published roster holds keeps its day, window, length and service: the nurse's itinerary
     follows the roster, so it moves through a re-plan or a draft of that roster, never underneath it."""
     moved = sorted(
@@ -226,7 +227,7 @@ def check_transition(old: str, new: str) -> None:
         raise Conflict(f"a {old} visit cannot become {new} (next: {allowed})", "status")
 
 
-def mark_evaluation_done(conn: Connection, visit_row: dict) -> None:
+def mark_evaluation_done(conn: Db, visit_row: dict) -> None:
     conn.execute(
         "UPDATE patients SET evaluation_done = true, version = version + 1 WHERE id = %s AND NOT evaluation_done"
         " AND EXISTS (SELECT 1 FROM service_types WHERE code = %s AND is_evaluation)",
@@ -234,7 +235,7 @@ def mark_evaluation_done(conn: Connection, visit_row: dict) -> None:
     )
 
 
-def remove_visit(conn: Connection, who: Principal, visit_id: int) -> None:
+def remove_visit(conn: Db, who: Principal, visit_id: int) -> None:
     """Delete a visit no roster holds (a mistaken entry); a planned one is cancelled instead, for the record."""
     try:
         with conn.transaction():
@@ -245,14 +246,14 @@ def remove_visit(conn: Connection, who: Principal, visit_id: int) -> None:
         raise Conflict(f"visit {visit_id} is in a roster; set its status to cancelled instead") from None
 
 
-def visit(conn: Connection, who: Principal, visit_id: int, lock: bool = False) -> dict:
+def visit(conn: Db, who: Principal, visit_id: int, lock: bool = False) -> dict:
     row = conn.execute(f"SELECT * FROM visits WHERE id = %s{' FOR UPDATE' if lock else ''}", [visit_id]).fetchone()
     who.require_reach(row, f"visit {visit_id}")
     audit.record(conn, who, "read", f"visit/{visit_id}")
     return _record(row)
 
 
-def visits_on(conn: Connection, who: Principal, region_id: str, day: date) -> list[dict]:
+def visits_on(conn: Db, who: Principal, region_id: str, day: date) -> list[dict]:
     managed_region(conn, who, region_id)
     rows = conn.execute(
         "SELECT * FROM visits WHERE region_id = %s AND day = %s ORDER BY window_start, id", [region_id, day]
@@ -261,7 +262,7 @@ def visits_on(conn: Connection, who: Principal, region_id: str, day: date) -> li
     return [_record(row) for row in rows]
 
 
-def import_csv(conn: Connection, who: Principal, region_id: str, text: str) -> list[dict]:
+def import_csv(conn: Db, who: Principal, region_id: str, text: str) -> list[dict]:
     """Every row of a visits CSV, or none: InvalidField lists each bad row by its line number."""
     managed_region(conn, who, region_id)
     # strict: a quote that is never closed is an error, not a field running to the end of the file.

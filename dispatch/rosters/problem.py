@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from psycopg import Connection
-
+from dispatch.platform.db import Db
 from dispatch.records.eligibility import FIRST_INFUSION_REASON, nurse_skills, visit_skills, waits_for_evaluation
 from dispatch.records.regions import region
 from dispatch.rosters.workflow import published_id
@@ -30,7 +29,7 @@ def _hhmm(value) -> str:
     return value.strftime("%H:%M")
 
 
-def day_problem(conn: Connection, region_id: str, day: date, time_limit_s: float, under_way: bool = False) -> DayProblem:
+def day_problem(conn: Db, region_id: str, day: date, time_limit_s: float, under_way: bool = False) -> DayProblem:
     """Nurses on shift and visits still to plan (with `under_way`, also those begun or done), eligibility as skills."""
     tz = region(conn, region_id)["timezone"]
     based_on = published_id(conn, region_id, day)  # read first: a roster published after it makes the draft stale

@@ -11,10 +11,9 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from psycopg import Connection
-
 from dispatch.platform import audit
 from dispatch.platform.access import Principal
+from dispatch.platform.db import Db
 from dispatch.rosters.workflow import roster_row, roster_summary
 from dispatch.sameday.reports import latest_reports
 from solver import Problem, parse_problem
@@ -28,7 +27,7 @@ WHERE v.id = ANY(%s)
 """
 
 
-def roster_view(conn: Connection, who: Principal, roster_id: int) -> dict[str, Any]:
+def roster_view(conn: Db, who: Principal, roster_id: int) -> dict[str, Any]:
     """Everything the console shows for one roster; the read of patient names is audited."""
     row = roster_row(conn, who, roster_id)
     document, problem = row["document"], parse_problem(row["problem"])

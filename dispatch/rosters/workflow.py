@@ -6,13 +6,14 @@ from dataclasses import replace
 from datetime import date, datetime, time
 from typing import Any
 
-from psycopg import Connection, errors
+from psycopg import errors
 from psycopg.pq import TransactionStatus
 from psycopg.types.json import Jsonb
 
 from dispatch.errors import Conflict, StaleVersion
 from dispatch.platform import audit
 from dispatch.platform.access import Principal
+from dispatch.platform.db import Db
 from dispatch.records.regions import managed_region
 from dispatch.vocabulary import RETIME_TOLERANCE_MIN
 from solver import Problem, Solution, check_solution, parse_problem, roster_document
@@ -36,7 +37,7 @@ def with_held_back(document: dict[str, Any], held_back: list[dict[str, Any]]) ->
     return document | {"unassigned": unassigned, "summary": summary}
 
 
-def published_id(conn: Connection, region_id: str, day: date) -> int | None:
+def published_id(conn: Db, region_id: str, day: date) -> int | None:
     """The id of the day's published roster, if there is one."""
     row = conn.execute(
         "SELECT id FROM rosters WHERE region_id = %s AND day = %s AND status = 'published'", [region_id, day]
@@ -44,7 +45,7 @@ def published_id(conn: Connection, region_id: str, day: date) -> int | None:
     return row and row["id"]
 
 
-def lock_day(conn: Connection, region_id: str, day: date) -> None:
+def lock_day(conn: Db, region_id: str, day: date) -> None:
     """Hold the region's day of rosters until the transaction ends: drafts' versions and publishing, one at a time.
 
     Taken before any roster row is locked, by everything that numbers or publishes a roster of the day,
@@ -56,7 +57,7 @@ def lock_day(conn: Connection, region_id: str, day: date) -> None:
 
 
 def store_draft(
-    conn: Connection,
+    conn: Db,
     region_id: str,
     day: date,
     problem: dict,
@@ -81,7 +82,7 @@ def store_draft(
     return row["id"]
 
 
-def _write_stops(conn: Connection, roster_id: int, document: dict) -> None:
+def _write_stops(conn: Db, roster_id: int, document: dict) -> None:
     conn.execute("DELETE FROM roster_stops WHERE roster_id = %s", [roster_id])
     rows = [
         (
@@ -104,7 +105,7 @@ def _write_stops(conn: Connection, roster_id: int, document: dict) -> None:
         )
 
 
-def roster_row(conn: Connection, who: Principal, roster_id: int, lock: bool = False) -> dict:
+def roster_row(conn: Db, who: Principal, roster_id: int, lock: bool = False) -> dict:
     row = conn.execute(f"SELECT * FROM rosters WHERE id = %s{' FOR UPDATE' if lock else ''}", [roster_id]).fetchone()
     return who.require_reach(row, f"roster {roster_id}")
 
@@ -130,19 +131,19 @@ def roster_summary(row: dict) -> dict[str, Any]:
     } | {"kpis": row["document"]["summary"]}
 
 
-def roster(conn: Connection, who: Principal, roster_id: int) -> dict[str, Any]:
+def roster(conn: Db, who: Principal, roster_id: int) -> dict[str, Any]:
     row = roster_row(conn, who, roster_id)
     audit.record(conn, who, "read", f"roster/{roster_id}")
     return roster_summary(row) | {"roster": row["document"]}
 
 
-def rosters_of_day(conn: Connection, who: Principal, region_id: str, day: date) -> list[dict[str, Any]]:
+def rosters_of_day(conn: Db, who: Principal, region_id: str, day: date) -> list[dict[str, Any]]:
     managed_region(conn, who, region_id)
     rows = conn.execute("SELECT * FROM rosters WHERE region_id = %s AND day = %s ORDER BY version", [region_id, day])
     return [roster_summary(row) for row in rows]
 
 
-def publish(conn: Connection, who: Principal, roster_id: int, expected_revision: int | None) -> dict[str, Any]:
+def publish(conn: Db, who: Principal, roster_id: int, expected_revision: int | None) -> dict[str, Any]:
     """Make this draft the day's roster, superseding the published one; all of it or nothing.
 
     Concurrent publishes of one day queue on the day's lock (lock_day) before touching any row; the
@@ -220,7 +221,7 @@ def _by_whom(published: dict) -> str:
     return f"{published['published_by']} at {published['published_at'].isoformat(timespec='seconds')}"
 
 
-def _check_visits_still_planned(conn: Connection, roster_id: int) -> None:
+def _check_visits_still_planned(conn: Db, roster_id: int) -> None:
     """Every visit in the roster is still to be given (or under way or done, as a re-plan keeps them)."""
     gone = conn.execute(
         "SELECT v.id, v.status FROM roster_stops s JOIN visits v ON v.id = s.visit_id"
@@ -231,7 +232,7 @@ def _check_visits_still_planned(conn: Connection, roster_id: int) -> None:
         raise Conflict(f"visit {gone['id']} is {gone['status'].replace('_', ' ')} since this roster was made; re-plan the day")
 
 
-def compare(conn: Connection, who: Principal, roster_id: int, other_id: int | None, tolerance_min: int = 0) -> dict:
+def compare(conn: Db, who: Principal, roster_id: int, other_id: int | None, tolerance_min: int = 0) -> dict:
     """What changes for whom between `other_id` (default: the published roster) and this one."""
     new = roster_row(conn, who, roster_id)
     if other_id is None:
@@ -285,7 +286,7 @@ def _assignments(document: dict) -> dict[int, tuple[int, str]]:
 
 
 def move_visit(
-    conn: Connection,
+    conn: Db,
     who: Principal,
     roster_id: int,
     visit_record_id: int,

@@ -10,17 +10,16 @@ from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from psycopg import Connection
-
 from dispatch.errors import Conflict, InvalidField
 from dispatch.platform import audit
 from dispatch.platform.access import Principal
+from dispatch.platform.db import Db
 from dispatch.records.regions import region
 from dispatch.records.visits import check_transition
 from dispatch.vocabulary import MAX_OVERRUN_MIN, OPEN_STATUSES
 
 
-def moment(conn: Connection, region_id: str, day: date, at: time | None) -> datetime:
+def moment(conn: Db, region_id: str, day: date, at: time | None) -> datetime:
     """`at` on `day` in the region's timezone; without `at`, now."""
     if at is None:
         return conn.execute("SELECT now() AS now").fetchone()["now"]
@@ -28,7 +27,7 @@ def moment(conn: Connection, region_id: str, day: date, at: time | None) -> date
 
 
 def record(
-    conn: Connection,
+    conn: Db,
     who: Principal,
     region_id: str,
     day: date,
@@ -48,9 +47,7 @@ def record(
     return row
 
 
-def sick_call(
-    conn: Connection, who: Principal, nurse_id: int, day: date, off_from: time | None, note: str = ""
-) -> dict[str, Any]:
+def sick_call(conn: Db, who: Principal, nurse_id: int, day: date, off_from: time | None, note: str = "") -> dict[str, Any]:
     """She is off from `off_from` (default: now): nothing new is given to her; what she finished stays."""
     with conn.transaction():
         nurse = who.require_reach(
@@ -70,17 +67,17 @@ def sick_call(
         )
 
 
-def _visit_for_event(conn: Connection, who: Principal, visit_id: int) -> dict[str, Any]:
+def _visit_for_event(conn: Db, who: Principal, visit_id: int) -> dict[str, Any]:
     row = conn.execute("SELECT * FROM visits WHERE id = %s FOR UPDATE", [visit_id]).fetchone()
     return who.require_reach(row, f"visit {visit_id}")
 
 
-def _set_status(conn: Connection, visit: dict, status: str) -> None:
+def _set_status(conn: Db, visit: dict, status: str) -> None:
     check_transition(visit["status"], status)
     conn.execute("UPDATE visits SET status = %s, version = version + 1 WHERE id = %s", [status, visit["id"]])
 
 
-def cancel_visit(conn: Connection, who: Principal, visit_id: int, at: time | None, note: str = "") -> dict[str, Any]:
+def cancel_visit(conn: Db, who: Principal, visit_id: int, at: time | None, note: str = "") -> dict[str, Any]:
     """The patient cancelled: the visit is cancelled now, for the record, and leaves the next roster."""
     with conn.transaction():
         visit = _visit_for_event(conn, who, visit_id)
@@ -97,7 +94,7 @@ def cancel_visit(conn: Connection, who: Principal, visit_id: int, at: time | Non
         )
 
 
-def no_show(conn: Connection, who: Principal, visit_id: int, at: time | None, note: str = "") -> dict[str, Any]:
+def no_show(conn: Db, who: Principal, visit_id: int, at: time | None, note: str = "") -> dict[str, Any]:
     """Nobody was home: the nurse is free again, at the patient's door, from `at`."""
     with conn.transaction():
         visit = _visit_for_event(conn, who, visit_id)
@@ -116,7 +113,7 @@ def no_show(conn: Connection, who: Principal, visit_id: int, at: time | None, no
         )
 
 
-def overrun(conn: Connection, who: Principal, visit_id: int, minutes: int, at: time | None, note: str = "") -> dict[str, Any]:
+def overrun(conn: Db, who: Principal, visit_id: int, minutes: int, at: time | None, note: str = "") -> dict[str, Any]:
     """The visit runs `minutes` longer than planned: the nurse is free that much later."""
     if not 1 <= minutes <= MAX_OVERRUN_MIN:
         raise InvalidField(f"must be between 1 and {MAX_OVERRUN_MIN}", "minutes")
@@ -141,14 +138,14 @@ def overrun(conn: Connection, who: Principal, visit_id: int, minutes: int, at: t
         )
 
 
-def _published_nurse(conn: Connection, visit_id: int) -> int:
+def _published_nurse(conn: Db, visit_id: int) -> int:
     row = conn.execute("SELECT nurse_id FROM roster_stops WHERE visit_id = %s AND published", [visit_id]).fetchone()
     if row is None:
         raise Conflict(f"visit {visit_id} is in no published roster", "visit_id")
     return row["nurse_id"]
 
 
-def events_of_day(conn: Connection, who: Principal, region_id: str, day: date) -> list[dict[str, Any]]:
+def events_of_day(conn: Db, who: Principal, region_id: str, day: date) -> list[dict[str, Any]]:
     who.require_region(region_id)
     region(conn, region_id)
     return conn.execute(

@@ -9,11 +9,11 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
-from psycopg import Connection
 
 from dispatch.errors import Conflict, Forbidden, NotFound
 from dispatch.platform import audit
 from dispatch.platform.access import Principal
+from dispatch.platform.db import Db
 from dispatch.records.users import USABLE
 from dispatch.sameday.reports import latest_reports
 
@@ -57,7 +57,7 @@ def _stop(row: dict) -> dict:
     }
 
 
-def my_itinerary(conn: Connection, who: Principal, day: date) -> dict:
+def my_itinerary(conn: Db, who: Principal, day: date) -> dict:
     """Her published stops on `day` in order; the read is audited."""
     if who.role != "nurse" or who.nurse_id is None:
         raise Forbidden("only a nurse has an itinerary; dispatchers read rosters")
@@ -76,7 +76,7 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def new_calendar_feed(conn: Connection, who: Principal) -> str:
+def new_calendar_feed(conn: Db, who: Principal) -> str:
     """A new secret feed token for her (the old ones keep working until revoked); only its hash is stored."""
     if who.role != "nurse" or who.nurse_id is None:
         raise Forbidden("only a nurse has a calendar feed")
@@ -86,7 +86,7 @@ def new_calendar_feed(conn: Connection, who: Principal) -> str:
     return token
 
 
-def revoke_calendar_feeds(conn: Connection, who: Principal) -> int:
+def revoke_calendar_feeds(conn: Db, who: Principal) -> int:
     if who.role != "nurse" or who.nurse_id is None:
         raise Forbidden("only a nurse has a calendar feed")
     revoked = conn.execute(
@@ -96,7 +96,7 @@ def revoke_calendar_feeds(conn: Connection, who: Principal) -> int:
     return revoked
 
 
-def calendar_feed(conn: Connection, token: str, today: date) -> bytes:
+def calendar_feed(conn: Db, token: str, today: date) -> bytes:
     """The RFC 5545 calendar behind a feed token: her published visits from a week ago to a month ahead."""
     # A feed answers only while its nurse may use her account (the same rule as a login).
     feed = conn.execute(

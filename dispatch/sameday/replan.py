@@ -10,10 +10,9 @@ from collections.abc import Callable
 from datetime import date, datetime, time
 from typing import Any
 
-from psycopg import Connection
-
 from dispatch.jobs import queue
 from dispatch.platform.access import Principal
+from dispatch.platform.db import Db
 from dispatch.records.regions import managed_region
 from dispatch.rosters.workflow import published_id
 from dispatch.sameday import events
@@ -24,7 +23,7 @@ QueueJob = Callable[[dict[str, Any]], None]
 
 
 def _request(
-    conn: Connection,
+    conn: Db,
     who: Principal,
     queue_job: QueueJob,
     region_id: str,
@@ -40,7 +39,7 @@ def _request(
 
 
 def replan_day(
-    conn: Connection,
+    conn: Db,
     who: Principal,
     queue_job: QueueJob,
     region_id: str,
@@ -58,7 +57,7 @@ def replan_day(
 
 
 def after_event(
-    conn: Connection,
+    conn: Db,
     who: Principal,
     queue_job: QueueJob,
     event: dict[str, Any],

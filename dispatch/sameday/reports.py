@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from psycopg import Connection
-
 from dispatch.errors import Conflict, Forbidden, InvalidField, NotFound
 from dispatch.platform import audit
 from dispatch.platform.access import Principal
+from dispatch.platform.db import Db
 from dispatch.records.visits import mark_evaluation_done
 from dispatch.vocabulary import MAX_MINUTES_LATE, REPORT_KINDS, REPORT_STATUS_PATH
 
@@ -18,7 +17,7 @@ CLOCK_SKEW = timedelta(minutes=2)  # a phone's clock a little ahead is not a rep
 
 
 def report(
-    conn: Connection, who: Principal, visit_id: int, kind: str, minutes_late: int | None, at: datetime | None = None
+    conn: Db, who: Principal, visit_id: int, kind: str, minutes_late: int | None, at: datetime | None = None
 ) -> dict[str, Any]:
     """Record her report on a visit of her published day and move the visit's status along.
 
@@ -63,7 +62,7 @@ def report(
     return {"visit_id": visit_id, "kind": kind, "status": status, "minutes_late": minutes_late, "reported_at": row["reported_at"]}
 
 
-def latest_reports(conn: Connection, visit_ids: list[int]) -> dict[int, dict[str, Any]]:
+def latest_reports(conn: Db, visit_ids: list[int]) -> dict[int, dict[str, Any]]:
     """Each visit's last report and, if she said so since it started, how late she runs."""
     rows = conn.execute(
         "SELECT DISTINCT ON (visit_id) visit_id, kind, minutes_late, reported_at FROM visit_reports"

@@ -13,9 +13,8 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from psycopg import Connection
-
 from dispatch.errors import Conflict
+from dispatch.platform.db import Db
 from dispatch.records.regions import region
 from dispatch.rosters.problem import DayProblem, day_problem
 from dispatch.rosters.workflow import published_id
@@ -24,7 +23,7 @@ from dispatch.vocabulary import UNDER_WAY_STATUSES
 _DAY = timedelta(days=1)
 
 
-def published_roster_id(conn: Connection, region_id: str, day: date) -> int:
+def published_roster_id(conn: Db, region_id: str, day: date) -> int:
     """The day's published roster, which a re-plan keeps close to; Conflict when there is none."""
     roster_id = published_id(conn, region_id, day)
     if roster_id is None:
@@ -32,7 +31,7 @@ def published_roster_id(conn: Connection, region_id: str, day: date) -> int:
     return roster_id
 
 
-def replan_problem(conn: Connection, region_id: str, day: date, as_of: datetime, time_limit_s: float) -> DayProblem:
+def replan_problem(conn: Db, region_id: str, day: date, as_of: datetime, time_limit_s: float) -> DayProblem:
     """The day as it stands at `as_of`, with the published roster as the plan to keep close to."""
     tz = ZoneInfo(region(conn, region_id)["timezone"])
     local = as_of.astimezone(tz)
@@ -111,7 +110,7 @@ def replan_problem(conn: Connection, region_id: str, day: date, as_of: datetime,
     return DayProblem(document | {"nurses": nurse_docs, "visits": visit_docs}, base.held_back, published)
 
 
-def _reports(conn: Connection, visit_ids: list[int]) -> dict[int, dict[str, dict]]:
+def _reports(conn: Db, visit_ids: list[int]) -> dict[int, dict[str, dict]]:
     """Per visit, each kind of report's latest."""
     latest: dict[int, dict[str, dict]] = defaultdict(dict)
     for r in conn.execute("SELECT * FROM visit_reports WHERE visit_id = ANY(%s) ORDER BY reported_at, id", [visit_ids]):

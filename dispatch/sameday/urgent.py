@@ -13,11 +13,10 @@ from dataclasses import replace
 from datetime import datetime, time
 from typing import Any
 
-from psycopg import Connection
-
 from dispatch.errors import Conflict
 from dispatch.platform import audit
 from dispatch.platform.access import Principal
+from dispatch.platform.db import Db
 from dispatch.rosters.problem import DayProblem
 from dispatch.rosters.workflow import publish, roster, store_draft, with_held_back
 from dispatch.sameday import events
@@ -31,9 +30,7 @@ from solver.urgent import Slot
 TIME_LIMIT_S = 10.0
 
 
-def _the_day(
-    conn: Connection, who: Principal, visit_id: int, at: time | None
-) -> tuple[dict, datetime, DayProblem, Problem, Solution]:
+def _the_day(conn: Db, who: Principal, visit_id: int, at: time | None) -> tuple[dict, datetime, DayProblem, Problem, Solution]:
     """The visit, the moment `at` on its day (default now), the day as it stands then (document and Problem),
     and the roster in force re-timed to it."""
     visit = who.require_reach(conn.execute("SELECT * FROM visits WHERE id = %s", [visit_id]).fetchone(), f"visit {visit_id}")
@@ -98,7 +95,7 @@ def _slot_out(problem: Problem, visit_id: int, slot: Slot, rank: int) -> dict[st
     }
 
 
-def slots(conn: Connection, who: Principal, visit_id: int, at: time | None, limit: int) -> dict[str, Any]:
+def slots(conn: Db, who: Principal, visit_id: int, at: time | None, limit: int) -> dict[str, Any]:
     """Where the visit could go at `at` (default now), best first, each with what else moves."""
     started = clock.monotonic()
     _, as_of, _, problem, current = _the_day(conn, who, visit_id, at)
@@ -113,7 +110,7 @@ def slots(conn: Connection, who: Principal, visit_id: int, at: time | None, limi
 
 
 def take_slot(
-    conn: Connection,
+    conn: Db,
     who: Principal,
     visit_id: int,
     nurse_record_id: int,

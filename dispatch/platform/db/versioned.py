@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from psycopg import Connection, sql
+from psycopg import sql
 
 from dispatch.errors import StaleVersion
+from dispatch.platform.db import Db
 
 
 def update_versioned(
-    conn: Connection, table: str, record_id: int, columns: dict[str, Any], expected_version: int | None, what: str
+    conn: Db, table: str, record_id: int, columns: dict[str, Any], expected_version: int | None, what: str
 ) -> dict:
     """Set `columns` (only those: a PATCH writes the fields it names) and bump the version, if the version is
     still `expected_version` (None: any); the new row.
