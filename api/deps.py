@@ -11,11 +11,11 @@ import procrastinate
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import OAuth2PasswordBearer
 from psycopg import Connection
-from psycopg_pool import ConnectionPool
 
 from dispatch.jobs import queue
 from dispatch.jobs.queue import WorkerHealth
 from dispatch.platform.access import Principal, token_claims
+from dispatch.platform.db import DbPool
 from dispatch.platform.geocoding import Geocoder
 from dispatch.platform.logins import LoginLimits
 from dispatch.platform.settings import Settings
@@ -27,7 +27,7 @@ class Services:
     """Opened once at start-up (api.app's lifespan), shared by every request."""
 
     settings: Settings
-    pool: ConnectionPool
+    pool: DbPool
     jobs: procrastinate.App
     geocoder: Geocoder
     worker: WorkerHealth | None = None  # the in-process solve worker, when this process runs one

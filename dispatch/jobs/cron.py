@@ -14,10 +14,10 @@ import procrastinate
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
-from psycopg_pool import ConnectionPool
 
 from dispatch.jobs.queue import enqueue_now, job_app
 from dispatch.jobs.schedules import active_schedules, fire
+from dispatch.platform.db import DbPool
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +30,7 @@ def trigger_id(schedule: dict) -> str:
     return f"schedule-{schedule['id']}-v{schedule['version']}"
 
 
-def start_scheduler(url: str, pool: ConnectionPool) -> SolveScheduler:
+def start_scheduler(url: str, pool: DbPool) -> SolveScheduler:
     """A running scheduler with its own procrastinate App (opened synchronously: it defers from its thread)."""
     jobs = job_app(url)
     jobs.open()
@@ -40,7 +40,7 @@ def start_scheduler(url: str, pool: ConnectionPool) -> SolveScheduler:
 
 
 class SolveScheduler:
-    def __init__(self, pool: ConnectionPool, jobs: procrastinate.App, sync_every_s: float = 15.0):
+    def __init__(self, pool: DbPool, jobs: procrastinate.App, sync_every_s: float = 15.0):
         self.pool, self.jobs, self.sync_every_s = pool, jobs, sync_every_s
         self.scheduler = BackgroundScheduler(timezone=UTC)
 

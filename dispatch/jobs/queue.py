@@ -22,11 +22,10 @@ import procrastinate.worker
 import psycopg
 from psycopg import errors
 from psycopg.types.json import Jsonb
-from psycopg_pool import ConnectionPool
 
 from dispatch.errors import Conflict, DispatchError, InvalidField, Unavailable
 from dispatch.platform.access import Principal
-from dispatch.platform.db import Db
+from dispatch.platform.db import Db, DbPool, one
 from dispatch.records.regions import region
 from dispatch.rosters.problem import DayProblem, day_problem
 from dispatch.rosters.workflow import publish, store_draft, with_held_back
@@ -116,35 +115,37 @@ def request_solve(
         )
         try:
             with conn.transaction():
-                row = conn.execute(
-                    "INSERT INTO solve_jobs (region_id, day, time_limit_s, idempotency_key, requested_by,"
-                    " publish_when_done, kind, as_of, reason) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING *",
-                    [
-                        region_id,
-                        day,
-                        time_limit_s,
-                        idempotency_key,
-                        who.username,
-                        publish_when_done,
-                        "solve" if replan_as_of is None else "replan",
-                        replan_as_of,
-                        reason,
-                    ],
-                ).fetchone()
+                row = one(
+                    conn.execute(
+                        "INSERT INTO solve_jobs (region_id, day, time_limit_s, idempotency_key, requested_by,"
+                        " publish_when_done, kind, as_of, reason) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING *",
+                        [
+                            region_id,
+                            day,
+                            time_limit_s,
+                            idempotency_key,
+                            who.username,
+                            publish_when_done,
+                            "solve" if replan_as_of is None else "replan",
+                            replan_as_of,
+                            reason,
+                        ],
+                    )
+                )
                 return row, True
         except errors.UniqueViolation:
             pass
-        row = conn.execute(
+        found = conn.execute(
             "SELECT * FROM solve_jobs WHERE (idempotency_key = %s) OR (region_id = %s AND day = %s"
             " AND state IN ('queued', 'running')) ORDER BY created_at DESC LIMIT 1",
             [idempotency_key, region_id, day],
         ).fetchone()
-        if row is None:
+        if found is None:
             raise Conflict("another solve request was being made at the same moment; try again")
-        return row, False
+        return found, False
 
 
-def enqueue_now(app: procrastinate.App, pool: ConnectionPool, job: dict[str, Any]) -> None:
+def enqueue_now(app: procrastinate.App, pool: DbPool, job: dict[str, Any]) -> None:
     """`enqueue` for synchronous callers (the scheduler), with an App opened by `app.open()`."""
     try:
         queue_job_id = app.configure_task(SOLVE_TASK, queue=SOLVE_QUEUE).defer(job_id=str(job["id"]))
@@ -154,7 +155,7 @@ def enqueue_now(app: procrastinate.App, pool: ConnectionPool, job: dict[str, Any
     _execute(pool, "UPDATE solve_jobs SET queue_job_id = %s WHERE id = %s", [queue_job_id, job["id"]])
 
 
-async def enqueue(app: procrastinate.App, pool: ConnectionPool, job: dict[str, Any]) -> None:
+async def enqueue(app: procrastinate.App, pool: DbPool, job: dict[str, Any]) -> None:
     """Hand a new job to procrastinate and remember its id (an enqueue that fails marks the job failed).
 
     Unavailable (503 with Retry-After) when the queue cannot reach the database."""
@@ -204,7 +205,7 @@ class _OutageProofWorker(procrastinate.worker.Worker):
         while True:
             await asyncio.sleep(self.update_heartbeat_interval)
             try:
-                await self.app.job_manager.update_heartbeat(self.worker_id)
+                await self.app.job_manager.update_heartbeat(self.worker_id)  # type: ignore[arg-type]  # set before the loop runs
             except procrastinate.exceptions.ConnectorException as error:
                 log.warning("solve worker %s: heartbeat not sent (%s)", self.worker_name, type(error.__cause__).__name__)
 
@@ -226,7 +227,7 @@ class WorkerHealth:
 
 async def run_worker(
     app: procrastinate.App,
-    pool: ConnectionPool,
+    pool: DbPool,
     name: str | None,
     heartbeat_s: float,
     stalled_after_s: float,
@@ -327,7 +328,7 @@ async def _requeue_stalled(app: procrastinate.App, stalled_after_s: float) -> No
 
 
 async def solve_roster(context: procrastinate.JobContext, job_id: str) -> None:
-    pool: ConnectionPool = context.additional_context["pool"]
+    pool: DbPool = context.additional_context["pool"]
     final_attempt = context.job.attempts >= MAX_ATTEMPTS - 1
     try:
         await run_solve(pool, job_id)
@@ -338,7 +339,7 @@ async def solve_roster(context: procrastinate.JobContext, job_id: str) -> None:
         raise
 
 
-async def run_solve(pool: ConnectionPool, job_id: str) -> None:
+async def run_solve(pool: DbPool, job_id: str) -> None:
     """Load the day, solve it in a child process with live progress, store the draft and finish the job."""
     row = await asyncio.to_thread(
         _fetch,
@@ -364,14 +365,14 @@ async def run_solve(pool: ConnectionPool, job_id: str) -> None:
         "solve job %s: %d nurses, %d visits to plan", job_id, len(problem.document["nurses"]), len(problem.document["visits"])
     )
     roster, error = await _solve_in_child(pool, job_id, row["kind"], problem.document)
-    if error is not None:
-        await asyncio.to_thread(_finish, pool, job_id, "failed", error=error)
+    if error is not None or roster is None:
+        await asyncio.to_thread(_finish, pool, job_id, "failed", error=error or "the solve gave no roster")
         return
     document = with_held_back(roster, problem.held_back)
     await _store_when_reachable(pool, row, problem, document)
 
 
-async def _store_when_reachable(pool: ConnectionPool, job_row: dict, problem: DayProblem, document: dict) -> None:
+async def _store_when_reachable(pool: DbPool, job_row: dict, problem: DayProblem, document: dict) -> None:
     """`_store`, tried again while the database is unreachable: a finished solve is not thrown away for an outage."""
     delay, given_up_at = RESTART_FIRST_S, time.monotonic() + STORE_PATIENCE_S
     while True:
@@ -388,7 +389,7 @@ async def _store_when_reachable(pool: ConnectionPool, job_row: dict, problem: Da
         delay = min(delay * 2, RESTART_LONGEST_S)
 
 
-async def _solve_in_child(pool: ConnectionPool, job_id: str, kind: str, document: dict) -> tuple[dict | None, str | None]:
+async def _solve_in_child(pool: DbPool, job_id: str, kind: str, document: dict) -> tuple[dict | None, str | None]:
     child = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -428,14 +429,14 @@ async def _solve_in_child(pool: ConnectionPool, job_id: str, kind: str, document
     return roster, error
 
 
-def _day_problem(pool: ConnectionPool, job: dict) -> DayProblem:
+def _day_problem(pool: DbPool, job: dict) -> DayProblem:
     with pool.connection() as conn:
         if job["kind"] == "replan":
             return replan_problem(conn, job["region_id"], job["day"], job["as_of"], job["time_limit_s"])
         return day_problem(conn, job["region_id"], job["day"], job["time_limit_s"])
 
 
-def _store(pool: ConnectionPool, job_row: dict, problem: DayProblem, document: dict) -> None:
+def _store(pool: DbPool, job_row: dict, problem: DayProblem, document: dict) -> None:
     """The draft and the finished job in one transaction: a roster is never half-written.
 
     A job asked to publish (a schedule with auto_publish) then publishes the draft in a second
@@ -444,7 +445,7 @@ def _store(pool: ConnectionPool, job_row: dict, problem: DayProblem, document: d
     """
     with pool.connection() as conn:
         with conn.transaction():
-            state = conn.execute("SELECT state FROM solve_jobs WHERE id = %s FOR UPDATE", [job_row["id"]]).fetchone()
+            state = one(conn.execute("SELECT state FROM solve_jobs WHERE id = %s FOR UPDATE", [job_row["id"]]))
             if state["state"] != "running":  # stored before the connection was lost, or another worker's
                 return
             roster_id = store_draft(
@@ -473,15 +474,15 @@ def _store(pool: ConnectionPool, job_row: dict, problem: DayProblem, document: d
             )
 
 
-def _finish(pool: ConnectionPool, job_id: str, state: str, error: str | None = None) -> None:
+def _finish(pool: DbPool, job_id: str, state: str, error: str | None = None) -> None:
     _execute(pool, "UPDATE solve_jobs SET state = %s, error = %s, finished_at = now() WHERE id = %s", [state, error, job_id])
 
 
-def _execute(pool: ConnectionPool, sql: str, params: list) -> None:
+def _execute(pool: DbPool, sql: str, params: list) -> None:
     with pool.connection() as conn:
         conn.execute(sql, params)
 
 
-def _fetch(pool: ConnectionPool, sql: str, params: list) -> dict | None:
+def _fetch(pool: DbPool, sql: str, params: list) -> dict | None:
     with pool.connection() as conn:
         return conn.execute(sql, params).fetchone()

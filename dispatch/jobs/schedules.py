@@ -15,7 +15,7 @@ from dispatch.jobs.queue import AUTO_PUBLISHER as SCHEDULER
 from dispatch.jobs.queue import request_solve
 from dispatch.platform import audit
 from dispatch.platform.access import Principal
-from dispatch.platform.db import Db
+from dispatch.platform.db import Db, one
 from dispatch.platform.db.versioned import update_versioned
 from dispatch.records.regions import managed_region
 from dispatch.vocabulary import MAX_DAYS_AHEAD, MAX_TIME_LIMIT_S
@@ -35,10 +35,12 @@ def add_schedule(conn: Db, who: Principal, region_id: str, fields: dict[str, Any
     _check(fields)
     given = {c: fields[c] for c in _COLUMNS if c in fields}
     with conn.transaction():
-        row = conn.execute(
-            f"INSERT INTO solve_schedules (region_id, {', '.join(given)}) VALUES (%s{', %s' * len(given)}) RETURNING *",
-            [region_id, *given.values()],
-        ).fetchone()
+        row = one(
+            conn.execute(
+                f"INSERT INTO solve_schedules (region_id, {', '.join(given)}) VALUES (%s{', %s' * len(given)}) RETURNING *",
+                [region_id, *given.values()],
+            )
+        )
         audit.record(conn, who, "create", f"schedule/{row['id']}")
     return row
 

@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     except (ProblemError, ValueError) as error:
         _emit({"error": str(error)})
         return 2
-    best = [None]
+    best: list[int | None] = [None]
 
     def report(objective: int, elapsed: float) -> None:
         # The search reports each solution it accepts; users want the best so far.

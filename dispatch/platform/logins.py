@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from dispatch.errors import Throttled
-from dispatch.platform.db import Db
+from dispatch.platform.db import Db, one
 
 
 @dataclass(frozen=True)
@@ -34,11 +34,13 @@ def _keys(username: str, address: str | None) -> dict[str, str]:
 
 def refuse_if_locked(conn: Db, username: str, address: str | None) -> None:
     """Raise Throttled (with the seconds left) while the account or the address is locked."""
-    row = conn.execute(
-        "SELECT extract(epoch FROM max(locked_until) - now()) AS seconds_left FROM login_throttle"
-        " WHERE key = ANY(%s) AND locked_until > now()",
-        [list(_keys(username, address).values())],
-    ).fetchone()
+    row = one(
+        conn.execute(
+            "SELECT extract(epoch FROM max(locked_until) - now()) AS seconds_left FROM login_throttle"
+            " WHERE key = ANY(%s) AND locked_until > now()",
+            [list(_keys(username, address).values())],
+        )
+    )
     if row["seconds_left"] is not None:
         seconds = max(1, math.ceil(row["seconds_left"]))
         raise Throttled(f"too many failed logins; try again in {seconds} s", seconds)
@@ -65,7 +67,7 @@ def count_failure(conn: Db, username: str, address: str | None, limits: LoginLim
             [window],
         )
         for kind, key in _keys(username, address).items():
-            failures = conn.execute(_COUNT_FAILURE, {"key": key, "window": window}).fetchone()["failures"]
+            failures = one(conn.execute(_COUNT_FAILURE, {"key": key, "window": window}))["failures"]
             if failures >= limit[kind]:
                 # The lock starts a fresh count: after it ends, the next attempts are counted anew.
                 conn.execute(

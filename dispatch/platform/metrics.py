@@ -14,7 +14,9 @@ import psycopg
 from prometheus_client import CollectorRegistry, GCCollector, Histogram, PlatformCollector, ProcessCollector
 from prometheus_client.core import GaugeMetricFamily, HistogramMetricFamily
 from prometheus_client.registry import Collector
-from psycopg_pool import ConnectionPool, PoolTimeout
+from psycopg_pool import PoolTimeout
+
+from dispatch.platform.db import Db, DbPool
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +41,7 @@ class ServiceMetrics:
         )
         self._database: SolveJobsCollector | None = None
 
-    def watch(self, pool: ConnectionPool) -> None:
+    def watch(self, pool: DbPool) -> None:
         """Report the solve queue from this pool's database (called once the pool is open)."""
         self._database = SolveJobsCollector(pool)
         self.registry.register(self._database)
@@ -53,7 +55,7 @@ class ServiceMetrics:
 class SolveJobsCollector(Collector):
     """Queue depth, solve durations and each region's unassigned visits, from `solve_jobs` at scrape time."""
 
-    def __init__(self, pool: ConnectionPool):
+    def __init__(self, pool: DbPool):
         self.pool = pool
 
     def collect(self) -> Iterator:
@@ -71,7 +73,7 @@ class SolveJobsCollector(Collector):
         yield from families
 
 
-def queue_depth(conn: psycopg.Connection) -> GaugeMetricFamily:
+def queue_depth(conn: Db) -> GaugeMetricFamily:
     rows = conn.execute(
         "SELECT state, count(*) AS jobs FROM solve_jobs WHERE state IN ('queued', 'running') GROUP BY state"
     ).fetchall()
@@ -82,7 +84,7 @@ def queue_depth(conn: psycopg.Connection) -> GaugeMetricFamily:
     return family
 
 
-def solve_durations(conn: psycopg.Connection) -> HistogramMetricFamily:
+def solve_durations(conn: Db) -> HistogramMetricFamily:
     """From start (of the last attempt) to finish, by how the job ended; cumulative buckets as Prometheus wants."""
     at_most = ", ".join(["count(*) FILTER (WHERE seconds <= %s)"] * len(SOLVE_BUCKETS_S))
     rows = conn.execute(
@@ -101,7 +103,7 @@ def solve_durations(conn: psycopg.Connection) -> HistogramMetricFamily:
     return family
 
 
-def unassigned_visits(conn: psycopg.Connection) -> GaugeMetricFamily:
+def unassigned_visits(conn: Db) -> GaugeMetricFamily:
     """What the latest successful solve of each region left unassigned (held-back visits included)."""
     rows = conn.execute(
         "SELECT DISTINCT ON (region_id) region_id, (progress->>'unassigned')::int AS unassigned FROM solve_jobs"

@@ -10,7 +10,7 @@ from psycopg import errors
 from dispatch.errors import Conflict, InvalidField, NotFound
 from dispatch.platform import audit
 from dispatch.platform.access import Principal
-from dispatch.platform.db import Db
+from dispatch.platform.db import Db, one
 from dispatch.platform.db.versioned import update_versioned
 from dispatch.records.regions import managed_region
 
@@ -72,11 +72,13 @@ def add_nurse(conn: Db, who: Principal, region_id: str, given: dict[str, Any]) -
     fields = {"licensed_states": [], "active": True} | fields
     _check_break(fields)
     with conn.transaction():
-        row = conn.execute(
-            f"INSERT INTO nurses (region_id, {', '.join(_COLUMNS)}) VALUES (%s, {', '.join(['%s'] * len(_COLUMNS))})"
-            " RETURNING id",
-            [region_id, *(fields.get(c) for c in _COLUMNS)],
-        ).fetchone()
+        row = one(
+            conn.execute(
+                f"INSERT INTO nurses (region_id, {', '.join(_COLUMNS)}) VALUES (%s, {', '.join(['%s'] * len(_COLUMNS))})"
+                " RETURNING id",
+                [region_id, *(fields.get(c) for c in _COLUMNS)],
+            )
+        )
         _replace_certifications(conn, row["id"], certifications or [])
         audit.record(conn, who, "create", f"nurse/{row['id']}")
     return nurse(conn, who, row["id"])
@@ -128,7 +130,7 @@ def remove_nurse(conn: Db, who: Principal, nurse_id: int) -> None:
 
 def nurse(conn: Db, who: Principal, nurse_id: int, lock: bool = False) -> dict:
     row = conn.execute(f"SELECT * FROM nurses WHERE id = %s{' FOR UPDATE' if lock else ''}", [nurse_id]).fetchone()
-    who.require_reach(row, f"nurse {nurse_id}")
+    row = who.require_reach(row, f"nurse {nurse_id}")
     row["certifications"] = conn.execute(
         "SELECT certification AS name, expires_on FROM nurse_certifications WHERE nurse_id = %s ORDER BY certification",
         [nurse_id],
@@ -147,12 +149,14 @@ def set_shift(conn: Db, who: Principal, nurse_id: int, day: date, starts: time, 
     if ends <= starts:
         raise InvalidField(f"end {ends:%H:%M} is not after start {starts:%H:%M}", "end")
     with conn.transaction():
-        row = conn.execute(
-            "INSERT INTO nurse_shifts (nurse_id, day, starts, ends) VALUES (%s, %s, %s, %s)"
-            " ON CONFLICT (nurse_id, day) DO UPDATE SET starts = EXCLUDED.starts, ends = EXCLUDED.ends"
-            " RETURNING nurse_id, day, starts, ends",
-            [nurse_id, day, starts, ends],
-        ).fetchone()
+        row = one(
+            conn.execute(
+                "INSERT INTO nurse_shifts (nurse_id, day, starts, ends) VALUES (%s, %s, %s, %s)"
+                " ON CONFLICT (nurse_id, day) DO UPDATE SET starts = EXCLUDED.starts, ends = EXCLUDED.ends"
+                " RETURNING nurse_id, day, starts, ends",
+                [nurse_id, day, starts, ends],
+            )
+        )
         audit.record(
             conn, who, "set_shift", f"nurse/{nurse_id}", date=day.isoformat(), start=f"{starts:%H:%M}", end=f"{ends:%H:%M}"
         )

@@ -9,7 +9,7 @@ from psycopg import errors
 from dispatch.errors import Conflict, InvalidField
 from dispatch.platform import audit
 from dispatch.platform.access import Principal
-from dispatch.platform.db import Db
+from dispatch.platform.db import Db, one
 from dispatch.platform.db.versioned import update_versioned
 from dispatch.platform.geocoding import Geocoder
 from dispatch.records.regions import managed_region
@@ -71,11 +71,13 @@ def add_patient(conn: Db, who: Principal, geocoder: Geocoder, region_id: str, gi
     with conn.transaction():
         fields = _locate(conn, geocoder, fields)
         _check_nurses(conn, region_id, fields)
-        row = conn.execute(
-            f"INSERT INTO patients (region_id, {', '.join(_COLUMNS)}) VALUES (%s, {', '.join(['%s'] * len(_COLUMNS))})"
-            " RETURNING *",
-            [region_id, *(fields.get(c) for c in _COLUMNS)],
-        ).fetchone()
+        row = one(
+            conn.execute(
+                f"INSERT INTO patients (region_id, {', '.join(_COLUMNS)}) VALUES (%s, {', '.join(['%s'] * len(_COLUMNS))})"
+                " RETURNING *",
+                [region_id, *(fields.get(c) for c in _COLUMNS)],
+            )
+        )
         audit.record(conn, who, "create", f"patient/{row['id']}")
     return _record(row)
 
@@ -117,7 +119,7 @@ def remove_patient(conn: Db, who: Principal, patient_id: int) -> None:
 def patient(conn: Db, who: Principal, patient_id: int, lock: bool = False) -> dict:
     """One patient, for a dispatcher of her region; the read is audited."""
     row = conn.execute(f"SELECT * FROM patients WHERE id = %s{' FOR UPDATE' if lock else ''}", [patient_id]).fetchone()
-    who.require_reach(row, f"patient {patient_id}")
+    row = who.require_reach(row, f"patient {patient_id}")
     audit.record(conn, who, "read", f"patient/{patient_id}")
     return _record(row)
 

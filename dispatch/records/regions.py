@@ -9,7 +9,7 @@ from psycopg import errors
 from dispatch.errors import Conflict, InvalidField, NotFound
 from dispatch.platform import audit
 from dispatch.platform.access import Principal
-from dispatch.platform.db import Db
+from dispatch.platform.db import Db, one
 
 
 def add_region(conn: Db, region_id: str, name: str, timezone: str) -> dict:
@@ -18,10 +18,12 @@ def add_region(conn: Db, region_id: str, name: str, timezone: str) -> dict:
     except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a tz directory ("America"), a name too long
         raise InvalidField(f"unknown timezone {timezone!r} (use an IANA name such as America/Denver)", "timezone") from None
     try:
-        return conn.execute(
-            "INSERT INTO regions (id, name, timezone) VALUES (%s, %s, %s) RETURNING id, name, timezone",
-            [region_id, name, timezone],
-        ).fetchone()
+        return one(
+            conn.execute(
+                "INSERT INTO regions (id, name, timezone) VALUES (%s, %s, %s) RETURNING id, name, timezone",
+                [region_id, name, timezone],
+            )
+        )
     except errors.UniqueViolation:
         raise Conflict(f"region {region_id} already exists", "id") from None
     except errors.CheckViolation:

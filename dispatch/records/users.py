@@ -12,7 +12,7 @@ from psycopg import errors
 from dispatch.errors import Conflict, InvalidField, NotFound
 from dispatch.platform import audit
 from dispatch.platform.access import Principal
-from dispatch.platform.db import Db
+from dispatch.platform.db import Db, one
 from dispatch.platform.logins import LoginLimits, count_failure, forget_failures, refuse_if_locked
 from dispatch.platform.passwords import check_new_password, hash_password, password_matches
 from dispatch.vocabulary import ROLES
@@ -213,10 +213,12 @@ def change_own_password(
         raise InvalidField("the current password is wrong", "current_password")
     check_new_password(new_password, "new_password")
     with conn.transaction():
-        row = conn.execute(
-            "UPDATE users SET password_hash = %s, token_version = token_version + 1 WHERE username = %s"
-            " RETURNING username, role, regions, nurse_id, token_version",
-            [hash_password(new_password), who.username],
-        ).fetchone()
+        row = one(
+            conn.execute(
+                "UPDATE users SET password_hash = %s, token_version = token_version + 1 WHERE username = %s"
+                " RETURNING username, role, regions, nurse_id, token_version",
+                [hash_password(new_password), who.username],
+            )
+        )
         audit.record(conn, who, "change-password", f"user/{who.username}")
     return _principal(row)

@@ -13,7 +13,7 @@ from psycopg import errors
 from dispatch.errors import Conflict, InvalidField, StaleVersion
 from dispatch.platform import audit
 from dispatch.platform.access import Principal
-from dispatch.platform.db import Db
+from dispatch.platform.db import Db, one
 from dispatch.records.regions import managed_region
 from dispatch.rosters.workflow import lock_day
 from dispatch.vocabulary import MAX_DURATION_MIN, MAX_PRIORITY, MIN_PRIORITY, NEXT_STATUSES, VISIT_STATUSES
@@ -64,7 +64,8 @@ class _Problems:
     """Errors found while checking one request, each with its field path."""
 
     def __init__(self, prefix: str = ""):
-        self.prefix, self.items = prefix, []
+        self.prefix = prefix
+        self.items: list[tuple[str, str]] = []
 
     def add(self, field: str, message: str) -> None:
         self.items.append((f"{self.prefix}{field}", message))
@@ -104,7 +105,7 @@ def _check_request(
         "window_start": request.window_start,
         "window_end": request.window_end,
         "service_code": request.service,
-        "duration_min": request.duration_min or service["minutes"],
+        "duration_min": request.duration_min or (service or {})["minutes"],  # a missing service is a problem above
         "priority": request.priority,
         "pinned_nurse_id": request.pinned_nurse_id,
         "notes": request.notes,
@@ -113,10 +114,12 @@ def _check_request(
 
 def _insert(conn: Db, columns: dict[str, Any]) -> dict:
     names = list(columns)
-    return conn.execute(
-        f"INSERT INTO visits ({', '.join(names)}) VALUES ({', '.join(['%s'] * len(names))}) RETURNING *",
-        list(columns.values()),
-    ).fetchone()
+    return one(
+        conn.execute(
+            f"INSERT INTO visits ({', '.join(names)}) VALUES ({', '.join(['%s'] * len(names))}) RETURNING *",
+            list(columns.values()),
+        )
+    )
 
 
 def add_visit(conn: Db, who: Principal, request: VisitRequest) -> dict:
@@ -167,10 +170,12 @@ def update_visit(conn: Db, who: Principal, visit_id: int, given: dict[str, Any],
             field, message = problems.items[0]
             raise InvalidField(message, field)
         columns["status"] = changes.get("status", current["status"])
-        row = conn.execute(
-            f"UPDATE visits SET {', '.join(f'{c} = %s' for c in columns)}, version = version + 1 WHERE id = %s RETURNING *",
-            [*columns.values(), visit_id],
-        ).fetchone()
+        row = one(
+            conn.execute(
+                f"UPDATE visits SET {', '.join(f'{c} = %s' for c in columns)}, version = version + 1 WHERE id = %s RETURNING *",
+                [*columns.values(), visit_id],
+            )
+        )
         if columns["status"] == "done" and current["status"] != "done":
             mark_evaluation_done(conn, row)
         audit.record(conn, who, "update", f"visit/{visit_id}", fields=sorted(changes))
@@ -248,7 +253,7 @@ def remove_visit(conn: Db, who: Principal, visit_id: int) -> None:
 
 def visit(conn: Db, who: Principal, visit_id: int, lock: bool = False) -> dict:
     row = conn.execute(f"SELECT * FROM visits WHERE id = %s{' FOR UPDATE' if lock else ''}", [visit_id]).fetchone()
-    who.require_reach(row, f"visit {visit_id}")
+    row = who.require_reach(row, f"visit {visit_id}")
     audit.record(conn, who, "read", f"visit/{visit_id}")
     return _record(row)
 

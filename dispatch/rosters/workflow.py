@@ -13,7 +13,7 @@ from psycopg.types.json import Jsonb
 from dispatch.errors import Conflict, StaleVersion
 from dispatch.platform import audit
 from dispatch.platform.access import Principal
-from dispatch.platform.db import Db
+from dispatch.platform.db import Db, one
 from dispatch.records.regions import managed_region
 from dispatch.vocabulary import RETIME_TOLERANCE_MIN
 from solver import Problem, Solution, check_solution, parse_problem, roster_document
@@ -42,7 +42,7 @@ def published_id(conn: Db, region_id: str, day: date) -> int | None:
     row = conn.execute(
         "SELECT id FROM rosters WHERE region_id = %s AND day = %s AND status = 'published'", [region_id, day]
     ).fetchone()
-    return row and row["id"]
+    return row["id"] if row else None
 
 
 def lock_day(conn: Db, region_id: str, day: date) -> None:
@@ -72,12 +72,14 @@ def store_draft(
     not the one published now: a draft made from a roster superseded meanwhile must not be publishable.
     """
     lock_day(conn, region_id, day)  # max(version) + 1 is only safe with one writer of the day at a time
-    row = conn.execute(
-        "INSERT INTO rosters (region_id, day, version, based_on, problem, document, created_by, reason)"
-        " SELECT %s, %s, coalesce(max(version), 0) + 1, %s, %s, %s, %s, %s FROM rosters WHERE region_id = %s AND day = %s"
-        " RETURNING id",
-        [region_id, day, based_on, Jsonb(problem), Jsonb(document), created_by, reason, region_id, day],
-    ).fetchone()
+    row = one(
+        conn.execute(
+            "INSERT INTO rosters (region_id, day, version, based_on, problem, document, created_by, reason)"
+            " SELECT %s, %s, coalesce(max(version), 0) + 1, %s, %s, %s, %s, %s FROM rosters WHERE region_id = %s AND day = %s"
+            " RETURNING id",
+            [region_id, day, based_on, Jsonb(problem), Jsonb(document), created_by, reason, region_id, day],
+        )
+    )
     _write_stops(conn, row["id"], document)
     return row["id"]
 
@@ -160,6 +162,7 @@ def publish(conn: Db, who: Principal, roster_id: int, expected_revision: int | N
                 [row["region_id"], row["day"]],
             ).fetchone()
             if row["status"] == "published":
+                assert current is not None  # this very roster
                 raise Conflict(f"{_named(current)} is already published by {_by_whom(current)}; only a draft can be published")
             if row["status"] != "draft":
                 raise Conflict(

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from dispatch.errors import Conflict, InvalidField
 from dispatch.platform import audit
 from dispatch.platform.access import Principal
-from dispatch.platform.db import Db
+from dispatch.platform.db import Db, one
 from dispatch.records.regions import region
 from dispatch.records.visits import check_transition
 from dispatch.vocabulary import MAX_OVERRUN_MIN, OPEN_STATUSES
@@ -22,7 +22,7 @@ from dispatch.vocabulary import MAX_OVERRUN_MIN, OPEN_STATUSES
 def moment(conn: Db, region_id: str, day: date, at: time | None) -> datetime:
     """`at` on `day` in the region's timezone; without `at`, now."""
     if at is None:
-        return conn.execute("SELECT now() AS now").fetchone()["now"]
+        return one(conn.execute("SELECT now() AS now"))["now"]
     return datetime.combine(day, at, ZoneInfo(region(conn, region_id)["timezone"]))
 
 
@@ -38,11 +38,13 @@ def record(
     minutes: int | None = None,
     note: str = "",
 ) -> dict[str, Any]:
-    row = conn.execute(
-        "INSERT INTO day_events (region_id, day, kind, nurse_id, visit_id, effective_at, minutes, note, recorded_by)"
-        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING *, day AS date",
-        [region_id, day, kind, nurse_id, visit_id, effective_at, minutes, note, who.username],
-    ).fetchone()
+    row = one(
+        conn.execute(
+            "INSERT INTO day_events (region_id, day, kind, nurse_id, visit_id, effective_at, minutes, note, recorded_by)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING *, day AS date",
+            [region_id, day, kind, nurse_id, visit_id, effective_at, minutes, note, who.username],
+        )
+    )
     audit.record(conn, who, kind, f"region/{region_id}/day/{day}", nurse=nurse_id, visit=visit_id, minutes=minutes)
     return row
 

@@ -13,7 +13,7 @@ from icalendar import Calendar, Event
 from dispatch.errors import Conflict, Forbidden, NotFound
 from dispatch.platform import audit
 from dispatch.platform.access import Principal
-from dispatch.platform.db import Db
+from dispatch.platform.db import Db, one
 from dispatch.records.users import USABLE
 from dispatch.sameday.reports import latest_reports
 
@@ -63,7 +63,7 @@ def my_itinerary(conn: Db, who: Principal, day: date) -> dict:
         raise Forbidden("only a nurse has an itinerary; dispatchers read rosters")
     rows = conn.execute(_STOPS, [who.nurse_id, day, day]).fetchall()
     audit.record(conn, who, "read", f"itinerary/{who.nurse_id}/{day}", visits=[r["visit_id"] for r in rows])
-    nurse = conn.execute("SELECT name FROM nurses WHERE id = %s", [who.nurse_id]).fetchone()
+    nurse = one(conn.execute("SELECT name FROM nurses WHERE id = %s", [who.nurse_id]))
     reports = latest_reports(conn, [r["visit_id"] for r in rows])
     stops = [_stop(r) | {"report": reports.get(r["visit_id"])} for r in rows]
     return {"nurse_id": who.nurse_id, "nurse_name": nurse["name"], "date": day, "stops": stops}

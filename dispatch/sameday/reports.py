@@ -8,7 +8,7 @@ from typing import Any
 from dispatch.errors import Conflict, Forbidden, InvalidField, NotFound
 from dispatch.platform import audit
 from dispatch.platform.access import Principal
-from dispatch.platform.db import Db
+from dispatch.platform.db import Db, one
 from dispatch.records.visits import mark_evaluation_done
 from dispatch.vocabulary import MAX_MINUTES_LATE, REPORT_KINDS, REPORT_STATUS_PATH
 
@@ -31,7 +31,7 @@ def report(
     if kind != "running_late" and minutes_late is not None:
         raise InvalidField("only a running_late report says how late", "minutes_late")
     if at is not None:
-        now = conn.execute("SELECT now() AS now").fetchone()["now"]
+        now = one(conn.execute("SELECT now() AS now"))["now"]
         if not now - REPORT_AT_MOST_AGO <= at <= now + CLOCK_SKEW:
             raise InvalidField("must be within the last day and not in the future", "at")
     with conn.transaction():
@@ -53,11 +53,13 @@ def report(
             conn.execute("UPDATE visits SET status = %s, version = version + 1 WHERE id = %s", [status, visit_id])
         if status == "done":
             mark_evaluation_done(conn, visit)
-        row = conn.execute(
-            "INSERT INTO visit_reports (visit_id, nurse_id, kind, minutes_late, reported_at)"
-            " VALUES (%s, %s, %s, %s, coalesce(%s, now())) RETURNING reported_at",
-            [visit_id, who.nurse_id, kind, minutes_late, at],
-        ).fetchone()
+        row = one(
+            conn.execute(
+                "INSERT INTO visit_reports (visit_id, nurse_id, kind, minutes_late, reported_at)"
+                " VALUES (%s, %s, %s, %s, coalesce(%s, now())) RETURNING reported_at",
+                [visit_id, who.nurse_id, kind, minutes_late, at],
+            )
+        )
         audit.record(conn, who, "report", f"visit/{visit_id}", kind=kind, minutes_late=minutes_late)
     return {"visit_id": visit_id, "kind": kind, "status": status, "minutes_late": minutes_late, "reported_at": row["reported_at"]}
 

@@ -60,7 +60,7 @@ def replan_problem(conn: Db, region_id: str, day: date, as_of: datetime, time_li
     events = conn.execute(
         "SELECT * FROM day_events WHERE region_id = %s AND day = %s ORDER BY effective_at, id", [region_id, day]
     ).fetchall()
-    overrun = defaultdict(int)
+    overrun: defaultdict[int, int] = defaultdict(int)
     for e in events:
         if e["kind"] == "overrun":
             overrun[e["visit_id"]] += e["minutes"]

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
+from dispatch.platform.db import DbPool
 
-def open_pool(url: str, max_size: int = 10, timeout_s: float = 5.0) -> ConnectionPool:
+
+def open_pool(url: str, max_size: int = 10, timeout_s: float = 5.0) -> DbPool:
     """A pool whose connections return rows as dicts; transactions are explicit (`with conn.transaction()`).
 
     While the database is down a request waits at most `timeout_s` for a connection, then gets
@@ -30,4 +34,4 @@ def open_pool(url: str, max_size: int = 10, timeout_s: float = 5.0) -> Connectio
         name="nurse-dispatch",
     )
     pool.open(wait=True, timeout=30)
-    return pool
+    return cast(DbPool, pool)  # the dict_row factory above makes every connection a Db

@@ -20,7 +20,9 @@ depends_on = None
 def upgrade() -> None:
     # The raw psycopg connection: procrastinate's SQL has colons and percent signs that
     # SQLAlchemy's text() would read as parameters.
-    op.get_bind().connection.driver_connection.execute(SchemaManager.get_schema())
+    driver = op.get_bind().connection.driver_connection
+    assert driver is not None  # Alembic runs on a live psycopg connection
+    driver.execute(SchemaManager.get_schema())
 
 
 def downgrade() -> None:
