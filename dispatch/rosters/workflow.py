@@ -15,7 +15,7 @@ from dispatch.platform import audit
 from dispatch.platform.access import Principal
 from dispatch.platform.db import Db, one
 from dispatch.records.regions import managed_region
-from dispatch.vocabulary import RETIME_TOLERANCE_MIN
+from dispatch.vocabulary import PLANNED_STATUSES, RETIME_TOLERANCE_MIN
 from solver import Problem, Solution, check_solution, parse_problem, roster_document
 from solver.disruption import assignment_changes
 from solver.explain import nurse_refusal
@@ -179,7 +179,7 @@ def publish(conn: Db, who: Principal, roster_id: int, expected_revision: int | N
                     if current
                     else f"roster {row['based_on']}, which this draft was made from, is no longer published"
                 )
-            _check_visits_still_planned(conn, roster_id)
+            _check_visits_still_planned(conn, row)
             before = conn.execute("SELECT document FROM rosters WHERE id = %s", [current_id]).fetchone() if current_id else None
             changes = changes_between(before and before["document"], row["document"], RETIME_TOLERANCE_MIN)
             if current_id:
@@ -224,15 +224,37 @@ def _by_whom(published: dict) -> str:
     return f"{published['published_by']} at {published['published_at'].isoformat(timespec='seconds')}"
 
 
-def _check_visits_still_planned(conn: Db, roster_id: int) -> None:
-    """Every visit in the roster is still to be given (or under way or done, as a re-plan keeps them)."""
-    gone = conn.execute(
-        "SELECT v.id, v.status FROM roster_stops s JOIN visits v ON v.id = s.visit_id"
-        " WHERE s.roster_id = %s AND v.status IN ('cancelled', 'no_show') ORDER BY v.id LIMIT 1",
-        [roster_id],
-    ).fetchone()
-    if gone:
-        raise Conflict(f"visit {gone['id']} is {gone['status'].replace('_', ' ')} since this roster was made; re-plan the day")
+def _check_visits_still_planned(conn: Db, roster: dict) -> None:
+    """Every visit in the roster is still to be given as it was when the roster was solved.
+
+    A cancelled visit or a no-show is refused, and so is a visit not yet begun whose date or window
+    changed after the draft was made: publishing would send the nurse at a time the visit no longer
+    has. Visits under way or done are kept as a re-plan keeps them.
+    """
+    as_solved = {v["id"]: v for v in roster["problem"]["visits"]}
+    for visit in conn.execute(
+        "SELECT v.id, v.status, v.day, v.window_start, v.window_end FROM roster_stops s JOIN visits v ON v.id = s.visit_id"
+        " WHERE s.roster_id = %s ORDER BY v.id",
+        [roster["id"]],
+    ):
+        if visit["status"] in ("cancelled", "no_show"):
+            raise Conflict(
+                f"visit {visit['id']} is {visit['status'].replace('_', ' ')} since this roster was made; re-plan the day"
+            )
+        solved = as_solved.get(str(visit["id"]))
+        if visit["status"] not in PLANNED_STATUSES or solved is None or "window" not in solved:
+            continue
+        window = f"{visit['window_start']:%H:%M}–{visit['window_end']:%H:%M}"
+        if visit["day"] != roster["day"]:
+            changed = f"it is now on {visit['day']}"
+        elif (solved["window"]["start"], solved["window"]["end"]) != (
+            f"{visit['window_start']:%H:%M}",
+            f"{visit['window_end']:%H:%M}",
+        ):
+            changed = f"its window is now {window}"
+        else:
+            continue
+        raise Conflict(f"visit {visit['id']} changed since this roster was made ({changed}); solve or re-plan the day again")
 
 
 def compare(conn: Db, who: Principal, roster_id: int, other_id: int | None, tolerance_min: int = 0) -> dict:

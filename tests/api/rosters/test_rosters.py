@@ -193,3 +193,16 @@ def test_publishing_is_all_or_nothing(region, two_nurse_day, db):
         v["status"] for v in region.dispatcher.get(f"/v1/regions/{region.id}/visits", params={"date": "2026-12-01"}).json()
     }
     assert statuses == {"requested"}
+
+
+def test_a_draft_solved_before_a_visits_window_changed_cannot_be_published(region):
+    region.nurse()
+    visit = region.visit(region.patient()["id"], window=("09:00", "12:00"))
+    roster = region.solved_roster()
+    assert [s["visit_id"] for r in roster["roster"]["routes"] for s in r["stops"]] == [str(visit["id"])]
+    moved = region.dispatcher.patch(f"/v1/visits/{visit['id']}", json={"window": {"start": "14:00", "end": "15:00"}})
+    assert moved.status_code == 200, moved.text  # nothing published holds it yet
+    refused = region.publish(roster)
+    assert refused.status_code == 409, refused.text
+    assert f"visit {visit['id']} changed since this roster was made (its window is now 14:00–15:00)" in refused.json()["detail"]
+    assert region.dispatcher.get(f"/v1/visits/{visit['id']}").json()["status"] == "requested"
