@@ -255,7 +255,13 @@ def road_source(name: str, roads_dir: Path | None, roads_url: str | None) -> Roa
     if roads_dir is None:
         raise RoadsUnavailable(f"road dataset {name} is set, but NURSE_DISPATCH_ROADS_DIR is not")
     folder = roads_dir / name
-    dataset_base(folder)  # missing: said now, before anyone waits on it
+    try:
+        dataset_base(folder)  # missing: said now, before anyone waits on it
+    except RoadsUnavailable:
+        # Said to dispatchers (the roster's travel note), so without the server's paths.
+        raise RoadsUnavailable(
+            f"road dataset {name} is missing from NURSE_DISPATCH_ROADS_DIR (build it with `nurse-dispatch roads build`)"
+        ) from None
     return RoadSource(name, folder=folder)
 
 

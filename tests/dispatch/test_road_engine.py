@@ -147,7 +147,7 @@ def test_a_region_without_a_dataset_is_timed_by_the_geodesic_model():
 
 
 def test_a_missing_dataset_says_where_it_was_looked_for(tmp_path):
-    with pytest.raises(RoadsUnavailable, match="no road dataset in .*nowhere"):
+    with pytest.raises(RoadsUnavailable, match="road dataset nowhere is missing from NURSE_DISPATCH_ROADS_DIR"):
         road_source("nowhere", tmp_path, None)
     with pytest.raises(RoadsUnavailable, match="NURSE_DISPATCH_ROADS_DIR is not"):
         road_source("helsinki", None, None)
