@@ -97,8 +97,3 @@ def _without_index(document: dict[str, Any]) -> dict[str, Any]:
             nurse["now"] = nurse["now"] | {"location": plain(nurse["now"]["location"])}
         nurses.append(nurse)
     return document | {"nurses": nurses, "visits": [v | {"location": plain(v["location"])} for v in document["visits"]]}
-
-
-def fallback_note(note: dict[str, Any]) -> str | None:
-    """The note's sentence for the dispatcher when any travel time is not a road time, else None."""
-    return note.get("reason") if note.get("model") == "geodesic" or note.get("geodesic_pairs") else None
