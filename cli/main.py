@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from cli import documents, harness_commands, service
+from cli import documents, harness_commands, roads, service
 from cli.errors import EXIT_BAD_INPUT, InputError
 from solver import ProblemError
 
@@ -36,6 +36,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     documents.add_arguments(commands)
     service.add_arguments(commands)
+    roads.add_arguments(commands)
     harness_commands.add_arguments(commands)
     return parser
 

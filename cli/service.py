@@ -99,7 +99,7 @@ def run_user_add(args: argparse.Namespace) -> int:
     return 0
 
 
-def _on_accounts(change) -> object:
+def on_database(change) -> dict:
     """Run `change(conn, who)` on one connection, naming the person at the terminal in the audit log."""
     import getpass
 
@@ -119,10 +119,10 @@ def run_user_access(args: argparse.Namespace) -> int:
     from dispatch.records import users
 
     if args.action == "revoke-tokens":
-        _on_accounts(lambda conn, who: users.revoke_tokens(conn, who, args.username))
+        on_database(lambda conn, who: users.revoke_tokens(conn, who, args.username))
         print(f"revoked every token and calendar feed of {args.username}")
     else:
-        _on_accounts(lambda conn, who: users.set_active(conn, who, args.username, active=args.action == "reactivate"))
+        on_database(lambda conn, who: users.set_active(conn, who, args.username, active=args.action == "reactivate"))
         print(f"{args.action}d {args.username}")
     return 0
 
@@ -137,7 +137,7 @@ def run_user_password(args: argparse.Namespace) -> int:
         password = getpass.getpass(f"new password for {args.username}: ")
         if getpass.getpass("again: ") != password:
             raise InputError("the two passwords differ")
-    _on_accounts(lambda conn, who: users.reset_password(conn, who, args.username, password))
+    on_database(lambda conn, who: users.reset_password(conn, who, args.username, password))
     print(f"set the password of {args.username}; her tokens and calendar feeds are revoked")
     return 0
 

@@ -106,6 +106,10 @@ BOUNDS = MappingProxyType(
 )
 
 
+# A region's road dataset: a folder name under NURSE_DISPATCH_ROADS_DIR, never a path (the database CHECK mirrors it).
+ROADS_DATASET_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,39}$"
+
+
 def vocabulary() -> dict[str, Any]:
     """All of it as plain data, for GET /v1/vocabulary (the console reads its lists and numbers there)."""
     return {

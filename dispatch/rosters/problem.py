@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from dispatch.platform.db import Db
 from dispatch.records.eligibility import FIRST_INFUSION_REASON, nurse_skills, visit_skills, waits_for_evaluation
 from dispatch.records.regions import region
+from dispatch.rosters.travel import region_travel, with_travel
 from dispatch.rosters.workflow import published_id
 from dispatch.vocabulary import PLANNED_STATUSES, UNDER_WAY_STATUSES
-
-# Until a road-time provider is configured per region: great-circle × circuity at a city speed.
-TRAVEL = {"speed_kmh": 40, "circuity": 1.35}
 
 
 @dataclass(frozen=True)
@@ -23,14 +21,22 @@ class DayProblem:
     held_back: list[dict[str, Any]]
     # The roster published when the day was read: the draft made from it is based on that one.
     based_on: int | None
+    # Which travel model timed it (dispatch/rosters/travel.py): stored on the roster, shown in the console.
+    travel: dict[str, Any] = field(default_factory=dict)
 
 
 def _hhmm(value) -> str:
     return value.strftime("%H:%M")
 
 
-def day_problem(conn: Db, region_id: str, day: date, time_limit_s: float, under_way: bool = False) -> DayProblem:
-    """Nurses on shift and visits still to plan (with `under_way`, also those begun or done), eligibility as skills."""
+def day_problem(
+    conn: Db, region_id: str, day: date, time_limit_s: float, under_way: bool = False, timed: bool = True
+) -> DayProblem:
+    """Nurses on shift and visits still to plan (with `under_way`, also those begun or done), eligibility as skills.
+
+    Travel comes from the region's road dataset, or the geodesic model (`timed_day`); a caller that adds
+    places of its own (a re-plan: where a nurse is now) asks for it untimed and times it last.
+    """
     tz = region(conn, region_id)["timezone"]
     based_on = published_id(conn, region_id, day)  # read first: a roster published after it makes the draft stale
     nurses = conn.execute(
@@ -73,10 +79,17 @@ def day_problem(conn: Db, region_id: str, day: date, time_limit_s: float, under_
         "timezone": tz,
         "nurses": nurse_docs,
         "visits": visit_docs,
-        "travel": TRAVEL,
         "options": {"time_limit_s": time_limit_s},
     }
-    return DayProblem(document, held_back, based_on)
+    problem = DayProblem(document, held_back, based_on)
+    return timed_day(conn, region_id, problem) if timed else problem
+
+
+def timed_day(conn: Db, region_id: str, problem: DayProblem) -> DayProblem:
+    """The day with its travel times: the region's roads, or the geodesic model (and the note saying which)."""
+    roads, note = region_travel(conn, region_id)
+    document, note = with_travel(problem.document, roads, note)
+    return DayProblem(document, problem.held_back, problem.based_on, note)
 
 
 def _nurse_document(n: dict, certifications: list, day: date) -> dict[str, Any]:

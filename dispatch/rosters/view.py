@@ -45,7 +45,8 @@ def roster_view(conn: Db, who: Principal, roster_id: int) -> dict[str, Any]:
     visits = {v["id"]: v for v in conn.execute(_VISITS, [visit_ids])}
     reports = latest_reports(conn, visit_ids)
     audit.record(conn, who, "read", f"roster/{roster_id}/view", visits=len(visit_ids))
-    homes = {n["id"]: n["start"] for n in row["problem"]["nurses"]}
+    # A road-timed problem's places also carry their matrix row (`index`): the console needs only where.
+    homes = {n["id"]: {"lat": n["start"]["lat"], "lon": n["start"]["lon"]} for n in row["problem"]["nurses"]}
     tz = ZoneInfo(document["timezone"])  # times in the region's, as everywhere in the view
     off = {
         str(e["nurse_id"]): e["effective_at"].astimezone(tz)

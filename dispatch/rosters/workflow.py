@@ -64,20 +64,22 @@ def store_draft(
     document: dict,
     created_by: str,
     based_on: int | None,
-    reason: str | None = None,
+    reason: str | None,
+    travel: dict,
 ) -> int:
     """Save a solved roster as the next draft version of the day; returns its id. Call inside a transaction.
 
     `based_on` is the roster that was published when the day was read for this draft (DayProblem.based_on),
     not the one published now: a draft made from a roster superseded meanwhile must not be publishable.
+    `travel` is the note of the travel model that timed it (DayProblem.travel).
     """
     lock_day(conn, region_id, day)  # max(version) + 1 is only safe with one writer of the day at a time
     row = one(
         conn.execute(
-            "INSERT INTO rosters (region_id, day, version, based_on, problem, document, created_by, reason)"
-            " SELECT %s, %s, coalesce(max(version), 0) + 1, %s, %s, %s, %s, %s FROM rosters WHERE region_id = %s AND day = %s"
+            "INSERT INTO rosters (region_id, day, version, based_on, problem, document, created_by, reason, travel)"
+            " SELECT %s, %s, coalesce(max(version), 0) + 1, %s, %s, %s, %s, %s, %s FROM rosters WHERE region_id = %s AND day = %s"
             " RETURNING id",
-            [region_id, day, based_on, Jsonb(problem), Jsonb(document), created_by, reason, region_id, day],
+            [region_id, day, based_on, Jsonb(problem), Jsonb(document), created_by, reason, Jsonb(travel), region_id, day],
         )
     )
     _write_stops(conn, row["id"], document)
@@ -129,6 +131,7 @@ def roster_summary(row: dict) -> dict[str, Any]:
             "published_by",
             "reason",
             "changes",
+            "travel",
         )
     } | {"kpis": row["document"]["summary"]}
 

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from dispatch.errors import Conflict
 from dispatch.platform.db import Db
 from dispatch.records.regions import region
-from dispatch.rosters.problem import DayProblem, day_problem
+from dispatch.rosters.problem import DayProblem, day_problem, timed_day
 from dispatch.rosters.workflow import published_id
 from dispatch.vocabulary import UNDER_WAY_STATUSES
 
@@ -39,7 +39,7 @@ def replan_problem(conn: Db, region_id: str, day: date, as_of: datetime, time_li
         raise Conflict(f"{day} is over in this region; there is nothing left to re-plan", "as_of")
     as_of_hhmm = "00:00" if local.date() < day else local.strftime("%H:%M")
     published = published_roster_id(conn, region_id, day)  # the plan kept close to, and what the draft is based on
-    base = day_problem(conn, region_id, day, time_limit_s, under_way=True)
+    base = day_problem(conn, region_id, day, time_limit_s, under_way=True, timed=False)
     document = base.document | {"as_of": as_of_hhmm}
 
     stops = {
@@ -107,7 +107,9 @@ def replan_problem(conn: Db, region_id: str, day: date, as_of: datetime, time_li
         elif off_from is not None:  # a sick call that takes effect later: her shift ends then
             doc = doc | {"shift": doc["shift"] | {"end": min(doc["shift"]["end"], off_from)}}
         nurse_docs.append(doc | ({"now": now} if now else {}))
-    return DayProblem(document | {"nurses": nurse_docs, "visits": visit_docs}, base.held_back, published)
+    return timed_day(
+        conn, region_id, DayProblem(document | {"nurses": nurse_docs, "visits": visit_docs}, base.held_back, published)
+    )
 
 
 def _reports(conn: Db, visit_ids: list[int]) -> dict[int, dict[str, dict]]:

@@ -145,7 +145,7 @@ def take_slot(
     # Stored and (if asked) published in one transaction: a take that loses the race to publish leaves no draft.
     with conn.transaction():
         roster_id = store_draft(
-            conn, visit["region_id"], visit["day"], day.document, roster_doc, who.username, day.based_on, reason
+            conn, visit["region_id"], visit["day"], day.document, roster_doc, who.username, day.based_on, reason, day.travel
         )
         events.record(
             conn,

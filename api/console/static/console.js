@@ -108,7 +108,21 @@ function renderKpis(view) {
     figure("utilisation", `${Math.round(k.utilisation * 100)} %`, "utilisation"),
     figure("nurses working", `${k.nurses_working} / ${k.nurses_on_shift}`, "nurses"),
     figure("overtime", `${k.overtime_h} h`, "overtime"),
+    travelNote(view.summary.travel),
   );
+}
+
+// Which travel model timed the roster: road times from the region's dataset (OpenStreetMap, credited), or
+// the geodesic fallback and why, so nobody takes an estimate for a road time.
+function travelNote(travel) {
+  const road = travel.model === "road";
+  const text = road
+    ? `Road travel times (${travel.dataset}; road data © OpenStreetMap contributors, ODbL)`
+    : "Travel times estimated from straight-line distance (geodesic model)";
+  const why = travel.reason ? ` — ${travel.reason}` : "";
+  const fallback = !road || Boolean(travel.geodesic_pairs);
+  return h("p", { class: `travel-note${fallback ? " fallback" : ""}`, id: "travel-note", "data-model": travel.model },
+    text + why);
 }
 
 function renderUnassigned(view) {
