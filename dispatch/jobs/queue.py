@@ -35,6 +35,8 @@ from dispatch.vocabulary import MAX_TIME_LIMIT_S
 log = logging.getLogger(__name__)
 
 SOLVE_QUEUE = "solve"
+# The least search a solve gets however long its day took to read (a roster within the limit is worth a second).
+MIN_SEARCH_S = 1.0
 MAX_ATTEMPTS = 3
 PROGRESS_EVERY_S = 1.0
 # A job row still 'queued' with no procrastinate job this long after it was made lost its
@@ -356,6 +358,7 @@ async def run_solve(pool: DbPool, job_id: str) -> None:
             _finish, pool, job_id, "failed", error=f"the solve stopped its worker {MAX_ATTEMPTS} times; not tried again"
         )
         return
+    started = time.monotonic()
     try:
         problem = await asyncio.to_thread(_day_problem, pool, row)
     except DispatchError as refused:  # e.g. a re-plan of a day with nothing published: trying again will not help
@@ -364,12 +367,23 @@ async def run_solve(pool: DbPool, job_id: str) -> None:
     log.info(
         "solve job %s: %d nurses, %d visits to plan", job_id, len(problem.document["nurses"]), len(problem.document["visits"])
     )
-    roster, error = await _solve_in_child(pool, job_id, row["kind"], problem.document)
+    roster, error = await _solve_in_child(pool, job_id, row["kind"], within_deadline(problem.document, started))
     if error is not None or roster is None:
         await asyncio.to_thread(_finish, pool, job_id, "failed", error=error or "the solve gave no roster")
         return
     document = with_held_back(roster, problem.held_back)
     await _store_when_reachable(pool, row, problem, document)
+
+
+def within_deadline(document: dict[str, Any], started: float) -> dict[str, Any]:
+    """The document with the search's time cut by what reading the day took (road times included).
+
+    The job's time limit is a deadline for the whole solve: a 120/900 day's road matrix takes about a second,
+    which would otherwise come on top of the search (docs/BENCHMARKS.md, road travel times).
+    """
+    limit = document["options"]["time_limit_s"]
+    search_s = max(MIN_SEARCH_S, limit - (time.monotonic() - started))
+    return document | {"options": document["options"] | {"time_limit_s": round(search_s, 2)}}
 
 
 async def _store_when_reachable(pool: DbPool, job_row: dict, problem: DayProblem, document: dict) -> None:
