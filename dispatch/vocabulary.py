@@ -11,7 +11,7 @@ from __future__ import annotations
 from types import MappingProxyType
 from typing import Any
 
-from dispatch.platform.passwords import MIN_PASSWORD_LENGTH
+from dispatch.platform.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from solver.document import MAX_PRIORITY, PROGRESS_STATUSES
 
 # ---------------------------------------------------------------- visits
@@ -84,7 +84,7 @@ MAX_PHONE_LENGTH = 40
 MAX_ADDRESS_LENGTH = 500
 MAX_NOTES_LENGTH = 2000
 MAX_USERNAME_LENGTH = 80
-MAX_PASSWORD_LENGTH = 200  # Argon2 would hash more; nobody types more
+# MIN_/MAX_PASSWORD_LENGTH: the password policy's (dispatch/platform/passwords.py), imported above.
 
 BOUNDS = MappingProxyType(
     {

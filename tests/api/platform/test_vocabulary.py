@@ -80,6 +80,7 @@ def test_anyone_may_read_the_vocabulary_and_it_is_the_one_dispatch_uses(base_url
     assert served["roles"] == ["admin", "dispatcher", "nurse"]
     assert served["bounds"]["priority"] == {"min": 1, "max": words.MAX_PRIORITY}
     assert served["bounds"]["password"]["min_length"] == words.MIN_PASSWORD_LENGTH
+    assert served["bounds"]["password"]["max_length"] == words.MAX_PASSWORD_LENGTH
     assert served["retime_tolerance_min"] == words.RETIME_TOLERANCE_MIN == 30
 
 
@@ -88,6 +89,7 @@ def test_the_api_document_takes_its_words_and_bounds_from_the_vocabulary():
     assert schemas["VisitOut"]["properties"]["status"]["enum"] == list(words.VISIT_STATUSES)
     assert schemas["UserIn"]["properties"]["role"]["enum"] == list(words.ROLES)
     assert schemas["UserIn"]["properties"]["password"]["minLength"] == words.MIN_PASSWORD_LENGTH
+    assert schemas["UserIn"]["properties"]["password"]["maxLength"] == words.MAX_PASSWORD_LENGTH
     assert schemas["VisitIn"]["properties"]["priority"]["maximum"] == words.MAX_PRIORITY
     assert schemas["SolveIn"]["properties"]["time_limit_s"]["anyOf"][0]["maximum"] == words.MAX_TIME_LIMIT_S
 
