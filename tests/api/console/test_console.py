@@ -277,8 +277,14 @@ def test_an_urgent_visit_is_placed_from_the_console(page, base_url, day_under_wa
     dispatcher = day["dispatcher"]
     patient = dispatcher.post(
         f"/v1/regions/{day['region']}/patients",
-        json={"name": "Urgent Caller", "location": {"lat": 39.74, "lon": -104.98}, "state": "CO", "evaluation_done": True},
+        json={"name": "Urgent Caller", "location": {"lat": 39.74, "lon": -104.98}, "state": "CO"},
     ).json()
+    clinician = login(base_url, f"clinician-{day['region']}")  # the demo region's prescriber
+    cleared = clinician.post(
+        f"/v1/patients/{patient['id']}/evaluations",
+        json={"outcome": "cleared", "mode": "telehealth", "evaluated_on": "2026-11-20"},
+    )
+    assert cleared.status_code == 201, cleared.text
     visit = dispatcher.post(
         "/v1/visits",
         json={
