@@ -133,8 +133,7 @@ def _insert(conn: Db, columns: dict[str, Any]) -> dict:
 
 
 def add_visit(conn: Db, who: Principal, request: VisitRequest) -> dict:
-    if who.role == "nurse":
-        who.require_role("admin", "dispatcher")
+    who.require_role("admin", "dispatcher")
     with conn.transaction():
         problems = _Problems()
         columns = _check_request(conn, who, request, problems)
