@@ -107,5 +107,6 @@ def booking_warning(conn: Db, patient_id: int, service_code: str, day: date) -> 
     clearance = clearances(conn, [patient_id], day)[patient_id]
     if clearance.cleared:
         return None
-    name = conn.execute("SELECT name FROM patients WHERE id = %s", [patient_id]).fetchone()["name"]
+    patient = conn.execute("SELECT name FROM patients WHERE id = %s", [patient_id]).fetchone()
+    name = patient["name"] if patient else f"patient {patient_id}"
     return f"{name}: {hold_reason(service['name'], clearance)} on {day}; the visit is held back until a clinician clears her"

@@ -83,6 +83,7 @@ def record_evaluation(conn: Db, who: Principal, patient_id: int, given: dict[str
             " recorded_by) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING *",
             [patient_id, outcome, mode, evaluated_on, valid_until, who.username, visit_id, notes, who.username],
         ).fetchone()
+        assert row is not None  # INSERT … RETURNING gives its row
         audit.record(conn, who, "create", f"patient/{patient_id}/evaluation/{row['id']}", outcome=outcome)
     return row
 

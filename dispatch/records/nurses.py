@@ -41,14 +41,17 @@ def _columns(given: dict[str, Any]) -> tuple[dict[str, Any], list[dict] | None]:
         for k, state in enumerate(fields["licensed_states"]):
             if state not in STATE_CODES:
                 raise InvalidField(f"{named}unknown state {state!r}: give its two-letter code, e.g. CO", f"licensed_states[{k}]")
-    certifications = given.get("certifications")
-    for k, cert in enumerate(certifications or []):
-        name = cert["name"].strip().lower()  # "RN" is rn; anything not in the vocabulary is refused
-        if name not in CERTIFICATIONS:
-            raise InvalidField(
-                f"{named}unknown certification {cert['name']!r} (known: {', '.join(CERTIFICATIONS)})", f"certifications[{k}].name"
-            )
-        certifications[k] = cert | {"name": name}
+    certifications: list[dict] | None = None
+    if given.get("certifications") is not None:
+        certifications = []
+        for k, cert in enumerate(given["certifications"]):
+            name = cert["name"].strip().lower()  # "RN" is rn; anything not in the vocabulary is refused
+            if name not in CERTIFICATIONS:
+                raise InvalidField(
+                    f"{named}unknown certification {cert['name']!r} (known: {', '.join(CERTIFICATIONS)})",
+                    f"certifications[{k}].name",
+                )
+            certifications.append(cert | {"name": name})
     if "break_" in given:
         brk = given["break_"]
         fields |= {
@@ -93,6 +96,7 @@ def add_nurse(conn: Db, who: Principal, region_id: str, given: dict[str, Any]) -
             " RETURNING id",
             [region_id, *(fields.get(c) for c in _COLUMNS)],
         ).fetchone()
+        assert row is not None  # INSERT … RETURNING gives its row
         _replace_certifications(conn, row["id"], certifications or [])
         audit.record(conn, who, "create", f"nurse/{row['id']}")
     saved = nurse(conn, who, row["id"])

@@ -82,6 +82,7 @@ def add_service(conn: Db, who: Principal, code: str, given: dict[str, Any]) -> d
                 f"INSERT INTO service_types (code, {', '.join(names)}) VALUES (%s, {', '.join(['%s'] * len(names))}) RETURNING *",
                 [code, *(fields[n] for n in names)],
             ).fetchone()
+            assert row is not None  # INSERT … RETURNING gives its row
             audit.record(conn, who, "create", f"service/{code}")
     except errors.UniqueViolation:
         raise Conflict(f"service {code} already exists", "code") from None
@@ -101,5 +102,6 @@ def update_service(conn: Db, who: Principal, code: str, given: dict[str, Any]) -
             f"UPDATE service_types SET {', '.join(f'{n} = %s' for n in names)} WHERE code = %s RETURNING *",
             [*(fields[n] for n in names), code],
         ).fetchone()
+        assert row is not None  # the row is locked above
         audit.record(conn, who, "update", f"service/{code}", fields=sorted(given))
     return row

@@ -189,6 +189,7 @@ def update_visit(conn: Db, who: Principal, visit_id: int, given: dict[str, Any],
             f"UPDATE visits SET {', '.join(f'{c} = %s' for c in columns)}, version = version + 1 WHERE id = %s RETURNING *",
             [*columns.values(), visit_id],
         ).fetchone()
+        assert row is not None  # the row is locked above
         if columns["status"] == "done" and current["status"] != "done":
             record_evaluation_visit_done(conn, who, visit_id)
         audit.record(conn, who, "update", f"visit/{visit_id}", fields=sorted(changes))

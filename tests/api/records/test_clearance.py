@@ -190,8 +190,8 @@ def test_patients_flagged_before_the_migration_get_a_migrated_record(database):
         conn.execute("INSERT INTO regions VALUES ('old', 'Old', 'America/Denver')")
         flagged, unflagged = (
             conn.execute(
-                "INSERT INTO patients (region_id, name, lat, lon, state, evaluation_done) VALUES ('old', %s, 39.7, -105, 'CO', %s)"
-                " RETURNING id",
+                "INSERT INTO patients (region_id, name, lat, lon, state, evaluation_done)"
+                " VALUES ('old', %s, 39.7, -105, 'CO', %s) RETURNING id",
                 [n, flag],
             ).fetchone()["id"]
             for n, flag in (("Flagged", True), ("Never", False))
