@@ -42,7 +42,7 @@ def add_arguments(commands: argparse._SubParsersAction) -> None:
     add.add_argument("--role", required=True, choices=ROLES)
     add.add_argument("--username", required=True)
     add.add_argument("--password", required=True)
-    add.add_argument("--region", action="append", default=[], help="a dispatcher's region (repeat for several)")
+    add.add_argument("--region", action="append", default=[], help="a dispatcher's or clinician's region (repeat for several)")
     add.add_argument("--nurse-id", type=int, help="a nurse account's nurse record")
     add.set_defaults(run=run_user_add)
     for name, what in (

@@ -63,7 +63,30 @@ DAY_EVENT_KINDS = ("sick_call", "cancellation", "no_show", "overrun", "urgent_vi
 ROSTER_STATUSES = ("draft", "published", "superseded")
 JOB_STATES = ("queued", "running", "succeeded", "failed")
 JOB_KINDS = ("solve", "replan")
-ROLES = ("admin", "dispatcher", "nurse")
+# A clinician (a prescriber) records the outcome of a patient's pre-treatment evaluation, and nothing else.
+ROLES = ("admin", "dispatcher", "nurse", "clinician")
+
+# ---------------------------------------------------------------- clinical: evaluations, clearance, services
+
+EVALUATION_OUTCOMES = ("cleared", "not_cleared", "needs_review")
+# How the patient was evaluated; `unknown` only for records migrated from the old yes/no flag.
+EVALUATION_MODES = ("home_visit", "telehealth", "unknown")
+# A clearance is valid this long after the evaluation unless the clinician gives a shorter validity, and
+# lapses sooner when this long passes without a treatment it covers (re-evaluation after a pause).
+CLEARANCE_VALID_DAYS = 365
+CLEARANCE_LAPSES_AFTER_DAYS = 183
+# How a service's drug is given (`none`: no drug, e.g. the evaluation itself).
+ROUTES_OF_ADMINISTRATION = ("iv", "im", "intranasal", "oral", "none")
+# Credentials a nurse may hold and a service may require: both draw from this one list, so a typo
+# ("RN", "Ketamine") is refused at save time rather than leaving a nurse eligible for nothing.
+CERTIFICATIONS = ("rn", "lpn", "np", "iv", "ketamine", "nad", "acls", "bls", "pals")
+# Two-letter codes of the US states and DC, where nurses are licensed and patients live.
+STATE_CODES = tuple(
+    (
+        "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK"
+        " OR PA RI SC SD TN TX UT VT VA WA WV WI WY"
+    ).split()
+)
 
 # ---------------------------------------------------------------- bounds
 
@@ -85,6 +108,7 @@ MAX_ADDRESS_LENGTH = 500
 MAX_NOTES_LENGTH = 2000
 MAX_USERNAME_LENGTH = 80
 # MIN_/MAX_PASSWORD_LENGTH: the password policy's (dispatch/platform/passwords.py), imported above.
+MAX_SERVICE_CODE_LENGTH = 40
 
 BOUNDS = MappingProxyType(
     {
@@ -126,6 +150,13 @@ def vocabulary() -> dict[str, Any]:
         "roster_statuses": list(ROSTER_STATUSES),
         "job_states": list(JOB_STATES),
         "roles": list(ROLES),
+        "evaluation_outcomes": list(EVALUATION_OUTCOMES),
+        "evaluation_modes": list(EVALUATION_MODES),
+        "clearance_valid_days": CLEARANCE_VALID_DAYS,
+        "clearance_lapses_after_days": CLEARANCE_LAPSES_AFTER_DAYS,
+        "routes_of_administration": list(ROUTES_OF_ADMINISTRATION),
+        "certifications": list(CERTIFICATIONS),
+        "state_codes": list(STATE_CODES),
         "bounds": {name: dict(bound) for name, bound in BOUNDS.items()},
         "retime_tolerance_min": RETIME_TOLERANCE_MIN,
     }

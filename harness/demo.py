@@ -73,6 +73,7 @@ Nurse Dispatch is running at {base}   (Ctrl+C to stop)
     admin       {accounts.admin[0]}
     dispatcher  {accounts.dispatcher[0]}
     nurse       {accounts.nurse[0]}  (nurse {accounts.nurse_id})
+    clinician   clinician-{metro}  (records evaluations: POST /v1/patients/ID/evaluations)
 
   open in a browser
     {base}/console/#region={metro}&date={tomorrow}   the dispatcher's day (log in as the dispatcher)

@@ -1,12 +1,17 @@
-"""A demo region in the database: a generated day's nurses, patients and visits, and three accounts."""
+"""A demo region in the database: a generated day's nurses, patients and visits, and its accounts.
+
+Patients due an infusion were cleared by the region's clinician (`clinician-<region>`) a month before
+the day, as a prescriber would have done; those booked for an evaluation are not cleared yet.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date, time, timedelta
 
 from psycopg import Connection
 
+from dispatch.clinical.evaluations import record_evaluation
 from dispatch.platform.geocoding import Geocoder
 from dispatch.records.nurses import add_nurse, set_shift
 from dispatch.records.patients import add_patient
@@ -62,6 +67,8 @@ def load_demo_region(
         existing = {r["username"] for r in conn.execute("SELECT username FROM users")}
         if "admin" not in existing:
             add_user(conn, "admin", password, "admin")
+        if f"clinician-{region_id}" not in existing:
+            add_user(conn, f"clinician-{region_id}", password, "clinician", [region_id])
         if conn.execute("SELECT 1 FROM visits WHERE region_id = %s AND day = %s", [region_id, day]).fetchone() is None:
             _load_day(conn, region_id, state, generate_day(nurses, visits, seed, day.isoformat(), metro), day)
         first_nurse = conn.execute("SELECT min(id) AS id FROM nurses WHERE region_id = %s", [region_id]).fetchone()["id"]
@@ -105,6 +112,9 @@ def _load_day(conn: Connection, region_id: str, state: str, doc: dict, day: date
         for r in conn.execute("SELECT id, name FROM patients WHERE region_id = %s", [region_id])
     }
     evaluated = {v["patient_id"] for v in doc["visits"] if v["service"] != "evaluation"}
+    clinician = principal_named(conn, f"clinician-{region_id}")
+    assert clinician is not None, "the demo's clinician account is made first"
+    cleared_on = min(day, date.today()) - timedelta(days=30)
     for n, visit in enumerate(doc["visits"]):
         if visit["patient_id"] not in patient_ids:
             patient = add_patient(
@@ -118,11 +128,14 @@ def _load_day(conn: Connection, region_id: str, state: str, doc: dict, day: date
                     "address": f"{100 + n} Demo St, {region_id.title()}, {state}",
                     "location": {"lat": visit["location"]["lat"], "lon": visit["location"]["lon"]},
                     "state": state,
-                    "evaluation_done": visit["patient_id"] in evaluated,
                     "preferred_nurse_ids": [nurse_ids[p] for p in visit.get("preferred_nurses", [])],
                 },
             )
             patient_ids[visit["patient_id"]] = patient["id"]
+            if visit["patient_id"] in evaluated:
+                record_evaluation(
+                    conn, clinician, patient["id"], {"outcome": "cleared", "mode": "telehealth", "evaluated_on": cleared_on}
+                )
         window = visit.get("window") or visit["windows"][0]
         add_visit(
             conn,

@@ -86,4 +86,4 @@ async def import_visits(region_id: str, request: Request, conn: Conn, who: Curre
     except UnicodeDecodeError:
         raise InvalidField("the file is not UTF-8 text", "body") from None
     rows = await run_in_threadpool(visits.import_csv, conn, who, region_id, text)
-    return ImportResult(imported=len(rows), visit_ids=[r["id"] for r in rows])
+    return ImportResult(imported=len(rows), visit_ids=[r["id"] for r in rows], warnings=[w for r in rows for w in r["warnings"]])

@@ -116,3 +116,10 @@ class Vocabulary(BaseModel):
     roles: list[Role]
     bounds: dict[str, dict[str, int]] = Field(description="per field: min, max, min_exclusive, min_length, max_length")
     retime_tolerance_min: int = Field(description="a published start moved by more than this is a change to tell")
+    evaluation_outcomes: list[str]
+    evaluation_modes: list[str]
+    clearance_valid_days: int = Field(description="a clearance lasts at most this long after its evaluation")
+    clearance_lapses_after_days: int = Field(description="…and lapses after this long without a treatment it covers")
+    routes_of_administration: list[str]
+    certifications: list[str] = Field(description="what nurses hold and services require: one list for both")
+    state_codes: list[str]

@@ -63,6 +63,7 @@ class NurseOut(BaseModel):
     break_: dict[str, Any] | None = Field(alias="break")
     active: bool
     version: int
+    warnings: list[str] = Field(default=[], description="on a save: e.g. she can take no service with her certifications")
 
 
 class ShiftIn(Body):

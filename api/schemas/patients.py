@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from pydantic import BaseModel, Field
 
 from api.schemas.common import Address, Body, Name, Notes, Patch, Phone, Point, RecordId
+
+
+class Clearance(BaseModel):
+    """Derived from her evaluation records (GET /v1/patients/{id}/evaluations); never written directly."""
+
+    on: dt.date = Field(description="today in her region")
+    cleared: bool
+    reason: str = Field(examples=["evaluation of 2026-11-20 needs review by a clinician", "cleared until 2027-05-20"])
+    until: dt.date | None = Field(description="the last day it holds without a treatment in between")
 
 
 class PatientIn(Body):
@@ -14,7 +25,6 @@ class PatientIn(Body):
     location: Point | None = Field(default=None, description="give it to skip geocoding")
     state: str = Field(min_length=2, max_length=2, examples=["CO"])
     notes: Notes = Field(default="", examples=["dog in the yard; ring twice"])
-    evaluation_done: bool = False
     preferred_nurse_ids: list[RecordId] = []
     excluded_nurse_ids: list[RecordId] = []
 
@@ -28,7 +38,6 @@ class PatientPatch(Patch):
     location: Point | None = None
     state: str | None = Field(default=None, min_length=2, max_length=2)
     notes: Notes | None = None
-    evaluation_done: bool | None = None
     preferred_nurse_ids: list[RecordId] | None = None
     excluded_nurse_ids: list[RecordId] | None = None
 
@@ -42,7 +51,7 @@ class PatientOut(BaseModel):
     location: Point
     state: str
     notes: str
-    evaluation_done: bool
+    clearance: Clearance
     preferred_nurse_ids: list[int]
     excluded_nurse_ids: list[int]
     version: int

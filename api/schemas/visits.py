@@ -46,8 +46,12 @@ class VisitOut(BaseModel):
     status: VisitStatus
     notes: str
     version: int
+    warnings: list[str] = Field(
+        default=[], description="on a booking or a change: e.g. the patient not cleared for it on its day (it is held back)"
+    )
 
 
 class ImportResult(BaseModel):
     imported: int
     visit_ids: list[int]
+    warnings: list[str] = Field(default=[], description="by line: e.g. a patient not cleared for the visit on its day")

@@ -1,8 +1,8 @@
 """Who may take which visit, derived from stored facts and handed to the solver as skills.
 
 A nurse may take a visit only if every certification the service needs is valid on the visit's
-date and she is licensed in the patient's state; a first infusion needs a completed evaluation.
-This module is the one copy of those rules.
+date and she is licensed in the patient's state. This module is the one copy of those rules; whether
+the patient may be treated at all is the clinical gate's (dispatch/clinical/clearance.py).
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from collections.abc import Iterable
 from datetime import date
 
 LICENSE_PREFIX = "licensed:"
-FIRST_INFUSION_REASON = "a first infusion needs a completed evaluation, and this patient has none yet"
 
 
 def license_skill(state: str) -> str:
@@ -26,8 +25,3 @@ def nurse_skills(certifications: Iterable[tuple[str, date | None]], licensed_sta
 
 def visit_skills(required_certifications: Iterable[str], patient_state: str) -> set[str]:
     return set(required_certifications) | {license_skill(patient_state)}
-
-
-def waits_for_evaluation(service_needs_evaluation: bool, evaluation_done: bool) -> bool:
-    """True when the visit cannot be given yet: an infusion for a patient not yet evaluated."""
-    return service_needs_evaluation and not evaluation_done

@@ -12,7 +12,9 @@ from dispatch.platform import audit
 from dispatch.platform.access import Principal
 from dispatch.platform.db import Db, one
 from dispatch.platform.db.versioned import update_versioned
+from dispatch.records.eligibility import nurse_skills
 from dispatch.records.regions import managed_region
+from dispatch.vocabulary import CERTIFICATIONS, STATE_CODES
 
 _COLUMNS = (
     "name",
@@ -33,6 +35,23 @@ def _columns(given: dict[str, Any]) -> tuple[dict[str, Any], list[dict] | None]:
     fields = {k: v for k, v in given.items() if k in ("name", "phone", "licensed_states", "max_visits", "active")}
     if given.get("home") is not None:
         fields |= {"home_lat": given["home"]["lat"], "home_lon": given["home"]["lon"]}
+    named = f"{given['name']}: " if given.get("name") else ""  # the nurse by name, not by index
+    if fields.get("licensed_states") is not None:
+        fields["licensed_states"] = [state.strip().upper() for state in fields["licensed_states"]]
+        for k, state in enumerate(fields["licensed_states"]):
+            if state not in STATE_CODES:
+                raise InvalidField(f"{named}unknown state {state!r}: give its two-letter code, e.g. CO", f"licensed_states[{k}]")
+    certifications: list[dict] | None = None
+    if given.get("certifications") is not None:
+        certifications = []
+        for k, cert in enumerate(given["certifications"]):
+            name = cert["name"].strip().lower()  # "RN" is rn; anything not in the vocabulary is refused
+            if name not in CERTIFICATIONS:
+                raise InvalidField(
+                    f"{named}unknown certification {cert['name']!r} (known: {', '.join(CERTIFICATIONS)})",
+                    f"certifications[{k}].name",
+                )
+            certifications.append(cert | {"name": name})
     if "break_" in given:
         brk = given["break_"]
         fields |= {
@@ -40,7 +59,7 @@ def _columns(given: dict[str, Any]) -> tuple[dict[str, Any], list[dict] | None]:
             "break_end": brk and brk["window"]["end"],
             "break_minutes": brk and brk["duration_min"],
         }
-    return fields, given.get("certifications")
+    return fields, certifications
 
 
 def _record(row: dict) -> dict:
@@ -81,7 +100,8 @@ def add_nurse(conn: Db, who: Principal, region_id: str, given: dict[str, Any]) -
         )
         _replace_certifications(conn, row["id"], certifications or [])
         audit.record(conn, who, "create", f"nurse/{row['id']}")
-    return nurse(conn, who, row["id"])
+    saved = nurse(conn, who, row["id"])
+    return saved | {"warnings": _warnings(conn, saved)}
 
 
 def update_nurse(conn: Db, who: Principal, nurse_id: int, given: dict[str, Any], expected_version: int | None) -> dict:
@@ -102,7 +122,19 @@ def update_nurse(conn: Db, who: Principal, nurse_id: int, given: dict[str, Any],
             f"nurse/{nurse_id}",
             fields=sorted([*fields, *(["certifications"] if certifications is not None else [])]),
         )
-    return nurse(conn, who, nurse_id)
+    saved = nurse(conn, who, nurse_id)
+    return saved | {"warnings": _warnings(conn, saved)}
+
+
+def _warnings(conn: Db, saved: dict) -> list[str]:
+    """A nurse saved who can take no service at all (no certification valid today covers any), said at once."""
+    held = nurse_skills([(c["name"], c["expires_on"]) for c in saved["certifications"]], (), date.today())
+    services = conn.execute("SELECT name, required_certifications FROM service_types ORDER BY minutes, code").fetchall()
+    if any(set(s["required_certifications"]) <= held for s in services):
+        return []
+    simplest = services[0] if services else None
+    needs = f" (the simplest, {simplest['name']}, needs {', '.join(simplest['required_certifications'])})" if simplest else ""
+    return [f"{saved['name']} can take no service with her certifications valid today{needs}"]
 
 
 def _replace_certifications(conn: Db, nurse_id: int, certifications: list[dict]) -> None:

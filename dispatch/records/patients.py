@@ -1,18 +1,26 @@
-"""Patients: home (geocoded once), state for licensing, evaluation status, preferred and excluded nurses."""
+"""Patients: home (geocoded once), state for licensing, preferred and excluded nurses, and their clearance.
+
+Clearance is never written here: it is derived from the evaluation records (dispatch/clinical/).
+"""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from psycopg import errors
 
-from dispatch.errors import Conflict, InvalidField
+from dispatch.clinical.clearance import clearances
+from dispatch.clinical.evaluations import may_read_clinical
+from dispatch.errors import Conflict, InvalidField, NotFound
 from dispatch.platform import audit
 from dispatch.platform.access import Principal
 from dispatch.platform.db import Db, one
 from dispatch.platform.db.versioned import update_versioned
 from dispatch.platform.geocoding import Geocoder
-from dispatch.records.regions import managed_region
+from dispatch.records.regions import managed_region, region
+from dispatch.vocabulary import STATE_CODES
 
 _COLUMNS = (
     "name",
@@ -22,7 +30,6 @@ _COLUMNS = (
     "lon",
     "state",
     "notes",
-    "evaluation_done",
     "preferred_nurse_ids",
     "excluded_nurse_ids",
 )
@@ -35,12 +42,34 @@ def _columns(given: dict[str, Any]) -> dict[str, Any]:
         fields |= {"lat": given["location"]["lat"], "lon": given["location"]["lon"]}
     if fields.get("state"):
         fields["state"] = fields["state"].upper()
+        if fields["state"] not in STATE_CODES:
+            raise InvalidField(f"unknown state {given['state']!r}: give its two-letter code, e.g. CO", "state")
     return fields
 
 
-def _record(row: dict) -> dict:
-    """Her columns → the shape the API answers (location {lat, lon})."""
-    return row | {"location": {"lat": row["lat"], "lon": row["lon"]}}
+def _records(conn: Db, rows: list[dict]) -> list[dict]:
+    """Her columns → the shape the API answers (location {lat, lon}), with her clearance today in her region."""
+    if not rows:
+        return []
+    today = datetime.now(ZoneInfo(region(conn, rows[0]["region_id"])["timezone"])).date()
+    status = clearances(conn, [r["id"] for r in rows], today)
+    return [
+        row
+        | {
+            "location": {"lat": row["lat"], "lon": row["lon"]},
+            "clearance": {
+                "on": today,
+                "cleared": status[row["id"]].cleared,
+                "reason": status[row["id"]].reason,
+                "until": status[row["id"]].until,
+            },
+        }
+        for row in rows
+    ]
+
+
+def _record(conn: Db, row: dict) -> dict:
+    return _records(conn, [row])[0]
 
 
 def _locate(conn: Db, geocoder: Geocoder, fields: dict[str, Any]) -> dict[str, Any]:
@@ -67,7 +96,7 @@ def _check_nurses(conn: Db, region_id: str, fields: dict[str, Any]) -> None:
 def add_patient(conn: Db, who: Principal, geocoder: Geocoder, region_id: str, given: dict[str, Any]) -> dict:
     """A new patient from the fields the API gave (geocoded unless a location is given); she as the API answers."""
     managed_region(conn, who, region_id)
-    fields = {"notes": "", "evaluation_done": False, "preferred_nurse_ids": [], "excluded_nurse_ids": []} | _columns(given)
+    fields = {"notes": "", "preferred_nurse_ids": [], "excluded_nurse_ids": []} | _columns(given)
     with conn.transaction():
         fields = _locate(conn, geocoder, fields)
         _check_nurses(conn, region_id, fields)
@@ -79,7 +108,7 @@ def add_patient(conn: Db, who: Principal, geocoder: Geocoder, region_id: str, gi
             )
         )
         audit.record(conn, who, "create", f"patient/{row['id']}")
-    return _record(row)
+    return _record(conn, row)
 
 
 def update_patient(
@@ -87,6 +116,7 @@ def update_patient(
 ) -> dict:
     """Change the fields given, leaving the others as they are now (a concurrent change of another field stays)."""
     fields = _columns(given)
+    who.require_role("admin", "dispatcher")
     with conn.transaction():
         current = patient(conn, who, patient_id, lock=True)
         if "address" in fields and "lat" not in fields:
@@ -102,11 +132,12 @@ def update_patient(
             f"patient {patient_id}",
         )
         audit.record(conn, who, "update", f"patient/{patient_id}", fields=sorted(fields))
-    return _record(row)
+    return _record(conn, row)
 
 
 def remove_patient(conn: Db, who: Principal, patient_id: int) -> None:
     """Delete a patient with no visits (their history stays with the visits otherwise)."""
+    who.require_role("admin", "dispatcher")
     try:
         with conn.transaction():
             patient(conn, who, patient_id)
@@ -117,15 +148,24 @@ def remove_patient(conn: Db, who: Principal, patient_id: int) -> None:
 
 
 def patient(conn: Db, who: Principal, patient_id: int, lock: bool = False) -> dict:
-    """One patient, for a dispatcher of her region; the read is audited."""
+    """One patient, for a dispatcher or a clinician of her region; the read is audited."""
     row = conn.execute(f"SELECT * FROM patients WHERE id = %s{' FOR UPDATE' if lock else ''}", [patient_id]).fetchone()
-    row = who.require_reach(row, f"patient {patient_id}")
+    if who.role == "clinician":
+        if row is None or not may_read_clinical(who, row["region_id"]):
+            raise NotFound(f"patient {patient_id} not found")
+    else:
+        row = who.require_reach(row, f"patient {patient_id}")
     audit.record(conn, who, "read", f"patient/{patient_id}")
-    return _record(row)
+    return _record(conn, row)
 
 
 def patients_in(conn: Db, who: Principal, region_id: str) -> list[dict]:
-    managed_region(conn, who, region_id)
+    """A region's patients, for its dispatchers and clinicians (who find there whom to evaluate)."""
+    if who.role == "clinician":
+        if not may_read_clinical(who, region_id):
+            raise NotFound(f"region {region_id} not found")
+    else:
+        managed_region(conn, who, region_id)
     rows = conn.execute("SELECT * FROM patients WHERE region_id = %s ORDER BY id", [region_id]).fetchall()
     audit.record(conn, who, "list", f"region/{region_id}/patients", count=len(rows))
-    return [_record(row) for row in rows]
+    return _records(conn, rows)

@@ -47,8 +47,8 @@ def add_user(
         raise InvalidField("a nurse account needs the nurse's id", "nurse_id")
     if role != "nurse" and nurse_id is not None:
         raise InvalidField("only nurse accounts link to a nurse", "nurse_id")
-    if role == "dispatcher" and not regions:
-        raise InvalidField("a dispatcher needs at least one region", "regions")
+    if role in ("dispatcher", "clinician") and not regions:
+        raise InvalidField(f"a {role} needs at least one region", "regions")
     with conn.transaction():
         known = {row["id"] for row in conn.execute("SELECT id FROM regions WHERE id = ANY(%s)", [regions])}
         if missing := [r for r in regions if r not in known]:

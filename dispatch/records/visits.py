@@ -6,10 +6,12 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import date, time
-from typing import Any
+from typing import Any, NoReturn
 
 from psycopg import errors
 
+from dispatch.clinical.clearance import booking_warning
+from dispatch.clinical.evaluations import record_evaluation_visit_done
 from dispatch.errors import Conflict, InvalidField, StaleVersion
 from dispatch.platform import audit
 from dispatch.platform.access import Principal
@@ -66,9 +68,14 @@ class _Problems:
     def __init__(self, prefix: str = ""):
         self.prefix = prefix
         self.items: list[tuple[str, str]] = []
+        self.breaks_a_rule = False  # a valid value that a clinical rule refuses (409, not 422)
 
     def add(self, field: str, message: str) -> None:
         self.items.append((f"{self.prefix}{field}", message))
+
+    def raise_first(self) -> NoReturn:
+        field, message = self.items[0]
+        raise (Conflict if self.breaks_a_rule and len(self.items) == 1 else InvalidField)(message, field)
 
 
 def _check_request(
@@ -79,10 +86,16 @@ def _check_request(
     if patient is None or not who.may_manage(patient["region_id"]) or (region_id and patient["region_id"] != region_id):
         problems.add("patient_id", f"unknown patient {request.patient_id}" + (f" in region {region_id}" if region_id else ""))
         return None
-    service = conn.execute("SELECT minutes FROM service_types WHERE code = %s", [request.service]).fetchone()
+    service = conn.execute(
+        "SELECT name, minutes, home_allowed, home_rule FROM service_types WHERE code = %s", [request.service]
+    ).fetchone()
     if service is None:
         codes = [r["code"] for r in conn.execute("SELECT code FROM service_types ORDER BY code")]
         problems.add("service", f"unknown service {request.service!r} (known: {', '.join(codes)})")
+    elif not service["home_allowed"]:
+        # Every visit here is a nurse at the patient's home: a service that may not be given there is refused.
+        problems.add("service", f"{service['name']} cannot be given at home: {service['home_rule']}")
+        problems.breaks_a_rule = True
     if request.window_end < request.window_start:
         problems.add("window_end", f"end {request.window_end:%H:%M} is before start {request.window_start:%H:%M}")
     if not MIN_PRIORITY <= request.priority <= MAX_PRIORITY:
@@ -123,17 +136,23 @@ def _insert(conn: Db, columns: dict[str, Any]) -> dict:
 
 
 def add_visit(conn: Db, who: Principal, request: VisitRequest) -> dict:
-    if who.role == "nurse":
-        who.require_role("admin", "dispatcher")
+    who.require_role("admin", "dispatcher")
     with conn.transaction():
         problems = _Problems()
         columns = _check_request(conn, who, request, problems)
         if columns is None:
-            field, message = problems.items[0]
-            raise InvalidField(message, field)
+            problems.raise_first()
         row = _insert(conn, columns)
         audit.record(conn, who, "create", f"visit/{row['id']}")
-    return _record(row)
+    return _record(row) | {"warnings": _warnings(conn, row)}
+
+
+def _warnings(conn: Db, row: dict) -> list[str]:
+    """Said at once when a booking will be held back (the patient not cleared), rather than at the night's solve."""
+    if row["status"] not in ("requested", "scheduled"):
+        return []
+    warning = booking_warning(conn, row["patient_id"], row["service_code"], row["day"])
+    return [warning] if warning else []
 
 
 def update_visit(conn: Db, who: Principal, visit_id: int, given: dict[str, Any], expected_version: int | None) -> dict:
@@ -167,8 +186,7 @@ def update_visit(conn: Db, who: Principal, visit_id: int, given: dict[str, Any],
         problems = _Problems()
         columns = _check_request(conn, who, request, problems)
         if columns is None:
-            field, message = problems.items[0]
-            raise InvalidField(message, field)
+            problems.raise_first()
         columns["status"] = changes.get("status", current["status"])
         row = one(
             conn.execute(
@@ -177,9 +195,9 @@ def update_visit(conn: Db, who: Principal, visit_id: int, given: dict[str, Any],
             )
         )
         if columns["status"] == "done" and current["status"] != "done":
-            mark_evaluation_done(conn, row)
+            record_evaluation_visit_done(conn, who, visit_id)
         audit.record(conn, who, "update", f"visit/{visit_id}", fields=sorted(changes))
-    return _record(row)
+    return _record(row) | {"warnings": _warnings(conn, row)}
 
 
 def _columns(given: dict[str, Any]) -> dict[str, Any]:
@@ -232,14 +250,6 @@ def check_transition(old: str, new: str) -> None:
         raise Conflict(f"a {old} visit cannot become {new} (next: {allowed})", "status")
 
 
-def mark_evaluation_done(conn: Db, visit_row: dict) -> None:
-    conn.execute(
-        "UPDATE patients SET evaluation_done = true, version = version + 1 WHERE id = %s AND NOT evaluation_done"
-        " AND EXISTS (SELECT 1 FROM service_types WHERE code = %s AND is_evaluation)",
-        [visit_row["patient_id"], visit_row["service_code"]],
-    )
-
-
 def remove_visit(conn: Db, who: Principal, visit_id: int) -> None:
     """Delete a visit no roster holds (a mistaken entry); a planned one is cancelled instead, for the record."""
     try:
@@ -268,7 +278,9 @@ def visits_on(conn: Db, who: Principal, region_id: str, day: date) -> list[dict]
 
 
 def import_csv(conn: Db, who: Principal, region_id: str, text: str) -> list[dict]:
-    """Every row of a visits CSV, or none: InvalidField lists each bad row by its line number."""
+    """Every row of a visits CSV, or none: InvalidField lists each bad row by its line number.
+
+    Each visit comes back with its `warnings` (a patient not cleared for it on its day), by line."""
     managed_region(conn, who, region_id)
     # strict: a quote that is never closed is an error, not a field running to the end of the file.
     reader = csv.DictReader(io.StringIO(text), strict=True)
@@ -302,7 +314,7 @@ def import_csv(conn: Db, who: Principal, region_id: str, text: str) -> list[dict
             if request is not None:
                 columns = _check_request(conn, who, request, problems, region_id)
                 if columns is not None:
-                    rows.append(columns)
+                    rows.append((line, columns))
         if problems.items:
             raise InvalidField(
                 "; ".join(f"{field}: {message}" for field, message in problems.items[:50])
@@ -311,7 +323,10 @@ def import_csv(conn: Db, who: Principal, region_id: str, text: str) -> list[dict
             )
         if not rows:
             raise InvalidField("the file has no visits", "body")
-        inserted = [_insert(conn, columns) for columns in rows]
+        inserted = []
+        for line, columns in rows:
+            row = _insert(conn, columns)
+            inserted.append(row | {"warnings": [f"line {line}: {w}" for w in _warnings(conn, row)]})
         audit.record(conn, who, "import", f"region/{region_id}/visits", count=len(inserted))
     return inserted
 

@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from dispatch.clinical.clearance import uncleared_visits
 from dispatch.platform.db import Db
-from dispatch.records.eligibility import FIRST_INFUSION_REASON, nurse_skills, visit_skills, waits_for_evaluation
+from dispatch.records.eligibility import nurse_skills, visit_skills
 from dispatch.records.regions import region
 from dispatch.rosters.travel import region_travel, with_travel
 from dispatch.rosters.workflow import published_id
@@ -17,7 +18,7 @@ from dispatch.vocabulary import PLANNED_STATUSES, UNDER_WAY_STATUSES
 @dataclass(frozen=True)
 class DayProblem:
     document: dict[str, Any]
-    # Visits the solver never sees: visit_id, reason (e.g. waiting for an evaluation), priority.
+    # Visits the solver never sees: visit_id, reason (e.g. the patient not cleared), priority.
     held_back: list[dict[str, Any]]
     # The roster published when the day was read: the draft made from it is based on that one.
     based_on: int | None
@@ -54,16 +55,17 @@ def day_problem(
     nurse_docs = [_nurse_document(n, certs.get(n["id"], []), day) for n in nurses]
 
     visits = conn.execute(
-        "SELECT v.*, p.lat, p.lon, p.state, p.evaluation_done, p.preferred_nurse_ids, p.excluded_nurse_ids,"
-        "       s.name AS service_name, s.required_certifications, s.needs_evaluation"
+        "SELECT v.*, p.lat, p.lon, p.state, p.preferred_nurse_ids, p.excluded_nurse_ids,"
+        "       s.name AS service_name, s.required_certifications"
         " FROM visits v JOIN patients p ON p.id = v.patient_id JOIN service_types s ON s.code = v.service_code"
         " WHERE v.region_id = %s AND v.day = %s AND v.status = ANY(%s) ORDER BY v.id",
         [region_id, day, list(PLANNED_STATUSES + (UNDER_WAY_STATUSES if under_way else ()))],
     ).fetchall()
+    uncleared = uncleared_visits(conn, [v["id"] for v in visits])  # the clinical gate (visits not yet begun)
     visit_docs, held_back = [], []
     for v in visits:
-        if waits_for_evaluation(v["needs_evaluation"], v["evaluation_done"]):
-            held_back.append({"visit_id": str(v["id"]), "reason": FIRST_INFUSION_REASON, "priority": v["priority"]})
+        if v["id"] in uncleared:
+            held_back.append({"visit_id": str(v["id"]), "reason": uncleared[v["id"]], "priority": v["priority"]})
         elif v["pinned_nurse_id"] is not None and str(v["pinned_nurse_id"]) not in on_shift:
             held_back.append(
                 {

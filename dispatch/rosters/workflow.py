@@ -10,6 +10,7 @@ from psycopg import errors
 from psycopg.pq import TransactionStatus
 from psycopg.types.json import Jsonb
 
+from dispatch.clinical.clearance import uncleared_visits
 from dispatch.errors import Conflict, StaleVersion
 from dispatch.platform import audit
 from dispatch.platform.access import Principal
@@ -258,6 +259,11 @@ def _check_visits_still_planned(conn: Db, roster: dict) -> None:
         else:
             continue
         raise Conflict(f"visit {visit['id']} changed since this roster was made ({changed}); solve or re-plan the day again")
+    # The clinical gate again: a clearance may have been withdrawn (or expired) since the draft was made.
+    stops = [r["visit_id"] for r in conn.execute("SELECT visit_id FROM roster_stops WHERE roster_id = %s", [roster["id"]])]
+    if uncleared := uncleared_visits(conn, stops):
+        visit_id = min(uncleared)
+        raise Conflict(f"visit {visit_id} cannot be published: {uncleared[visit_id]}; solve or re-plan the day again")
 
 
 def compare(conn: Db, who: Principal, roster_id: int, other_id: int | None, tolerance_min: int = 0) -> dict:
@@ -353,6 +359,9 @@ def move_visit(
         if start is not None:
             problem = _with_fixed_start(problem, visit_id, start)
         if nurse_id is not None:
+            # The clinical gate, on today's records: the draft may be older than a clearance's withdrawal.
+            if uncleared := uncleared_visits(conn, [visit_record_id]):
+                raise Conflict(f"visit {visit_id} cannot be placed: {uncleared[visit_record_id]}", "visit_id")
             _check_may_take(problem, nurse_id, visit_id)
             orders[nurse_id] = _placed(problem, nurse_id, orders, visit_id, starts, start is not None)
         solution = _solution_from_orders(problem, orders, document, visit_id, who.username if nurse_id is None else None)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from dispatch.clinical.evaluations import record_evaluation_visit_done
 from dispatch.errors import Conflict, Forbidden, InvalidField, NotFound
 from dispatch.platform import audit
 from dispatch.platform.access import Principal
 from dispatch.platform.db import Db, one
-from dispatch.records.visits import mark_evaluation_done
 from dispatch.vocabulary import MAX_MINUTES_LATE, REPORT_KINDS, REPORT_STATUS_PATH
 
 REPORT_AT_MOST_AGO = timedelta(days=1)  # a phone offline longer than that: the dispatcher has been told otherwise
@@ -52,7 +52,7 @@ def report(
         if path:
             conn.execute("UPDATE visits SET status = %s, version = version + 1 WHERE id = %s", [status, visit_id])
         if status == "done":
-            mark_evaluation_done(conn, visit)
+            record_evaluation_visit_done(conn, who, visit_id)
         row = one(
             conn.execute(
                 "INSERT INTO visit_reports (visit_id, nurse_id, kind, minutes_late, reported_at)"

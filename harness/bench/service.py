@@ -14,7 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import httpx
@@ -135,8 +135,16 @@ def _replanning(dispatcher: httpx.Client, roster: dict, repeats: int = 5) -> dic
     region = roster["region_id"]
     patient = dispatcher.post(
         f"/v1/regions/{region}/patients",
-        json={"name": "Urgent migraine", "location": {"lat": 39.74, "lon": -104.98}, "state": "CO", "evaluation_done": True},
+        json={"name": "Urgent migraine", "location": {"lat": 39.74, "lon": -104.98}, "state": "CO"},
     )
+    # A prescriber cleared her (by telehealth) before the dispatcher books her infusion: the demo's clinician.
+    clinician_token = _login(str(dispatcher.base_url).rstrip("/"), f"clinician-{region}", "demo-password")
+    cleared = httpx.post(
+        f"{str(dispatcher.base_url).rstrip('/')}/v1/patients/{patient.json()['id']}/evaluations",
+        json={"outcome": "cleared", "mode": "telehealth", "evaluated_on": str(min(BENCH_DAY, date.today()) - timedelta(days=1))},
+        headers={"Authorization": f"Bearer {clinician_token}"},
+    )
+    assert cleared.status_code == 201, cleared.text
     visit = dispatcher.post(
         "/v1/visits",
         json={

@@ -29,6 +29,8 @@ from tests.api.fake_geocoder import FakeNominatim
 
 PASSWORD = "test-password-1"
 DAY = date(2026, 12, 1)
+# When the test patients were cleared: before DAY, and recent enough that the clearance holds on it.
+EVALUATED_ON = date(2026, 11, 20)
 
 
 def free_port() -> int:
@@ -130,6 +132,23 @@ class Region:
         self.dispatcher_name = unique("dispatcher")
         add_user(db, self.dispatcher_name, PASSWORD, "dispatcher", [self.id])
         self.dispatcher = login(base_url, self.dispatcher_name)
+        self._clinician: httpx.Client | None = None
+
+    @property
+    def clinician(self) -> httpx.Client:
+        """A clinician (prescriber) of this region, made when first needed: she records evaluations."""
+        if self._clinician is None:
+            self.clinician_name = unique("clinician")
+            add_user(self.db, self.clinician_name, PASSWORD, "clinician", [self.id])
+            self._clinician = login(self.base_url, self.clinician_name)
+        return self._clinician
+
+    def clear(self, patient_id: int, evaluated_on: date = EVALUATED_ON, **extra) -> dict:
+        """A clinician records a cleared evaluation (by telehealth unless told) for the patient."""
+        body = {"outcome": "cleared", "mode": "telehealth", "evaluated_on": str(evaluated_on)} | extra
+        answer = self.clinician.post(f"/v1/patients/{patient_id}/evaluations", json=body)
+        assert answer.status_code == 201, answer.text
+        return answer.json()
 
     def nurse(
         self,
@@ -161,18 +180,20 @@ class Region:
         add_user(self.db, username, PASSWORD, "nurse", nurse_id=nurse_id)
         return login(self.base_url, username)
 
-    def patient(self, name="Jordan", lat=39.75, lon=-104.98, state="CO", evaluation_done=True, **extra) -> dict:
+    def patient(self, name="Jordan", lat=39.75, lon=-104.98, state="CO", cleared=True, **extra) -> dict:
+        """A patient; `cleared`: a clinician has recorded a cleared evaluation for her (the usual case)."""
         body = {
             "name": name,
             "location": {"lat": lat, "lon": lon},
             "state": state,
-            "evaluation_done": evaluation_done,
             "phone": "+1 303 555 0100",
             "address": "1 Test St",
             "notes": "ring twice",
         } | extra
         answer = self.dispatcher.post(f"/v1/regions/{self.id}/patients", json=body)
         assert answer.status_code == 201, answer.text
+        if cleared:
+            self.clear(answer.json()["id"])
         return answer.json()
 
     def visit(self, patient_id: int, window=("09:00", "12:00"), service="hydration", day=DAY, **extra) -> dict:

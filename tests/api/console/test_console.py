@@ -277,8 +277,14 @@ def test_an_urgent_visit_is_placed_from_the_console(page, base_url, day_under_wa
     dispatcher = day["dispatcher"]
     patient = dispatcher.post(
         f"/v1/regions/{day['region']}/patients",
-        json={"name": "Urgent Caller", "location": {"lat": 39.74, "lon": -104.98}, "state": "CO", "evaluation_done": True},
+        json={"name": "Urgent Caller", "location": {"lat": 39.74, "lon": -104.98}, "state": "CO"},
     ).json()
+    clinician = login(base_url, f"clinician-{day['region']}")  # the demo region's prescriber
+    cleared = clinician.post(
+        f"/v1/patients/{patient['id']}/evaluations",
+        json={"outcome": "cleared", "mode": "telehealth", "evaluated_on": "2026-11-20"},
+    )
+    assert cleared.status_code == 201, cleared.text
     visit = dispatcher.post(
         "/v1/visits",
         json={
@@ -326,3 +332,23 @@ def test_a_patients_name_shows_as_text_everywhere_and_runs_nothing(page, base_ur
     assert page.locator(".bar.service").first.get_attribute("title").count(trap) == 1
     assert page.locator("img[src=x]").count() == 0
     assert page.evaluate("window.__pwned") is None
+
+
+def test_a_held_infusion_says_why_the_patient_is_not_cleared(browser, request, base_url, region):
+    """The evaluation visit done but not yet reviewed by a clinician: the infusion is held, and the console says so."""
+    region.nurse("Ana")
+    patient = region.patient("Harper", cleared=False)
+    evaluation = region.visit(patient["id"], window=("08:30", "10:00"), service="evaluation")
+    infusion = region.visit(patient["id"], window=("13:00", "15:00"), service="ketamine")
+    assert region.publish(region.solved_roster()).status_code == 200
+    for status in ("en_route", "in_progress", "done"):
+        assert region.dispatcher.patch(f"/v1/visits/{evaluation['id']}", json={"status": status}).status_code == 200
+    region.solved_roster()  # the newest draft, which the console opens
+    with open_page(browser, request, DESKTOP) as page:
+        page.goto(f"{base_url}/console/#region={region.id}&date={DAY}")
+        log_in(page, region.dispatcher_name, PASSWORD)
+        held = page.locator(".unassigned-list li").filter(has=page.locator(f'button[data-visit="{infusion["id"]}"]'))
+        expect(held.locator(".reason")).to_have_text(
+            f"not cleared for ketamine infusion (migraine): evaluation of {DAY} needs review by a clinician"
+        )
+        page.screenshot(path=screenshot_name(request), full_page=True)

@@ -21,7 +21,7 @@ from icalendar import Calendar
 from api.app import create_app
 from dispatch.platform.access import TOKEN_ALGORITHM, Principal, issue_token
 from dispatch.records.users import add_user
-from tests.api.conftest import DAY, PASSWORD, Region, login, unique
+from tests.api.conftest import DAY, EVALUATED_ON, PASSWORD, Region, login, unique
 
 OPERATIONS = sorted((method.upper(), path) for path, item in create_app().openapi()["paths"].items() for method in item)
 PUBLIC = {
@@ -41,6 +41,17 @@ ADMIN_ONLY = {
     ("POST", "/v1/users/{username}/reactivate"),
     ("POST", "/v1/users/{username}/revoke-tokens"),
     ("PUT", "/v1/users/{username}/password"),
+    ("POST", "/v1/services"),
+    ("PATCH", "/v1/services/{code}"),
+}
+# Only a clinician (a prescriber) of the patient's region records what an evaluation found.
+CLINICIAN_ONLY = {("POST", "/v1/patients/{patient_id}/evaluations")}
+# What a clinician reaches besides her own account: her regions' patients, their evaluations, the catalogue.
+CLINICIAN_READS = {
+    ("GET", "/v1/regions/{region_id}/patients"),
+    ("GET", "/v1/patients/{patient_id}"),
+    ("GET", "/v1/patients/{patient_id}/evaluations"),
+    ("GET", "/v1/services"),
 }
 # Operations that name a region's resource in their path: a dispatcher of another region must get 403/404.
 REGION_SCOPED = sorted(
@@ -90,6 +101,7 @@ class Side:
             day=DAY,
             token="not-a-feed-token",
             username=self.account,
+            code="myers",
         )
 
 
@@ -213,6 +225,13 @@ REQUESTS: dict[tuple[str, str], Callable[[Side], dict]] = {
     ("GET", "/healthz"): lambda s: {},
     ("GET", "/readyz"): lambda s: {},
     ("GET", "/v1/vocabulary"): lambda s: {},
+    ("GET", "/v1/patients/{patient_id}/evaluations"): lambda s: {},
+    ("POST", "/v1/patients/{patient_id}/evaluations"): lambda s: {
+        "json": {"outcome": "cleared", "mode": "telehealth", "evaluated_on": str(EVALUATED_ON)}
+    },
+    ("GET", "/v1/services"): lambda s: {},
+    ("POST", "/v1/services"): lambda s: {"json": {"code": unique("svc"), "name": "Vitamin C drip", "infusion_min": 40}},
+    ("PATCH", "/v1/services/{code}"): lambda s: {"json": {"name": "Myers' cocktail"}},
 }
 
 
@@ -490,3 +509,31 @@ def test_a_nurses_read_of_her_itinerary_is_audited(ours, db):
 )
 def test_errors_outside_the_handlers_are_problem_json_too(method, path, status, admin):
     assert_problem(admin.request(method, path, json={}), (status,))
+
+
+# ---------------------------------------------------------------- clinicians: evaluations of their regions' patients
+
+NOT_FOR_CLINICIANS = sorted(set(OPERATIONS) - PUBLIC - CLINICIAN_ONLY - CLINICIAN_READS - EVERYONES_OWN)
+
+
+@pytest.mark.parametrize("operation", NOT_FOR_CLINICIANS, ids=_ids(NOT_FOR_CLINICIANS))
+def test_a_clinician_reaches_nothing_but_patients_and_their_evaluations(operation, ours):
+    assert_problem(_send(ours.region.clinician, operation, ours), REFUSED)
+
+
+@pytest.mark.parametrize(
+    "operation", sorted(CLINICIAN_READS | CLINICIAN_ONLY), ids=_ids(sorted(CLINICIAN_READS | CLINICIAN_ONLY))
+)
+def test_a_clinician_reads_her_regions_patients_and_records_evaluations_but_not_another_regions(operation, ours, theirs):
+    answer = _send(ours.region.clinician, operation, ours)
+    assert 200 <= answer.status_code < 300, answer.text
+    if "{patient_id}" in operation[1] or "{region_id}" in operation[1]:
+        refused = _send(ours.region.clinician, operation, theirs)
+        assert_problem(refused, REFUSED)
+        assert theirs.patient["name"] not in refused.text
+
+
+@pytest.mark.parametrize("operation", sorted(CLINICIAN_ONLY), ids=_ids(sorted(CLINICIAN_ONLY)))
+def test_neither_a_dispatcher_nor_an_admin_records_an_evaluations_outcome(operation, ours, admin):
+    assert_problem(_send(ours.region.dispatcher, operation, ours), (403,))
+    assert_problem(_send(admin, operation, ours), (403,))

@@ -50,6 +50,9 @@ def _bounds(db, table: str, column: str) -> tuple[float | None, float | None]:
         ("rosters", "status", words.ROSTER_STATUSES),
         ("solve_jobs", "state", words.JOB_STATES),
         ("solve_jobs", "kind", words.JOB_KINDS),
+        ("evaluations", "outcome", words.EVALUATION_OUTCOMES),
+        ("evaluations", "mode", words.EVALUATION_MODES),
+        ("service_types", "route", words.ROUTES_OF_ADMINISTRATION),
     ],
 )
 def test_the_databases_lists_of_words_are_the_vocabularys(db, table, column, expected):
@@ -77,7 +80,9 @@ def test_anyone_may_read_the_vocabulary_and_it_is_the_one_dispatch_uses(base_url
     assert served["visit_statuses"] == list(words.VISIT_STATUSES)
     assert served["transitions"]["in_progress"] == ["done"] and served["transitions"]["done"] == []
     assert served["report_kinds"]["done"]["scheduled"] == ["in_progress", "done"]
-    assert served["roles"] == ["admin", "dispatcher", "nurse"]
+    assert served["roles"] == ["admin", "dispatcher", "nurse", "clinician"]
+    assert served["certifications"] == list(words.CERTIFICATIONS) and "CO" in served["state_codes"]
+    assert served["clearance_valid_days"] == words.CLEARANCE_VALID_DAYS
     assert served["bounds"]["priority"] == {"min": 1, "max": words.MAX_PRIORITY}
     assert served["bounds"]["password"]["min_length"] == words.MIN_PASSWORD_LENGTH
     assert served["bounds"]["password"]["max_length"] == words.MAX_PASSWORD_LENGTH

@@ -67,22 +67,33 @@ def test_calendar_feed_lists_her_published_visits_and_can_be_revoked(region, bas
     assert httpx.get(url).status_code == 404
 
 
-def test_a_first_infusion_waits_for_the_evaluation(region):
+def test_a_first_infusion_waits_for_a_clinicians_clearance_not_just_a_done_evaluation(region):
     region.nurse("Ana")
-    new_patient = region.patient("New", evaluation_done=False)
+    new_patient = region.patient("New", cleared=False)
     infusion = region.visit(new_patient["id"], window=("13:00", "15:00"), service="hydration")
     evaluation = region.visit(new_patient["id"], window=("09:00", "11:00"), service="evaluation")
     roster = region.solved_roster()
     reasons = {u["visit_id"]: u["reason"] for u in roster["roster"]["unassigned"]}
-    assert "completed evaluation" in reasons[str(infusion["id"])]
+    assert reasons[str(infusion["id"])] == "not cleared for hydration drip: no evaluation recorded"
     assert str(evaluation["id"]) not in reasons
-    # The evaluation done, the infusion may be planned.
+    # The evaluation visit done: it needs a clinician's review, and the infusion is still held back.
     assert region.publish(roster).status_code == 200
     for status in ("en_route", "in_progress", "done"):
         assert region.dispatcher.patch(f"/v1/visits/{evaluation['id']}", json={"status": status}).status_code == 200
-    assert region.dispatcher.get(f"/v1/patients/{new_patient['id']}").json()["evaluation_done"] is True
+    (record,) = region.dispatcher.get(f"/v1/patients/{new_patient['id']}/evaluations").json()
+    assert (record["outcome"], record["mode"], record["visit_id"], record["clinician"]) == (
+        "needs_review",
+        "home_visit",
+        evaluation["id"],
+        None,
+    )
     again = region.solved_roster()
-    assert str(infusion["id"]) in {s["visit_id"] for r in again["roster"]["routes"] for s in r["stops"]}
+    reasons = {u["visit_id"]: u["reason"] for u in again["roster"]["unassigned"]}
+    assert reasons[str(infusion["id"])] == f"not cleared for hydration drip: evaluation of {DAY} needs review by a clinician"
+    # A clinician records what it found: cleared, and the infusion may be planned.
+    region.clear(new_patient["id"], evaluated_on=DAY, mode="home_visit", visit_id=evaluation["id"])
+    cleared = region.solved_roster()
+    assert str(infusion["id"]) in {s["visit_id"] for r in cleared["roster"]["routes"] for s in r["stops"]}
 
 
 def test_expired_certification_or_missing_licence_keeps_a_nurse_off_the_visit(region):

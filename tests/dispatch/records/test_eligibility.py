@@ -1,10 +1,10 @@
-"""The eligibility rules, by hand: certifications valid on the visit's date, state licences, evaluation first."""
+"""The eligibility rules, by hand: certifications valid on the visit's date, state licences."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from dispatch.records.eligibility import nurse_skills, visit_skills, waits_for_evaluation
+from dispatch.records.eligibility import nurse_skills, visit_skills
 
 DAY = date(2026, 12, 1)
 
@@ -17,9 +17,3 @@ def test_a_certification_is_valid_through_its_expiry_day_and_not_after():
 def test_a_visit_needs_its_service_certifications_and_a_licence_in_the_patients_state():
     assert visit_skills(["rn", "iv"], "az") == {"rn", "iv", "licensed:AZ"}
     assert not visit_skills(["rn"], "AZ") <= nurse_skills([("rn", None)], ["CO"], DAY)
-
-
-def test_an_infusion_waits_for_an_evaluation_but_the_evaluation_itself_does_not():
-    assert waits_for_evaluation(service_needs_evaluation=True, evaluation_done=False)
-    assert not waits_for_evaluation(service_needs_evaluation=True, evaluation_done=True)
-    assert not waits_for_evaluation(service_needs_evaluation=False, evaluation_done=False)
