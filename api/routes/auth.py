@@ -23,6 +23,9 @@ def log_in(
     address: ClientAddress,
     limits: Limits,
 ) -> Token:
+    """Log in with a username and password (OAuth2 password form); a signed access token that expires. Failed attempts are
+    throttled per account and per address (429 with Retry-After).
+    """
     principal = authenticate(conn, form.username, form.password, address, limits)
     if principal is None:
         raise HTTPException(401, "wrong username or password", headers={"WWW-Authenticate": "Bearer"})

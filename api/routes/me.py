@@ -19,6 +19,7 @@ router = APIRouter(tags=["me"])
 
 @router.get("/v1/me", response_model=Me)
 def whoami(who: CurrentUser) -> Me:
+    """Who the token speaks for: username, role, regions and, for a nurse, her nurse record."""
     return Me(username=who.username, role=who.role, regions=list(who.regions), nurse_id=who.nurse_id)
 
 
@@ -34,6 +35,7 @@ def change_password(
 
 @router.get("/v1/me/itinerary", response_model=Itinerary)
 def my_itinerary(conn: Conn, who: CurrentUser, day: Annotated[date, Query(alias="date")]) -> dict:
+    """A nurse's own published day: her stops in order with only what she needs to give each visit (audited)."""
     return itinerary.my_itinerary(conn, who, day)
 
 
@@ -53,6 +55,7 @@ def new_feed(conn: Conn, who: CurrentUser, services: AppServices, request: Reque
 
 @router.delete("/v1/me/calendar-feed", response_model=Revoked)
 def revoke_feeds(conn: Conn, who: CurrentUser) -> Revoked:
+    """Revoke every calendar-feed link of the nurse (a new one is made on the next itinerary read)."""
     return Revoked(revoked=itinerary.revoke_calendar_feeds(conn, who))
 
 
@@ -62,6 +65,9 @@ def revoke_feeds(conn: Conn, who: CurrentUser) -> Revoked:
     responses={200: {"content": {"text/calendar": {}}, "description": "RFC 5545 calendar"}},
 )
 def calendar(token: str, conn: Conn) -> Response:
+    """A nurse's private calendar feed (iCalendar), reached by its secret link; no login, so it carries only what the clinic
+    allows.
+    """
     body = itinerary.calendar_feed(conn, token, date.today())
     return Response(body, media_type="text/calendar; charset=utf-8", headers={"Cache-Control": "private, no-store"})
 

@@ -13,6 +13,7 @@ router = APIRouter(prefix="/v1/regions", tags=["regions"])
 
 @router.post("", response_model=RegionOut, status_code=201)
 def create_region(body: RegionIn, conn: Conn, who: CurrentUser) -> dict:
+    """Create a region (admins): its timezone, and optionally the road dataset that times its travel."""
     return regions.create_region(conn, who, body.id, body.name, body.timezone, body.roads_dataset)
 
 
@@ -24,4 +25,5 @@ def update_region(region_id: str, body: RegionPatch, conn: Conn, who: CurrentUse
 
 @router.get("", response_model=list[RegionOut])
 def my_regions(conn: Conn, who: CurrentUser) -> list[dict]:
+    """The regions the caller works in (all of them for an admin)."""
     return regions.visible_regions(conn, who)
