@@ -232,7 +232,9 @@ REQUESTS: dict[tuple[str, str], Callable[[Side], dict]] = {
         "json": {"outcome": "cleared", "mode": "telehealth", "evaluated_on": str(EVALUATED_ON)}
     },
     ("GET", "/v1/services"): lambda s: {},
-    ("POST", "/v1/services"): lambda s: {"json": {"code": unique("svc"), "name": "Vitamin C drip", "infusion_min": 40}},
+    ("POST", "/v1/services"): lambda s: {
+        "json": {"code": unique("svc"), "name": "Vitamin C drip", "infusion_min": 40, "required_certifications": ["rn", "iv"]}
+    },
     ("PATCH", "/v1/services/{code}"): lambda s: {"json": {"name": "Myers' cocktail"}},
 }
 
