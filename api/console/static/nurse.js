@@ -25,6 +25,17 @@ let pollTimer = null;
 let retryTimer = null;
 let undoTimer = null;
 let flushing = false;
+let redrawWaiting = false;
+const typed = {}; // what she has typed and not saved yet, per visit and field: kept across redraws
+
+function field(stop, name, attributes) {
+  const id = `${stop.visit_id}:${name}`;
+  return h("input", { name, value: typed[id] || "", oninput: (event) => { typed[id] = event.target.value; }, ...attributes });
+}
+
+function forget(stop, ...names) {
+  for (const name of names) delete typed[`${stop.visit_id}:${name}`];
+}
 
 const outboxKey = () => `nurse-dispatch-outbox:${currentUsername()}`;
 const dayKey = (day) => `nurse-dispatch-day:${currentUsername()}:${day}`;
@@ -163,9 +174,9 @@ function sessionTools(stop, interval) {
   const vitals = stop.session.filter((e) => e.kind === "vitals");
   const since = vitals.length ? vitals.at(-1).reported_at : stop.session.find((e) => e.kind === "started")?.reported_at;
   const due = since && Date.now() - Date.parse(since) >= interval * 60000;
-  const pressure = h("input", { name: "bp", inputmode: "text", placeholder: "120/80", "aria-label": "Blood pressure", size: 7 });
-  const pulse = h("input", { name: "hr", inputmode: "numeric", placeholder: "72", "aria-label": "Heart rate", size: 4 });
-  const spo2 = h("input", { name: "spo2", inputmode: "numeric", placeholder: "98", "aria-label": "SpO2", size: 3 });
+  const pressure = field(stop, "bp", { inputmode: "text", placeholder: "120/80", "aria-label": "Blood pressure", size: 7 });
+  const pulse = field(stop, "hr", { inputmode: "numeric", placeholder: "72", "aria-label": "Heart rate", size: 4 });
+  const spo2 = field(stop, "spo2", { inputmode: "numeric", placeholder: "98", "aria-label": "SpO2", size: 3 });
   const saveVitals = (event) => {
     event.preventDefault();
     const values = {};
@@ -175,10 +186,12 @@ function sessionTools(stop, interval) {
     if (pulse.value.trim()) values.heart_rate = Number(pulse.value);
     if (spo2.value.trim()) values.spo2 = Number(spo2.value);
     if (!Object.keys(values).length) { say("Enter at least one vital sign.", true); return; }
+    forget(stop, "bp", "hr", "spo2");
+    document.activeElement?.blur();
     record(stop, "vitals", values);
   };
   const escort = stop.session.filter((e) => e.kind === "escort").at(-1);
-  const adverse = h("input", { name: "adverse", placeholder: "What happened", "aria-label": "Adverse event" });
+  const adverse = field(stop, "adverse", { placeholder: "What happened", "aria-label": "Adverse event" });
   return h("div", { class: "session-tools" },
     h("form", { class: `vitals${due ? " due" : ""}`, onsubmit: saveVitals },
       h("span", { class: "vitals-label" }, due ? `Vitals due (every ${interval} min)` : `Vitals (every ${interval} min)`),
@@ -187,7 +200,7 @@ function sessionTools(stop, interval) {
     h("div", { class: "actions" },
       escort?.escort_present ? h("span", { class: "escort" }, "Escort present ✓")
         : h("button", { onclick: () => record(stop, "escort", { escort_present: true }) }, "Escort present")),
-    h("form", { class: "adverse", onsubmit: (event) => { event.preventDefault(); if (adverse.value.trim()) record(stop, "adverse_event", { note: adverse.value.trim() }); } },
+    h("form", { class: "adverse", onsubmit: (event) => { event.preventDefault(); if (adverse.value.trim()) { forget(stop, "adverse"); document.activeElement?.blur(); record(stop, "adverse_event", { note: adverse.value.trim() }); } } },
       adverse, h("button", { type: "submit" }, "Report adverse event")));
 }
 
@@ -234,6 +247,12 @@ function draw() {
     (navigator.onLine ? "…" : " (no network; sent when it returns)") : "";
   const day = dayAsTapped();
   if (!day) return;
+  // Never redraw under her fingers: while she types in a field of her day, wait until she leaves it.
+  if (document.activeElement?.tagName === "INPUT" && $("stops").contains(document.activeElement)) {
+    redrawWaiting = true;
+    return;
+  }
+  redrawWaiting = false;
   $("title").textContent = `${day.nurse_name}'s day`;
   const open = day.stops.filter((s) => words.open_statuses.includes(s.status));
   const over = day.stops.filter((s) => !words.open_statuses.includes(s.status));
@@ -340,6 +359,7 @@ async function main() {
   $("logout").addEventListener("click", leave);
   $("banner-ok").addEventListener("click", () => { $("banner").hidden = true; });
   window.addEventListener("online", flush);
+  $("stops").addEventListener("focusout", () => setTimeout(() => { if (redrawWaiting) draw(); }, 300));
   window.addEventListener("offline", draw);
   await load();
   flush();
