@@ -199,13 +199,25 @@ def test_a_full_session_record_takes_at_most_12_taps(phone, day, db, browser, re
     assert taps <= 12, taps
     record = reports(db, first["id"])
     assert [r["kind"] for r in record] == [
-        "en_route", "arrived", "escort", "started", "vitals", "infusion_ended", "observation", "done",
+        "en_route",
+        "arrived",
+        "escort",
+        "started",
+        "vitals",
+        "infusion_ended",
+        "observation",
+        "done",
     ]
     vitals = record[4]
     assert (vitals["systolic"], vitals["diastolic"], vitals["heart_rate"], vitals["spo2"]) == (118, 76, 72, 98)
     assert record[2]["escort_present"] is True
     assert all(a["reported_at"] <= b["reported_at"] for a, b in zip(record, record[1:], strict=False))
     assert day["region"].dispatcher.get(f"/v1/visits/{first['id']}").json()["status"] == "done"
+    with open_page(browser, request, DESKTOP, screenshot_suffix="-durations") as console:
+        console.goto(f"{base_url}/console/#region={day['region'].id}&date={DAY}")
+        log_in(console, day["region"].dispatcher_name, PASSWORD)
+        console.get_by_role("button", name="Learned durations").click()
+        expect(console.locator("#durations-table tr", has_text="Hydration drip")).to_contain_text("60 min")
 
 
 @needs_chromium()
