@@ -93,12 +93,15 @@ def test_a_report_made_offline_reaches_the_dispatcher_once_with_its_true_time(ph
         lost.append(route.request.post_data_json["key"])
         route.abort()
 
+    answers: list[int] = []
+    phone.on("response", lambda r: answers.append(r.status) if r.url.endswith("/reports") else None)
     phone.route("**/v1/me/visits/*/reports", lose_the_answer, times=1)
     phone.context.set_offline(False)
     expect(phone.locator("#outbox")).to_be_hidden(timeout=20_000)
     stored = reports(db, first["id"])
     assert len(lost) == 1 and len(stored) == 1, stored
     assert str(stored[0]["client_key"]) == lost[0]
+    assert answers == [201], answers  # the second answer was the first's, not a refusal
     assert stored[0]["kind"] == "en_route"
     assert abs(stored[0]["reported_at"] - tapped) < timedelta(seconds=2)
     assert stored[0]["recorded_at"] - stored[0]["reported_at"] > timedelta(seconds=2.5)
