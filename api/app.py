@@ -16,6 +16,7 @@ from api.request_log import RequestLog
 from api.routes import (
     audit,
     auth,
+    durations,
     evaluations,
     health,
     me,
@@ -125,6 +126,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         replanning.router,
         schedules.router,
         me.router,
+        durations.router,
         audit.router,
         vocabulary.router,
         health.router,

@@ -9,7 +9,17 @@ from fastapi import APIRouter, Query, Request, Response
 
 from api.deps import AppServices, ClientAddress, Conn, CurrentUser, Limits
 from api.schemas.auth import Token
-from api.schemas.me import CalendarFeed, Itinerary, Me, PasswordChange, Revoked, VisitReportAck, VisitReportIn
+from api.schemas.me import (
+    CalendarFeed,
+    DayFingerprint,
+    Itinerary,
+    Me,
+    PasswordChange,
+    Revoked,
+    UndoIn,
+    VisitReportAck,
+    VisitReportIn,
+)
 from dispatch.platform.access import issue_token
 from dispatch.records.users import change_own_password
 from dispatch.sameday import itinerary, reports
@@ -30,7 +40,7 @@ def change_password(
     """Change her password (the current one required); every other token she holds stops working, so here is a new one."""
     principal = change_own_password(conn, who, body.current_password, body.new_password, address, limits)
     minutes = services.settings.token_minutes
-    return Token(access_token=issue_token(principal, services.settings.signing_key, minutes), expires_in=minutes * 60)
+    return Token(access_token=issue_token(principal, services.settings.signing_key, minutes), expires_in=int(minutes * 60))
 
 
 @router.get("/v1/me/itinerary", response_model=Itinerary)
@@ -39,10 +49,25 @@ def my_itinerary(conn: Conn, who: CurrentUser, day: Annotated[date, Query(alias=
     return itinerary.my_itinerary(conn, who, day)
 
 
+@router.get("/v1/me/day", response_model=DayFingerprint)
+def my_day_fingerprint(conn: Conn, who: CurrentUser, services: AppServices, day: Annotated[date, Query(alias="date")]) -> dict:
+    """A fingerprint of her published day: her page polls it and reads the itinerary again when it changes."""
+    return {"date": day, "fingerprint": itinerary.day_fingerprint(conn, who, day), "poll_s": services.settings.nurse_poll_s}
+
+
 @router.post("/v1/me/visits/{visit_id}/reports", response_model=VisitReportAck, status_code=201)
 def report(visit_id: int, body: VisitReportIn, conn: Conn, who: CurrentUser) -> dict:
-    """Tell the dispatcher: on my way, started, running late (by how much) or done; the visit's status follows."""
-    return reports.report(conn, who, visit_id, body.kind, body.minutes_late, body.at)
+    """Her session record: on my way, arrived, infusion started / ended, observation, done (discharged), running
+    late, vital signs, an adverse event, the escort; the visit's status follows. With a `key`, sending it again is
+    harmless: the answer is the first one's."""
+    details = reports.SessionNote(body.systolic, body.diastolic, body.heart_rate, body.spo2, body.escort_present, body.note)
+    return reports.report(conn, who, visit_id, body.kind, body.minutes_late, body.at, body.key, details)
+
+
+@router.post("/v1/me/visits/{visit_id}/undo", response_model=VisitReportAck, status_code=201)
+def undo(visit_id: int, body: UndoIn, conn: Conn, who: CurrentUser) -> dict:
+    """Take back her latest report on the visit (within a minute of it): recorded, never erased; the status goes back."""
+    return reports.undo(conn, who, visit_id, body.undoes, body.at, body.key)
 
 
 @router.post("/v1/me/calendar-feed", response_model=CalendarFeed, status_code=201)

@@ -19,8 +19,9 @@ def create_region(body: RegionIn, conn: Conn, who: CurrentUser) -> dict:
 
 @router.patch("/{region_id}", response_model=RegionOut)
 def update_region(region_id: str, body: RegionPatch, conn: Conn, who: CurrentUser) -> dict:
-    """Set the region's road dataset (admin); its next solve, re-plan or slot search uses it."""
-    return regions.update_region(conn, who, region_id, body.roads_dataset)
+    """Set the region's road dataset (its next solve, re-plan or slot search uses it), whether nurses' calendar feeds
+    carry addresses and phones, and the vitals interval (admin); only the fields sent change."""
+    return regions.update_region(conn, who, region_id, body.model_dump(include=body.model_fields_set))
 
 
 @router.get("", response_model=list[RegionOut])

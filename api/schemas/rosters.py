@@ -144,6 +144,7 @@ class VisitOnMap(BaseModel):
     priority: int
     status: VisitStatus
     pinned_nurse_id: int | None
+    duration_min: int = Field(description="minutes on site as planned (the console shows an infusion's progress against it)")
     report: VisitReportOut | None = Field(description="the nurse's latest report on it")
 
 
