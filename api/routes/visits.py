@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Header, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import Conn, CurrentUser, IfMatch
@@ -23,7 +23,7 @@ CSV_EXAMPLE = (
 IMPORT_DESCRIPTION = (
     "Columns: patient_id, date, window_start, window_end, service (required); priority, duration_min,"
     " pinned_nurse_id, notes. Errors name each bad line (a field more than the header has, a quote never"
-    " closed); nothing is imported if any line is wrong.\n\n"
+    " closed); nothing is imported if any line is wrong, or books a visit the region already has (409).\n\n"
     f"At most {visits.MAX_IMPORT_ROWS} rows (422 beyond) and {visits.MAX_IMPORT_BYTES >> 20} MiB (413 beyond);"
     f" the whole file must arrive within {BODY_SECONDS:.0f} s (408)."
 )
@@ -84,8 +84,19 @@ def delete_visit(visit_id: int, conn: Conn, who: CurrentUser) -> Response:
         "requestBody": {"required": True, "content": {"text/csv": {"schema": {"type": "string"}, "example": CSV_EXAMPLE}}}
     },
 )
-async def import_visits(region_id: str, request: Request, conn: Conn, who: CurrentUser) -> ImportResult:
-    """Import a day's visits from a CSV (text/csv): every line is checked and nothing is imported unless all are right."""
+async def import_visits(
+    region_id: str,
+    request: Request,
+    response: Response,
+    conn: Conn,
+    who: CurrentUser,
+    idempotency_key: Annotated[str | None, Header(min_length=1, max_length=200)] = None,
+) -> ImportResult:
+    """Import a day's visits from a CSV (text/csv): every line is checked and nothing is imported unless all are right.
+
+    A visit the region already has (same patient, service and day, overlapping window) is a 409 naming it. Sent again
+    with the same `Idempotency-Key` and file, the first import's answer comes back (200) and nothing is imported twice.
+    """
     if request.headers.get("content-type", "").split(";")[0].strip() not in ("text/csv", "text/plain"):
         raise InvalidField("send the file as text/csv", "content-type")
     raw = await request.body()  # already read, bounded in size and time, by api.request_body
@@ -93,5 +104,7 @@ async def import_visits(region_id: str, request: Request, conn: Conn, who: Curre
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InvalidField("the file is not UTF-8 text", "body") from None
-    rows = await run_in_threadpool(visits.import_csv, conn, who, region_id, text)
-    return ImportResult(imported=len(rows), visit_ids=[r["id"] for r in rows], warnings=[w for r in rows for w in r["warnings"]])
+    outcome = await run_in_threadpool(visits.import_csv, conn, who, region_id, text, idempotency_key)
+    if outcome.replayed:
+        response.status_code = 200
+    return ImportResult(imported=outcome.imported, visit_ids=outcome.visit_ids, warnings=outcome.warnings)

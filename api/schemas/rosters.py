@@ -185,6 +185,11 @@ class NurseDay(BaseModel):
     utilisation: float = Field(description="(driving + on site) / shift")
     overtime_s: int
     off_from: dt.datetime | None = Field(default=None, description="she called in sick: off from then")
+    shift_changed: str | None = Field(
+        default=None,
+        description="her shift was changed since the roster was made and a visit not begun lies outside it, e.g."
+        ' "Ana\'s shift now ends at 12:00; her 13:30 visit is outside it: re-plan"',
+    )
 
 
 class RosterKpis(BaseModel):

@@ -15,7 +15,8 @@ import json
 import signal
 import sys
 
-from solver import ProblemError, parse_problem, replan, roster_document, solve
+from dispatch.rosters.naming import named_path, parse_day
+from solver import ProblemError, replan, roster_document, solve
 
 PR_SET_PDEATHSIG = 1
 
@@ -39,7 +40,8 @@ def main(argv: list[str] | None = None) -> int:
     kind = (sys.argv[1:] if argv is None else argv) or ["solve"]
     plan = {"solve": solve, "replan": replan}[kind[0]]  # the job's kind (solve_jobs.kind)
     try:
-        problem = parse_problem(json.load(sys.stdin))
+        document = json.load(sys.stdin)
+        problem = parse_day(document)
     except (ProblemError, ValueError) as error:
         _emit({"error": str(error)})
         return 2
@@ -54,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         solution = plan(problem, report)
     except ProblemError as error:  # a solve job given a day under way: solve() refuses it
-        _emit({"error": str(error)})
+        _emit({"error": str(ProblemError(named_path(document, error.path), error.problem))})
         return 2
     _emit({"roster": roster_document(problem, solution)})
     return 0

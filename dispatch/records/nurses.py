@@ -84,6 +84,32 @@ def _check_break(fields: dict[str, Any]) -> None:
         raise InvalidField("the break window ends before it starts", "break.window")
 
 
+def _minutes(value: time) -> int:
+    return value.hour * 60 + value.minute
+
+
+def break_in_shift(starts: time, ends: time, nurse: dict) -> tuple[time, time] | None:
+    """Her break's window on a day with this shift, narrowed into the shift (the solver's rule: the break starts
+    inside its window and ends inside the shift); None when it cannot fit there."""
+    earliest = max(nurse["break_start"], starts)
+    latest = min(_minutes(nurse["break_end"]), _minutes(ends) - nurse["break_minutes"])
+    if _minutes(earliest) > latest:
+        return None
+    return earliest, min(nurse["break_end"], ends)
+
+
+def _refuse_a_shift_without_room_for_the_break(nurse: dict, day: date, starts: time, ends: time) -> None:
+    if nurse["break_start"] is None or break_in_shift(starts, ends, nurse) is not None:
+        return
+    field = "start" if _minutes(nurse["break_end"]) < _minutes(starts) else "end"
+    raise InvalidField(
+        f"{nurse['name']}'s {nurse['break_minutes']}-minute break (window {nurse['break_start']:%H:%M}–"
+        f"{nurse['break_end']:%H:%M}) does not fit her shift {starts:%H:%M}–{ends:%H:%M} on {day}: change the shift,"
+        " or her break (PATCH the nurse)",
+        field,
+    )
+
+
 def add_nurse(conn: Db, who: Principal, region_id: str, given: dict[str, Any]) -> dict:
     """A new nurse from the fields the API gave; she as the API answers."""
     managed_region(conn, who, region_id)
@@ -110,6 +136,19 @@ def update_nurse(conn: Db, who: Principal, nurse_id: int, given: dict[str, Any],
     with conn.transaction():
         current = nurse(conn, who, nurse_id, lock=True)  # a concurrent change of another field lands before or after
         _check_break({c: current[c] for c in _COLUMNS} | fields)
+        changed = current | fields
+        if {"break_start", "break_end", "break_minutes"} & fields.keys() and changed["break_start"] is not None:
+            for shift in conn.execute(
+                "SELECT day, starts, ends FROM nurse_shifts WHERE nurse_id = %s AND day >= current_date ORDER BY day",
+                [nurse_id],
+            ):
+                if break_in_shift(shift["starts"], shift["ends"], changed) is None:
+                    raise InvalidField(
+                        f"{changed['name']}'s {changed['break_minutes']}-minute break (window "
+                        f"{changed['break_start']:%H:%M}–{changed['break_end']:%H:%M}) does not fit her shift "
+                        f"{shift['starts']:%H:%M}–{shift['ends']:%H:%M} on {shift['day']}: change that shift first",
+                        "break.window",
+                    )
         update_versioned(
             conn, "nurses", nurse_id, {c: fields[c] for c in _COLUMNS if c in fields}, expected_version, f"nurse {nurse_id}"
         )
@@ -177,10 +216,12 @@ def nurses_in(conn: Db, who: Principal, region_id: str) -> list[dict]:
 
 
 def set_shift(conn: Db, who: Principal, nurse_id: int, day: date, starts: time, ends: time) -> dict:
-    nurse(conn, who, nurse_id)
+    """Her shift on a day; refused (422 naming her and the break) when her break can no longer fit inside it."""
     if ends <= starts:
         raise InvalidField(f"end {ends:%H:%M} is not after start {starts:%H:%M}", "end")
     with conn.transaction():
+        # Her row locked: a break changed at this moment is checked against this shift, or this against it.
+        _refuse_a_shift_without_room_for_the_break(nurse(conn, who, nurse_id, lock=True), day, starts, ends)
         row = one(
             conn.execute(
                 "INSERT INTO nurse_shifts (nurse_id, day, starts, ends) VALUES (%s, %s, %s, %s)"

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, time
 from typing import Any, NoReturn
 
 from psycopg import errors
+from psycopg.types.json import Jsonb
 
 from dispatch.clinical.clearance import booking_warning
 from dispatch.clinical.evaluations import record_evaluation_visit_done
@@ -68,21 +70,35 @@ class _Problems:
     def __init__(self, prefix: str = ""):
         self.prefix = prefix
         self.items: list[tuple[str, str]] = []
-        self.breaks_a_rule = False  # a valid value that a clinical rule refuses (409, not 422)
+        self.conflicts = 0  # valid values that a rule refuses (a clinical rule, a duplicate): 409, not 422
 
-    def add(self, field: str, message: str) -> None:
+    def add(self, field: str, message: str, conflict: bool = False) -> None:
         self.items.append((f"{self.prefix}{field}", message))
+        self.conflicts += conflict
+
+    @property
+    def all_conflicts(self) -> bool:
+        return 0 < self.conflicts == len(self.items)
 
     def raise_first(self) -> NoReturn:
         field, message = self.items[0]
-        raise (Conflict if self.breaks_a_rule and len(self.items) == 1 else InvalidField)(message, field)
+        raise (Conflict if self.all_conflicts else InvalidField)(message, field)
 
 
 def _check_request(
-    conn: Db, who: Principal, request: VisitRequest, problems: _Problems, region_id: str | None = None
+    conn: Db,
+    who: Principal,
+    request: VisitRequest,
+    problems: _Problems,
+    region_id: str | None = None,
+    visit_id: int | None = None,
+    standing: bool = True,
 ) -> dict[str, Any] | None:
-    """The visit's columns, or None with the reasons added to `problems`."""
-    patient = conn.execute("SELECT id, region_id FROM patients WHERE id = %s", [request.patient_id]).fetchone()
+    """The visit's columns, or None with the reasons added to `problems`.
+
+    `visit_id`: the visit being changed; `standing`: false when it becomes cancelled or a no-show (no duplicate then)."""
+    known_problems = len(problems.items)  # an import's earlier lines
+    patient = conn.execute("SELECT id, region_id, name FROM patients WHERE id = %s", [request.patient_id]).fetchone()
     if patient is None or not who.may_manage(patient["region_id"]) or (region_id and patient["region_id"] != region_id):
         problems.add("patient_id", f"unknown patient {request.patient_id}" + (f" in region {region_id}" if region_id else ""))
         return None
@@ -94,8 +110,7 @@ def _check_request(
         problems.add("service", f"unknown service {request.service!r} (known: {', '.join(codes)})")
     elif not service["home_allowed"]:
         # Every visit here is a nurse at the patient's home: a service that may not be given there is refused.
-        problems.add("service", f"{service['name']} cannot be given at home: {service['home_rule']}")
-        problems.breaks_a_rule = True
+        problems.add("service", f"{service['name']} cannot be given at home: {service['home_rule']}", conflict=True)
     if request.window_end < request.window_start:
         problems.add("window_end", f"end {request.window_end:%H:%M} is before start {request.window_start:%H:%M}")
     if not MIN_PRIORITY <= request.priority <= MAX_PRIORITY:
@@ -109,7 +124,10 @@ def _check_request(
         ).fetchone()
     ):
         problems.add("pinned_nurse_id", f"unknown nurse {request.pinned_nurse_id} in region {patient['region_id']}")
-    if problems.items:
+    if len(problems.items) > known_problems or service is None:
+        return None
+    if standing and (duplicate := _same_visit(conn, request, visit_id)):
+        problems.add("window", _duplicate_message(patient["name"], service["name"], duplicate), conflict=True)
         return None
     return {
         "region_id": patient["region_id"],
@@ -118,11 +136,53 @@ def _check_request(
         "window_start": request.window_start,
         "window_end": request.window_end,
         "service_code": request.service,
-        "duration_min": request.duration_min or (service or {})["minutes"],  # a missing service is a problem above
+        "duration_min": request.duration_min or service["minutes"],
         "priority": request.priority,
         "pinned_nurse_id": request.pinned_nurse_id,
         "notes": request.notes,
     }
+
+
+# Visits that still happen, or happened: a cancelled visit or a no-show may be booked again.
+_STANDING_STATUSES = tuple(s for s in VISIT_STATUSES if s not in ("cancelled", "no_show"))
+
+
+def _same_visit(conn: Db, request: VisitRequest, visit_id: int | None) -> dict | None:
+    """Another standing visit of the patient for the same service on the same day whose window overlaps this one's.
+
+    Windows overlap when they share more than an end point (a point window inside another counts); two bookings of
+    that kind are one visit sent twice, and the solver would serve both."""
+    return conn.execute(
+        "SELECT id, window_start, window_end FROM visits WHERE patient_id = %s AND service_code = %s AND day = %s"
+        " AND status = ANY(%s) AND id IS DISTINCT FROM %s"
+        " AND ((window_start < %s AND %s < window_end) OR (window_start = %s AND window_end = %s))"
+        " ORDER BY id LIMIT 1",
+        [
+            request.patient_id,
+            request.service,
+            request.day,
+            list(_STANDING_STATUSES),
+            visit_id,
+            request.window_end,
+            request.window_start,
+            request.window_start,
+            request.window_end,
+        ],
+    ).fetchone()
+
+
+def _duplicate_message(patient_name: str, service_name: str, other: dict) -> str:
+    where = f"visit {other['id']}" if other.get("id") else f"line {other['line']}"
+    return (
+        f"{patient_name} already has {service_name} on this day in {other['window_start']:%H:%M}–{other['window_end']:%H:%M}"
+        f" ({where}); a second visit in an overlapping window would be served twice: change or cancel {where} instead"
+    )
+
+
+def _lock_patients(conn: Db, patient_ids: list[int]) -> None:
+    """Bookings of one patient one at a time (in id order, so two imports cannot deadlock): of two requests for the
+    same visit, the second sees the first. FOR NO KEY UPDATE leaves other visits' foreign-key checks free."""
+    conn.execute("SELECT id FROM patients WHERE id = ANY(%s) ORDER BY id FOR NO KEY UPDATE", [sorted(set(patient_ids))])
 
 
 def _insert(conn: Db, columns: dict[str, Any]) -> dict:
@@ -138,6 +198,7 @@ def _insert(conn: Db, columns: dict[str, Any]) -> dict:
 def add_visit(conn: Db, who: Principal, request: VisitRequest) -> dict:
     who.require_role("admin", "dispatcher")
     with conn.transaction():
+        _lock_patients(conn, [request.patient_id])
         problems = _Problems()
         columns = _check_request(conn, who, request, problems)
         if columns is None:
@@ -165,6 +226,7 @@ def update_visit(conn: Db, who: Principal, visit_id: int, given: dict[str, Any],
             first = visit(conn, who, visit_id)
             lock_day(conn, first["region_id"], first["day"])
         current = visit(conn, who, visit_id, lock=True)
+        _lock_patients(conn, [current["patient_id"]])
         if expected_version is not None and current["version"] != expected_version:
             raise StaleVersion(f"visit {visit_id} was changed by someone else; reload it and try again")
         if TIMING_FIELDS.keys() & changes.keys() and current["day"] != first["day"]:
@@ -184,10 +246,11 @@ def update_visit(conn: Db, who: Principal, visit_id: int, given: dict[str, Any],
             notes=changes.get("notes", current["notes"]),
         )
         problems = _Problems()
-        columns = _check_request(conn, who, request, problems)
+        status = changes.get("status", current["status"])
+        columns = _check_request(conn, who, request, problems, visit_id=visit_id, standing=status in _STANDING_STATUSES)
         if columns is None:
             problems.raise_first()
-        columns["status"] = changes.get("status", current["status"])
+        columns["status"] = status
         row = one(
             conn.execute(
                 f"UPDATE visits SET {', '.join(f'{c} = %s' for c in columns)}, version = version + 1 WHERE id = %s RETURNING *",
@@ -277,11 +340,25 @@ def visits_on(conn: Db, who: Principal, region_id: str, day: date) -> list[dict]
     return [_record(row) for row in rows]
 
 
-def import_csv(conn: Db, who: Principal, region_id: str, text: str) -> list[dict]:
+@dataclass(frozen=True)
+class ImportOutcome:
+    """What an import answers: the visits it made and their warnings by line; `replayed` when a key sent again found it."""
+
+    imported: int
+    visit_ids: list[int]
+    warnings: list[str]
+    replayed: bool = False
+
+
+def import_csv(conn: Db, who: Principal, region_id: str, text: str, idempotency_key: str | None = None) -> ImportOutcome:
     """Every row of a visits CSV, or none: InvalidField lists each bad row by its line number.
 
-    Each visit comes back with its `warnings` (a patient not cleared for it on its day), by line."""
+    Each visit comes back with its `warnings` (a patient not cleared for it on its day), by line. With an
+    `idempotency_key`, the same key and file answer the first import's outcome again and import nothing; the same
+    key with another file is a Conflict."""
     managed_region(conn, who, region_id)
+    if idempotency_key is not None and (earlier := _earlier_import(conn, region_id, idempotency_key, text)):
+        return earlier
     # strict: a quote that is never closed is an error, not a field running to the end of the file.
     reader = csv.DictReader(io.StringIO(text), strict=True)
     records: list[tuple[int, dict]] = []
@@ -307,28 +384,84 @@ def import_csv(conn: Db, who: Principal, region_id: str, text: str) -> list[dict
     if unknown := sorted(header - set(CSV_COLUMNS)):
         raise InvalidField(f"unknown column {', '.join(unknown)} (columns: {', '.join(CSV_COLUMNS)})", "header")
     with conn.transaction():
+        if idempotency_key is not None:
+            # Claimed first: a second import with this key waits here until this one ends, then answers its outcome.
+            claimed = conn.execute(
+                "INSERT INTO visit_imports (region_id, key, body_sha256, username) VALUES (%s, %s, %s, %s)"
+                " ON CONFLICT (region_id, key) DO NOTHING RETURNING id",
+                [region_id, idempotency_key, _sha256(text), who.username],
+            ).fetchone()
+            if claimed is None:
+                earlier = _earlier_import(conn, region_id, idempotency_key, text)
+                assert earlier is not None  # the row that refused the claim has committed
+                return earlier
+        _lock_patients(conn, [int(p) for _, r in records if (p := (r.get("patient_id") or "").strip()).isdigit()])
         problems, rows = _Problems(), []
+        seen: dict[tuple[int, str, date], list[tuple[int, VisitRequest]]] = {}
         for line, record in records:
             problems.prefix = f"line {line}: "
             request = _parse_row(record, problems)
-            if request is not None:
-                columns = _check_request(conn, who, request, problems, region_id)
-                if columns is not None:
-                    rows.append((line, columns))
+            if request is None:
+                continue
+            columns = _check_request(conn, who, request, problems, region_id)
+            if columns is None:
+                continue
+            same_day = seen.setdefault((request.patient_id, request.service, request.day), [])
+            if twin := next((earlier for earlier in same_day if _overlap(earlier[1], request)), None):
+                name = one(conn.execute("SELECT name FROM patients WHERE id = %s", [request.patient_id]))["name"]
+                service = one(conn.execute("SELECT name FROM service_types WHERE code = %s", [request.service]))["name"]
+                other = {"line": twin[0], "window_start": twin[1].window_start, "window_end": twin[1].window_end}
+                problems.add("window", _duplicate_message(name, service, other), conflict=True)
+                continue
+            same_day.append((line, request))
+            rows.append((line, columns))
         if problems.items:
-            raise InvalidField(
+            raise (Conflict if problems.all_conflicts else InvalidField)(
                 "; ".join(f"{field}: {message}" for field, message in problems.items[:50])
                 + (f"; … {len(problems.items) - 50} more" if len(problems.items) > 50 else ""),
                 problems.items[0][0],
             )
         if not rows:
             raise InvalidField("the file has no visits", "body")
-        inserted = []
+        ids, warnings = [], []
         for line, columns in rows:
             row = _insert(conn, columns)
-            inserted.append(row | {"warnings": [f"line {line}: {w}" for w in _warnings(conn, row)]})
-        audit.record(conn, who, "import", f"region/{region_id}/visits", count=len(inserted))
-    return inserted
+            ids.append(row["id"])
+            warnings += [f"line {line}: {w}" for w in _warnings(conn, row)]
+        outcome = ImportOutcome(imported=len(ids), visit_ids=ids, warnings=warnings)
+        if idempotency_key is not None:
+            conn.execute(
+                "UPDATE visit_imports SET result = %s WHERE region_id = %s AND key = %s",
+                [Jsonb(asdict(outcome)), region_id, idempotency_key],
+            )
+        audit.record(conn, who, "import", f"region/{region_id}/visits", count=len(ids))
+    return outcome
+
+
+def _overlap(a: VisitRequest, b: VisitRequest) -> bool:
+    """The rule of _same_visit, for two rows of one file."""
+    return (a.window_start < b.window_end and b.window_start < a.window_end) or (
+        a.window_start == b.window_start and a.window_end == b.window_end
+    )
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _earlier_import(conn: Db, region_id: str, key: str, text: str) -> ImportOutcome | None:
+    """The outcome of the import that used this key in this region, or None when none did."""
+    row = conn.execute(
+        "SELECT body_sha256, result FROM visit_imports WHERE region_id = %s AND key = %s", [region_id, key]
+    ).fetchone()
+    if row is None:
+        return None
+    if row["body_sha256"] != _sha256(text):
+        raise Conflict(
+            f"this Idempotency-Key was used for another file in region {region_id}: send a new key with a new file",
+            "Idempotency-Key",
+        )
+    return ImportOutcome(**row["result"] | {"replayed": True}) if row["result"] else None
 
 
 def _parse_row(record: dict[str, str | None], problems: _Problems) -> VisitRequest | None:

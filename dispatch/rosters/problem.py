@@ -9,6 +9,7 @@ from typing import Any
 from dispatch.clinical.clearance import uncleared_visits
 from dispatch.platform.db import Db
 from dispatch.records.eligibility import nurse_skills, visit_skills
+from dispatch.records.nurses import break_in_shift
 from dispatch.records.regions import region
 from dispatch.rosters.travel import region_travel, with_travel
 from dispatch.rosters.workflow import published_id
@@ -105,8 +106,10 @@ def _nurse_document(n: dict, certifications: list, day: date) -> dict[str, Any]:
     if n["max_visits"] is not None:
         doc["max_visits"] = n["max_visits"]
     if n["break_start"] is not None:
+        # Narrowed into the day's shift (set_shift refuses a shift it cannot fit; an older one is named by the solver).
+        start, end = break_in_shift(n["starts"], n["ends"], n) or (n["break_start"], n["break_end"])
         doc["break"] = {
-            "window": {"start": _hhmm(n["break_start"]), "end": _hhmm(n["break_end"])},
+            "window": {"start": _hhmm(start), "end": _hhmm(end)},
             "duration_min": n["break_minutes"],
         }
     return doc

@@ -14,9 +14,11 @@ from zoneinfo import ZoneInfo
 from dispatch.platform import audit
 from dispatch.platform.access import Principal
 from dispatch.platform.db import Db
+from dispatch.rosters.naming import parse_day
 from dispatch.rosters.workflow import roster_row, roster_summary
 from dispatch.sameday.reports import latest_reports
-from solver import Problem, parse_problem
+from dispatch.vocabulary import PLANNED_STATUSES
+from solver import Problem
 
 NEWER_REASON = "booked after this roster was made: find it a slot, or re-plan"
 _VISITS = """
@@ -30,7 +32,7 @@ WHERE v.id = ANY(%s)
 def roster_view(conn: Db, who: Principal, roster_id: int) -> dict[str, Any]:
     """Everything the console shows for one roster; the read of patient names is audited."""
     row = roster_row(conn, who, roster_id)
-    document, problem = row["document"], parse_problem(row["problem"])
+    document, problem = row["document"], parse_day(row["problem"])
     visit_ids = [int(s["visit_id"]) for r in document["routes"] for s in r["stops"]]
     visit_ids += [int(u["visit_id"]) for u in document["unassigned"]]
     # Visits booked since this roster was made (an urgent call): listed, so the dispatcher can place them.
@@ -56,10 +58,18 @@ def roster_view(conn: Db, who: Principal, roster_id: int) -> dict[str, Any]:
             [row["region_id"], row["day"]],
         )
     }
-    nurses = [
-        _nurse_day(problem, route, homes[route["nurse_id"]], visits, reports) | {"off_from": off.get(route["nurse_id"])}
-        for route in document["routes"]
-    ]
+    shifts = {
+        str(s["nurse_id"]): s
+        for s in conn.execute(
+            "SELECT nurse_id, starts, ends FROM nurse_shifts WHERE day = %s AND nurse_id = ANY(%s)",
+            [row["day"], [int(r["nurse_id"]) for r in document["routes"]]],
+        )
+    }
+    nurses = []
+    for route in document["routes"]:
+        day = _nurse_day(problem, route, homes[route["nurse_id"]], visits, reports)
+        day |= {"off_from": off.get(route["nurse_id"]), "shift_changed": _outside_shift(day, shifts.get(route["nurse_id"]))}
+        nurses.append(day)
     unassigned = [_visit_facts(visits[int(u["visit_id"])], reports) | {"reason": u["reason"]} for u in document["unassigned"]]
     unassigned += [_visit_facts(visits[v], reports) | {"reason": NEWER_REASON} for v in newer]
     return {
@@ -70,6 +80,26 @@ def roster_view(conn: Db, who: Principal, roster_id: int) -> dict[str, Any]:
         "nurses": nurses,
         "unassigned": unassigned,
     }
+
+
+def _outside_shift(day: dict[str, Any], shift: dict | None) -> str | None:
+    """Her shift as it is now against her stops not begun: the roster's times no longer hold when one lies outside."""
+    waiting = [s for s in day["stops"] if s["status"] in PLANNED_STATUSES]
+    if not waiting:
+        return None
+    if shift is None:
+        return f"{day['name']} has no shift on this day any more; her {_hhmm(waiting[0]['start'])} visit has no nurse: re-plan"
+    for stop in waiting:
+        starts, ends = datetime.fromisoformat(stop["start"]).time(), datetime.fromisoformat(stop["end"]).time()
+        if ends > shift["ends"]:
+            return f"{day['name']}'s shift now ends at {shift['ends']:%H:%M}; her {starts:%H:%M} visit is outside it: re-plan"
+        if starts < shift["starts"]:
+            return f"{day['name']}'s shift now starts at {shift['starts']:%H:%M}; her {starts:%H:%M} visit is outside it: re-plan"
+    return None
+
+
+def _hhmm(iso: str) -> str:
+    return datetime.fromisoformat(iso).strftime("%H:%M")
 
 
 def _visit_facts(visit: dict, reports: dict) -> dict[str, Any]:

@@ -16,8 +16,9 @@ from dispatch.platform import audit
 from dispatch.platform.access import Principal
 from dispatch.platform.db import Db, one
 from dispatch.records.regions import managed_region
+from dispatch.rosters.naming import parse_day
 from dispatch.vocabulary import PLANNED_STATUSES, RETIME_TOLERANCE_MIN
-from solver import Problem, Solution, check_solution, parse_problem, roster_document
+from solver import Problem, Solution, check_solution, roster_document
 from solver.disruption import assignment_changes
 from solver.explain import nurse_refusal
 from solver.model import Route, SolveStats, TimeWindow, Unassigned
@@ -336,7 +337,7 @@ def move_visit(
             raise Conflict(f"roster {roster_id} is {row['status']}; moves change drafts (solve again for a new draft)")
         if expected_revision is not None and expected_revision != row["revision"]:
             raise StaleVersion(f"roster {roster_id} changed since you read it (revision {row['revision']})")
-        problem = parse_problem(row["problem"])
+        problem = parse_day(row["problem"])
         document = row["document"]
         if visit_id not in {v.id for v in problem.visits}:
             held = next((u for u in document["unassigned"] if u["visit_id"] == visit_id), None)

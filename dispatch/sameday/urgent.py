@@ -17,12 +17,13 @@ from dispatch.errors import Conflict
 from dispatch.platform import audit
 from dispatch.platform.access import Principal
 from dispatch.platform.db import Db
+from dispatch.rosters.naming import parse_day
 from dispatch.rosters.problem import DayProblem
 from dispatch.rosters.workflow import publish, roster, store_draft, with_held_back
 from dispatch.sameday import events
 from dispatch.sameday.state import replan_problem
 from dispatch.vocabulary import PLANNED_STATUSES
-from solver import Problem, Solution, accept_slot, current_roster, parse_problem, roster_document, urgent_slots
+from solver import Problem, Solution, accept_slot, current_roster, roster_document, urgent_slots
 from solver.residual import route_in_order
 from solver.urgent import Slot
 
@@ -41,7 +42,7 @@ def _the_day(conn: Db, who: Principal, visit_id: int, at: time | None) -> tuple[
     held = next((h for h in day.held_back if h["visit_id"] == str(visit_id)), None)
     if held is not None:
         raise Conflict(f"visit {visit_id} cannot be placed: {held['reason']}")
-    problem = parse_problem(day.document)
+    problem = parse_day(day.document)
     if problem.state is not None and str(visit_id) in problem.state.committed_visit_ids():
         raise Conflict(
             f"visit {visit_id} was due to start before {problem.clock.hhmm(problem.state.as_of)}: "
