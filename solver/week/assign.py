@@ -39,6 +39,8 @@ def capped_shifts(problem: WeekProblem) -> dict[str, dict[date, tuple[str, str, 
             lengths = {day: nurse.shifts[day].minutes + nurse.overtime_min for day in week_days}
             total = sum(lengths.values())
             cap = nurse.max_week_min
+            if cap is not None:  # minutes worked already that week (a re-plan keeps the days before it)
+                cap = max(0, cap - nurse.worked_min.get(week_days[0].isocalendar()[:2], 0))
             for day in week_days:
                 shift = nurse.shifts[day]
                 if cap is None or total <= cap:
@@ -136,6 +138,8 @@ def assign_days(problem: WeekProblem, deadline: float | None = None) -> DayAssig
             on[visit.id, day] = model.new_bool_var(f"{visit.id} on {day}")
         model.add(sum(on[visit.id, day] for day in days) == placed[visit.id])
         objective.append(LEFT_OUT_WEIGHT * visit.priority * (1 - placed[visit.id]))
+        if visit.id in problem.in_force:  # a re-plan: moving a visit off its day costs
+            objective += [problem.move_weight_s * on[visit.id, d] for d in days if d != problem.in_force[visit.id][0]]
         if visit.id in session_of:
             course, _ = session_of[visit.id]
             nurse_id = own.get(course.id)
@@ -184,8 +188,11 @@ def assign_days(problem: WeekProblem, deadline: float | None = None) -> DayAssig
     # A hint: every visit on its earliest allowed day, with its course's nurse where she is counted on.
     for visit_id in placed:
         model.add_hint(placed[visit_id], 1)
+        hinted = problem.in_force[visit_id][0] if visit_id in problem.in_force else days_of[visit_id][0]
+        if hinted not in days_of[visit_id]:
+            hinted = days_of[visit_id][0]
         for day in days_of[visit_id]:
-            model.add_hint(on[visit_id, day], day == days_of[visit_id][0])
+            model.add_hint(on[visit_id, day], day == hinted)
 
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.5, deadline - time.monotonic())
