@@ -17,6 +17,7 @@ from typing import Any
 
 from solver.check import check_solution
 from solver.document import parse_problem
+from solver.explain import eligibility
 from solver.insertion import RemainingDays
 from solver.model import Problem, Solution, SolveStats, Unassigned
 from solver.roster import roster_document
@@ -85,6 +86,7 @@ class _Repair:
         self.problem, self.assignment, self.orders = problem, assignment, orders
         self.served_on, self.dropped = served_on, dropped
         self.days: dict[date, tuple[Problem, RemainingDays]] = {}
+        self.eligible: dict[date, dict[str, tuple[int, ...]]] = {}
 
     def _day(self, day: date) -> tuple[Problem, RemainingDays]:
         if day not in self.days:
@@ -94,6 +96,10 @@ class _Repair:
             visits = {visit.id: visit for visit in day_problem.visits}
             routes = [[visits[v] for v in self.orders[day].get(nurse.id, [])] for nurse in day_problem.nurses]
             self.days[day] = (day_problem, RemainingDays(day_problem, routes, [False] * len(day_problem.nurses), {}))
+            # Insertion weighs travel and time only: who may take a visit (skills, pins, exclusions) is asked here.
+            self.eligible[day] = {
+                visit.id: found.nurse_positions for visit, found in zip(day_problem.visits, eligibility(day_problem), strict=True)
+            }
         return self.days[day]
 
     def _range(self, visit_id: str) -> tuple[date, ...]:
@@ -121,7 +127,7 @@ class _Repair:
         for day in sorted(days, key=lambda d: (abs((d - first_day).days), d)):
             day_problem, remaining = self._day(day)
             visit = next(v for v in day_problem.visits if v.id == visit_id)
-            found = remaining.best(visit, range(len(day_problem.nurses)), limit=3)
+            found = remaining.best(visit, self.eligible[day][visit_id], limit=3)
             if not found:
                 continue
             weight = self.problem.options.continuity_weight_s
