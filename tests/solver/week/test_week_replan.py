@@ -21,8 +21,13 @@ def test_a_sick_nurse_loses_her_days_and_the_days_before_stay(week):
 
 def test_a_cancelled_session_is_listed_and_the_course_goes_on_from_the_last_given(week):
     week["visits"].append(
-        {"id": "A3", "location": {"index": 2}, "window": {"start": "09:00", "end": "12:00"}, "duration_min": 60,
-         "dates": {"from": "2026-12-10", "to": "2026-12-11"}}
+        {
+            "id": "A3",
+            "location": {"index": 2},
+            "window": {"start": "09:00", "end": "12:00"},
+            "duration_min": 60,
+            "dates": {"from": "2026-12-10", "to": "2026-12-11"},
+        }
     )
     week["courses"][0].update(sessions=["A1", "A2", "A3"], min_gap_days=1, max_gap_days=4)
     problem = parse_week(week)
