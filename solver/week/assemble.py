@@ -26,6 +26,11 @@ from solver.week.assign import allowed_days, assign_days
 from solver.week.days import day_document, route_days
 from solver.week.model import DayAssignment, WeekPlan, WeekProblem
 
+# The day assignment's share of the time limit: CP-SAT finds its plan early and then mostly proves bounds,
+# while every second of routing serves visits (bench week, docs/BENCHMARKS.md).
+ASSIGN_SHARE = 0.06
+ASSIGN_MAX_S = 20.0
+
 WeekProgress = Callable[[str, float], None]  # (what is being done, share of the plan done 0..1)
 
 
@@ -39,10 +44,11 @@ def plan_week(problem: WeekProblem, progress: WeekProgress | None = None) -> Wee
     limit = problem.options.time_limit_s
     report = progress or (lambda _what, _share: None)
     report("assigning days", 0.0)
-    assignment = assign_days(problem, started + min(30.0, max(0.5, 0.12 * limit)))
+    assignment = assign_days(problem, started + min(ASSIGN_MAX_S, max(0.5, ASSIGN_SHARE * limit)))
     assigned_at = time.monotonic()
     report("routing days", 0.15)
-    repair_reserve = min(20.0, max(0.5, 0.08 * limit))
+    # The repair parses each day again and inserts (well under a second for 300 visits a day).
+    repair_reserve = min(10.0, 0.5 + 0.001 * len(problem.visits))
     rosters = route_days(problem, assignment, started + limit - repair_reserve)
     routed_at = time.monotonic()
     report("repairing", 0.9)
