@@ -79,6 +79,8 @@ def assemble(problem: WeekProblem, assignment: DayAssignment, rosters_by_day: Ma
             left_out[visit_id] = (
                 reason if visit.fixed else f"{reason} (on {day}); no other day of its range within its gaps had room"
             )
+    for day in problem.days:
+        repair.bring_sessions_to_their_nurse(day)
     _leave_out_later_sessions(problem, orders, served_on, left_out)
     days = {day: _final_roster(problem, assignment, day, orders[day], left_out, rosters_by_day[day]) for day in problem.days}
     unassigned = tuple((v.id, left_out[v.id]) for v in problem.visits if v.id in left_out)
@@ -144,6 +146,44 @@ class _Repair:
             self.served_on[visit_id] = day
             return True
         return False
+
+    def bring_sessions_to_their_nurse(self, day: date) -> None:
+        """Continuity: a session another nurse took moves into its course nurse's route where that costs less.
+
+        The day's search weighs continuity too, but on an overbooked day its first roster (VROOM) does not;
+        here each such session moves when the added travel for its course's nurse, less the travel saved,
+        is below continuity_weight_s, and both routes still time.
+        """
+        own_of = self.assignment.course_nurses
+        strays = [
+            (visit_id, nurse_id)
+            for nurse_id, order in self.orders[day].items()
+            for visit_id in order
+            if (session := self.problem.course_of(visit_id)) is not None
+            and own_of.get(session[0].id) not in (None, nurse_id)
+            and day in self.assignment.day_shifts.get(own_of[session[0].id], {})
+        ]
+        if not strays:
+            return
+        day_problem, remaining = self._day(day)
+        position = {nurse.id: n for n, nurse in enumerate(day_problem.nurses)}
+        for visit_id, nurse_id in strays:
+            own = own_of[self.problem.course_of(visit_id)[0].id]
+            if own not in position or position[own] not in self.eligible[day].get(visit_id, ()):
+                continue
+            giver, taker = position[nurse_id], position[own]
+            visit = next(v for v in remaining.orders[giver] if v.id == visit_id)
+            found = remaining.best(visit, [taker], limit=1)
+            if not found:
+                continue
+            without = [v for v in remaining.orders[giver] if v.id != visit_id]
+            saved = remaining.travel_of(giver, remaining.orders[giver]) - remaining.travel_of(giver, without)
+            if found[0].cost - saved >= self.problem.options.continuity_weight_s or remaining.time(giver, without) is None:
+                continue
+            remaining.orders[giver] = without
+            remaining.orders[taker].insert(found[0].position, visit)
+            self.orders[day][nurse_id].remove(visit_id)
+            self.orders[day].setdefault(own, []).insert(found[0].position, visit_id)
 
 
 def _leave_out_later_sessions(problem: WeekProblem, orders, served_on: dict[str, date], left_out: dict[str, str]) -> None:

@@ -141,3 +141,21 @@ def test_the_plan_lists_every_visit_once(week):
     listed = [u["visit_id"] for u in plan["unassigned"]]
     assert sorted(served + listed) == sorted(v.id for v in problem.visits)
     assert list(plan["days"]) == [MON, TUE, WED, THU, FRI]
+
+
+def test_a_session_another_nurse_took_moves_to_its_course_nurse_when_it_costs_less_than_continuity(week):
+    """Monday's roster (routed with A1 pinned to N1) gives A1 to N1; its course nurse N2 drives the same: it moves."""
+    import time
+
+    from solver.week import assign_days, route_days
+
+    pinned = copy.deepcopy(week)
+    pinned["visits"][0]["pinned_nurse"] = "N1"
+    week["courses"][0]["nurse"] = "N2"
+    problem, routed_problem = parse_week(week), parse_week(pinned)
+    assignment = assign_days(problem)
+    rosters = route_days(routed_problem, assign_days(routed_problem), time.monotonic() + 3)
+    assert _nurse_of({"days": {d.isoformat(): r for d, r in rosters.items()}}, "A1") == "N1"
+    plan = assemble(problem, assignment, rosters).document()
+    assert check_week(problem, plan) == []
+    assert _nurse_of(plan, "A1") == "N2"
