@@ -108,14 +108,17 @@ def _check_route(problem: Problem, nurse: Nurse, route: Route, visits: dict, now
     free_for_new = free_at if now is not None else max(nurse.shift.start, as_of or 0)
     break_missed = problem.state is not None and nurse.break_ is not None and nurse.break_.window.end < free_for_new
 
-    latest_return = nurse.shift.end
+    latest_return = nurse.latest_return  # the shift end, plus the overtime allowed
     if committed and not new_stops:  # a late finish forced by what happened is not a planning error
         latest_return = max(
             latest_return,
             free_at + int(problem.durations[place, nurse.end_index]) + (nurse.break_.duration if nurse.break_ else 0),
         )
     if route.return_time > latest_return:
-        out.append(f"returns at {route.return_time}s, after the shift ends at {nurse.shift.end}s")
+        out.append(
+            f"returns at {route.return_time}s, after the shift ends at {nurse.shift.end}s"
+            + (f" and its {nurse.overtime}s of overtime" if nurse.overtime else "")
+        )
 
     brk = nurse.break_
     if brk is not None:

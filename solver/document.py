@@ -25,6 +25,7 @@ from solver.travel import as_duration_matrix, speed_durations
 DEFAULT_VISIT_MINUTES = 40
 PROGRESS_STATUSES = ("done", "in_progress", "en_route")
 MAX_PRIORITY = 1000
+DEFAULT_OVERTIME_COST_PER_MIN_S = 120  # a minute past the shift end costs like two minutes of driving
 _HHMM = re.compile(r"^([01]\d|2[0-4]):([0-5]\d)$")
 
 
@@ -244,7 +245,7 @@ def _clock_time(value: Any, path: str, clock: DayClock) -> int:
 def _read_nurses(raw_nurses: list, clock: DayClock, locations: _Locations) -> tuple[list[Nurse], dict[str, _Report]]:
     nurses, seen = [], set[str]()
     reports: dict[str, _Report] = {}
-    fields = {"id", "name", "start", "end", "shift", "skills", "max_visits", "break", "now"}
+    fields = {"id", "name", "start", "end", "shift", "skills", "max_visits", "break", "now", "overtime"}
     for i, value in enumerate(raw_nurses):
         path = f"nurses[{i}]"
         raw = _object(value, path, fields, {"id", "start", "shift"})
@@ -258,6 +259,7 @@ def _read_nurses(raw_nurses: list, clock: DayClock, locations: _Locations) -> tu
         if max_visits is not None:
             max_visits = _integer(max_visits, _join(path, "max_visits"), minimum=0)
         nurse_break = _read_break(raw["break"], _join(path, "break"), clock, shift) if raw.get("break") else None
+        overtime, overtime_weight = _read_overtime(raw["overtime"], _join(path, "overtime")) if "overtime" in raw else (0, 0)
         nurses.append(
             Nurse(
                 id=nurse_id,
@@ -268,11 +270,26 @@ def _read_nurses(raw_nurses: list, clock: DayClock, locations: _Locations) -> tu
                 skills=_skills(raw.get("skills", []), _join(path, "skills")),
                 max_visits=max_visits,
                 break_=nurse_break,
+                overtime=overtime,
+                overtime_weight=overtime_weight,
             )
         )
         if "now" in raw:
             reports[nurse_id] = _read_report(raw["now"], _join(path, "now"), clock, locations)
     return nurses, reports
+
+
+def _read_overtime(value: Any, path: str) -> tuple[int, int]:
+    """(seconds allowed past the shift end, seconds of travel each second past it costs)."""
+    raw = _object(value, path, {"max_min", "cost_per_min_s"}, {"max_min"})
+    allowed = _minutes(raw["max_min"], _join(path, "max_min"))
+    per_minute = _integer(raw.get("cost_per_min_s", DEFAULT_OVERTIME_COST_PER_MIN_S), _join(path, "cost_per_min_s"), minimum=0)
+    return allowed, overtime_weight_per_second(per_minute)
+
+
+def overtime_weight_per_second(cost_per_min_s: int) -> int:
+    """The routing model prices whole seconds: a minute's cost ÷ 60, rounded, and never 0 unless the cost is."""
+    return 0 if cost_per_min_s == 0 else max(1, round(cost_per_min_s / 60))
 
 
 def _read_break(value: Any, path: str, clock: DayClock, shift: TimeWindow) -> Break:

@@ -41,7 +41,7 @@ class _ShiftArrays:
     def __init__(self, problem: Problem):
         self.durations = problem.durations
         self.start = np.array([n.shift.start for n in problem.nurses], dtype=np.int64)
-        self.end = np.array([n.shift.end for n in problem.nurses], dtype=np.int64)
+        self.end = np.array([n.latest_return for n in problem.nurses], dtype=np.int64)
         self.home = np.array([n.start_index for n in problem.nurses], dtype=np.int64)
         self.finish = np.array([n.end_index for n in problem.nurses], dtype=np.int64)
 
@@ -121,7 +121,7 @@ def _timing_reason(problem: Problem, visit: Visit, nurses: list[Nurse]) -> str:
     windows = ", ".join(f"{clock.hhmm(w.start)}–{clock.hhmm(w.end)}" for w in visit.windows)
     noun = "window" if len(visit.windows) == 1 else "windows"
     who = f"pinned nurse {visit.pinned_nurse}'s" if visit.pinned_nurse else "every qualified nurse's"
-    overlaps = any(w.start < n.shift.end and n.shift.start <= w.end for w in visit.windows for n in nurses)
+    overlaps = any(w.start < n.latest_return and n.shift.start <= w.end for w in visit.windows for n in nurses)
     if not overlaps:
         return f"{noun} {windows} is outside {who} shift"
     return f"no qualified nurse can reach it in its {noun} {windows} and be home by the end of her shift"

@@ -45,6 +45,15 @@ class Nurse:
     max_visits: int | None = None
     break_: Break | None = None
     capacity: int | None = None  # load limit; used by capacitated benchmarks
+    # Overtime: she may be back up to `overtime` seconds after shift.end, each second past it costing
+    # `overtime_weight` seconds of travel in the objective (docs/objective.md).
+    overtime: int = 0
+    overtime_weight: int = 0
+
+    @property
+    def latest_return(self) -> int:
+        """The hard end of her day: the shift end plus the overtime allowed."""
+        return self.shift.end + self.overtime
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,9 @@ def roster_document(problem: Problem, solution: Solution) -> dict[str, Any]:
             "total_travel_h": seconds_to_hours(travel),
             "total_waiting_s": waiting,
             "total_waiting_h": seconds_to_hours(waiting),
+            "total_overtime_s": sum(
+                max(0, route.return_time - problem.nurse(route.nurse_id).shift.end) for route in solution.routes if route.stops
+            ),
             "solve_time_s": solution.stats.solve_seconds,
             "solutions_found": solution.stats.solutions_found,
         },
@@ -76,6 +79,7 @@ def _route_document(problem: Problem, route: Route, visits: dict[str, Visit], co
         doc["departure"] = clock.iso(route.departure)
         doc["return"] = clock.iso(route.return_time)
         doc["working_s"] = route.return_time - route.departure
+        doc["overtime_s"] = max(0, route.return_time - nurse.shift.end)
         if route.break_start is not None and nurse.break_ is not None:
             doc["break"] = {"start": clock.iso(route.break_start), "end": clock.iso(route.break_start + nurse.break_.duration)}
     return doc

@@ -94,7 +94,8 @@ def priority_unit(problem: Problem, costs: np.ndarray, visits_in_model: int, pla
         problem.options.reassign_weight_s + problem.options.retime_weight * _retime_bound(problem, problem.visits[v])
         for v in planned_in_model
     )
-    return travel_bound + soft_bound + disruption_bound + 1
+    overtime_bound = sum(nurse.overtime * nurse.overtime_weight for nurse in problem.nurses)
+    return travel_bound + soft_bound + disruption_bound + overtime_bound + 1
 
 
 def _retime_bound(problem: Problem, visit: Visit) -> int:
@@ -132,7 +133,7 @@ def search(
     routing.SetArcCostEvaluatorOfAllVehicles(routing.RegisterTransitMatrix(travel_costs.tolist()))
 
     time_transit = durations + np.asarray(nodes.service, dtype=np.int64)[:, None]
-    horizon = max(n.shift.end for n in problem.nurses)
+    horizon = max(n.latest_return for n in problem.nurses)
     routing.AddDimension(routing.RegisterTransitMatrix(time_transit.tolist()), horizon, horizon, False, "time")
     time_dim = routing.GetDimensionOrDie("time")
 
@@ -207,7 +208,10 @@ def _initial_routes(nodes: _Nodes, manager, initial: Sequence[Sequence[int]]) ->
 def _constrain_shifts(problem: Problem, routing, time_dim) -> None:
     for vehicle, nurse in enumerate(problem.nurses):
         time_dim.CumulVar(routing.Start(vehicle)).SetRange(nurse.shift.start, nurse.shift.end)
-        time_dim.CumulVar(routing.End(vehicle)).SetRange(nurse.shift.start, nurse.shift.end)
+        time_dim.CumulVar(routing.End(vehicle)).SetRange(nurse.shift.start, nurse.latest_return)
+        if nurse.overtime and nurse.overtime_weight:
+            # Overtime: back after the shift end costs overtime_weight per second, up to the allowance (hard).
+            time_dim.SetCumulVarSoftUpperBound(routing.End(vehicle), nurse.shift.end, nurse.overtime_weight)
 
 
 def _constrain_visits(problem: Problem, routing, manager, time_dim, nodes: _Nodes, eligible: list[Eligibility]) -> None:

@@ -115,9 +115,10 @@ def _time_with_break_in_gap(problem: Problem, nurse: Nurse, visits: Sequence[Vis
             if break_start + brk.duration > shift.end:  # type: ignore[union-attr]
                 raise InfeasibleSequence("the break would run past the end of the shift")
             return_time = ready + drive_home
-    if return_time > shift.end:
+    if return_time > nurse.latest_return:
         clock = problem.clock
-        raise InfeasibleSequence(f"back at {clock.hhmm(return_time)}, after the shift ends at {clock.hhmm(shift.end)}")
+        allowed = f" and {nurse.overtime // 60} min of overtime" if nurse.overtime else ""
+        raise InfeasibleSequence(f"back at {clock.hhmm(return_time)}, after the shift ends at {clock.hhmm(shift.end)}{allowed}")
     if gap != 0 and stops:  # leave as late as still arrives in time for the first visit
         first_drive = problem.travel(nurse.start_index, visits[0].location_index)
         departure = max(shift.start, stops[0].start - first_drive)
