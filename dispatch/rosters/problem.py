@@ -8,6 +8,7 @@ from typing import Any
 
 from dispatch.clinical.clearance import uncleared_visits
 from dispatch.platform.db import Db
+from dispatch.records.contracts import shifts_between
 from dispatch.records.eligibility import nurse_skills, visit_skills
 from dispatch.records.regions import region
 from dispatch.rosters.travel import region_travel, with_travel
@@ -40,11 +41,13 @@ def day_problem(
     """
     tz = region(conn, region_id)["timezone"]
     based_on = published_id(conn, region_id, day)  # read first: a roster published after it makes the draft stale
-    nurses = conn.execute(
-        "SELECT n.*, s.starts, s.ends FROM nurses n JOIN nurse_shifts s ON s.nurse_id = n.id AND s.day = %s"
-        " WHERE n.region_id = %s AND n.active ORDER BY n.id",
-        [day, region_id],
-    ).fetchall()
+    active = conn.execute("SELECT * FROM nurses WHERE region_id = %s AND active ORDER BY id", [region_id]).fetchall()
+    shifts = shifts_between(conn, [n["id"] for n in active], day, day)  # her template, or the date's own shift
+    nurses = [
+        n | {"starts": shifts[(n["id"], day)].starts, "ends": shifts[(n["id"], day)].ends}
+        for n in active
+        if (n["id"], day) in shifts
+    ]
     certs: dict[int, list] = {}
     for row in conn.execute(
         "SELECT nurse_id, certification, expires_on FROM nurse_certifications WHERE nurse_id = ANY(%s)",
@@ -94,6 +97,20 @@ def timed_day(conn: Db, region_id: str, problem: DayProblem) -> DayProblem:
     return DayProblem(document, problem.held_back, problem.based_on, note)
 
 
+def _minutes(start, end) -> int:
+    return (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
+
+
+def overtime_of(n: dict, shift_min: int) -> dict[str, int] | None:
+    """Her contract's overtime on a day of `shift_min` minutes: its limit, kept within her day's cap, and its price."""
+    limit = n["overtime_max_min"]
+    if n["max_day_min"] is not None:
+        limit = min(limit, max(0, n["max_day_min"] - shift_min))
+    if limit <= 0:
+        return None
+    return {"max_min": limit, "cost_per_min_s": n["overtime_cost_per_min_s"]}
+
+
 def _nurse_document(n: dict, certifications: list, day: date) -> dict[str, Any]:
     doc: dict[str, Any] = {
         "id": str(n["id"]),
@@ -104,6 +121,9 @@ def _nurse_document(n: dict, certifications: list, day: date) -> dict[str, Any]:
     }
     if n["max_visits"] is not None:
         doc["max_visits"] = n["max_visits"]
+    overtime = overtime_of(n, _minutes(n["starts"], n["ends"]))
+    if overtime is not None:
+        doc["overtime"] = overtime
     if n["break_start"] is not None:
         doc["break"] = {
             "window": {"start": _hhmm(n["break_start"]), "end": _hhmm(n["break_end"])},
