@@ -1,0 +1,206 @@
+"""Putting the routed days together into a week plan, with the repair, and `plan_week` composing it all.
+
+The repair: a visit a day left out moves to another day of its range on which its course's gaps
+still hold (against the sessions around it as planned), into the cheapest position some nurse has
+room for (solver.insertion), its course's nurse preferred by continuity_weight_s; days nearest its
+first day are tried first. Then the course rule: a session left out leaves every later session of
+its course out too (taken out of its route if it was served). Each day is re-timed and checked by the
+day checker; the whole plan by nothing here (solver.week.check is independent of this module).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from datetime import date
+from typing import Any
+
+from solver.check import check_solution
+from solver.document import parse_problem
+from solver.insertion import RemainingDays
+from solver.model import Problem, Solution, SolveStats, Unassigned
+from solver.roster import roster_document
+from solver.schedule import InfeasibleSequence, schedule_route
+from solver.week.assign import allowed_days, assign_days
+from solver.week.days import day_document, route_days
+from solver.week.model import DayAssignment, WeekPlan, WeekProblem
+
+WeekProgress = Callable[[str, float], None]  # (what is being done, share of the plan done 0..1)
+
+
+class WeekPlanInfeasible(AssertionError):
+    """A day of the plan failed the day checker: a bug, never bad input."""
+
+
+def plan_week(problem: WeekProblem, progress: WeekProgress | None = None) -> WeekPlan:
+    """The week plan within options.time_limit_s: days assigned (CP-SAT), each day routed, then repaired."""
+    started = time.monotonic()
+    limit = problem.options.time_limit_s
+    report = progress or (lambda _what, _share: None)
+    report("assigning days", 0.0)
+    assignment = assign_days(problem, started + min(30.0, max(0.5, 0.12 * limit)))
+    assigned_at = time.monotonic()
+    report("routing days", 0.15)
+    repair_reserve = min(20.0, max(0.5, 0.08 * limit))
+    rosters = route_days(problem, assignment, started + limit - repair_reserve)
+    routed_at = time.monotonic()
+    report("repairing", 0.9)
+    plan = assemble(problem, assignment, rosters)
+    finished = time.monotonic()
+    report("done", 1.0)
+    phases = {"assign": round(assigned_at - started, 2), "route": round(routed_at - assigned_at, 2)}
+    phases["repair"] = round(finished - routed_at, 2)
+    return WeekPlan(plan.days, plan.unassigned, {**plan.stats, "solve_time_s": round(finished - started, 2), "phases_s": phases})
+
+
+def assemble(problem: WeekProblem, assignment: DayAssignment, rosters_by_day: Mapping[date, Mapping[str, Any]]) -> WeekPlan:
+    """The day rosters put together, visits the days left out moved where their gaps and a nurse's day allow."""
+    orders: dict[date, dict[str, list[str]]] = {
+        day: {route["nurse_id"]: [stop["visit_id"] for stop in route["stops"]] for route in rosters_by_day[day]["routes"]}
+        for day in problem.days
+    }
+    served_on: dict[str, date] = {v: day for day, by_nurse in orders.items() for order in by_nurse.values() for v in order}
+    dropped: dict[str, tuple[date, str]] = {
+        item["visit_id"]: (day, item["reason"]) for day in problem.days for item in rosters_by_day[day]["unassigned"]
+    }
+    left_out: dict[str, str] = dict(assignment.left_out)
+    repair = _Repair(problem, assignment, orders, served_on, dropped)
+    for visit_id in sorted(dropped, key=lambda v: (dropped[v][0], -problem.visit(v).priority, v)):
+        if not repair.place(visit_id):
+            day, reason = dropped[visit_id]
+            visit = problem.visit(visit_id)
+            left_out[visit_id] = (
+                reason if visit.fixed else f"{reason} (on {day}); no other day of its range within its gaps had room"
+            )
+    _leave_out_later_sessions(problem, orders, served_on, left_out)
+    days = {day: _final_roster(problem, assignment, day, orders[day], left_out, rosters_by_day[day]) for day in problem.days}
+    unassigned = tuple((v.id, left_out[v.id]) for v in problem.visits if v.id in left_out)
+    return WeekPlan(days, unassigned, _summary(problem, assignment, days, unassigned))
+
+
+class _Repair:
+    """Each day's routes as visit orders, and cheapest insertions into them (day problems built on demand)."""
+
+    def __init__(self, problem, assignment, orders, served_on, dropped):
+        self.problem, self.assignment, self.orders = problem, assignment, orders
+        self.served_on, self.dropped = served_on, dropped
+        self.days: dict[date, tuple[Problem, RemainingDays]] = {}
+
+    def _day(self, day: date) -> tuple[Problem, RemainingDays]:
+        if day not in self.days:
+            candidates = [v for v, (from_day, _) in self.dropped.items() if from_day != day and day in self._range(v)]
+            served = [v for order in self.orders[day].values() for v in order]
+            day_problem = parse_problem(day_document(self.problem, self.assignment, day, served + candidates))
+            visits = {visit.id: visit for visit in day_problem.visits}
+            routes = [[visits[v] for v in self.orders[day].get(nurse.id, [])] for nurse in day_problem.nurses]
+            self.days[day] = (day_problem, RemainingDays(day_problem, routes, [False] * len(day_problem.nurses), {}))
+        return self.days[day]
+
+    def _range(self, visit_id: str) -> tuple[date, ...]:
+        visit = self.problem.visit(visit_id)
+        return () if visit.fixed else allowed_days(visit, self.assignment.day_shifts)
+
+    def _within_gaps(self, visit_id: str, day: date) -> bool:
+        session = self.problem.course_of(visit_id)
+        if session is None:
+            return True
+        course, k = session
+        previous = course.last_given if k == 0 else self.served_on.get(course.sessions[k - 1])
+        if k > 0 and previous is None:
+            return False  # the session before is not planned
+        if previous is not None and not course.min_gap_days <= (day - previous).days <= course.max_gap_days:
+            return False
+        following = self.served_on.get(course.sessions[k + 1]) if k + 1 < len(course.sessions) else None
+        return following is None or course.min_gap_days <= (following - day).days <= course.max_gap_days
+
+    def place(self, visit_id: str) -> bool:
+        first_day = self.dropped[visit_id][0]
+        days = [d for d in self._range(visit_id) if d != first_day and self._within_gaps(visit_id, d)]
+        session = self.problem.course_of(visit_id)
+        own = self.assignment.course_nurses.get(session[0].id) if session else None
+        for day in sorted(days, key=lambda d: (abs((d - first_day).days), d)):
+            day_problem, remaining = self._day(day)
+            visit = next(v for v in day_problem.visits if v.id == visit_id)
+            found = remaining.best(visit, range(len(day_problem.nurses)), limit=3)
+            if not found:
+                continue
+            weight = self.problem.options.continuity_weight_s
+            best = min(found, key=lambda i: i.cost + (weight if own and day_problem.nurses[i.nurse].id != own else 0))
+            nurse_id = day_problem.nurses[best.nurse].id
+            remaining.orders[best.nurse].insert(best.position, visit)
+            self.orders[day].setdefault(nurse_id, []).insert(best.position, visit_id)
+            self.served_on[visit_id] = day
+            return True
+        return False
+
+
+def _leave_out_later_sessions(problem: WeekProblem, orders, served_on: dict[str, date], left_out: dict[str, str]) -> None:
+    """A session left out leaves every later session of its course out, taken out of its route if served."""
+    for course in problem.courses:
+        missing = next((v for v in course.sessions if v not in served_on), None)
+        if missing is None:
+            continue
+        for later in course.sessions[course.sessions.index(missing) + 1 :]:
+            reason = f"an earlier session of course {course.id} ({missing}) is not planned"
+            if later in served_on:
+                for order in orders[served_on.pop(later)].values():
+                    if later in order:
+                        order.remove(later)
+            left_out.setdefault(later, reason)
+            if left_out[later] != reason and later in served_on:
+                left_out[later] = reason
+
+
+def _final_roster(
+    problem: WeekProblem,
+    assignment: DayAssignment,
+    day: date,
+    by_nurse: dict[str, list[str]],
+    left_out: dict[str, str],
+    routed: Mapping[str, Any],
+) -> dict[str, Any]:
+    """The day's roster document after the repair: routes re-timed, fixed visits left out listed, checked."""
+    served = [v for order in by_nurse.values() for v in order]
+    fixed_out = [v.id for v in problem.visits if v.fixed and v.dates[0] == day and v.id in left_out]
+    day_problem = parse_problem(day_document(problem, assignment, day, served + fixed_out))
+    visits = {visit.id: visit for visit in day_problem.visits}
+    routes = []
+    for nurse in day_problem.nurses:
+        order = [visits[v] for v in by_nurse.get(nurse.id, [])]
+        try:
+            routes.append(schedule_route(day_problem, nurse, order))
+        except InfeasibleSequence as why:  # only if a removal broke the travel triangle (a matrix): say so loudly
+            raise WeekPlanInfeasible(f"{day}: {nurse.id}'s route cannot be timed after the repair: {why}") from None
+    summary = routed.get("summary", {})
+    stats = SolveStats(float(summary.get("solve_time_s", 0.0)), 0, int(summary.get("solutions_found", 0)))
+    solution = Solution(tuple(routes), tuple(Unassigned(v, left_out[v]) for v in fixed_out), stats)
+    violations = check_solution(day_problem, solution)
+    if violations:
+        raise WeekPlanInfeasible(f"{day}: " + "; ".join(violations))
+    return roster_document(day_problem, solution)
+
+
+def _summary(problem: WeekProblem, assignment: DayAssignment, days, unassigned) -> dict[str, Any]:
+    nurse_of = {
+        stop["visit_id"]: route["nurse_id"] for roster in days.values() for route in roster["routes"] for stop in route["stops"]
+    }
+    out_weight = sum(problem.visit(v).priority for v, _ in unassigned)
+    continuity = []
+    with_own = sessions = 0
+    for course in problem.courses:
+        nurses = [nurse_of[v] for v in course.sessions if v in nurse_of]
+        sessions += len(nurses)
+        with_own += sum(1 for n in nurses if n == assignment.course_nurses.get(course.id))
+        if nurses:
+            continuity.append(max(nurses.count(n) for n in set(nurses)) / len(nurses))
+    return {
+        "visits": len(problem.visits),
+        "assigned": len(nurse_of),
+        "unassigned": len(unassigned),
+        "unassigned_priority_weight": out_weight,
+        "total_priority_weight": sum(v.priority for v in problem.visits),
+        "sessions": sessions,
+        "sessions_with_course_nurse": with_own,
+        "course_continuity": round(sum(continuity) / len(continuity), 4) if continuity else 1.0,
+        "total_travel_s": sum(roster["summary"]["total_travel_s"] for roster in days.values()),
+    }

@@ -1,0 +1,263 @@
+"""Each visit's day, each course's own nurse, and each nurse's shifts after her weekly cap (CP-SAT).
+
+The days are chosen on estimated loads (a visit's duration plus a travel allowance); the day solver
+then routes each day and `solver.week.assemble` repairs what a day could not take. Hard here:
+course gaps (and the first session after `last_given`), each visit's allowed days, a pinned nurse's
+working days, the course nurse's room on a day she is counted on. Soft: continuity (a session on a
+day its course's nurse does not take it costs continuity_weight_s), and each minute a day's load
+lies above the horizon's average utilisation of its nurses' time (load balance).
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from datetime import date
+
+from ortools.sat.python import cp_model
+
+from solver.week.model import Course, DayAssignment, Placement, WeekNurse, WeekProblem, WeekVisit
+
+LEFT_OUT_WEIGHT = 1_000_000  # per unit of priority: dropping a visit outweighs any balance or continuity
+OWN_NURSE_FILL = 0.8  # a course's nurse is counted on for at most this share of her day's minutes
+OVERLOAD_WEIGHT = 10  # per minute above a day's capacity, against 1 per minute above the average utilisation
+
+
+def capped_shifts(problem: WeekProblem) -> dict[str, dict[date, tuple[str, str, int]]]:
+    """Each nurse's (start, end, overtime minutes) per working day, cut so each ISO week stays within max_week_min.
+
+    A route works at most from its shift start to its shift end plus overtime; when those add up to
+    more than the cap in a week, each day gets a share of the cap in proportion to its length.
+    """
+    out: dict[str, dict[date, tuple[str, str, int]]] = {}
+    for nurse in problem.nurses:
+        days: dict[date, tuple[str, str, int]] = {}
+        weeks: dict[tuple[int, int], list[date]] = defaultdict(list)
+        for day in nurse.shifts:
+            weeks[day.isocalendar()[:2]].append(day)
+        for week_days in weeks.values():
+            lengths = {day: nurse.shifts[day].minutes + nurse.overtime_min for day in week_days}
+            total = sum(lengths.values())
+            cap = nurse.max_week_min
+            for day in week_days:
+                shift = nurse.shifts[day]
+                if cap is None or total <= cap:
+                    days[day] = (shift.start, shift.end, nurse.overtime_min)
+                    continue
+                latest = shift.start_min + (cap * lengths[day]) // total
+                end = min(shift.end_min, latest)
+                if end <= shift.start_min or end < _break_end_at_earliest(nurse):
+                    continue  # too short a day for her break (which must fit her shift): she does not work it
+                days[day] = (shift.start, _hhmm(end), max(0, latest - end))
+        out[nurse.id] = dict(sorted(days.items()))
+    return out
+
+
+def _break_end_at_earliest(nurse: WeekNurse) -> int:
+    brk = nurse.day_fields.get("break")
+    if not brk:
+        return 0
+    opens = brk["window"]["start"]
+    return int(opens[:2]) * 60 + int(opens[3:]) + round(brk["duration_min"])
+
+
+def _hhmm(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _day_minutes(shift: tuple[str, str, int]) -> int:
+    start, end, _ = shift
+    return int(end[:2]) * 60 + int(end[3:]) - int(start[:2]) * 60 - int(start[3:])
+
+
+def estimated_minutes(problem: WeekProblem, visit: WeekVisit) -> int:
+    return round(visit.duration_min) + problem.options.travel_allowance_min
+
+
+def course_nurses(problem: WeekProblem, shifts: dict[str, dict[date, tuple[str, str, int]]]) -> dict[str, str]:
+    """Each course's own nurse: as given, else the nearest qualified nurse working most of its sessions' days."""
+    chosen: dict[str, str] = {}
+    own_load: dict[str, int] = defaultdict(int)
+    room = {n.id: sum(_day_minutes(s) for s in shifts[n.id].values()) for n in problem.nurses}
+    for course in sorted(problem.courses, key=lambda c: -len(c.sessions)):
+        sessions = [problem.visit(v) for v in course.sessions]
+        if course.nurse is not None:
+            chosen[course.id] = course.nurse
+        else:
+            pinned = {s.pinned_nurse for s in sessions if s.pinned_nurse}
+            skills = frozenset().union(*(s.required_skills for s in sessions))
+            excluded = frozenset().union(*(s.excluded_nurses for s in sessions))
+            place = sessions[0].location_index
+            best: tuple | None = None
+            for nurse in problem.nurses:
+                if not skills <= nurse.skills or nurse.id in excluded or (pinned and nurse.id not in pinned):
+                    continue
+                covered = sum(1 for s in sessions if any(day in shifts[nurse.id] for day in s.dates))
+                crowded = own_load[nurse.id] > 0.6 * room[nurse.id]
+                key = (-covered, crowded, int(problem.durations[nurse.start_index, place]))
+                if best is None or key < best[0]:
+                    best = (key, nurse.id)
+            if best is None:
+                continue
+            chosen[course.id] = best[1]
+        own_load[chosen[course.id]] += sum(estimated_minutes(problem, s) for s in sessions)
+    return chosen
+
+
+def allowed_days(visit: WeekVisit, shifts: dict[str, dict[date, tuple[str, str, int]]]) -> tuple[date, ...]:
+    """The visit's days on which someone could take it: a pinned visit only on its nurse's working days."""
+    if visit.pinned_nurse is not None:
+        return tuple(day for day in visit.dates if day in shifts[visit.pinned_nurse])
+    return tuple(day for day in visit.dates if any(day in nurse_days for nurse_days in shifts.values()))
+
+
+def assign_days(problem: WeekProblem, deadline: float | None = None) -> DayAssignment:
+    """Every visit's day (or why it has none), each course's nurse, and the shifts after weekly caps."""
+    if deadline is None:
+        deadline = time.monotonic() + max(1.0, 0.15 * problem.options.time_limit_s)
+    shifts = capped_shifts(problem)
+    own = course_nurses(problem, shifts)
+    session_of = {v: (course, k) for course in problem.courses for k, v in enumerate(course.sessions)}
+    nurses_by_id = {n.id: n for n in problem.nurses}
+
+    model = cp_model.CpModel()
+    on: dict[tuple[str, date], cp_model.IntVar] = {}  # visit on day
+    with_own: dict[tuple[str, date], cp_model.IntVar] = {}  # session on a day its course's nurse is counted on
+    placed: dict[str, cp_model.IntVar] = {}
+    left_out: dict[str, str] = {}
+    objective = []
+    for visit in problem.visits:
+        days = allowed_days(visit, shifts)
+        if not days:
+            left_out[visit.id] = _no_day_reason(visit)
+            continue
+        placed[visit.id] = model.new_bool_var(f"placed {visit.id}")
+        for day in days:
+            on[visit.id, day] = model.new_bool_var(f"{visit.id} on {day}")
+        model.add(sum(on[visit.id, day] for day in days) == placed[visit.id])
+        objective.append(LEFT_OUT_WEIGHT * visit.priority * (1 - placed[visit.id]))
+        if visit.id in session_of:
+            course, _ = session_of[visit.id]
+            nurse_id = own.get(course.id)
+            if nurse_id is not None and _may_take(nurses_by_id[nurse_id], visit):
+                for day in days:
+                    if day in shifts[nurse_id]:
+                        with_own[visit.id, day] = model.new_bool_var(f"{visit.id} with own on {day}")
+                        model.add_implication(with_own[visit.id, day], on[visit.id, day])
+            counted = [with_own[visit.id, day] for day in days if (visit.id, day) in with_own]
+            weight = problem.options.continuity_weight_s
+            objective.append(weight * (placed[visit.id] - sum(counted)))
+
+    days_of: dict[str, list[date]] = defaultdict(list)
+    on_day: dict[date, list[str]] = defaultdict(list)
+    own_on_day: dict[tuple[str, date], list[str]] = defaultdict(list)
+    for visit_id, day in on:
+        days_of[visit_id].append(day)
+        on_day[day].append(visit_id)
+    for visit_id, day in with_own:
+        own_on_day[own[session_of[visit_id][0].id], day].append(visit_id)
+    for course in problem.courses:
+        _constrain_gaps(model, course, on, days_of, placed)
+
+    # Each course nurse's room on a day, and each day's load against its nurses' minutes.
+    for nurse_id, nurse_days in shifts.items():
+        nurse = nurses_by_id[nurse_id]
+        for day, shift in nurse_days.items():
+            sessions_counted = own_on_day.get((nurse_id, day), [])
+            if not sessions_counted:
+                continue
+            minutes = [estimated_minutes(problem, problem.visit(v)) * with_own[v, day] for v in sessions_counted]
+            model.add(sum(minutes) <= int(OWN_NURSE_FILL * _day_minutes(shift)))
+            if nurse.max_visits is not None:
+                model.add(sum(with_own[v, day] for v in sessions_counted) <= nurse.max_visits)
+    capacity = {day: sum(_day_minutes(s[day]) for s in shifts.values() if day in s) for day in problem.days}
+    demand = sum(estimated_minutes(problem, v) for v in problem.visits if v.id in placed)
+    utilisation = min(1.0, demand / max(1, sum(capacity.values())))
+    for day in problem.days:
+        load = sum(estimated_minutes(problem, problem.visit(v)) * on[v, day] for v in on_day.get(day, []))
+        above_average = model.new_int_var(0, 10**7, f"above average {day}")
+        above_capacity = model.new_int_var(0, 10**7, f"above capacity {day}")
+        model.add(above_average >= load - int(utilisation * capacity[day]))
+        model.add(above_capacity >= load - capacity[day])
+        objective += [above_average, OVERLOAD_WEIGHT * above_capacity]
+    model.minimize(sum(objective))
+    # A hint: every visit on its earliest allowed day, with its course's nurse where she is counted on.
+    for visit_id in placed:
+        model.add_hint(placed[visit_id], 1)
+        for day in days_of[visit_id]:
+            model.add_hint(on[visit_id, day], day == days_of[visit_id][0])
+
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.5, deadline - time.monotonic())
+    solver.parameters.num_workers = max(2, problem.options.workers)
+    solver.parameters.random_seed = problem.options.seed
+    status = solver.solve(model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        raise RuntimeError(f"the day assignment found no plan ({solver.status_name(status)})")
+    placements: dict[str, Placement] = {}
+    for visit in problem.visits:
+        if visit.id not in placed:
+            continue
+        if not solver.value(placed[visit.id]):
+            left_out[visit.id] = _gap_reason(problem, visit, session_of.get(visit.id))
+            continue
+        day = next(d for d in visit.dates if (visit.id, d) in on and solver.value(on[visit.id, d]))
+        expected = None
+        if (visit.id, day) in with_own and solver.value(with_own[visit.id, day]):
+            expected = own[session_of[visit.id][0].id]
+        placements[visit.id] = Placement(day, expected)
+    return DayAssignment(placements, left_out, own, shifts)
+
+
+def _may_take(nurse: WeekNurse, visit: WeekVisit) -> bool:
+    return (
+        visit.required_skills <= nurse.skills and nurse.id not in visit.excluded_nurses and visit.pinned_nurse in (None, nurse.id)
+    )
+
+
+def _constrain_gaps(model: cp_model.CpModel, course: Course, on, days_of, placed) -> None:
+    """Consecutive sessions min..max days apart; a session left out leaves the later ones out."""
+    previous_day = None  # an expression: the previous session's day number
+    previous_placed = None
+    if course.last_given is not None:
+        previous_day, previous_placed = course.last_given.toordinal(), 1
+    for visit_id in course.sessions:
+        if visit_id not in placed:  # no day at all: it and every later session are out
+            for later in course.sessions[course.sessions.index(visit_id) + 1 :]:
+                if later in placed:
+                    model.add(placed[later] == 0)
+            return
+        day_number = sum(d.toordinal() * on[visit_id, d] for d in days_of[visit_id])
+        if previous_placed is not None:
+            if not isinstance(previous_placed, int):
+                model.add_implication(placed[visit_id], previous_placed)
+            model.add(day_number - previous_day >= course.min_gap_days).only_enforce_if(placed[visit_id])
+            model.add(day_number - previous_day <= course.max_gap_days).only_enforce_if(placed[visit_id])
+        previous_day, previous_placed = day_number, placed[visit_id]
+
+
+def _no_day_reason(visit: WeekVisit) -> str:
+    if visit.pinned_nurse is not None:
+        return f"its pinned nurse {visit.pinned_nurse} works on none of its days ({_days_text(visit.dates)})"
+    return f"no nurse works on any of its days ({_days_text(visit.dates)})"
+
+
+def _gap_reason(problem: WeekProblem, visit: WeekVisit, session: tuple[Course, int] | None) -> str:
+    if session is None:
+        return "no day of its range has room"
+    course, k = session
+    if k == 0 and course.last_given is not None:
+        return (
+            f"cannot be planned within {course.min_gap_days}–{course.max_gap_days} days of the last session "
+            f"({course.last_given}): its days are {_days_text(visit.dates)}"
+        )
+    if k > 0:
+        return (
+            f"cannot be planned {course.min_gap_days}–{course.max_gap_days} days after session {course.sessions[k - 1]} "
+            f"of course {course.id} (or that session is not planned): its days are {_days_text(visit.dates)}"
+        )
+    return f"course {course.id}'s sessions cannot all keep their gaps: its days are {_days_text(visit.dates)}"
+
+
+def _days_text(days: tuple[date, ...]) -> str:
+    return ", ".join(day.isoformat() for day in days) if len(days) <= 4 else f"{days[0]}..{days[-1]}"

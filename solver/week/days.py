@@ -1,0 +1,100 @@
+"""A day of the week plan as a day problem document, and routing the days (in parallel processes if asked).
+
+Once each visit has its day the days are independent: the service may route each on a different
+worker (`day_document` → `solver.solve(parse_problem(doc))` → `roster_document`); `route_days` does
+the same here, several days at once when options.workers > 1 (the day solver holds the GIL, so
+processes: each costs a Python start-up and the day's parse, about a second).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+from collections.abc import Iterable, Mapping
+from concurrent.futures import ProcessPoolExecutor
+from datetime import date
+from typing import Any
+
+from solver.document import parse_problem
+from solver.roster import roster_document
+from solver.solve import solve
+from solver.week.model import DayAssignment, WeekNurse, WeekProblem, WeekVisit
+
+
+def day_document(
+    problem: WeekProblem,
+    assignment: DayAssignment,
+    day: date,
+    visit_ids: Iterable[str] | None = None,
+    time_limit_s: float = 10.0,
+) -> dict[str, Any]:
+    """The day problem document for `day`: the nurses working it (shifts after weekly caps) and its visits.
+
+    `visit_ids` defaults to the visits the assignment put on that day. Each course session prefers its
+    course's nurse (continuity); nurse lists are kept to the nurses working that day.
+    """
+    working = [nurse for nurse in problem.nurses if day in assignment.day_shifts.get(nurse.id, {})]
+    present = {nurse.id for nurse in working}
+    own_nurse = {
+        visit_id: assignment.course_nurses[course.id]
+        for course in problem.courses
+        if course.id in assignment.course_nurses
+        for visit_id in course.sessions
+    }
+    ids = assignment.visits_on(day) if visit_ids is None else list(visit_ids)
+    options = {"preference_weight_s": problem.options.continuity_weight_s, **problem.options.day_options}
+    return {
+        "date": day.isoformat(),
+        "timezone": problem.timezone,
+        "travel": dict(problem.travel),
+        "nurses": [_nurse_document(nurse, assignment.day_shifts[nurse.id][day]) for nurse in working],
+        "visits": [_visit_document(problem.visit(v), present, own_nurse.get(v)) for v in ids],
+        "options": {**options, "time_limit_s": time_limit_s, "workers": 1},
+    }
+
+
+def _nurse_document(nurse: WeekNurse, shift: tuple[str, str, int]) -> dict[str, Any]:
+    start, end, overtime = shift
+    doc = {**nurse.day_fields, "shift": {"start": start, "end": end}}
+    if overtime:
+        doc["overtime"] = {**doc.get("overtime", {}), "max_min": overtime}
+    else:
+        doc.pop("overtime", None)
+    return doc
+
+
+def _visit_document(visit: WeekVisit, present: set[str], own: str | None) -> dict[str, Any]:
+    doc = dict(visit.day_fields)
+    for key in ("preferred_nurses", "excluded_nurses"):
+        if key in doc:
+            doc[key] = [n for n in doc[key] if n in present]
+            if not doc[key]:
+                del doc[key]
+    if own is not None and own in present:
+        doc["preferred_nurses"] = sorted({*doc.get("preferred_nurses", []), own})
+    if doc.get("pinned_nurse") is not None and doc["pinned_nurse"] not in present:
+        raise ValueError(f"visit {visit.id} is pinned to {doc['pinned_nurse']}, who does not work that day")
+    return doc
+
+
+def solve_day_document(doc: Mapping[str, Any]) -> dict[str, Any]:
+    """Route one day document: its roster document (checked by the day checker inside solve)."""
+    day_problem = parse_problem(doc)
+    return roster_document(day_problem, solve(day_problem))
+
+
+def route_days(problem: WeekProblem, assignment: DayAssignment, deadline: float) -> dict[date, dict[str, Any]]:
+    """Every day's roster document, the days sharing what is left of the time until `deadline`."""
+    days = list(problem.days)
+    workers = max(1, min(problem.options.workers, len(days)))
+    rounds = -(-len(days) // workers)
+    per_day = max(0.5, (deadline - time.monotonic()) / rounds)
+    docs = [day_document(problem, assignment, day, time_limit_s=per_day) for day in days]
+    if workers == 1:
+        rosters = []
+        for position, doc in enumerate(docs):
+            left = (deadline - time.monotonic()) / (len(docs) - position)
+            rosters.append(solve_day_document({**doc, "options": {**doc["options"], "time_limit_s": max(0.5, left)}}))
+        return dict(zip(days, rosters, strict=True))
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return dict(zip(days, pool.map(solve_day_document, docs), strict=True))
