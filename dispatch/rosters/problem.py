@@ -27,7 +27,7 @@ class DayProblem:
     travel: dict[str, Any] = field(default_factory=dict)
 
 
-def _hhmm(value) -> str:
+def hhmm(value) -> str:
     return value.strftime("%H:%M")
 
 
@@ -78,7 +78,7 @@ def day_problem(
                 }
             )
         else:
-            visit_docs.append(_visit_document(v, on_shift))
+            visit_docs.append(visit_document(v, on_shift))
     document = {
         "date": day.isoformat(),
         "timezone": tz,
@@ -116,7 +116,7 @@ def _nurse_document(n: dict, certifications: list, day: date) -> dict[str, Any]:
         "id": str(n["id"]),
         "name": n["name"],
         "start": {"lat": n["home_lat"], "lon": n["home_lon"]},
-        "shift": {"start": _hhmm(n["starts"]), "end": _hhmm(n["ends"])},
+        "shift": {"start": hhmm(n["starts"]), "end": hhmm(n["ends"])},
         "skills": sorted(nurse_skills(certifications, n["licensed_states"], day)),
     }
     if n["max_visits"] is not None:
@@ -126,19 +126,19 @@ def _nurse_document(n: dict, certifications: list, day: date) -> dict[str, Any]:
         doc["overtime"] = overtime
     if n["break_start"] is not None:
         doc["break"] = {
-            "window": {"start": _hhmm(n["break_start"]), "end": _hhmm(n["break_end"])},
+            "window": {"start": hhmm(n["break_start"]), "end": hhmm(n["break_end"])},
             "duration_min": n["break_minutes"],
         }
     return doc
 
 
-def _visit_document(v: dict, on_shift: set[str]) -> dict[str, Any]:
+def visit_document(v: dict, on_shift: set[str]) -> dict[str, Any]:
     doc: dict[str, Any] = {
         "id": str(v["id"]),
         "patient_id": str(v["patient_id"]),
         "service": v["service_name"],
         "location": {"lat": v["lat"], "lon": v["lon"]},
-        "window": {"start": _hhmm(v["window_start"]), "end": _hhmm(v["window_end"])},
+        "window": {"start": hhmm(v["window_start"]), "end": hhmm(v["window_end"])},
         "duration_min": v["duration_min"],
         "required_skills": sorted(visit_skills(v["required_certifications"], v["state"])),
         "priority": v["priority"],
