@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from api.deps import AppServices, ClientAddress, Conn, CurrentUser, Limits
 from api.schemas.auth import Token
-from api.schemas.me import CalendarFeed, Itinerary, Me, PasswordChange, Revoked, VisitReportAck, VisitReportIn
+from api.schemas.me import CalendarFeed, Itinerary, Me, PasswordChange, Revoked, VisitReportAck, VisitReportIn, Week
 from dispatch.platform.access import issue_token
 from dispatch.records.users import change_own_password
 from dispatch.sameday import itinerary, reports
@@ -35,6 +35,17 @@ def change_password(
 @router.get("/v1/me/itinerary", response_model=Itinerary)
 def my_itinerary(conn: Conn, who: CurrentUser, day: Annotated[date, Query(alias="date")]) -> dict:
     return itinerary.my_itinerary(conn, who, day)
+
+
+@router.get("/v1/me/week", response_model=Week)
+def my_week(
+    conn: Conn,
+    who: CurrentUser,
+    first: Annotated[date, Query(alias="from")],
+    last: Annotated[date, Query(alias="to")],
+) -> dict:
+    """Her published days from `from` to `to` (at most 28 days)."""
+    return itinerary.my_week(conn, who, first, last)
 
 
 @router.post("/v1/me/visits/{visit_id}/reports", response_model=VisitReportAck, status_code=201)

@@ -52,6 +52,12 @@ class Itinerary(BaseModel):
     stops: list[ItineraryStop]
 
 
+class Week(BaseModel):
+    nurse_id: int
+    nurse_name: str
+    days: list[Itinerary] = Field(description="each published day with her stops, in date order")
+
+
 class CalendarFeed(BaseModel):
     url: str
 

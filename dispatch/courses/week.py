@@ -61,6 +61,9 @@ def week_document(conn: Db, region_id: str, first: date, days: int, time_limit_s
     held_sessions: dict[int, tuple[int, int]] = {}  # course → (first session held back, its visit)
 
     def hold(v: dict, reason: str) -> None:
+        earlier = held_sessions.get(v["course_id"]) if v["course_id"] is not None else None
+        if earlier is not None and earlier[0] < v["session_no"]:  # the course's chain broke before it
+            reason = f"an earlier session of course {v['course_id']} ({earlier[1]}) is not planned"
         held_back.append({"visit_id": str(v["id"]), "reason": reason, "priority": v["priority"], "day": v["day"]})
         if v["course_id"] is not None:
             earlier = held_sessions.get(v["course_id"])

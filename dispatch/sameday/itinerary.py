@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
 
-from dispatch.errors import Conflict, Forbidden, NotFound
+from dispatch.errors import Conflict, Forbidden, InvalidField, NotFound
 from dispatch.platform import audit
 from dispatch.platform.access import Principal
 from dispatch.platform.db import Db, one
@@ -19,6 +19,7 @@ from dispatch.sameday.reports import latest_reports
 
 CALENDAR_DAYS_BACK = 7
 CALENDAR_DAYS_AHEAD = 30
+MAX_WEEK_DAYS = 28  # a week plan's longest horizon
 
 # The patient fields a nurse sees: enough to find, call and treat; nothing else (no other visits,
 # no preferences, no evaluation history).
@@ -67,6 +68,26 @@ def my_itinerary(conn: Db, who: Principal, day: date) -> dict:
     reports = latest_reports(conn, [r["visit_id"] for r in rows])
     stops = [_stop(r) | {"report": reports.get(r["visit_id"])} for r in rows]
     return {"nurse_id": who.nurse_id, "nurse_name": nurse["name"], "date": day, "stops": stops}
+
+
+def my_week(conn: Db, who: Principal, first: date, last: date) -> dict:
+    """Her published days from `first` to `last` (a week plan publishes several at once), each as `my_itinerary`."""
+    if who.role != "nurse" or who.nurse_id is None:
+        raise Forbidden("only a nurse has an itinerary; dispatchers read rosters")
+    if not 0 <= (last - first).days < MAX_WEEK_DAYS:
+        raise InvalidField(f"give `to` on or after `from`, at most {MAX_WEEK_DAYS} days in all", "to")
+    rows = conn.execute(_STOPS, [who.nurse_id, first, last]).fetchall()
+    audit.record(conn, who, "read", f"itinerary/{who.nurse_id}/{first}..{last}", visits=[r["visit_id"] for r in rows])
+    nurse = one(conn.execute("SELECT name FROM nurses WHERE id = %s", [who.nurse_id]))
+    reports = latest_reports(conn, [r["visit_id"] for r in rows])
+    days: dict[date, list[dict]] = {}
+    for r in rows:
+        days.setdefault(r["day"], []).append(_stop(r) | {"report": reports.get(r["visit_id"])})
+    return {
+        "nurse_id": who.nurse_id,
+        "nurse_name": nurse["name"],
+        "days": [{"nurse_id": who.nurse_id, "nurse_name": nurse["name"], "date": d, "stops": days[d]} for d in sorted(days)],
+    }
 
 
 # ---------------------------------------------------------------- private calendar feed
