@@ -18,6 +18,7 @@ from dispatch.errors import Conflict, InvalidField
 from dispatch.platform import audit
 from dispatch.platform.access import Principal
 from dispatch.platform.db import Db, one
+from dispatch.records.regions import managed_region
 from dispatch.vocabulary import MAX_GAP_DAYS, PLANNED_STATUSES, UNDER_WAY_STATUSES, WEEKDAYS
 
 
@@ -140,7 +141,7 @@ def _course_row(conn: Db, who: Principal, course_id: int, lock: bool = False) ->
 
 
 def courses_in(conn: Db, who: Principal, region_id: str) -> list[dict[str, Any]]:
-    who.require_region(region_id)
+    managed_region(conn, who, region_id)
     ids = [r["id"] for r in conn.execute("SELECT id FROM courses WHERE region_id = %s ORDER BY id", [region_id])]
     return [course_page(conn, who, i) for i in ids]
 
