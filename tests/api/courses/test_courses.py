@@ -155,9 +155,7 @@ def test_the_week_plan_places_sessions_within_their_gaps_and_publishing_dates_th
     page = region.dispatcher.get(f"/v1/courses/{course['id']}").json()
     assert all(s["published"] for s in page["session_list"])
     # the nurse sees her week
-    week = region.nurse_account(nurse["id"]).get(
-        "/v1/me/week", params={"from": str(DAY), "to": str(DAY + timedelta(days=6))}
-    )
+    week = region.nurse_account(nurse["id"]).get("/v1/me/week", params={"from": str(DAY), "to": str(DAY + timedelta(days=6))})
     assert week.status_code == 200, week.text
     assert {int(s["visit_id"]) for d in week.json()["days"] for s in d["stops"]} >= set(sessions)
     assert region.dispatcher.post(f"/v1/plans/{plan['id']}/publish").status_code == 409
