@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager, suppress
 
 from fastapi import FastAPI
 
-from api import console, problems
+from api import console, docs_page, openapi_document, problems
 from api.deps import Services
 from api.request_body import BODY_SECONDS, MAX_BODY_BYTES, RequestBody
 from api.request_log import RequestLog
@@ -17,6 +17,7 @@ from api.routes import (
     audit,
     auth,
     courses,
+    durations,
     evaluations,
     health,
     me,
@@ -104,9 +105,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await jobs.close_async()
             await asyncio.to_thread(pool.close)
 
-    app = FastAPI(title="Nurse Dispatch", version="1", description=DESCRIPTION, lifespan=lifespan)
+    # /docs is served from the Swagger UI the console ships (api/docs_page.py), not FastAPI's CDN page.
+    app = FastAPI(title="Nurse Dispatch", version="1", description=DESCRIPTION, lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.metrics = service_metrics
     problems.install(app)
+    docs_page.install(app)
+    openapi_document.install(app)
     app.add_middleware(TextGate)  # checks the text of a body RequestBody has already bounded in size and time
     app.add_middleware(RequestBody)  # inside RequestLog, so a 408 or 413 is logged too
     app.add_middleware(RequestLog, latency=service_metrics.request_seconds)
@@ -126,6 +130,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         replanning.router,
         schedules.router,
         me.router,
+        durations.router,
         audit.router,
         vocabulary.router,
         health.router,

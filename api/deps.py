@@ -8,7 +8,7 @@ from typing import Annotated
 
 import anyio.from_thread
 import procrastinate
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, Header, HTTPException, Request
 from fastapi.security import OAuth2PasswordBearer
 from psycopg import Connection
 
@@ -74,9 +74,16 @@ CurrentUser = Annotated[Principal, Depends(current_user)]
 AppServices = Annotated[Services, Depends(services)]
 
 
-def if_match(request: Request) -> int | None:
+def if_match(
+    raw: Annotated[
+        str | None,
+        Header(
+            alias="If-Match",
+            description='the `version` or `revision` you read, e.g. "3": a change of something changed since answers 412',
+        ),
+    ] = None,
+) -> int | None:
     """The version or revision the caller read (If-Match: "3" or 3), or None when not given."""
-    raw = request.headers.get("if-match")
     if raw is None:
         return None
     try:

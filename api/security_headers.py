@@ -2,8 +2,8 @@
 
 API answers carry patient data or credentials (tokens, itineraries, feeds), so no browser or proxy may
 keep them: `Cache-Control: no-store` on everything under /v1/ that did not set its own. The API docs
-(/docs, /redoc) load Swagger UI and ReDoc from cdn.jsdelivr.net and start them with an inline script;
-their policy allows that CDN and exactly the inline scripts the page carries (by hash), nothing else.
+(/docs) load the Swagger UI this app ships (api/docs_page.py) and start it with an inline script; their
+policy allows this server and exactly the inline scripts the page carries (by hash), nothing else.
 """
 
 from __future__ import annotations
@@ -15,23 +15,21 @@ import re
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 NO_STORE_PREFIX = "/v1/"
-DOCS_PATHS = ("/docs", "/docs/oauth2-redirect", "/redoc")
-CDN = "https://cdn.jsdelivr.net"
+DOCS_PATHS = ("/docs", "/docs/oauth2-redirect")
 _INLINE_SCRIPT = re.compile(rb"<script>(.*?)</script>", re.DOTALL)
 
 
 def docs_policy(page: bytes) -> str:
-    """The CSP for a docs page: its own inline scripts by hash, the CDN, the API itself; no frames, no plugins."""
+    """The CSP for a docs page: its own inline scripts by hash and this server only; no frames, no plugins."""
     hashes = " ".join(
         f"'sha256-{base64.b64encode(hashlib.sha256(script).digest()).decode()}'" for script in _INLINE_SCRIPT.findall(page)
     )
     return (
         "default-src 'none'; "
-        f"script-src {CDN} {hashes}; "
-        # Swagger UI and ReDoc style their elements inline; styles cannot run code.
-        f"style-src {CDN} https://fonts.googleapis.com 'unsafe-inline'; "
-        "font-src https://fonts.gstatic.com; "
-        "img-src 'self' data: https://fastapi.tiangolo.com; "
+        f"script-src 'self' {hashes}; "
+        # Swagger UI styles its elements inline; styles cannot run code.
+        "style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data:; "
         "connect-src 'self'; worker-src blob:; "
         "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     )

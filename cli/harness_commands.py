@@ -91,6 +91,11 @@ def add_arguments(commands: argparse._SubParsersAction) -> None:
     replan.add_argument("--time-limit", type=float, default=5.0, help="seconds for each re-plan")
     replan.add_argument("--seed", type=int, default=1)
     replan.set_defaults(run=_run_bench_replan)
+    durations = benches.add_parser("durations", help="learned durations against the fixed service time, on replayed sessions")
+    durations.add_argument("--seeds", type=int, default=5)
+    durations.add_argument("--patients", type=int, default=80)
+    durations.add_argument("--sessions", type=int, default=8, help="sessions per patient")
+    durations.set_defaults(run=_run_bench_durations)
     service_bench = benches.add_parser("service", help="solve request → draft time, and itinerary requests under load")
     service_bench.add_argument("--nurses", type=int, default=120)
     service_bench.add_argument("--visits", type=int, default=900)
@@ -159,6 +164,16 @@ def _run_demo_online(args: argparse.Namespace) -> int:
 
 
 # ---------------------------------------------------------------- benchmarks
+
+
+def _run_bench_durations(args: argparse.Namespace) -> int:
+    from harness.bench.durations import SHAPES, markdown, replay
+
+    if min(args.seeds, args.patients, args.sessions) < 1:
+        raise InputError("--seeds, --patients and --sessions must be at least 1")
+    rows = [replay(shape, seed, args.patients, args.sessions) for shape in SHAPES for seed in range(1, args.seeds + 1)]
+    print(markdown(rows))
+    return 0
 
 
 def _run_bench_solomon(args: argparse.Namespace) -> int:

@@ -18,6 +18,13 @@ def add_arguments(commands: argparse._SubParsersAction) -> None:
         "--out", type=Path, required=True, help="the dataset's folder: NURSE_DISPATCH_ROADS_DIR/<name> for a region to use it"
     )
     build.set_defaults(run=run_roads_build)
+    serve = roads_commands.add_parser(
+        "serve", help="serve a dataset's table API over HTTP (osrm-routed from the same wheel), for NURSE_DISPATCH_ROADS_URL"
+    )
+    serve.add_argument("dataset", type=Path, help="the dataset's folder (made by `roads build`)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=5000)
+    serve.set_defaults(run=run_roads_serve)
 
     region = commands.add_parser("region", help="regions' settings (works without a running server)")
     region_commands = region.add_subparsers(dest="region_command", required=True)
@@ -39,6 +46,24 @@ def run_roads_build(args: argparse.Namespace) -> int:
         raise InputError(str(error)) from None
     print(f"road dataset {base} built in {time.perf_counter() - began:.1f} s\n{ATTRIBUTION}")
     return 0
+
+
+def run_roads_serve(args: argparse.Namespace) -> int:
+    """Run osrm-routed on the dataset until stopped: one shared routing server instead of a dataset per worker."""
+    import os
+    import sys
+
+    from dispatch.platform.roads import HTTP_BLOCK, RoadsUnavailable, dataset_base
+
+    try:
+        base = dataset_base(args.dataset)
+    except RoadsUnavailable as error:
+        raise InputError(str(error)) from None
+    command = [sys.executable, "-m", "osrm", "routed", "--algorithm", "ch", "--ip", args.host, "--port", str(args.port)]
+    # The provider asks in blocks of HTTP_BLOCK sources and destinations: the table must take both at once.
+    command += ["--max-table-size", str(2 * HTTP_BLOCK), str(base)]
+    os.execv(sys.executable, command)
+    return 0  # not reached: the process is osrm-routed now
 
 
 def run_region_roads(args: argparse.Namespace) -> int:

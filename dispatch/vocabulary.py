@@ -45,14 +45,31 @@ FINAL_STATUSES = tuple(s for s in VISIT_STATUSES if not NEXT_STATUSES[s])
 REPORT_STATUS_PATH: MappingProxyType[str, MappingProxyType[str, tuple[str, ...]]] = MappingProxyType(
     {
         "en_route": MappingProxyType({"scheduled": ("en_route",)}),
-        "started": MappingProxyType({"scheduled": ("in_progress",), "en_route": ("in_progress",)}),
+        "arrived": MappingProxyType({"scheduled": ("in_progress",), "en_route": ("in_progress",)}),
+        "started": MappingProxyType({"scheduled": ("in_progress",), "en_route": ("in_progress",), "in_progress": ()}),
         "running_late": MappingProxyType({"scheduled": (), "en_route": (), "in_progress": ()}),
+        "infusion_ended": MappingProxyType({"in_progress": ()}),
+        "observation": MappingProxyType({"in_progress": ()}),
         "done": MappingProxyType(
             {"scheduled": ("in_progress", "done"), "en_route": ("in_progress", "done"), "in_progress": ("done",)}
         ),
+        # The session record's notes, while the visit is under way: they change no status.
+        "vitals": MappingProxyType({"in_progress": ()}),
+        "adverse_event": MappingProxyType({"in_progress": ()}),
+        "escort": MappingProxyType({"in_progress": ()}),
     }
 )
 REPORT_KINDS = tuple(REPORT_STATUS_PATH)
+# The phases of a visit on site, in order (the session record): each at most once, never one before an
+# earlier one; "started" is the infusion started, "done" the patient discharged. A nurse may skip phases.
+SESSION_PHASES = ("arrived", "started", "infusion_ended", "observation", "done")
+# Reports about where she is in the visit (the latest is what the dispatcher and re-planning read);
+# the others are notes of the session record.
+PROGRESS_REPORT_KINDS = ("en_route", "arrived", "started", "running_late", "infusion_ended", "observation", "done")
+SESSION_NOTE_KINDS = tuple(k for k in REPORT_KINDS if k not in PROGRESS_REPORT_KINDS)
+# A report may be taken back by an `undo` record (append-only: nothing is deleted) within this long of it.
+UNDO_WITHIN_S = 60
+STORED_REPORT_KINDS = (*REPORT_KINDS, "undo")
 
 # ---------------------------------------------------------------- what the dispatcher is told during the day
 
@@ -127,6 +144,15 @@ MAX_NOTES_LENGTH = 2000
 MAX_USERNAME_LENGTH = 80
 # MIN_/MAX_PASSWORD_LENGTH: the password policy's (dispatch/platform/passwords.py), imported above.
 MAX_SERVICE_CODE_LENGTH = 40
+# Vital signs a nurse records during a session: wide enough for any living patient, narrow enough to catch a typo.
+SYSTOLIC_MM_HG = (50, 260)
+DIASTOLIC_MM_HG = (20, 160)
+HEART_RATE_BPM = (20, 250)
+SPO2_PERCENT = (50, 100)
+VITALS_INTERVAL_MIN = (5, 120)  # a region's (the clinic's) interval between vital-sign checks
+# Learned durations: a patient's own suggestion once she has had this many sessions of a service.
+PATIENT_SESSIONS_TO_LEARN = 3
+LEARNED_PERCENTILE = 80
 
 BOUNDS = MappingProxyType(
     {
@@ -147,6 +173,11 @@ BOUNDS = MappingProxyType(
         "course_sessions": {"min": 1, "max": MAX_COURSE_SESSIONS},
         "gap_days": {"min": 1, "max": MAX_GAP_DAYS},
         "plan_days": {"min": 1, "max": MAX_PLAN_DAYS},
+        "systolic": {"min": SYSTOLIC_MM_HG[0], "max": SYSTOLIC_MM_HG[1]},
+        "diastolic": {"min": DIASTOLIC_MM_HG[0], "max": DIASTOLIC_MM_HG[1]},
+        "heart_rate": {"min": HEART_RATE_BPM[0], "max": HEART_RATE_BPM[1]},
+        "spo2": {"min": SPO2_PERCENT[0], "max": SPO2_PERCENT[1]},
+        "vitals_interval_min": {"min": VITALS_INTERVAL_MIN[0], "max": VITALS_INTERVAL_MIN[1]},
     }
 )
 
@@ -167,6 +198,9 @@ def vocabulary() -> dict[str, Any]:
         "report_kinds": {
             kind: {status: list(path) for status, path in paths.items()} for kind, paths in REPORT_STATUS_PATH.items()
         },
+        "session_phases": list(SESSION_PHASES),
+        "progress_report_kinds": list(PROGRESS_REPORT_KINDS),
+        "undo_within_s": UNDO_WITHIN_S,
         "day_event_kinds": list(DAY_EVENT_KINDS),
         "roster_statuses": list(ROSTER_STATUSES),
         "job_states": list(JOB_STATES),

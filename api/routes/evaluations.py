@@ -13,6 +13,7 @@ router = APIRouter(tags=["evaluations"])
 
 @router.get("/v1/patients/{patient_id}/evaluations", response_model=list[EvaluationOut])
 def patient_evaluations(patient_id: int, conn: Conn, who: CurrentUser) -> list[dict]:
+    """The patient's evaluation records, newest first, and so her clearance (her region's clinicians and dispatchers; audited)."""
     return evaluations.evaluations_of(conn, who, patient_id)
 
 

@@ -12,11 +12,13 @@ router = APIRouter(tags=["health"])
 
 @router.get("/healthz")
 def alive() -> dict:
+    """Liveness: the process answers (no database needed)."""
     return {"status": "ok"}
 
 
 @router.get("/readyz", responses={503: {"description": "the database is unreachable, or this process's solve worker is down"}})
 def ready(request: Request):
+    """Readiness: the database answers and, where one runs in this process, the solve worker is alive."""
     services = request.app.state.services
     try:
         with services.pool.connection(timeout=2) as conn:

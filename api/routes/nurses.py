@@ -28,16 +28,19 @@ router = APIRouter(tags=["nurses"])
 
 @router.post("/v1/regions/{region_id}/nurses", response_model=NurseOut, status_code=201)
 def create_nurse(region_id: str, body: NurseIn, conn: Conn, who: CurrentUser) -> dict:
+    """Add a nurse to a region: home, certifications with expiry dates, licensed states, break, cap on visits."""
     return nurses.add_nurse(conn, who, region_id, body.model_dump())
 
 
 @router.get("/v1/regions/{region_id}/nurses", response_model=list[NurseOut])
 def region_nurses(region_id: str, conn: Conn, who: CurrentUser) -> list[dict]:
+    """The region's nurses, with their certifications."""
     return nurses.nurses_in(conn, who, region_id)
 
 
 @router.get("/v1/nurses/{nurse_id}", response_model=NurseOut)
 def one_nurse(nurse_id: int, conn: Conn, who: CurrentUser, response: Response) -> dict:
+    """One nurse, with her certifications; its `version` is the `If-Match` for a change."""
     out = nurses.nurse(conn, who, nurse_id)
     response.headers["ETag"] = f'"{out["version"]}"'
     return out
@@ -45,22 +48,26 @@ def one_nurse(nurse_id: int, conn: Conn, who: CurrentUser, response: Response) -
 
 @router.patch("/v1/nurses/{nurse_id}", response_model=NurseOut)
 def change_nurse(nurse_id: int, body: NursePatch, conn: Conn, who: CurrentUser, version: IfMatch) -> dict:
+    """Change the fields given (and the certifications, when given); others stay as they are. `If-Match` is honoured."""
     return nurses.update_nurse(conn, who, nurse_id, body.given(), version)
 
 
 @router.delete("/v1/nurses/{nurse_id}", status_code=204)
 def delete_nurse(nurse_id: int, conn: Conn, who: CurrentUser) -> Response:
+    """Delete a nurse who never appeared in a roster, visit or account; otherwise 409 (set `active` to false instead)."""
     nurses.remove_nurse(conn, who, nurse_id)
     return Response(status_code=204)
 
 
 @router.put("/v1/nurses/{nurse_id}/shifts/{day}", response_model=ShiftOut)
 def set_shift(nurse_id: int, day: date, body: ShiftIn, conn: Conn, who: CurrentUser) -> dict:
+    """Set her shift on a date (she is planned only on dates with a shift)."""
     return nurses.set_shift(conn, who, nurse_id, day, body.start, body.end)
 
 
 @router.delete("/v1/nurses/{nurse_id}/shifts/{day}", status_code=204)
 def remove_shift(nurse_id: int, day: date, conn: Conn, who: CurrentUser) -> Response:
+    """Take her shift off a date."""
     nurses.remove_shift(conn, who, nurse_id, day)
     return Response(status_code=204)
 
@@ -73,21 +80,25 @@ def nurse_shifts(
     first: Annotated[date | None, Query(alias="from", description="default: today")] = None,
     last: Annotated[date | None, Query(alias="to", description="default: a month on")] = None,
 ) -> list[dict]:
+    """Her shifts between two dates (`from`, `to`): each from her weekly template, a dated change, or time off."""
     return contracts.shifts(conn, who, nurse_id, first, last)
 
 
 @router.get("/v1/nurses/{nurse_id}/contract", response_model=ContractOut)
 def nurse_contract(nurse_id: int, conn: Conn, who: CurrentUser) -> dict:
+    """Her contract: weekly shift template, caps per day and week, overtime allowed and its price."""
     return contracts.contract(conn, who, nurse_id)
 
 
 @router.put("/v1/nurses/{nurse_id}/contract", response_model=ContractOut)
 def set_contract(nurse_id: int, body: ContractIn, conn: Conn, who: CurrentUser) -> dict:
+    """Set her contract (template, caps, overtime); dated changes and time off stay as exceptions."""
     return contracts.set_contract(conn, who, nurse_id, body.model_dump())
 
 
 @router.put("/v1/nurses/{nurse_id}/time-off/{day}", response_model=TimeOffOut)
 def time_off(nurse_id: int, day: date, body: TimeOffIn, conn: Conn, who: CurrentUser) -> dict:
+    """Give her time off on a date (an exception to her template)."""
     return contracts.set_time_off(conn, who, nurse_id, day, body.note)
 
 
@@ -99,4 +110,5 @@ def shift_grid(
     first: Annotated[date, Query(alias="from")],
     days: Annotated[int, Query(ge=1, le=MAX_PLAN_DAYS)] = 7,
 ) -> dict:
+    """The region's week shift grid: nurses × days, each cell her shift or off, and where it comes from."""
     return contracts.shift_grid(conn, who, region_id, first, days)

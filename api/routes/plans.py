@@ -31,11 +31,13 @@ def request_plan(region_id: str, body: PlanIn, services: AppServices, conn: Conn
 
 @router.get("/v1/plans/{plan_id}", response_model=PlanOut)
 def one_plan(plan_id: int, conn: Conn, who: CurrentUser) -> dict:
+    """A week plan: its state and progress while it runs, then its days' draft rosters and what it left out."""
     return plans.plan_view(conn, who, plan_id)
 
 
 @router.post("/v1/plans/{plan_id}/publish", response_model=PlanOut)
 def publish_plan(plan_id: int, conn: Conn, who: CurrentUser) -> dict:
+    """Publish every day of the plan at once (all or none); its sessions get their dates."""
     return plans.publish_plan(conn, who, plan_id)
 
 

@@ -99,6 +99,7 @@ def overrun(visit_id: int, body: OverrunIn, services: AppServices, conn: Conn, w
 
 @router.get("/v1/regions/{region_id}/days/{day}/events", response_model=list[DayEventOut])
 def list_day_events(region_id: str, day: date, conn: Conn, who: CurrentUser) -> list[dict]:
+    """What the dispatcher was told during a day (sick calls, cancellations, no-shows, overruns, urgent visits), in order."""
     return events.events_of_day(conn, who, region_id, day)
 
 

@@ -51,16 +51,19 @@ def solve(
 
 @router.get("/v1/jobs/{job_id}", response_model=JobOut)
 def one_job(job_id: str, conn: Conn, who: CurrentUser) -> JobOut:
+    """A solve or re-plan job: its state, live progress while it runs, and the draft roster it made."""
     return job_out(queue.job(conn, who, job_id))
 
 
 @router.get("/v1/regions/{region_id}/rosters/{day}", response_model=list[RosterSummary])
 def rosters_of_day(region_id: str, day: date, conn: Conn, who: CurrentUser) -> list[dict]:
+    """The day's roster versions (drafts, the published one, superseded ones), newest first."""
     return workflow.rosters_of_day(conn, who, region_id, day)
 
 
 @router.get("/v1/rosters/{roster_id}", response_model=RosterOut)
 def one_roster(roster_id: int, conn: Conn, who: CurrentUser, response: Response) -> dict:
+    """One roster: routes with times, unassigned visits with reasons, KPIs and the travel model (audited)."""
     out = workflow.roster(conn, who, roster_id)
     response.headers["ETag"] = f'"{out["revision"]}"'
     return out
@@ -80,6 +83,9 @@ def compare(
     other: Annotated[int | None, Query(alias="with", description="default: the published roster")] = None,
     tolerance_min: Annotated[int, Query(ge=0, le=1440)] = 0,
 ) -> dict:
+    """What changes for whom between this roster and another (default: the published one): per nurse, added, removed and re-timed
+    visits.
+    """
     return workflow.compare(conn, who, roster_id, other, tolerance_min)
 
 

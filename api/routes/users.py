@@ -13,11 +13,13 @@ router = APIRouter(prefix="/v1/users", tags=["users"])
 
 @router.post("", response_model=UserOut, status_code=201)
 def create_user(body: UserIn, conn: Conn, who: CurrentUser) -> dict:
+    """Create an account (admins): a dispatcher's regions, a nurse's record, a clinician's regions."""
     return users.create_account(conn, who, body.username, body.password, body.role, body.regions, body.nurse_id)
 
 
 @router.get("", response_model=list[UserOut])
 def all_users(conn: Conn, who: CurrentUser) -> list[dict]:
+    """Every account (admins)."""
     return users.accounts(conn, who)
 
 

@@ -31,6 +31,7 @@ IMPORT_DESCRIPTION = (
 
 @router.post("/v1/visits", response_model=VisitOut, status_code=201)
 def create_visit(body: VisitIn, conn: Conn, who: CurrentUser) -> dict:
+    """Book a visit: a patient's service on a date within a window. Warns at once when the patient is not cleared for it."""
     request = visits.VisitRequest(
         patient_id=body.patient_id,
         day=body.date,
@@ -47,11 +48,13 @@ def create_visit(body: VisitIn, conn: Conn, who: CurrentUser) -> dict:
 
 @router.get("/v1/regions/{region_id}/visits", response_model=list[VisitOut])
 def visits_of_day(region_id: str, day: Annotated[date, Query(alias="date")], conn: Conn, who: CurrentUser) -> list[dict]:
+    """The region's visits on a date (`date`), with their status."""
     return visits.visits_on(conn, who, region_id, day)
 
 
 @router.get("/v1/visits/{visit_id}", response_model=VisitOut)
 def one_visit(visit_id: int, conn: Conn, who: CurrentUser, response: Response) -> dict:
+    """One visit (audited); its `version` is the `If-Match` for a change."""
     out = visits.visit(conn, who, visit_id)
     response.headers["ETag"] = f'"{out["version"]}"'
     return out
@@ -59,11 +62,15 @@ def one_visit(visit_id: int, conn: Conn, who: CurrentUser, response: Response) -
 
 @router.patch("/v1/visits/{visit_id}", response_model=VisitOut)
 def change_visit(visit_id: int, body: VisitPatch, conn: Conn, who: CurrentUser, version: IfMatch) -> dict:
+    """Change a visit; a visit held by the published roster keeps its date, window, duration and service (409: re-plan or move
+    it).
+    """
     return visits.update_visit(conn, who, visit_id, body.given(), version)
 
 
 @router.delete("/v1/visits/{visit_id}", status_code=204)
 def delete_visit(visit_id: int, conn: Conn, who: CurrentUser) -> Response:
+    """Delete a visit that no roster holds; otherwise 409 (cancel it instead)."""
     visits.remove_visit(conn, who, visit_id)
     return Response(status_code=204)
 
@@ -78,6 +85,7 @@ def delete_visit(visit_id: int, conn: Conn, who: CurrentUser) -> Response:
     },
 )
 async def import_visits(region_id: str, request: Request, conn: Conn, who: CurrentUser) -> ImportResult:
+    """Import a day's visits from a CSV (text/csv): every line is checked and nothing is imported unless all are right."""
     if request.headers.get("content-type", "").split(";")[0].strip() not in ("text/csv", "text/plain"):
         raise InvalidField("send the file as text/csv", "content-type")
     raw = await request.body()  # already read, bounded in size and time, by api.request_body

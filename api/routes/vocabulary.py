@@ -15,4 +15,5 @@ router = APIRouter(tags=["vocabulary"])
 
 @router.get("/v1/vocabulary", response_model=Vocabulary)
 def domain_vocabulary() -> dict:
+    """The domain's words and bounds (statuses and transitions, report kinds, roles, certifications, bounds); no login."""
     return vocabulary()

@@ -110,6 +110,9 @@ class Vocabulary(BaseModel):
     report_kinds: dict[str, dict[str, list[VisitStatus]]] = Field(
         description="per report kind, per status it may be sent from, the statuses the visit passes through"
     )
+    session_phases: list[ReportKind] = Field(description="the phases of a visit on site, in order; each at most once")
+    progress_report_kinds: list[ReportKind] = Field(description="reports about where she is (the others are session notes)")
+    undo_within_s: int = Field(description="a report may be undone this long after it happened")
     day_event_kinds: list[DayEventKind]
     roster_statuses: list[RosterStatus]
     job_states: list[JobState]

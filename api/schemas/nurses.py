@@ -8,11 +8,23 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from api.schemas.common import Body, LocalTime, Name, Notes, Patch, Phone, Point, Window
-from dispatch.vocabulary import MAX_BREAK_MIN, MAX_DURATION_MIN, MAX_VISITS_PER_NURSE, OVERTIME_COST_PER_MIN_S, WEEKDAYS
+from dispatch.vocabulary import (
+    CERTIFICATIONS,
+    MAX_BREAK_MIN,
+    MAX_DURATION_MIN,
+    MAX_VISITS_PER_NURSE,
+    OVERTIME_COST_PER_MIN_S,
+    WEEKDAYS,
+)
+
+STATES = "two-letter US state codes, e.g. CO (the vocabulary's `state_codes`, GET /v1/vocabulary)"
 
 
 class Certification(Body):
-    name: Name = Field(examples=["ketamine"])
+    name: Name = Field(
+        examples=["ketamine"],
+        description=f"one of the certification vocabulary: {', '.join(CERTIFICATIONS)} (any case)",
+    )
     expires_on: dt.date | None = Field(default=None, examples=["2027-06-30"])
 
 
@@ -25,7 +37,7 @@ class NurseIn(Body):
     name: Name = Field(examples=["Ana Ruiz"])
     phone: Phone | None = Field(default=None, examples=["+1 303 555 0101"])
     home: Point
-    licensed_states: list[str] = Field(default=[], examples=[["CO"]])
+    licensed_states: list[str] = Field(default=[], examples=[["CO"]], description=STATES)
     certifications: list[Certification] = Field(default=[])
     max_visits: int | None = Field(default=None, ge=0, le=MAX_VISITS_PER_NURSE)
     break_: BreakIn | None = Field(default=None, alias="break")
@@ -43,7 +55,7 @@ class NursePatch(Patch):
     name: Name | None = None
     phone: Phone | None = None
     home: Point | None = None
-    licensed_states: list[str] | None = None
+    licensed_states: list[str] | None = Field(default=None, description=STATES)
     certifications: list[Certification] | None = None
     max_visits: int | None = Field(default=None, ge=0, le=MAX_VISITS_PER_NURSE)
     break_: BreakIn | None = Field(default=None, alias="break")

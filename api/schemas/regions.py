@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from api.schemas.common import Body, Name
-from dispatch.vocabulary import ROADS_DATASET_PATTERN
+from dispatch.vocabulary import ROADS_DATASET_PATTERN, VITALS_INTERVAL_MIN
 
 RoadsDataset = Field(
     default=None,
@@ -25,6 +25,15 @@ class RegionIn(Body):
 
 class RegionPatch(Body):
     roads_dataset: str | None = RoadsDataset
+    calendar_details: bool = Field(
+        default=False, description="nurses' calendar feeds carry the patient's address and phone (default: initials and time)"
+    )
+    vitals_interval_min: int = Field(
+        default=15,
+        ge=VITALS_INTERVAL_MIN[0],
+        le=VITALS_INTERVAL_MIN[1],
+        description="how often the nurse's page asks for vital signs during a session",
+    )
 
 
 class RegionOut(BaseModel):
@@ -32,3 +41,5 @@ class RegionOut(BaseModel):
     name: str
     timezone: str
     roads_dataset: str | None
+    calendar_details: bool
+    vitals_interval_min: int

@@ -49,6 +49,50 @@ class TravelNote(BaseModel):
     reason: str | None = Field(default=None, description="why any travel time is not a road time")
 
 
+class Retimed(BaseModel):
+    visit_id: int
+    from_: str = Field(alias="from")
+    to: str
+
+
+class NurseChanges(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+    nurse_id: int
+    added: list[int]
+    removed: list[int]
+    retimed: list[Retimed]
+
+
+class PublishedChanges(BaseModel):
+    """What a publish changed for each nurse against the roster it superseded (ids are record ids)."""
+
+    nurses: list[NurseChanges]
+    newly_unassigned: list[int]
+    newly_assigned: list[int]
+
+
+class RosterTotals(BaseModel):
+    """The roster document's summary (docs/roster-document.md): what was served and left out, travel, the search."""
+
+    model_config = ConfigDict(extra="allow")  # figures the solver adds later pass through
+
+    assigned: int = Field(description="visits served")
+    unassigned: int = Field(description="visits left out, held back ones included")
+    unassigned_priority_weight: int = Field(description="the priority weight of the visits left out")
+    total_priority_weight: int
+    nurses_working: int | None = None
+    total_travel_s: int | None = None
+    total_travel_h: float | None = None
+    total_waiting_s: int | None = None
+    total_waiting_h: float | None = None
+    solve_time_s: float | None = None
+    solutions_found: int | None = None
+    planned: int | None = Field(default=None, description="a re-plan: the visits the roster in force held")
+    planned_moved: int | None = Field(default=None, description="a re-plan: of those, served by another nurse")
+    planned_retimed: int | None = Field(default=None, description="a re-plan: of those, re-timed past the tolerance")
+    planned_lost: int | None = Field(default=None, description="a re-plan: of those, no longer served")
+
+
 class RosterSummary(BaseModel):
     id: int
     region_id: str
@@ -62,13 +106,13 @@ class RosterSummary(BaseModel):
     published_at: dt.datetime | None
     published_by: str | None
     reason: str | None = Field(default=None, description="why this version exists, e.g. a sick call or an urgent visit")
-    changes: dict[str, Any] | None = Field(
+    changes: PublishedChanges | None = Field(
         default=None,
         description="recorded at publish: per nurse, visits added, "
         f"removed and re-timed by more than {RETIME_TOLERANCE_MIN} min against the "
         "roster it superseded",
     )
-    kpis: dict[str, Any]
+    kpis: RosterTotals
     travel: TravelNote = Field(description="the travel model that timed this roster, and why it fell back when it did")
 
 
@@ -80,20 +124,6 @@ class MoveIn(Body):
     visit_id: RecordId
     nurse_id: RecordId | None = Field(description="null takes the visit out of the roster")
     start: LocalTime | None = Field(default=None, description="fix the start; default: where it fits best", examples=["13:30"])
-
-
-class Retimed(BaseModel):
-    visit_id: int
-    from_: str = Field(alias="from")
-    to: str
-
-
-class NurseChanges(BaseModel):
-    model_config = ConfigDict(populate_by_name=True)
-    nurse_id: int
-    added: list[int]
-    removed: list[int]
-    retimed: list[Retimed]
 
 
 class Comparison(BaseModel):
@@ -114,6 +144,7 @@ class VisitOnMap(BaseModel):
     priority: int
     status: VisitStatus
     pinned_nurse_id: int | None
+    duration_min: int = Field(description="minutes on site as planned (the console shows an infusion's progress against it)")
     report: VisitReportOut | None = Field(description="the nurse's latest report on it")
 
 

@@ -13,7 +13,7 @@ class VisitIn(Body):
     patient_id: RecordId
     date: dt.date = Field(examples=["2026-11-25"])
     window: Window
-    service: Name = Field(examples=["ketamine"])
+    service: Name = Field(examples=["ketamine"], description="a code of the service catalogue (GET /v1/services)")
     duration_min: DurationMin | None = Field(default=None, description="default: the service's minutes")
     priority: Priority = 1
     pinned_nurse_id: RecordId | None = None

@@ -456,9 +456,9 @@ def _day_problem(pool: DbPool, job: dict) -> DayProblem:
 def _store(pool: DbPool, job_row: dict, problem: DayProblem, document: dict) -> None:
     """The draft and the finished job in one transaction: a roster is never half-written.
 
-    A job asked to publish (a schedule with auto_publish) then publishes the draft in a second
-    transaction; if that is refused (say a dispatcher published another roster meanwhile), the
-    draft stays a draft and the job's progress says why.
+    A job asked to publish (a schedule with auto_publish) publishes the draft in the same transaction;
+    if that is refused (say a dispatcher published another roster meanwhile), the draft stays a draft
+    and the job's progress says why.
     """
     with pool.connection() as conn:
         with conn.transaction():
@@ -476,19 +476,19 @@ def _store(pool: DbPool, job_row: dict, problem: DayProblem, document: dict) -> 
                 job_row["reason"],
                 problem.travel,
             )
+            progress = {"unassigned": document["summary"]["unassigned"]}
+            if job_row.get("publish_when_done"):
+                try:
+                    with conn.transaction():  # a savepoint: a refused publish leaves the draft as it is
+                        publish(conn, AUTO_PUBLISHER, roster_id, None)
+                    progress["publish"] = "published"
+                except DispatchError as refused:
+                    progress["publish"] = f"not published: {refused.message}"
+            # The job reads `succeeded` only once its draft is stored and, if asked, published (or why not).
             conn.execute(
                 "UPDATE solve_jobs SET state = 'succeeded', roster_id = %s, finished_at = now(),"
                 " progress = progress || %s WHERE id = %s",
-                [roster_id, Jsonb({"unassigned": document["summary"]["unassigned"]}), job_row["id"]],
-            )
-        if job_row.get("publish_when_done"):
-            try:
-                publish(conn, AUTO_PUBLISHER, roster_id, None)
-                outcome = "published"
-            except DispatchError as refused:
-                outcome = f"not published: {refused.message}"
-            conn.execute(
-                "UPDATE solve_jobs SET progress = progress || %s WHERE id = %s", [Jsonb({"publish": outcome}), job_row["id"]]
+                [roster_id, Jsonb(progress), job_row["id"]],
             )
 
 

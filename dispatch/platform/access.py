@@ -54,7 +54,7 @@ class TokenClaims:
     token_version: int
 
 
-def issue_token(principal: Principal, signing_key: str, minutes: int) -> str:
+def issue_token(principal: Principal, signing_key: str, minutes: float) -> str:
     now = datetime.now(UTC)
     claims = {
         "sub": principal.username,
@@ -66,7 +66,7 @@ def issue_token(principal: Principal, signing_key: str, minutes: int) -> str:
     return jwt.encode(claims, signing_key, algorithm=TOKEN_ALGORITHM)
 
 
-def token_claims(token: str, signing_key: str, minutes: int) -> TokenClaims | None:
+def token_claims(token: str, signing_key: str, minutes: float) -> TokenClaims | None:
     """Who a valid token speaks for, or None: signed with our key, unexpired, and issued at most `minutes` ago.
 
     The age is checked against `iat` as well as `exp`, so a token minted with a far `exp` (a leaked key

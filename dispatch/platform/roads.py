@@ -192,9 +192,9 @@ class TravelCache:
         self._index, self._places, self._tenths = {}, np.empty((0, 2)), np.empty((0, 0), dtype=np.int32)
 
     def _learn(self, new: list[tuple[float, float]]) -> None:
+        """Ask the engine about `new` places; the cache changes only once every answer is in (an engine that
+        fails half-way, say a routing server restarting, leaves it as it was)."""
         old_count = len(self._index)
-        for key in new:
-            self._index[key] = len(self._index)
         places = np.vstack([self._places, np.array(new, dtype=np.float64)])
         count = len(places)
         tenths = np.full((count, count), _UNREACHABLE, dtype=np.int32)
@@ -207,6 +207,8 @@ class TravelCache:
         for start in range(0, len(known), BLOCK_ROWS):
             rows = known[start : start + BLOCK_ROWS]
             tenths[rows[0] : rows[-1] + 1, old_count:] = _as_tenths(self.engine.table(places, rows, newcomers))
+        for key in new:
+            self._index[key] = len(self._index)
         self._places, self._tenths = places, tenths
         self.places_asked += len(new)
 

@@ -23,7 +23,12 @@ class Settings(BaseSettings):
     # explicitly when several replicas must accept each other's tokens).
     secret_key: str | None = None
     # An access token's lifetime; a token older than this is refused whatever its `exp` says.
-    token_minutes: int = Field(default=60, ge=1)
+    token_minutes: float = Field(default=60, gt=0)
+    # A session (refresh tokens, dispatch/records/sessions.py) ends this long after the password was typed:
+    # a shift and some. Within it the page gets new access tokens without asking her again.
+    session_hours: float = Field(default=14, gt=0)
+    # How often the nurse's page asks whether her day changed (a published roster): a short poll.
+    nurse_poll_s: float = Field(default=10, gt=0)
     # Failed logins: this many for one account (known or not) within login_window_s lock that account,
     # and this many from one client address lock that address, for login_lockout_s. The address is the
     # connection's peer, or X-Forwarded-For from a proxy uvicorn trusts (FORWARDED_ALLOW_IPS).

@@ -12,7 +12,7 @@ from dispatch.platform.access import Principal
 from dispatch.platform.db import Db, one
 from dispatch.platform.roads import checked_dataset_name
 
-_COLUMNS = "id, name, timezone, roads_dataset"
+_COLUMNS = "id, name, timezone, roads_dataset, calendar_details, vitals_interval_min"
 
 
 def add_region(conn: Db, region_id: str, name: str, timezone: str, roads_dataset: str | None = None) -> dict:
@@ -69,11 +69,25 @@ def set_roads_dataset(conn: Db, region_id: str, roads_dataset: str | None) -> di
     return row
 
 
-def update_region(conn: Db, who: Principal, region_id: str, roads_dataset: str | None) -> dict:
-    """An admin sets the region's road dataset (audited)."""
+# The clinic's choices a PATCH may set besides the road dataset (the database CHECKs their bounds too).
+CLINIC_SETTINGS = ("calendar_details", "vitals_interval_min")
+
+
+def update_region(conn: Db, who: Principal, region_id: str, changes: dict) -> dict:
+    """An admin sets the region's road dataset, whether calendar feeds carry address and phone, the vitals interval (audited).
+
+    Only the fields in `changes` are written."""
     who.require_role("admin")
-    row = set_roads_dataset(conn, region_id, roads_dataset)
-    audit.record(conn, who, "update", f"region/{region_id}", roads_dataset=row["roads_dataset"])
+    with conn.transaction():
+        row = region(conn, region_id)
+        if "roads_dataset" in changes:
+            row = set_roads_dataset(conn, region_id, changes["roads_dataset"])
+        for name in CLINIC_SETTINGS:
+            if name in changes:
+                row = one(
+                    conn.execute(f"UPDATE regions SET {name} = %s WHERE id = %s RETURNING {_COLUMNS}", [changes[name], region_id])
+                )
+        audit.record(conn, who, "update", f"region/{region_id}", **{k: row[k] for k in changes})
     return row
 
 

@@ -29,7 +29,8 @@ WHERE u.username = %s
 """
 
 
-def _principal(row: dict) -> Principal:
+def principal_from_row(row: dict) -> Principal:
+    """A principal from a users row (username, role, regions, nurse_id, token_version)."""
     return Principal(row["username"], row["role"], tuple(row["regions"]), row["nurse_id"], row["token_version"])
 
 
@@ -69,7 +70,7 @@ def add_user(
 def principal_named(conn: Db, username: str) -> Principal | None:
     """A usable account as a principal, for work done on the server itself (the demo); None otherwise."""
     row = conn.execute(_PRINCIPAL, [username]).fetchone()
-    return _principal(row) if row is not None and row["usable"] else None
+    return principal_from_row(row) if row is not None and row["usable"] else None
 
 
 def principal_for_token(conn: Db, username: str, token_version: int) -> Principal | None:
@@ -77,7 +78,7 @@ def principal_for_token(conn: Db, username: str, token_version: int) -> Principa
     row = conn.execute(_PRINCIPAL, [username]).fetchone()
     if row is None or not row["usable"] or row["token_version"] != token_version:
         return None
-    return _principal(row)
+    return principal_from_row(row)
 
 
 def authenticate(
@@ -96,7 +97,7 @@ def authenticate(
         count_failure(conn, username, address, limits)
         return None
     forget_failures(conn, username)
-    return _principal(row)
+    return principal_from_row(row)
 
 
 def list_users(conn: Db) -> list[dict]:
@@ -138,12 +139,14 @@ def _require_admin(who: Principal | str) -> None:
 
 
 def _revoke(conn: Db, username: str) -> None:
-    """Refuse every token she holds (raise the version they must carry) and her calendar feeds."""
+    """Refuse every token she holds (raise the version they must carry), her sessions and her calendar feeds."""
     row = conn.execute(
         "UPDATE users SET token_version = token_version + 1 WHERE username = %s RETURNING nurse_id", [username]
     ).fetchone()
     if row is None:
         raise NotFound(f"no user {username}")
+    # Her sessions too (dispatch/records/sessions.py): a phone cannot refresh its way back in.
+    conn.execute("UPDATE refresh_tokens SET revoked_at = now() WHERE username = %s AND revoked_at IS NULL", [username])
     if row["nurse_id"] is not None:
         conn.execute("UPDATE calendar_feeds SET revoked_at = now() WHERE nurse_id = %s AND revoked_at IS NULL", [row["nurse_id"]])
 
@@ -220,5 +223,6 @@ def change_own_password(
                 [hash_password(new_password), who.username],
             )
         )
+        conn.execute("UPDATE refresh_tokens SET revoked_at = now() WHERE username = %s AND revoked_at IS NULL", [who.username])
         audit.record(conn, who, "change-password", f"user/{who.username}")
-    return _principal(row)
+    return principal_from_row(row)

@@ -83,6 +83,7 @@ def _visit_facts(visit: dict, reports: dict) -> dict[str, Any]:
         "priority": visit["priority"],
         "status": visit["status"],
         "pinned_nurse_id": visit["pinned_nurse_id"],
+        "duration_min": visit["duration_min"],
         "report": report
         and {"kind": report["kind"], "minutes_late": report["minutes_late"], "reported_at": report["reported_at"].isoformat()},
     }

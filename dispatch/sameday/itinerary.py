@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
@@ -15,7 +15,7 @@ from dispatch.platform import audit
 from dispatch.platform.access import Principal
 from dispatch.platform.db import Db, one
 from dispatch.records.users import USABLE
-from dispatch.sameday.reports import latest_reports
+from dispatch.sameday.reports import latest_reports, session_records
 
 CALENDAR_DAYS_BACK = 7
 CALENDAR_DAYS_AHEAD = 30
@@ -24,8 +24,10 @@ MAX_WEEK_DAYS = 28  # a week plan's longest horizon
 # The patient fields a nurse sees: enough to find, call and treat; nothing else (no other visits,
 # no preferences, no evaluation history).
 _STOPS = """
-SELECT s.visit_id, s.seq, s.arrival, s.starts, s.ends, r.day, r.region_id, reg.timezone,
-       v.status, v.notes AS visit_notes, st.name AS service, v.duration_min,
+SELECT s.visit_id, s.seq, s.arrival, s.starts, s.ends, r.day, r.region_id, reg.timezone, reg.calendar_details,
+       v.status, v.notes AS visit_notes, st.name AS service, v.duration_min, v.window_start, v.window_end, v.version,
+       r.published_at, (SELECT count(*) FROM rosters o WHERE o.region_id = r.region_id AND o.day = r.day
+                        AND o.status <> 'draft') AS publications,
        p.name AS patient_name, p.address, p.phone, p.lat, p.lon, p.notes AS patient_notes
 FROM roster_stops s
 JOIN rosters r ON r.id = s.roster_id AND r.status = 'published'
@@ -38,12 +40,34 @@ ORDER BY s.starts
 """
 
 
+# Her stops in superseded rosters of those days that are no longer on her published day (moved to
+# another nurse, or out of the roster): the feed says they are cancelled, once, as of the last roster.
+_TAKEN_OFF = """
+SELECT DISTINCT ON (s.visit_id) s.visit_id, s.starts, s.ends, reg.calendar_details, v.version, r.published_at,
+       (SELECT count(*) FROM rosters o WHERE o.region_id = r.region_id AND o.day = r.day AND o.status <> 'draft') AS publications,
+       st.name AS service, p.name AS patient_name, p.address, p.phone, p.lat, p.lon
+FROM roster_stops s
+JOIN rosters r ON r.id = s.roster_id AND r.status = 'superseded'
+JOIN regions reg ON reg.id = r.region_id
+JOIN visits v ON v.id = s.visit_id
+JOIN patients p ON p.id = v.patient_id
+JOIN service_types st ON st.code = v.service_code
+WHERE s.nurse_id = %s AND r.day BETWEEN %s AND %s
+  AND NOT EXISTS (SELECT 1 FROM roster_stops mine WHERE mine.visit_id = s.visit_id AND mine.nurse_id = %s AND mine.published)
+ORDER BY s.visit_id, r.published_at DESC NULLS LAST
+"""
+
+
 def navigation_link(lat: float, lon: float) -> str:
     return f"https://www.google.com/maps/dir/?api=1&destination={lat:.6f},{lon:.6f}"
 
 
 def _stop(row: dict) -> dict:
     tz = ZoneInfo(row["timezone"])
+    window = {
+        "start": datetime.combine(row["day"], row["window_start"], tz),
+        "end": datetime.combine(row["day"], row["window_end"], tz),
+    }
     return {
         "visit_id": row["visit_id"],
         "sequence": row["seq"] + 1,
@@ -55,6 +79,8 @@ def _stop(row: dict) -> dict:
         "patient": {"name": row["patient_name"], "address": row["address"], "phone": row["phone"], "notes": row["patient_notes"]},
         "visit_notes": row["visit_notes"],
         "navigation": navigation_link(row["lat"], row["lon"]),
+        "window": window,
+        "duration_min": row["duration_min"],
     }
 
 
@@ -65,9 +91,30 @@ def my_itinerary(conn: Db, who: Principal, day: date) -> dict:
     rows = conn.execute(_STOPS, [who.nurse_id, day, day]).fetchall()
     audit.record(conn, who, "read", f"itinerary/{who.nurse_id}/{day}", visits=[r["visit_id"] for r in rows])
     nurse = one(conn.execute("SELECT name FROM nurses WHERE id = %s", [who.nurse_id]))
-    reports = latest_reports(conn, [r["visit_id"] for r in rows])
-    stops = [_stop(r) | {"report": reports.get(r["visit_id"])} for r in rows]
-    return {"nurse_id": who.nurse_id, "nurse_name": nurse["name"], "date": day, "stops": stops}
+    visit_ids = [r["visit_id"] for r in rows]
+    reports, records = latest_reports(conn, visit_ids), session_records(conn, visit_ids)
+    stops = [_stop(r) | {"report": reports.get(r["visit_id"]), "session": records[r["visit_id"]]} for r in rows]
+    interval = one(
+        conn.execute(
+            "SELECT r.vitals_interval_min FROM nurses n JOIN regions r ON r.id = n.region_id WHERE n.id = %s", [who.nurse_id]
+        )
+    )["vitals_interval_min"]
+    return {"nurse_id": who.nurse_id, "nurse_name": nurse["name"], "date": day, "stops": stops, "vitals_interval_min": interval}
+
+
+def day_fingerprint(conn: Db, who: Principal, day: date) -> str:
+    """A digest of her published stops on `day` (which visits, when, their status): it changes when her day does."""
+    if who.role != "nurse" or who.nurse_id is None:
+        raise Forbidden("only a nurse has an itinerary; dispatchers read rosters")
+    row = one(
+        conn.execute(
+            "SELECT coalesce(string_agg(concat_ws(':', s.visit_id, s.roster_id, extract(epoch FROM s.starts), v.status),"
+            " ',' ORDER BY s.starts), '') AS day FROM roster_stops s JOIN rosters r ON r.id = s.roster_id"
+            " JOIN visits v ON v.id = s.visit_id WHERE s.nurse_id = %s AND s.published AND r.day = %s",
+            [who.nurse_id, day],
+        )
+    )
+    return hashlib.sha256(row["day"].encode()).hexdigest()[:16]
 
 
 def my_week(conn: Db, who: Principal, first: date, last: date) -> dict:
@@ -127,41 +174,55 @@ def calendar_feed(conn: Db, token: str, today: date) -> bytes:
     ).fetchone()
     if feed is None:
         raise NotFound("no such calendar feed (it may have been revoked)")
-    rows = conn.execute(
-        _STOPS, [feed["nurse_id"], today - timedelta(days=CALENDAR_DAYS_BACK), today + timedelta(days=CALENDAR_DAYS_AHEAD)]
-    ).fetchall()
+    since, until = today - timedelta(days=CALENDAR_DAYS_BACK), today + timedelta(days=CALENDAR_DAYS_AHEAD)
+    rows = conn.execute(_STOPS, [feed["nurse_id"], since, until]).fetchall()
+    taken_off = conn.execute(_TAKEN_OFF, [feed["nurse_id"], since, until, feed["nurse_id"]]).fetchall()
     audit.record(conn, "calendar-feed", "read", f"calendar-feed/{feed['nurse_id']}", visits=[r["visit_id"] for r in rows])
     calendar = Calendar()
     calendar.add("prodid", "-//Nurse Dispatch//itinerary//EN")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", "My visits")
+    stamp = datetime.now(UTC)
     for row in rows:
-        event = Event()
-        event.add("uid", f"visit-{row['visit_id']}@nurse-dispatch")
-        event.add("dtstamp", row["starts"])
-        event.add("dtstart", row["starts"])
-        event.add("dtend", row["ends"])
-        event.add("summary", f"{row['service']} – {row['patient_name']}")
+        cancelled = row["status"] in ("cancelled",)
+        calendar.add_component(_event(row, stamp, cancelled))
+    for row in taken_off:
+        calendar.add_component(_event(row, stamp, cancelled=True))
+    return calendar.to_ical()
+
+
+def initials(name: str) -> str:
+    """ "Jordan Lee" → "J. L.": enough for her to know which visit, too little to identify anyone."""
+    return " ".join(f"{part[0]}." for part in name.split() if part[:1].isalpha()) or "patient"
+
+
+def _event(row: dict, stamp: datetime, cancelled: bool) -> Event:
+    """One visit as a calendar event: minimum necessary unless the region turns details on.
+
+    SEQUENCE rises with every roster of the day published and every change of the visit, and
+    LAST-MODIFIED is when the roster she holds it in was published, so calendar apps notice a change;
+    a visit cancelled or taken off her day stays in the feed as STATUS:CANCELLED.
+    """
+    event = Event()
+    event.add("uid", f"visit-{row['visit_id']}@nurse-dispatch")
+    event.add("dtstamp", stamp)
+    event.add("dtstart", row["starts"])
+    event.add("dtend", row["ends"])
+    event.add("sequence", int(row["publications"]) + int(row["version"]))
+    if row["published_at"] is not None:
+        event.add("last-modified", row["published_at"])
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    event.add("summary", f"{row['service']} – {initials(row['patient_name'])}")
+    if row["calendar_details"]:
         if row["address"]:
             event.add("location", row["address"])
-        event.add(
-            "description",
-            "\n".join(
-                filter(
-                    None,
-                    [
-                        f"Phone: {row['phone']}" if row["phone"] else None,
-                        row["patient_notes"],
-                        row["visit_notes"],
-                        f"Navigate: {navigation_link(row['lat'], row['lon'])}",
-                    ],
-                )
-            ),
-        )
+        details = [f"Phone: {row['phone']}" if row["phone"] else None, f"Navigate: {navigation_link(row['lat'], row['lon'])}"]
+        event.add("description", "\n".join(filter(None, details)))
         event.add("geo", (row["lat"], row["lon"]))
         event.add("url", navigation_link(row["lat"], row["lon"]))
-        calendar.add_component(event)
-    return calendar.to_ical()
+    else:
+        event.add("description", "Details in the Nurse Dispatch app.")
+    return event
 
 
 def feed_path(token: str) -> str:

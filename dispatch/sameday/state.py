@@ -18,6 +18,7 @@ from dispatch.platform.db import Db
 from dispatch.records.regions import region
 from dispatch.rosters.problem import DayProblem, day_problem, timed_day
 from dispatch.rosters.workflow import published_id
+from dispatch.sameday.reports import EFFECTIVE
 from dispatch.vocabulary import UNDER_WAY_STATUSES
 
 _DAY = timedelta(days=1)
@@ -115,7 +116,9 @@ def replan_problem(conn: Db, region_id: str, day: date, as_of: datetime, time_li
 def _reports(conn: Db, visit_ids: list[int]) -> dict[int, dict[str, dict]]:
     """Per visit, each kind of report's latest."""
     latest: dict[int, dict[str, dict]] = defaultdict(dict)
-    for r in conn.execute("SELECT * FROM visit_reports WHERE visit_id = ANY(%s) ORDER BY reported_at, id", [visit_ids]):
+    for r in conn.execute(
+        f"SELECT * FROM visit_reports r WHERE visit_id = ANY(%s) AND {EFFECTIVE} ORDER BY reported_at, id", [visit_ids]
+    ):
         latest[r["visit_id"]][r["kind"]] = r
     return latest
 
@@ -129,10 +132,12 @@ def progress_of(visit: dict, stop: dict, reports: dict[str, dict], overrun_min: 
         if late:
             progress["arrival"] = hhmm(stop["arrival"] + late)
         return progress
-    start = reports["started"]["reported_at"] if "started" in reports else stop["starts"] + late
+    # On site from her arrival (the service time includes setting up), else from the infusion's start.
+    began = reports.get("arrived") or reports.get("started")
+    start = began["reported_at"] if began else stop["starts"] + late
     if visit["status"] == "done":
         end = reports["done"]["reported_at"] if "done" in reports else start + duration
-        start = min(start, end - duration) if "started" not in reports else min(start, end)
+        start = min(start, end - duration) if began is None else min(start, end)
     else:
         end = max(start + duration, stop["ends"] + late) + timedelta(minutes=overrun_min)
     return progress | {"start": hhmm(start), "end": hhmm(end)}

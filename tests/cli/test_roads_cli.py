@@ -70,3 +70,42 @@ def test_solve_with_roads_refuses_a_document_that_has_a_matrix(tmp_path, helsink
     (tmp_path / "day.json").write_text(json.dumps(BASE_DOCUMENT))
     result = run("solve", str(tmp_path / "day.json"), "--roads", str(helsinki_roads))
     assert result.returncode == 2 and "already has a matrix" in result.stderr
+
+
+def test_roads_serve_answers_the_same_times_over_http_as_the_dataset_in_process(helsinki_roads):
+    import subprocess
+    import sys
+    import time
+
+    from dispatch.platform.roads import OsrmHttpEngine, TravelCache, road_source, travel_cache
+    from harness.bench.roads import road_places
+    from tests.api.conftest import free_port
+
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "cli.main", "roads", "serve", str(helsinki_roads), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}"
+        engine = OsrmEngine(dataset_base(helsinki_roads))
+        places = road_places(TravelCache(engine, "finder"), 150, seed=3)  # over HTTP_BLOCK: the blocks are stitched
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                over_http = travel_cache(road_source("helsinki", None, url)).durations(places)
+                break
+            except Exception:
+                assert time.monotonic() < deadline, "osrm-routed did not answer within 30 s"
+                time.sleep(0.3)
+        np.testing.assert_allclose(over_http, TravelCache(engine, "helsinki").durations(places), atol=0.1)
+        assert isinstance(travel_cache(road_source("helsinki", None, url)).engine, OsrmHttpEngine)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_roads_serve_of_a_folder_with_no_dataset_exits_2(tmp_path):
+    result = run("roads", "serve", str(tmp_path), "--port", "1")
+    assert result.returncode == 2 and "Traceback" not in result.stderr

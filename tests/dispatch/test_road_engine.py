@@ -165,3 +165,22 @@ def test_the_database_check_on_dataset_names_is_the_vocabularys_pattern():
 
     migration = Path(__file__).resolve().parents[2] / "dispatch/platform/db/migrations/versions/0007_roads.py"
     assert f"roads_dataset ~ '{ROADS_DATASET_PATTERN}'" in migration.read_text()
+
+
+def test_an_engine_failing_half_way_leaves_the_cache_as_it_was(engine):
+    class Flaky:
+        def __init__(self):
+            self.calls = 0
+
+        def table(self, places, sources, destinations):
+            self.calls += 1
+            if self.calls == 2:
+                raise RoadsUnavailable("the routing server restarted")
+            return engine.table(places, sources, destinations)
+
+    places = road_places(TravelCache(engine, "finder"), 12, seed=9)
+    cache = TravelCache(Flaky(), "helsinki")
+    cache.durations(places[:8])  # call 1: every row of the first places
+    with pytest.raises(RoadsUnavailable):
+        cache.durations(places)  # call 2 fails: the new places' rows
+    np.testing.assert_array_equal(cache.durations(places), TravelCache(engine, "helsinki").durations(places))

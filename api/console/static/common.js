@@ -1,7 +1,14 @@
 // What both pages share: the API client with its login, a DOM builder that never parses data as HTML,
 // and clock times read from ISO strings in the region's timezone.
 
+// The session: an access token (an hour) and a refresh token (rotated on every use, bound to this
+// device, ending after a shift). Both in localStorage, so that a reopened tab or a home-screen launch
+// finds them (sessionStorage dies with the tab; IndexedDB would hold them no safer from a script on
+// this origin, which the CSP's script-src 'self' keeps out, and is not synchronous).
 const TOKEN_KEY = "nurse-dispatch-token";
+const REFRESH_KEY = "nurse-dispatch-refresh";
+const DEVICE_KEY = "nurse-dispatch-device";
+const USER_KEY = "nurse-dispatch-user";
 
 export class ApiError extends Error {
   constructor(status, problem) {
@@ -11,8 +18,34 @@ export class ApiError extends Error {
   }
 }
 
-export async function request(method, path, { json, form, headers = {} } = {}) {
-  const token = sessionStorage.getItem(TOKEN_KEY);
+// A request that never reached the server (no network, a dead zone): the caller may keep it for later.
+export class OfflineError extends Error {
+  constructor() {
+    super("No network: kept on this phone and sent when the network returns.");
+  }
+}
+
+export function deviceId() {
+  let id = localStorage.getItem(DEVICE_KEY);
+  if (!id) {
+    id = crypto.randomUUID();
+    localStorage.setItem(DEVICE_KEY, id);
+  }
+  return id;
+}
+
+export function currentUsername() {
+  return localStorage.getItem(USER_KEY);
+}
+
+function forgetSession() {
+  localStorage.removeItem(TOKEN_KEY);
+  localStorage.removeItem(REFRESH_KEY);
+  localStorage.removeItem(USER_KEY);
+}
+
+async function send(method, path, { json, form, headers = {} } = {}) {
+  const token = localStorage.getItem(TOKEN_KEY);
   const init = { method, headers: { Accept: "application/json", ...headers } };
   if (token) init.headers.Authorization = `Bearer ${token}`;
   if (json !== undefined) {
@@ -21,29 +54,76 @@ export async function request(method, path, { json, form, headers = {} } = {}) {
   } else if (form !== undefined) {
     init.body = new URLSearchParams(form);
   }
-  const response = await fetch(path, init);
+  let response;
+  try {
+    response = await fetch(path, init);
+  } catch (error) {
+    throw new OfflineError();
+  }
   const text = await response.text();
-  const body = text ? JSON.parse(text) : null;
-  if (response.status === 401 && path !== "/v1/auth/token") {
-    sessionStorage.removeItem(TOKEN_KEY);
-    location.reload();
+  let body = null;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch (error) {
+    body = { detail: `HTTP ${response.status}` };
+  }
+  return { response, body };
+}
+
+// The next access token from the refresh token, one tab at a time (a refresh token works once: two tabs
+// using the same one would look like theft and end the session). True if there is a fresh token now.
+async function renewed(staleToken) {
+  const renew = async () => {
+    if (localStorage.getItem(TOKEN_KEY) !== staleToken) return Boolean(localStorage.getItem(TOKEN_KEY)); // another tab did
+    const refreshToken = localStorage.getItem(REFRESH_KEY);
+    if (!refreshToken) return false;
+    const { response, body } = await send("POST", "/v1/auth/refresh", { json: { refresh_token: refreshToken, device_id: deviceId() } });
+    if (!response.ok) {
+      if (response.status === 401) forgetSession();
+      return false;
+    }
+    localStorage.setItem(TOKEN_KEY, body.access_token);
+    localStorage.setItem(REFRESH_KEY, body.refresh_token);
+    return true;
+  };
+  return navigator.locks ? navigator.locks.request("nurse-dispatch-refresh", renew) : renew();
+}
+
+export async function request(method, path, options = {}) {
+  const token = localStorage.getItem(TOKEN_KEY);
+  let { response, body } = await send(method, path, options);
+  if (response.status === 401 && !path.startsWith("/v1/auth/")) {
+    if (await renewed(token)) ({ response, body } = await send(method, path, options));
+    if (response.status === 401) {
+      forgetSession();
+      location.reload();
+    }
   }
   if (!response.ok) throw new ApiError(response.status, body || {});
   return body;
 }
 
-export function logOut() {
-  sessionStorage.removeItem(TOKEN_KEY);
+export async function logOut() {
+  const refreshToken = localStorage.getItem(REFRESH_KEY);
+  forgetSession();
+  if (refreshToken) {
+    try {
+      await send("POST", "/v1/auth/logout", { json: { refresh_token: refreshToken } });
+    } catch (error) {
+      // Offline: the session ends by itself at the end of the shift; this phone has forgotten it already.
+    }
+  }
   location.reload();
 }
 
 // Resolves with /v1/me once someone is logged in (showing the login form until then).
 export async function loggedIn() {
-  if (sessionStorage.getItem(TOKEN_KEY)) {
+  if (localStorage.getItem(TOKEN_KEY) || localStorage.getItem(REFRESH_KEY)) {
     try {
       return await request("GET", "/v1/me");
     } catch (error) {
-      sessionStorage.removeItem(TOKEN_KEY);
+      if (error instanceof OfflineError && currentUsername() && location.pathname.endsWith("/nurse.html")) return { username: currentUsername(), role: "nurse", offline: true };
+      forgetSession();
     }
   }
   const message = h("p", { role: "alert" });
@@ -62,8 +142,10 @@ export async function loggedIn() {
       message.textContent = "";
       try {
         const token = await request("POST", "/v1/auth/token",
-          { form: { username: form.username.value, password: form.password.value } });
-        sessionStorage.setItem(TOKEN_KEY, token.access_token);
+          { form: { username: form.username.value, password: form.password.value, device_id: deviceId() } });
+        localStorage.setItem(TOKEN_KEY, token.access_token);
+        if (token.refresh_token) localStorage.setItem(REFRESH_KEY, token.refresh_token);
+        localStorage.setItem(USER_KEY, form.username.value);
         screen.remove();
         resolve(await request("GET", "/v1/me"));
       } catch (error) {

@@ -398,6 +398,7 @@ async function main() {
   $("day").value = hashParams().get("date") || localToday();
   await attempt(loadRegions);
   $("region").addEventListener("change", () => attempt(() => loadDay(null)));
+  $("show-durations").addEventListener("click", () => attempt(showDurations));
   $("day").addEventListener("change", () => attempt(() => loadDay(null)));
   $("roster").addEventListener("change", () => attempt(loadRoster));
   $("solve").addEventListener("click", solve);
@@ -409,6 +410,23 @@ async function main() {
   setInterval(() => {
     if (!state.busy && state.view && !document.hidden) attempt(loadRoster);
   }, REFRESH_MS);
+}
+
+
+// What nurses' session records suggest for minutes on site (a suggestion: nothing changes until she edits a service
+// or a visit): per service, and per patient once she has had enough sessions.
+async function showDurations() {
+  const learned = await request("GET", `/v1/regions/${$("region").value}/durations`);
+  const rows = [
+    ...learned.services.filter((s) => s.sessions).map((s) => h("tr", {}, h("td", {}, s.name), h("td", {}, `${s.planned_min} min`),
+      h("td", {}, `${s.suggested_min} min`), h("td", {}, String(s.sessions)))),
+    ...learned.patients.map((p) => h("tr", {}, h("td", {}, `${p.patient_name} (${p.service})`), h("td", {}, ""),
+      h("td", {}, `${p.suggested_min} min`), h("td", {}, String(p.sessions)))),
+  ];
+  $("durations-table").replaceChildren(rows.length
+    ? h("table", {}, h("caption", {}, `${learned.percentile}th percentile of arrival → discharge`),
+      h("tr", {}, h("th", {}, ""), h("th", {}, "planned"), h("th", {}, "suggested"), h("th", {}, "sessions")), rows)
+    : h("p", {}, "No session records yet."));
 }
 
 main();

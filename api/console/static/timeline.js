@@ -29,10 +29,22 @@ function axis(range) {
   return h("div", { class: "row axis", "aria-hidden": "true" }, h("div", { class: "who" }), h("div", { class: "track" }, ticks));
 }
 
+// Where a visit under way stands, from the nurse's latest report: "infusion 25 of 60 min", "observing".
+export function livePhase(stop, now = Date.now()) {
+  const report = stop.report;
+  if (!report || stop.status !== "in_progress") return "";
+  const minutes = Math.max(0, Math.floor((now - Date.parse(report.reported_at)) / 60000));
+  if (report.kind === "arrived") return `on site ${minutes} min`;
+  if (report.kind === "started") return `infusion ${minutes} of ${stop.duration_min} min`;
+  if (report.kind === "infusion_ended" || report.kind === "observation") return "observing";
+  return "";
+}
+
 function stopLabel(nurse, stop, sequence) {
   const late = stop.report?.kind === "running_late" ? `, running ${stop.report.minutes_late} min late` : "";
+  const phase = livePhase(stop) ? `, ${livePhase(stop)}` : "";
   return `${nurse.name}, stop ${sequence}: ${stop.patient_name}, ${stop.service}, ${hhmm(stop.start)}–${hhmm(stop.end)}, ` +
-    `${stop.status.replace("_", " ")}${late}`;
+    `${stop.status.replace("_", " ")}${late}${phase}`;
 }
 
 function nurseRow(range, nurse, index, onSelect) {
@@ -47,7 +59,8 @@ function nurseRow(range, nurse, index, onSelect) {
     pieces.push(bar(range, start, minutesOfDay(stop.end), `service status-${stop.status}${late ? " late" : ""}`, {
       onclick: () => onSelect(stop.visit_id), "data-visit": stop.visit_id, "aria-label": stopLabel(nurse, stop, i + 1),
       title: stopLabel(nurse, stop, i + 1), style: { background: colour },
-    }, stop.status === "done" ? "✓" : String(i + 1), late ? ` +${stop.report.minutes_late}′` : ""));
+    }, stop.status === "done" ? "✓" : String(i + 1), late ? ` +${stop.report.minutes_late}′` : "",
+    livePhase(stop) ? h("span", { class: "phase" }, ` ${livePhase(stop)}`) : null));
   });
   if (nurse.stops.length && nurse.drive_home_s > 0) {
     const leave = minutesOfDay(nurse.stops.at(-1).end);

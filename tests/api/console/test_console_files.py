@@ -41,3 +41,9 @@ def test_the_site_root_leads_to_the_console(base_url):
     answer = httpx.get(f"{base_url}/", follow_redirects=False)
     assert answer.status_code == 307 and answer.headers["location"] == "/console/"
     assert httpx.get(f"{base_url}/console/config.json").json()["tiles_url"] == ""  # as the tests' server is set
+
+
+def test_the_shipped_swagger_ui_is_the_version_in_the_lock_file():
+    locked = json.loads((CONSOLE / "package-lock.json").read_text())["packages"]["node_modules/swagger-ui-dist"]["version"]
+    assert f'PACKAGE_VERSION:"{locked}"' in (STATIC / "vendor" / "swagger-ui" / "swagger-ui-bundle.js").read_text()
+    assert (STATIC / "vendor" / "swagger-ui" / "LICENSE").is_file()

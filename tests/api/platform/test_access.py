@@ -8,6 +8,7 @@ health, the docs and a calendar feed (its URL is its secret) answer at all.
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -26,6 +27,9 @@ from tests.api.conftest import DAY, EVALUATED_ON, PASSWORD, Region, login, uniqu
 OPERATIONS = sorted((method.upper(), path) for path, item in create_app().openapi()["paths"].items() for method in item)
 PUBLIC = {
     ("POST", "/v1/auth/token"),
+    # A session's refresh token is its own credential (no bearer token): tests/api/sameday/test_session_record.py.
+    ("POST", "/v1/auth/refresh"),
+    ("POST", "/v1/auth/logout"),
     ("GET", "/healthz"),
     ("GET", "/readyz"),
     ("GET", "/v1/calendar/{token}.ics"),
@@ -36,6 +40,7 @@ ADMIN_ONLY = {
     ("GET", "/v1/users"),
     ("POST", "/v1/users"),
     ("POST", "/v1/regions"),
+    ("PATCH", "/v1/regions/{region_id}"),
     ("GET", "/v1/audit"),
     ("POST", "/v1/users/{username}/deactivate"),
     ("POST", "/v1/users/{username}/reactivate"),
@@ -193,6 +198,7 @@ REQUESTS: dict[tuple[str, str], Callable[[Side], dict]] = {
     },
     ("GET", "/v1/regions"): lambda s: {},
     ("POST", "/v1/regions"): lambda s: {"json": {"id": unique("r"), "name": "New", "timezone": "America/Denver"}},
+    ("PATCH", "/v1/regions/{region_id}"): lambda s: {"json": {"roads_dataset": None}},
     ("POST", "/v1/regions/{region_id}/nurses"): lambda s: {"json": {"name": "Cy", "home": {"lat": 39.7, "lon": -105.0}}},
     ("GET", "/v1/regions/{region_id}/nurses"): lambda s: {},
     ("GET", "/v1/nurses/{nurse_id}"): lambda s: {},
@@ -251,6 +257,11 @@ REQUESTS: dict[tuple[str, str], Callable[[Side], dict]] = {
     ("GET", "/v1/me/itinerary"): lambda s: {"params": {"date": str(DAY)}},
     ("POST", "/v1/me/calendar-feed"): lambda s: {},
     ("POST", "/v1/me/visits/{visit_id}/reports"): lambda s: {"json": {"kind": "running_late", "minutes_late": 10}},
+    ("POST", "/v1/me/visits/{visit_id}/undo"): lambda s: {"json": {"undoes": UNDOABLE.get(s.visit["id"], str(uuid.uuid4()))}},
+    ("GET", "/v1/me/day"): lambda s: {"params": {"date": str(DAY)}},
+    ("GET", "/v1/regions/{region_id}/durations"): lambda s: {},
+    ("POST", "/v1/auth/refresh"): lambda s: {"json": {"refresh_token": "not-a-refresh-token", "device_id": "a-device-id"}},
+    ("POST", "/v1/auth/logout"): lambda s: {"json": {"refresh_token": "not-a-refresh-token"}},
     ("DELETE", "/v1/me/calendar-feed"): lambda s: {},
     ("GET", "/v1/audit"): lambda s: {},
     ("GET", "/v1/calendar/{token}.ics"): lambda s: {},
@@ -275,9 +286,16 @@ REQUESTS: dict[tuple[str, str], Callable[[Side], dict]] = {
     ("POST", "/v1/plans/{plan_id}/publish"): lambda s: {},
     ("POST", "/v1/plans/{plan_id}/replan"): lambda s: {"json": {"from": str(DAY), "time_limit_s": 1}},
     ("GET", "/v1/me/week"): lambda s: {"params": {"from": str(DAY), "to": str(DAY)}},
-    ("POST", "/v1/services"): lambda s: {"json": {"code": unique("svc"), "name": "Vitamin C drip", "infusion_min": 40}},
+    ("POST", "/v1/services"): lambda s: {
+        "json": {"code": unique("svc"), "name": "Vitamin C drip", "infusion_min": 40, "required_certifications": ["rn", "iv"]}
+    },
     ("PATCH", "/v1/services/{code}"): lambda s: {"json": {"name": "Myers' cocktail"}},
 }
+
+
+# Visit id → the key of a report Ana has just made on it, for her undo (made in test_a_nurse_reaches_her_own_day,
+# so that no other test leaves a report behind that re-planning would read).
+UNDOABLE: dict[int, str] = {}
 
 
 def _send(client: httpx.Client, operation: tuple[str, str], target: Side, nurse_id: int | None = None) -> httpx.Response:
@@ -427,6 +445,12 @@ def test_a_nurse_cannot_obtain_another_nurses_stops_from_rosters_patients_or_vis
 def test_a_nurse_reaches_her_own_day(operation, ours):
     if operation == ("DELETE", "/v1/me/calendar-feed"):
         ours.ana_client.post("/v1/me/calendar-feed")
+    if operation == ("POST", "/v1/me/visits/{visit_id}/undo"):
+        UNDOABLE[ours.visit["id"]] = key = str(uuid.uuid4())
+        made = ours.ana_client.post(
+            f"/v1/me/visits/{ours.visit['id']}/reports", json={"kind": "running_late", "minutes_late": 5, "key": key}
+        )
+        assert made.status_code == 201, made.text
     answer = _send(ours.ana_client, operation, ours)
     assert 200 <= answer.status_code < 300, answer.text
     if operation == ("POST", "/v1/me/password"):  # her other tokens, this one included, stop: carry on with the new one

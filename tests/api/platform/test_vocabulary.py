@@ -45,7 +45,7 @@ def _bounds(db, table: str, column: str) -> tuple[float | None, float | None]:
     [
         ("visits", "status", words.VISIT_STATUSES),
         ("users", "role", words.ROLES),
-        ("visit_reports", "kind", words.REPORT_KINDS),
+        ("visit_reports", "kind", words.STORED_REPORT_KINDS),
         ("day_events", "kind", words.DAY_EVENT_KINDS),
         ("rosters", "status", words.ROSTER_STATUSES),
         ("solve_jobs", "state", words.JOB_STATES),

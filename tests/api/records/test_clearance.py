@@ -174,9 +174,10 @@ def test_nurse_certifications_and_states_come_from_the_vocabulary_and_a_nurse_wh
     upper = region.nurse("Dee", certifications=("RN", "IV"))
     assert [c["name"] for c in upper["certifications"]] == ["iv", "rn"] and upper["warnings"] == []
     nothing = region.nurse("Eve", certifications=("bls",))
-    assert nothing["warnings"] == [
-        "Eve can take no service with her certifications valid today (the simplest, Myers' cocktail, needs rn, iv)"
-    ]
+    # The catalogue is the whole suite's (other tests add services), so the simplest one is not named here.
+    [warning] = nothing["warnings"]
+    assert warning.startswith("Eve can take no service with her certifications valid today (the simplest, ")
+    assert warning.endswith(", needs rn, iv)")
 
 
 def test_patients_flagged_before_the_migration_get_a_migrated_record(database):

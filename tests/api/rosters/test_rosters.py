@@ -206,3 +206,19 @@ def test_a_draft_solved_before_a_visits_window_changed_cannot_be_published(regio
     assert refused.status_code == 409, refused.text
     assert f"visit {visit['id']} changed since this roster was made (its window is now 14:00–15:00)" in refused.json()["detail"]
     assert region.dispatcher.get(f"/v1/visits/{visit['id']}").json()["status"] == "requested"
+
+
+def test_a_visit_moved_to_a_fixed_start_inside_its_window_can_be_published(region):
+    region.nurse()
+    visit = region.visit(region.patient()["id"], window=("09:00", "12:00"))
+    roster = region.solved_roster()
+    nurse_id = int(roster["roster"]["routes"][0]["nurse_id"])
+    body = {"visit_id": visit["id"], "nurse_id": nurse_id, "start": "11:00"}
+    moved = region.dispatcher.post(
+        f"/v1/rosters/{roster['id']}/moves", json=body, headers={"If-Match": f'"{roster["revision"]}"'}
+    )
+    assert moved.status_code == 200, moved.text
+    published = region.publish(moved.json())
+    assert published.status_code == 200, published.text
+    stop = published.json()["roster"]["routes"][0]["stops"][0]
+    assert stop["start"][11:16] == "11:00"

@@ -75,7 +75,7 @@ def test_running_late_then_done_reach_the_dispatcher(phone, day, browser, reques
     card = phone.locator(f'.stop-card[data-visit="{visit_id}"]')
     card.get_by_label("How late").select_option("20")
     card.get_by_role("button", name="Running late").click()
-    expect(phone.locator("#message")).to_have_text("The dispatcher knows you run 20 min late.")
+    expect(phone.locator("#undo-text")).to_contain_text("Running late recorded at")
     expect(card.locator(".status")).to_have_text("scheduled · you said 20 min late")
 
     roster_id = day["region"].dispatcher.get(f"/v1/regions/{day['region'].id}/rosters/{DAY}").json()[-1]["id"]
@@ -88,9 +88,12 @@ def test_running_late_then_done_reach_the_dispatcher(phone, day, browser, reques
         expect(late).to_have_text("1 +20′")
         assert "running 20 min late" in late.get_attribute("aria-label")
 
-    card.get_by_role("button", name="Done").click()
-    expect(card.locator(".status")).to_have_text("done")
-    expect(card.get_by_role("button", name="Done")).to_have_count(0)
+    card.get_by_role("button", name="On my way").click()
+    card.get_by_role("button", name="Arrived").click()
+    card.get_by_role("button", name="Discharge now").click()
+    done = phone.locator(f'#done-stops .stop-card[data-visit="{visit_id}"]')
+    expect(done.locator(".status")).to_have_text("done")
+    expect(phone.locator("#outbox")).to_be_hidden()
     seen = _stop(day, roster_id, visit_id)
     assert seen["status"] == "done" and seen["report"]["kind"] == "done"
 

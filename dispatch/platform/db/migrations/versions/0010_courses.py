@@ -1,14 +1,14 @@
 """Treatment courses, nurse contracts and the week plan.
 
 Revision ID: 0009courses
-Revises: 0007clear
+Revises: 0009field
 Create Date: 2026-12-01
 """
 
 from alembic import op
 
 revision = "0009courses"
-down_revision = "0007clear"
+down_revision = "0009field"
 branch_labels = None
 depends_on = None
 
