@@ -24,6 +24,14 @@ def add_arguments(commands: argparse._SubParsersAction) -> None:
     )
     solve_cmd.set_defaults(run=run_solve)
 
+    week_cmd = commands.add_parser("plan-week", help="plan a horizon (week document) and write the plan: one roster per day")
+    week_cmd.add_argument("week", help="week document (JSON, docs/week-document.md); - for standard input")
+    week_cmd.add_argument("-o", "--output", help="where to write the plan document (default: standard output)")
+    week_cmd.add_argument("--time-limit", type=float, help="seconds for the whole plan (overrides options.time_limit_s)")
+    week_cmd.add_argument("--workers", type=int, help="days routed at once, one process each (overrides options.workers)")
+    week_cmd.add_argument("--quiet", action="store_true", help="no progress or summary")
+    week_cmd.set_defaults(run=run_plan_week)
+
 
 def read_document(source: str) -> Any:
     try:
@@ -71,6 +79,45 @@ def run_solve(args: argparse.Namespace) -> int:
     write_json(roster, args.output)
     if args.output and not args.quiet:
         print(f"roster written to {args.output}", file=sys.stderr)
+    return 0
+
+
+def run_plan_week(args: argparse.Namespace) -> int:
+    from solver.week import check_week, parse_week, plan_week
+
+    doc = read_document(args.week)
+    overrides: dict[str, Any] = {}
+    if args.time_limit is not None:
+        if args.time_limit <= 0:
+            raise InputError("--time-limit must be greater than 0")
+        overrides["time_limit_s"] = args.time_limit
+    if args.workers is not None:
+        if args.workers < 1:
+            raise InputError("--workers must be at least 1")
+        overrides["workers"] = args.workers
+    if overrides and isinstance(doc, dict):
+        doc = {**doc, "options": {**(doc.get("options") or {}), **overrides}}
+    problem = parse_week(doc)
+
+    def progress(what: str, share: float) -> None:
+        if not args.quiet:
+            print(f"{what} ({share:.0%})", file=sys.stderr, flush=True)
+
+    plan = plan_week(problem, progress).document()
+    violations = check_week(problem, plan)
+    if violations:  # a bug, never bad input: say it and write nothing
+        raise RuntimeError("the week plan failed the week checker:\n  " + "\n  ".join(violations))
+    write_json(plan, args.output)
+    if not args.quiet:
+        summary = plan["summary"]
+        print(
+            f"assigned {summary['assigned']} of {summary['visits']} visits over {len(plan['days'])} days, "
+            f"unassigned {summary['unassigned']} (priority weight {summary['unassigned_priority_weight']}), "
+            f"course continuity {summary['course_continuity']:.0%}, planned in {summary['solve_time_s']} s",
+            file=sys.stderr,
+        )
+        for item in plan["unassigned"][:10]:
+            print(f"  unassigned {item['visit_id']}: {item['reason']}", file=sys.stderr)
     return 0
 
 

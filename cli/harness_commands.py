@@ -22,6 +22,11 @@ def add_arguments(commands: argparse._SubParsersAction) -> None:
     generate_cmd.add_argument("-o", "--output", help="file to write (default: standard output)")
     generate_cmd.set_defaults(run=_run_generate)
 
+    week_cmd = commands.add_parser("generate-week", help="generate a realistic horizon (a week or two) as a week document")
+    _week_arguments(week_cmd)
+    week_cmd.add_argument("-o", "--output", help="file to write (default: standard output)")
+    week_cmd.set_defaults(run=_run_generate_week)
+
     demo_cmd = commands.add_parser(
         "demo", help="the service on the embedded database: a demo region solved, published and served"
     )
@@ -96,6 +101,15 @@ def add_arguments(commands: argparse._SubParsersAction) -> None:
     durations.add_argument("--patients", type=int, default=80)
     durations.add_argument("--sessions", type=int, default=8, help="sessions per patient")
     durations.set_defaults(run=_run_bench_durations)
+    week_bench = benches.add_parser("week", help="week plans against the baseline (each session on its earliest day)")
+    week_bench.add_argument(
+        "--shape", action="append", required=True, help="a generated horizon: NURSESxVISITS_PER_DAYxWEEKS:SECONDS[:metro[:drips]]"
+    )
+    week_bench.add_argument("--seeds", default="1,2,3")
+    week_bench.add_argument("--workers", type=int, default=1, help="days routed at once (processes)")
+    week_bench.add_argument("--no-replan", action="store_true", help="skip the sick-day re-plan")
+    week_bench.add_argument("--out", help="CSV file for the results")
+    week_bench.set_defaults(run=_run_bench_week)
     service_bench = benches.add_parser("service", help="solve request → draft time, and itinerary requests under load")
     service_bench.add_argument("--nurses", type=int, default=120)
     service_bench.add_argument("--visits", type=int, default=900)
@@ -111,6 +125,55 @@ def _day_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--visits", type=int, default=200)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--date", default=None, help="YYYY-MM-DD (default: a fixed date, so seeds reproduce)")
+
+
+def _week_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--nurses", type=int, default=40)
+    parser.add_argument("--visits", type=int, default=300, help="visits a day")
+    parser.add_argument("--weeks", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--metro", default="denver", choices=["denver", "phoenix", "atlanta"])
+    parser.add_argument("--course-share", type=float, default=0.25, help="share of each day's visits that are course sessions")
+    parser.add_argument("--min-gap", default="2,4", help="range of courses' minimum gaps in days")
+    parser.add_argument("--extra-gap", default="2,5", help="range of max gap minus min gap in days")
+    parser.add_argument("--long-drips", action="store_true", help="more NAD drips (2-3 hours) among course sessions")
+    parser.add_argument("--time-limit", type=float, default=180.0)
+
+
+def _run_generate_week(args: argparse.Namespace) -> int:
+    from harness.generate_week import generate_week
+
+    if args.nurses < 1 or args.visits < 1 or args.weeks < 1 or not 0 <= args.course_share <= 1:
+        raise InputError("--nurses, --visits and --weeks must be at least 1; --course-share between 0 and 1")
+    min_gap, extra_gap = _integers(args.min_gap, "--min-gap"), _integers(args.extra_gap, "--extra-gap")
+    if len(min_gap) != 2 or len(extra_gap) != 2 or min_gap[0] < 1 or extra_gap[0] < 0:
+        raise InputError("--min-gap and --extra-gap are ranges LOW,HIGH (min gap at least 1 day)")
+    doc = generate_week(
+        nurses=args.nurses,
+        visits_per_day=args.visits,
+        weeks=args.weeks,
+        seed=args.seed,
+        metro=args.metro,
+        course_share=args.course_share,
+        min_gap=(min_gap[0], min_gap[1]),
+        extra_gap=(extra_gap[0], extra_gap[1]),
+        long_drips=args.long_drips,
+        time_limit_s=args.time_limit,
+    )
+    write_json(doc, args.output)
+    return 0
+
+
+def _run_bench_week(args: argparse.Namespace) -> int:
+    from harness.bench.week import parse_shape, run_week_bench
+
+    try:
+        shapes = [parse_shape(text) for text in args.shape]
+    except ValueError as error:
+        raise InputError(str(error)) from None
+    if args.workers < 1:
+        raise InputError("--workers must be at least 1")
+    return run_week_bench(shapes, _integers(args.seeds, "--seeds"), args.workers, not args.no_replan, args.out)
 
 
 def _generated(args: argparse.Namespace) -> dict[str, Any]:

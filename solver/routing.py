@@ -293,6 +293,7 @@ def _add_preferences(problem: Problem, routing, nodes: _Nodes) -> None:
     for vehicle, target in enumerate(targets):
         if target:
             dimension.SetCumulVarSoftLowerBound(routing.End(vehicle), target, weight)
+            routing.SetVehicleUsedWhenEmpty(True, vehicle)  # else an empty route is not costed: a missed preference goes free
 
 
 def _add_disruption(problem: Problem, routing, manager, time_dim, nodes: _Nodes) -> None:
@@ -330,6 +331,7 @@ def _add_disruption(problem: Problem, routing, manager, time_dim, nodes: _Nodes)
     for vehicle, target in enumerate(targets):
         if target:
             dimension.SetCumulVarSoftLowerBound(routing.End(vehicle), target, options.reassign_weight_s)
+            routing.SetVehicleUsedWhenEmpty(True, vehicle)  # as for preferences: an empty route must pay too
 
 
 def _parameters(plan: SearchPlan):

@@ -11,6 +11,7 @@ from solver.week.check import check_week
 from solver.week.days import day_document, route_days, solve_day_document
 from solver.week.document import parse_week
 from solver.week.model import Course, DayAssignment, Placement, WeekPlan, WeekProblem
+from solver.week.replan import replan_week
 
 __all__ = [
     "Course",
@@ -25,6 +26,7 @@ __all__ = [
     "day_document",
     "parse_week",
     "plan_week",
+    "replan_week",
     "route_days",
     "solve_day_document",
 ]

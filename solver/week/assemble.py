@@ -17,6 +17,7 @@ from typing import Any
 
 from solver.check import check_solution
 from solver.document import parse_problem
+from solver.explain import eligibility
 from solver.insertion import RemainingDays
 from solver.model import Problem, Solution, SolveStats, Unassigned
 from solver.roster import roster_document
@@ -24,6 +25,11 @@ from solver.schedule import InfeasibleSequence, schedule_route
 from solver.week.assign import allowed_days, assign_days
 from solver.week.days import day_document, route_days
 from solver.week.model import DayAssignment, WeekPlan, WeekProblem
+
+# The day assignment's share of the time limit: CP-SAT finds its plan early and then mostly proves bounds,
+# while every second of routing serves visits (bench week, docs/BENCHMARKS.md).
+ASSIGN_SHARE = 0.06
+ASSIGN_MAX_S = 20.0
 
 WeekProgress = Callable[[str, float], None]  # (what is being done, share of the plan done 0..1)
 
@@ -38,10 +44,11 @@ def plan_week(problem: WeekProblem, progress: WeekProgress | None = None) -> Wee
     limit = problem.options.time_limit_s
     report = progress or (lambda _what, _share: None)
     report("assigning days", 0.0)
-    assignment = assign_days(problem, started + min(30.0, max(0.5, 0.12 * limit)))
+    assignment = assign_days(problem, started + min(ASSIGN_MAX_S, max(0.5, ASSIGN_SHARE * limit)))
     assigned_at = time.monotonic()
     report("routing days", 0.15)
-    repair_reserve = min(20.0, max(0.5, 0.08 * limit))
+    # The repair parses each day again and inserts (well under a second for 300 visits a day).
+    repair_reserve = min(10.0, 0.5 + 0.001 * len(problem.visits))
     rosters = route_days(problem, assignment, started + limit - repair_reserve)
     routed_at = time.monotonic()
     report("repairing", 0.9)
@@ -85,6 +92,7 @@ class _Repair:
         self.problem, self.assignment, self.orders = problem, assignment, orders
         self.served_on, self.dropped = served_on, dropped
         self.days: dict[date, tuple[Problem, RemainingDays]] = {}
+        self.eligible: dict[date, dict[str, tuple[int, ...]]] = {}
 
     def _day(self, day: date) -> tuple[Problem, RemainingDays]:
         if day not in self.days:
@@ -94,6 +102,10 @@ class _Repair:
             visits = {visit.id: visit for visit in day_problem.visits}
             routes = [[visits[v] for v in self.orders[day].get(nurse.id, [])] for nurse in day_problem.nurses]
             self.days[day] = (day_problem, RemainingDays(day_problem, routes, [False] * len(day_problem.nurses), {}))
+            # Insertion weighs travel and time only: who may take a visit (skills, pins, exclusions) is asked here.
+            self.eligible[day] = {
+                visit.id: found.nurse_positions for visit, found in zip(day_problem.visits, eligibility(day_problem), strict=True)
+            }
         return self.days[day]
 
     def _range(self, visit_id: str) -> tuple[date, ...]:
@@ -121,7 +133,7 @@ class _Repair:
         for day in sorted(days, key=lambda d: (abs((d - first_day).days), d)):
             day_problem, remaining = self._day(day)
             visit = next(v for v in day_problem.visits if v.id == visit_id)
-            found = remaining.best(visit, range(len(day_problem.nurses)), limit=3)
+            found = remaining.best(visit, self.eligible[day][visit_id], limit=3)
             if not found:
                 continue
             weight = self.problem.options.continuity_weight_s

@@ -39,6 +39,8 @@ def capped_shifts(problem: WeekProblem) -> dict[str, dict[date, tuple[str, str, 
             lengths = {day: nurse.shifts[day].minutes + nurse.overtime_min for day in week_days}
             total = sum(lengths.values())
             cap = nurse.max_week_min
+            if cap is not None:  # minutes worked already that week (a re-plan keeps the days before it)
+                cap = max(0, cap - nurse.worked_min.get(week_days[0].isocalendar()[:2], 0))
             for day in week_days:
                 shift = nurse.shifts[day]
                 if cap is None or total <= cap:
@@ -136,6 +138,8 @@ def assign_days(problem: WeekProblem, deadline: float | None = None) -> DayAssig
             on[visit.id, day] = model.new_bool_var(f"{visit.id} on {day}")
         model.add(sum(on[visit.id, day] for day in days) == placed[visit.id])
         objective.append(LEFT_OUT_WEIGHT * visit.priority * (1 - placed[visit.id]))
+        if visit.id in problem.in_force:  # a re-plan: moving a visit off its day costs
+            objective += [problem.move_weight_s * on[visit.id, d] for d in days if d != problem.in_force[visit.id][0]]
         if visit.id in session_of:
             course, _ = session_of[visit.id]
             nurse_id = own.get(course.id)
@@ -170,22 +174,39 @@ def assign_days(problem: WeekProblem, deadline: float | None = None) -> DayAssig
             model.add(sum(minutes) <= int(OWN_NURSE_FILL * _day_minutes(shift)))
             if nurse.max_visits is not None:
                 model.add(sum(with_own[v, day] for v in sessions_counted) <= nurse.max_visits)
-    capacity = {day: sum(_day_minutes(s[day]) for s in shifts.values() if day in s) for day in problem.days}
-    demand = sum(estimated_minutes(problem, v) for v in problem.visits if v.id in placed)
-    utilisation = min(1.0, demand / max(1, sum(capacity.values())))
-    for day in problem.days:
-        load = sum(estimated_minutes(problem, problem.visit(v)) * on[v, day] for v in on_day.get(day, []))
-        above_average = model.new_int_var(0, 10**7, f"above average {day}")
-        above_capacity = model.new_int_var(0, 10**7, f"above capacity {day}")
-        model.add(above_average >= load - int(utilisation * capacity[day]))
-        model.add(above_capacity >= load - capacity[day])
-        objective += [above_average, OVERLOAD_WEIGHT * above_capacity]
+    # Loads: all visits against every nurse's minutes, and the visits needing each certification beyond the
+    # commonest (e.g. ketamine, nad) against the minutes of the nurses holding it, so specialist work spreads
+    # over the days its few nurses work.
+    common = frozenset.intersection(*(n.skills for n in problem.nurses)) if problem.nurses else frozenset()
+    groups: list[tuple[str, frozenset[str] | None]] = [("all", None)]
+    groups += [(skill, frozenset({skill})) for skill in sorted({s for v in problem.visits for s in v.required_skills} - common)]
+    # A re-plan keeps days as they are unless a day overflows: moving a visit costs move_weight_s (docs/week-document.md).
+    replanning = bool(problem.in_force)
+    for name, skill in groups:
+        holders = [n.id for n in problem.nurses if skill is None or skill <= n.skills]
+        capacity = {day: sum(_day_minutes(shifts[n][day]) for n in holders if day in shifts[n]) for day in problem.days}
+        wanted = [v for v in problem.visits if v.id in placed and (skill is None or skill <= v.required_skills)]
+        utilisation = min(1.0, sum(estimated_minutes(problem, v) for v in wanted) / max(1, sum(capacity.values())))
+        wanted_ids = {v.id for v in wanted}
+        for day in problem.days:
+            needing = [v for v in on_day.get(day, []) if v in wanted_ids]
+            load = sum(estimated_minutes(problem, problem.visit(v)) * on[v, day] for v in needing)
+            above_capacity = model.new_int_var(0, 10**7, f"{name} above capacity {day}")
+            model.add(above_capacity >= load - capacity[day])
+            objective.append((1 if replanning else OVERLOAD_WEIGHT) * above_capacity)
+            if not replanning:
+                above_average = model.new_int_var(0, 10**7, f"{name} above average {day}")
+                model.add(above_average >= load - int(utilisation * capacity[day]))
+                objective.append(above_average)
     model.minimize(sum(objective))
     # A hint: every visit on its earliest allowed day, with its course's nurse where she is counted on.
     for visit_id in placed:
         model.add_hint(placed[visit_id], 1)
+        hinted = problem.in_force[visit_id][0] if visit_id in problem.in_force else days_of[visit_id][0]
+        if hinted not in days_of[visit_id]:
+            hinted = days_of[visit_id][0]
         for day in days_of[visit_id]:
-            model.add_hint(on[visit_id, day], day == days_of[visit_id][0])
+            model.add_hint(on[visit_id, day], day == hinted)
 
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.5, deadline - time.monotonic())

@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any
 
 from solver.document import parse_problem
+from solver.replan import replan
 from solver.roster import roster_document
 from solver.solve import solve
 from solver.week.model import DayAssignment, WeekNurse, WeekProblem, WeekVisit
@@ -48,7 +49,7 @@ def day_document(
         "timezone": problem.timezone,
         "travel": dict(problem.travel),
         "nurses": [_nurse_document(nurse, assignment.day_shifts[nurse.id][day]) for nurse in working],
-        "visits": [_visit_document(problem.visit(v), present, own_nurse.get(v)) for v in ids],
+        "visits": [_planned(_visit_document(problem.visit(v), present, own_nurse.get(v)), problem, v, day, present) for v in ids],
         "options": {**options, "time_limit_s": time_limit_s, "workers": 1},
     }
 
@@ -77,10 +78,19 @@ def _visit_document(visit: WeekVisit, present: set[str], own: str | None) -> dic
     return doc
 
 
+def _planned(doc: dict[str, Any], problem: WeekProblem, visit_id: str, day: date, present: set[str]) -> dict[str, Any]:
+    """In a re-plan, a visit kept on its day in force carries its place there (`planned`), so the day re-plan prices changes."""
+    in_force = problem.in_force.get(visit_id)
+    if in_force is not None and in_force[0] == day and in_force[1] in present:
+        doc["planned"] = {"nurse": in_force[1], "start": in_force[2]}
+    return doc
+
+
 def solve_day_document(doc: Mapping[str, Any]) -> dict[str, Any]:
-    """Route one day document: its roster document (checked by the day checker inside solve)."""
+    """Route one day document: its roster document (checked by the day checker inside solve or replan)."""
     day_problem = parse_problem(doc)
-    return roster_document(day_problem, solve(day_problem))
+    plan = replan if day_problem.is_replanning else solve
+    return roster_document(day_problem, plan(day_problem))
 
 
 def route_days(problem: WeekProblem, assignment: DayAssignment, deadline: float) -> dict[date, dict[str, Any]]:

@@ -42,6 +42,7 @@ class WeekNurse:
     max_week_min: int | None = None  # working time (departure to return) per ISO week
     overtime_min: int = 0  # per working day, past the shift end
     day_fields: Mapping[str, Any] = field(default_factory=dict)  # her day-document fields, shift excluded
+    worked_min: Mapping[tuple[int, int], int] = field(default_factory=dict)  # (ISO year, week) -> minutes already worked
 
     def works(self, day: date) -> bool:
         return day in self.shifts
@@ -94,6 +95,9 @@ class WeekProblem:
     travel: Mapping[str, Any]  # the travel document, as given (each day document carries it)
     durations: np.ndarray  # over every location of the horizon (start_index, location_index)
     options: WeekOptions = field(default_factory=WeekOptions)
+    # A re-plan (solver.week.replan): each visit's place in the plan in force, (day, nurse, start "HH:MM").
+    in_force: Mapping[str, tuple[date, str, str]] = field(default_factory=dict)
+    move_weight_s: int = 1800  # a visit moved off its day in force costs this, like a day re-plan's reassign_weight_s
 
     def visit(self, visit_id: str) -> WeekVisit:
         return self._visits_by_id()[visit_id]

@@ -1,0 +1,143 @@
+"""The week planner on hand-made horizons (tests/solver/week/conftest.py), every plan checked by the week checker.
+
+Hand-worked answers: A1 is fixed on Monday; A2 follows it 3-4 days later, so Thursday or Friday. B1 may go
+Monday to Wednesday. Travel is 10 minutes between any two places, so every day has room for everything.
+"""
+
+from __future__ import annotations
+
+import copy
+from datetime import date
+
+from solver.week import DayAssignment, Placement, assemble, assign_days, check_week, parse_week, plan_week, route_days
+from solver.week.assign import capped_shifts
+from tests.solver.week.conftest import FRI, MON, THU, TUE, WED
+
+
+def _plan(week):
+    problem = parse_week(week)
+    plan = plan_week(problem).document()
+    assert check_week(problem, plan) == []
+    return problem, plan
+
+
+def _day_of(plan, visit_id):
+    return next(
+        day for day, r in plan["days"].items() for route in r["routes"] for s in route["stops"] if s["visit_id"] == visit_id
+    )
+
+
+def _nurse_of(plan, visit_id):
+    return next(
+        route["nurse_id"]
+        for r in plan["days"].values()
+        for route in r["routes"]
+        for s in route["stops"]
+        if s["visit_id"] == visit_id
+    )
+
+
+def test_the_next_session_lies_within_its_min_and_max_gap(week):
+    _, plan = _plan(week)
+    assert _day_of(plan, "A1") == MON
+    assert _day_of(plan, "A2") in (THU, FRI)
+    assert plan["unassigned"] == []
+
+
+def test_the_first_session_keeps_its_gap_after_last_given(week):
+    week["visits"][0] = {**week["visits"][0], "dates": {"from": MON, "to": WED}}
+    del week["visits"][0]["date"]
+    week["courses"][0]["last_given"] = "2026-12-04"  # a Friday: 3 days before Monday
+    week["courses"][0]["max_gap_days"] = 3
+    _, plan = _plan(week)
+    assert _day_of(plan, "A1") == MON  # exactly 3 days after
+    assert _day_of(plan, "A2") == THU  # exactly 3 days after that
+
+
+def test_a_session_that_cannot_keep_its_gap_is_left_out_with_every_later_one(week):
+    week["courses"][0]["last_given"] = "2026-11-27"  # ten days before Monday, max gap 4
+    _, plan = _plan(week)
+    reasons = {u["visit_id"]: u["reason"] for u in plan["unassigned"]}
+    assert reasons["A1"].startswith("cannot be planned within 3–4 days of the last session (2026-11-27)")
+    assert "A2" in reasons
+    assert "A1" in [u["visit_id"] for u in plan["days"][MON]["unassigned"]]  # a fixed visit shows on its day too
+
+
+def test_a_movable_visit_goes_on_a_day_its_nurse_works(week):
+    for nurse in week["nurses"]:
+        nurse["shifts"] = {day: shift for day, shift in nurse["shifts"].items() if day in (MON, WED, THU)}
+    _, plan = _plan(week)
+    assert _day_of(plan, "B1") in (MON, WED)
+    assert _day_of(plan, "A2") == THU  # Friday nobody works
+
+
+def test_excluded_dates_and_weekdays_are_kept(week):
+    week["visits"][2]["excluded_dates"] = [MON]
+    week["visits"][2]["weekdays"] = ["mon", "wed"]
+    _, plan = _plan(week)
+    assert _day_of(plan, "B1") == WED
+
+
+def test_the_course_nurse_gives_every_session(week):
+    week["courses"][0]["nurse"] = "N2"
+    _, plan = _plan(week)
+    assert _nurse_of(plan, "A1") == _nurse_of(plan, "A2") == "N2"
+
+
+def test_a_weekly_cap_cuts_each_day_in_proportion(week):
+    week["nurses"][0]["max_week_min"] = 1200  # five 8-hour days → 4 hours each
+    problem = parse_week(week)
+    assert capped_shifts(problem)["N1"][date(2026, 12, 7)] == ("08:00", "12:00", 0)
+    assert capped_shifts(problem)["N2"][date(2026, 12, 7)] == ("08:00", "16:00", 0)
+
+
+def test_weekly_caps_hold_in_the_plan(week):
+    for nurse in week["nurses"]:
+        nurse["max_week_min"] = 300
+    week["visits"] += [
+        {
+            "id": f"X{k}",
+            "location": {"index": 4},
+            "window": {"start": "08:00", "end": "15:00"},
+            "duration_min": 90,
+            "dates": {"from": MON, "to": FRI},
+        }
+        for k in range(6)
+    ]
+    problem, plan = _plan(week)
+    worked = {}
+    for roster in plan["days"].values():
+        for route in roster["routes"]:
+            worked[route["nurse_id"]] = worked.get(route["nurse_id"], 0) + route.get("working_s", 0)
+    assert all(seconds <= 300 * 60 for seconds in worked.values())
+    assert plan["unassigned"]  # 8 visits of 45-90 minutes do not fit 2 × 5 hours with driving
+
+
+def test_a_visit_a_day_drops_moves_to_another_day_of_its_range(week):
+    """Both movable visits put on Monday, where one nurse can take one visit: the repair moves the other."""
+    for nurse in week["nurses"][1:]:
+        nurse["shifts"] = {}
+    week["nurses"][0]["max_visits"] = 1
+    week["visits"] = [week["visits"][2], {**copy.deepcopy(week["visits"][2]), "id": "B2"}]
+    week["courses"] = []
+    problem = parse_week(week)
+    assignment = assign_days(problem)
+    forced = DayAssignment(
+        {"B1": Placement(date(2026, 12, 7)), "B2": Placement(date(2026, 12, 7))}, {}, {}, assignment.day_shifts
+    )
+    import time
+
+    rosters = route_days(problem, forced, time.monotonic() + 2)
+    assert len(rosters[date(2026, 12, 7)]["unassigned"]) == 1
+    plan = assemble(problem, forced, rosters).document()
+    assert check_week(problem, plan) == []
+    assert plan["unassigned"] == []
+    assert {_day_of(plan, "B1"), _day_of(plan, "B2")} == {MON, TUE}
+
+
+def test_the_plan_lists_every_visit_once(week):
+    problem, plan = _plan(week)
+    served = [s["visit_id"] for r in plan["days"].values() for route in r["routes"] for s in route["stops"]]
+    listed = [u["visit_id"] for u in plan["unassigned"]]
+    assert sorted(served + listed) == sorted(v.id for v in problem.visits)
+    assert list(plan["days"]) == [MON, TUE, WED, THU, FRI]

@@ -1,0 +1,37 @@
+"""Every week plan passes the independent week checker, on small generated horizons of varied shapes."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from harness.generate_week import generate_week
+from solver.week import check_week, parse_week, plan_week, replan_week
+
+SHAPES = st.fixed_dictionaries(
+    {
+        "nurses": st.integers(2, 4),
+        "visits_per_day": st.integers(4, 12),
+        "seed": st.integers(0, 10_000),
+        "metro": st.sampled_from(["denver", "phoenix", "atlanta"]),
+        "course_share": st.sampled_from([0.2, 0.5]),
+        "min_gap": st.sampled_from([(1, 2), (2, 4)]),
+        "extra_gap": st.sampled_from([(0, 1), (2, 5)]),
+        "long_drips": st.booleans(),
+    }
+)
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(SHAPES)
+def test_every_plan_and_every_sick_day_replan_passes_the_week_checker(shape):
+    problem = parse_week(generate_week(weeks=1, time_limit_s=2.5, **shape))
+    plan = plan_week(problem).document()
+    assert check_week(problem, plan) == []
+    nurse = problem.nurses[0].id
+    replanned = replan_week(problem, plan, date(2026, 12, 8), sick={nurse: [date(2026, 12, 8)]}).document()
+    assert check_week(problem, replanned) == []
+    assert replanned["days"]["2026-12-07"] == plan["days"]["2026-12-07"]  # what was given stays
+    assert not any(r["stops"] for r in replanned["days"]["2026-12-08"]["routes"] if r["nurse_id"] == nurse)

@@ -1,0 +1,47 @@
+"""Re-planning the horizon: what was given stays, sessions move only within their gaps, a cancelled one goes."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from solver.week import check_week, parse_week, plan_week, replan_week
+from tests.solver.week.conftest import MON, TUE
+
+
+def test_a_sick_nurse_loses_her_days_and_the_days_before_stay(week):
+    problem = parse_week(week)
+    plan = plan_week(problem).document()
+    given = next(r["nurse_id"] for r in plan["days"][MON]["routes"] if r["stops"])
+    new = replan_week(problem, plan, date(2026, 12, 8), sick={given: [date(2026, 12, 8), date(2026, 12, 9)]}).document()
+    assert check_week(problem, new) == []
+    assert new["days"][MON] == plan["days"][MON]
+    for day in (TUE, "2026-12-09"):
+        assert not any(r["stops"] for r in new["days"][day]["routes"] if r["nurse_id"] == given)
+
+
+def test_a_cancelled_session_is_listed_and_the_course_goes_on_from_the_last_given(week):
+    week["visits"].append(
+        {
+            "id": "A3",
+            "location": {"index": 2},
+            "window": {"start": "09:00", "end": "12:00"},
+            "duration_min": 60,
+            "dates": {"from": "2026-12-10", "to": "2026-12-11"},
+        }
+    )
+    week["courses"][0].update(sessions=["A1", "A2", "A3"], min_gap_days=1, max_gap_days=4)
+    problem = parse_week(week)
+    plan = plan_week(problem).document()
+    new = replan_week(problem, plan, date(2026, 12, 8), cancelled=["A2"]).document()
+    assert {"visit_id": "A2", "reason": "cancelled"} in new["unassigned"]
+    served = {s["visit_id"]: day for day, r in new["days"].items() for route in r["routes"] for s in route["stops"]}
+    assert served["A1"] == MON and served["A3"] in ("2026-12-10", "2026-12-11")  # within 4 days of A1
+
+
+def test_nothing_moves_when_nothing_happened(week):
+    problem = parse_week(week)
+    plan = plan_week(problem).document()
+    new = replan_week(problem, plan, date(2026, 12, 8)).document()
+    before = {s["visit_id"]: (d, r["nurse_id"]) for d, x in plan["days"].items() for r in x["routes"] for s in r["stops"]}
+    after = {s["visit_id"]: (d, r["nurse_id"]) for d, x in new["days"].items() for r in x["routes"] for s in r["stops"]}
+    assert after == before
