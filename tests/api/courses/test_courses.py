@@ -83,8 +83,6 @@ def test_the_template_gives_each_date_its_shift_and_exceptions_override_it(regio
     )
     assert answer.status_code == 200, answer.text
     assert answer.json()["overtime"] == {"max_min": 30, "cost_per_min_s": 90}
-    # Without overtime for the solve below: the day solver (h-week 62326c8) aborts on a nurse with overtime.
-    region.dispatcher.put(f"/v1/nurses/{nurse['id']}/contract", json={"template": WEEK, "max_week_min": 2000})
     wednesday, thursday = DAY + timedelta(days=1), DAY + timedelta(days=2)
     assert region.dispatcher.put(f"/v1/nurses/{nurse['id']}/time-off/{wednesday}", json={"note": "dentist"}).status_code == 200
     assert (
@@ -109,6 +107,32 @@ def test_the_template_gives_each_date_its_shift_and_exceptions_override_it(regio
     visit = region.visit(region.patient("Dale")["id"])
     roster = region.solved_roster(DAY)
     assert [s["visit_id"] for r in roster["roster"]["routes"] for s in r["stops"]] == [str(visit["id"])]
+
+
+def test_a_nurse_with_paid_overtime_in_her_contract_is_solved_without_crashing_the_worker(region):
+    nurse = region.nurse("Nia", shift=None)
+    contract = {"template": WEEK, "overtime": {"max_min": 30, "cost_per_min_s": 90}}
+    assert region.dispatcher.put(f"/v1/nurses/{nurse['id']}/contract", json=contract).status_code == 200
+    visit = region.visit(region.patient("Olga")["id"])
+    roster = region.solved_roster(DAY)
+    assert [s["visit_id"] for r in roster["roster"]["routes"] for s in r["stops"]] == [str(visit["id"])]
+
+
+@pytest.mark.xfail(
+    reason="solver: OR-Tools aborts on 'variable Cost(...) is not bound' with overtime and progress reports; "
+    "overtime is kept out of the day document until fixed (dispatch/rosters/problem.py SOLVER_TAKES_OVERTIME)",
+    strict=True,
+)
+def test_a_nurse_with_paid_overtime_is_routed_past_her_shift_end_at_a_price(region):
+    nurse = region.nurse("Oona", shift=None)
+    contract = {"template": WEEK, "overtime": {"max_min": 60, "cost_per_min_s": 60}}
+    assert region.dispatcher.put(f"/v1/nurses/{nurse['id']}/contract", json=contract).status_code == 200
+    # a visit that cannot start before 15:30: she is back after her 16:00 shift end
+    visit = region.visit(region.patient("Pia")["id"], window=("15:30", "15:45"))
+    roster = region.solved_roster(DAY)
+    (route,) = [r for r in roster["roster"]["routes"] if r["stops"]]
+    assert [s["visit_id"] for s in route["stops"]] == [str(visit["id"])]
+    assert 0 < route["overtime_s"] <= 3600
 
 
 def test_a_course_has_movable_sessions_that_no_days_solve_takes(region):
@@ -178,9 +202,6 @@ def test_the_week_plan_holds_back_sessions_on_days_the_patient_is_not_cleared(re
     assert "not cleared for ketamine" in page["session_list"][0]["at_risk"]
 
 
-@pytest.mark.xfail(
-    reason="solver (h-week 15e1cc5): the week repair gives a ketamine session to a nurse without ketamine", strict=False
-)
 def test_a_session_no_nurse_can_give_is_at_risk_with_the_reason(region):
     nurse = region.nurse("Kim", certifications=("rn", "iv"), shift=None)  # no ketamine
     region.dispatcher.put(f"/v1/nurses/{nurse['id']}/contract", json={"template": WEEK})
