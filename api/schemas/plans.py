@@ -48,6 +48,15 @@ class PlanDay(BaseModel):
     nurses: list[PlanNurse]
 
 
+class PlanLeftOut(BaseModel):
+    visit_id: str
+    reason: str
+    patient_name: str | None
+    service: str | None
+    course_id: int | None
+    session: int | None
+
+
 class PlanOut(BaseModel):
     model_config = {"populate_by_name": True}
     id: int
@@ -66,5 +75,5 @@ class PlanOut(BaseModel):
     published_at: dt.datetime | None
     published_by: str | None
     rosters: list[PlanDay] = Field(description="one draft roster per day, once the plan is made")
-    unassigned: list[dict[str, Any]] = Field(description="visit_id and reason of each visit placed on no day")
+    unassigned: list[PlanLeftOut] = Field(description="each visit placed on no day, with its patient and the reason")
     summary: dict[str, Any]

@@ -153,10 +153,22 @@ def plan_view(conn: Db, who: Principal, plan_id: int) -> dict[str, Any]:
         "published_by": row["published_by"],
         "rosters": days,
         "unassigned": [
-            *document.get("unassigned", []),
-            *[{"visit_id": h["visit_id"], "reason": h["reason"]} for h in row["held_back"]],
+            _named(item["visit_id"], item["reason"], sessions) for item in [*document.get("unassigned", []), *row["held_back"]]
         ],
         "summary": document.get("summary", {}),
+    }
+
+
+def _named(visit_id: Any, reason: str, sessions: dict[str, dict]) -> dict[str, Any]:
+    """A visit left out of the plan, with its patient, service and course session (the console shows names)."""
+    v = sessions.get(str(visit_id), {})
+    return {
+        "visit_id": str(visit_id),
+        "reason": reason,
+        "patient_name": v.get("patient_name"),
+        "service": v.get("service_code"),
+        "course_id": v.get("course_id"),
+        "session": v.get("session_no"),
     }
 
 
