@@ -212,11 +212,13 @@ def publish_plan(conn: Db, who: Principal, plan_id: int) -> dict[str, Any]:
         rosters = conn.execute("SELECT id, day FROM rosters WHERE plan_id = %s ORDER BY day", [plan_id]).fetchall()
         for r in rosters:
             lock_day(conn, row["region_id"], r["day"])  # in date order, so two plans never wait for each other
-            # The sessions this day serves take its date: the day pipeline reads visits.day from now on.
+            # The sessions this day serves take its date: the day pipeline reads visits.day from now on. A re-plan
+            # also moves course sessions not yet begun that an earlier plan dated within its horizon.
             conn.execute(
-                "UPDATE visits SET day = %s, version = version + 1 WHERE day IS NULL AND id IN"
-                " (SELECT visit_id FROM roster_stops WHERE roster_id = %s)",
-                [r["day"], r["id"]],
+                "UPDATE visits SET day = %s, version = version + 1 WHERE id IN"
+                " (SELECT visit_id FROM roster_stops WHERE roster_id = %s) AND (day IS NULL OR"
+                " (%s AND course_id IS NOT NULL AND day >= %s AND day <> %s AND status = ANY(%s)))",
+                [r["day"], r["id"], row["kind"] == "replan", row["first_day"], r["day"], list(PLANNED_STATUSES)],
             )
             try:
                 publish(conn, who, r["id"], None)

@@ -21,6 +21,7 @@ import logging
 import pickle
 import sys
 import time
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -102,6 +103,9 @@ async def plan_week(context: procrastinate.JobContext, plan_id: int) -> None:
     )
     if row is None:
         return
+    if row["kind"] == "replan":
+        await _replan(pool, row)
+        return
     started = time.monotonic()
     try:
         build = await asyncio.to_thread(_read_week, pool, row)
@@ -133,6 +137,66 @@ async def plan_week(context: procrastinate.JobContext, plan_id: int) -> None:
             conn.execute("INSERT INTO plan_days (plan_id, day, problem) VALUES (%s, %s, %s)", [plan_id, day, Jsonb(doc)])
     for day in days:
         await context.app.configure_task(PLAN_DAY_TASK).defer_async(plan_id=plan_id, day=day)
+
+
+async def _replan(pool: DbPool, row: dict) -> None:
+    """A re-plan: the solver's `replan_week` from the plan in force (days before `from` kept), in one child process."""
+    base = await asyncio.to_thread(
+        _execute, pool, "SELECT problem, document, assignment, held_back FROM plans WHERE id = %s", [row["based_on"]]
+    )
+    if base is None or base["document"] is None:
+        await asyncio.to_thread(_fail, pool, row["id"], f"plan {row['based_on']} has no finished plan to re-plan from")
+        return
+    event = row["event"]
+    await asyncio.to_thread(
+        _execute, pool, "UPDATE plans SET progress = %s WHERE id = %s", [Jsonb({"phase": "re-planning", "share": 0.1}), row["id"]]
+    )
+    payload = {
+        "week": base["problem"],
+        "plan": base["document"],
+        "from": row["first_day"].isoformat(),
+        "sick": event.get("sick", {}),
+        "cancelled": [str(v) for v in event.get("cancelled", [])],
+        "time_limit_s": row["time_limit_s"],
+    }
+    answer = await _child("replan", payload)
+    if "error" in answer:
+        await asyncio.to_thread(_fail, pool, row["id"], answer["error"])
+        return
+    try:
+        await asyncio.to_thread(_store_replan, pool, row, base, answer["plan"])
+    except Exception as error:
+        log.exception("plan %s: the re-plan could not be stored", row["id"])
+        await asyncio.to_thread(_fail, pool, row["id"], f"{type(error).__name__}: {error}")
+
+
+def _store_replan(pool: DbPool, row: dict, base: dict, whole: dict[str, Any]) -> None:
+    """The re-planned horizon checked as a whole, then stored from `from` on (the days before stay the plan in force's)."""
+    problem = parse_week(base["problem"])
+    faults = check_week(problem, whole)
+    if faults:
+        raise RuntimeError(f"the week checker refused the re-plan: {faults[0]}")
+    first = row["first_day"]
+    sick = row["event"].get("sick", {})
+    assignment = pickle.loads(base["assignment"])  # written by our own plan_week job, never by a client
+    day_shifts = {
+        nurse: {day: shift for day, shift in shifts.items() if day.isoformat() not in sick.get(nurse, [])}
+        for nurse, shifts in assignment.day_shifts.items()
+    }
+    assignment = replace(assignment, day_shifts=day_shifts)
+    days = {d: roster for d, roster in whole["days"].items() if date.fromisoformat(d) >= first}
+    document = whole | {"days": days}
+    day_problems = {}
+    for day_text, roster in days.items():
+        served = [s["visit_id"] for r in roster["routes"] for s in r["stops"]] + [u["visit_id"] for u in roster["unassigned"]]
+        day_problems[day_text] = day_document(problem, assignment, date.fromisoformat(day_text), served)
+    held_back = [h for h in base["held_back"] if not h.get("day") or date.fromisoformat(h["day"]) >= first]
+    with pool.connection() as conn:
+        conn.execute(
+            "UPDATE plans SET problem = %s, held_back = %s, assignment = %s WHERE id = %s",
+            [Jsonb(base["problem"]), Jsonb(held_back), base["assignment"], row["id"]],
+        )
+        store_plan(conn, row["id"], document, day_problems)
 
 
 def _read_week(pool: DbPool, row: dict) -> WeekBuild:

@@ -210,3 +210,49 @@ def test_a_session_no_nurse_can_give_is_at_risk_with_the_reason(region):
     assert plan["state"] == "succeeded", plan
     risk = region.dispatcher.get(f"/v1/courses/{course['id']}").json()["session_list"][0]["at_risk"]
     assert risk.startswith("cannot be planned within 3 days of the last session: "), risk
+
+
+def test_a_replan_after_a_sick_day_keeps_what_was_given_and_moves_later_sessions_only_within_their_gaps(region):
+    ann = region.nurse("Ann", shift=None)
+    every_day = {d: {"start": "08:00", "end": "16:00"} for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
+    assert region.dispatcher.put(f"/v1/nurses/{ann['id']}/contract", json={"template": every_day}).status_code == 200
+    all_week = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+    course = _course(region, region.patient("Cy")["id"], nurse_id=ann["id"], weekdays=all_week)
+    plan = _plan(region, time_limit_s=4)
+    assert plan["state"] == "succeeded", plan
+    assert region.dispatcher.post(f"/v1/plans/{plan['id']}/publish").status_code == 200
+    before = {s["session"]: s for s in region.dispatcher.get(f"/v1/courses/{course['id']}").json()["session_list"]}
+    first_day, sick_day = date.fromisoformat(before[1]["date"]), date.fromisoformat(before[2]["date"])
+    replan_from = first_day + timedelta(days=1)
+    # Ann, the only nurse, is sick on session 2's day: it must move to the other day its gaps allow
+    answer = region.dispatcher.post(
+        f"/v1/plans/{plan['id']}/replan",
+        json={"from": str(replan_from), "sick": {str(ann["id"]): [str(sick_day)]}, "reason": "Ann sick", "time_limit_s": 4},
+    )
+    assert answer.status_code == 202, answer.text
+    replan = answer.json()
+    assert replan["kind"] == "replan" and replan["from"] == str(replan_from)
+    while replan["state"] in ("queued", "running"):
+        time.sleep(0.3)
+        replan = region.dispatcher.get(f"/v1/plans/{replan['id']}").json()
+    assert replan["state"] == "succeeded", replan
+    # what was given stays: the days before `from` are not re-planned
+    assert min(d["date"] for d in replan["rosters"]) == str(replan_from)
+    placed = {
+        stop["session"]: date.fromisoformat(day["date"])
+        for day in replan["rosters"]
+        for nurse in day["nurses"]
+        for stop in nurse["stops"]
+        if stop["course_id"] == course["id"]
+    }
+    assert set(placed) == {2, 3}, (placed, replan["unassigned"])
+    assert placed[2] != sick_day
+    previous = first_day
+    for session in (2, 3):
+        assert 2 <= (placed[session] - previous).days <= 3, (session, previous, placed[session])  # within its gaps
+        previous = placed[session]
+    # publishing the re-plan gives the moved sessions their new days
+    published = region.dispatcher.post(f"/v1/plans/{replan['id']}/publish")
+    assert published.status_code == 200, published.text
+    after = {s["session"]: s for s in region.dispatcher.get(f"/v1/courses/{course['id']}").json()["session_list"]}
+    assert [after[k]["date"] for k in (1, 2, 3)] == [str(first_day), str(placed[2]), str(placed[3])]
