@@ -12,6 +12,7 @@ from fastapi import Depends, Header, HTTPException, Request
 from fastapi.security import OAuth2PasswordBearer
 from psycopg import Connection
 
+from dispatch.jobs import plans as plan_jobs
 from dispatch.jobs import queue
 from dispatch.jobs.queue import WorkerHealth
 from dispatch.platform.access import Principal, token_claims
@@ -35,6 +36,10 @@ class Services:
     def queue_job(self, job: dict) -> None:
         """Hand a new solve job to the queue, from a request handler running in the thread pool (a plain `def`)."""
         anyio.from_thread.run(queue.enqueue, self.jobs, self.pool, job)
+
+    def queue_plan(self, plan: dict) -> None:
+        """Hand a new week plan to the queue (its days fan out from there)."""
+        anyio.from_thread.run(plan_jobs.enqueue_plan, self.jobs, plan)
 
 
 def services(request: Request) -> Services:

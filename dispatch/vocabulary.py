@@ -12,7 +12,7 @@ from types import MappingProxyType
 from typing import Any
 
 from dispatch.platform.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
-from solver.document import MAX_PRIORITY, PROGRESS_STATUSES
+from solver.document import DEFAULT_OVERTIME_COST_PER_MIN_S, MAX_PRIORITY, PROGRESS_STATUSES
 
 # ---------------------------------------------------------------- visits
 
@@ -105,6 +105,24 @@ STATE_CODES = tuple(
     ).split()
 )
 
+# ---------------------------------------------------------------- courses, contracts, week plans
+
+# Weekdays as the week document names them (docs/week-document.md), Monday first: the database stores
+# each as its ISO number, its index here plus one.
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+COURSE_STATUSES = ("active", "cancelled")
+# A course's session: done (given), planned (a day and, once published, a nurse), or still to plan.
+SESSION_STATES = ("done", "planned", "to_plan", "cancelled")
+PLAN_STATUSES = ROSTER_STATUSES
+PLAN_KINDS = ("plan", "replan")
+MAX_COURSE_SESSIONS = 52
+MAX_GAP_DAYS = 90
+MAX_PLAN_DAYS = 28  # the week document's longest horizon
+# A session given by a nurse other than its course's own costs this much, like ten minutes of driving.
+CONTINUITY_WEIGHT_S = 600
+# An overtime minute's price when a contract gives none: the solver's (solver/document.py), imported above.
+OVERTIME_COST_PER_MIN_S = DEFAULT_OVERTIME_COST_PER_MIN_S
+
 # ---------------------------------------------------------------- bounds
 
 MIN_PRIORITY = 1
@@ -152,6 +170,9 @@ BOUNDS = MappingProxyType(
         "phone": {"max_length": MAX_PHONE_LENGTH},
         "address": {"max_length": MAX_ADDRESS_LENGTH},
         "notes": {"max_length": MAX_NOTES_LENGTH},
+        "course_sessions": {"min": 1, "max": MAX_COURSE_SESSIONS},
+        "gap_days": {"min": 1, "max": MAX_GAP_DAYS},
+        "plan_days": {"min": 1, "max": MAX_PLAN_DAYS},
         "systolic": {"min": SYSTOLIC_MM_HG[0], "max": SYSTOLIC_MM_HG[1]},
         "diastolic": {"min": DIASTOLIC_MM_HG[0], "max": DIASTOLIC_MM_HG[1]},
         "heart_rate": {"min": HEART_RATE_BPM[0], "max": HEART_RATE_BPM[1]},
@@ -193,4 +214,8 @@ def vocabulary() -> dict[str, Any]:
         "state_codes": list(STATE_CODES),
         "bounds": {name: dict(bound) for name, bound in BOUNDS.items()},
         "retime_tolerance_min": RETIME_TOLERANCE_MIN,
+        "weekdays": list(WEEKDAYS),
+        "course_statuses": list(COURSE_STATUSES),
+        "session_states": list(SESSION_STATES),
+        "continuity_weight_s": CONTINUITY_WEIGHT_S,
     }

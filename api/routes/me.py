@@ -19,6 +19,7 @@ from api.schemas.me import (
     UndoIn,
     VisitReportAck,
     VisitReportIn,
+    Week,
 )
 from dispatch.platform.access import issue_token
 from dispatch.records.users import change_own_password
@@ -47,6 +48,17 @@ def change_password(
 def my_itinerary(conn: Conn, who: CurrentUser, day: Annotated[date, Query(alias="date")]) -> dict:
     """A nurse's own published day: her stops in order with only what she needs to give each visit (audited)."""
     return itinerary.my_itinerary(conn, who, day)
+
+
+@router.get("/v1/me/week", response_model=Week)
+def my_week(
+    conn: Conn,
+    who: CurrentUser,
+    first: Annotated[date, Query(alias="from")],
+    last: Annotated[date, Query(alias="to")],
+) -> dict:
+    """Her published days from `from` to `to` (at most 28 days)."""
+    return itinerary.my_week(conn, who, first, last)
 
 
 @router.get("/v1/me/day", response_model=DayFingerprint)

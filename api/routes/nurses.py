@@ -8,8 +8,20 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from api.deps import Conn, CurrentUser, IfMatch
-from api.schemas.nurses import NurseIn, NurseOut, NursePatch, ShiftIn, ShiftOut
-from dispatch.records import nurses
+from api.schemas.nurses import (
+    ContractIn,
+    ContractOut,
+    NurseIn,
+    NurseOut,
+    NursePatch,
+    ShiftGrid,
+    ShiftIn,
+    ShiftOut,
+    TimeOffIn,
+    TimeOffOut,
+)
+from dispatch.records import contracts, nurses
+from dispatch.vocabulary import MAX_PLAN_DAYS
 
 router = APIRouter(tags=["nurses"])
 
@@ -68,5 +80,35 @@ def nurse_shifts(
     first: Annotated[date | None, Query(alias="from", description="default: today")] = None,
     last: Annotated[date | None, Query(alias="to", description="default: a month on")] = None,
 ) -> list[dict]:
-    """Her shifts between two dates (`from`, `to`)."""
-    return nurses.shifts(conn, who, nurse_id, first, last)
+    """Her shifts between two dates (`from`, `to`): each from her weekly template, a dated change, or time off."""
+    return contracts.shifts(conn, who, nurse_id, first, last)
+
+
+@router.get("/v1/nurses/{nurse_id}/contract", response_model=ContractOut)
+def nurse_contract(nurse_id: int, conn: Conn, who: CurrentUser) -> dict:
+    """Her contract: weekly shift template, caps per day and week, overtime allowed and its price."""
+    return contracts.contract(conn, who, nurse_id)
+
+
+@router.put("/v1/nurses/{nurse_id}/contract", response_model=ContractOut)
+def set_contract(nurse_id: int, body: ContractIn, conn: Conn, who: CurrentUser) -> dict:
+    """Set her contract (template, caps, overtime); dated changes and time off stay as exceptions."""
+    return contracts.set_contract(conn, who, nurse_id, body.model_dump())
+
+
+@router.put("/v1/nurses/{nurse_id}/time-off/{day}", response_model=TimeOffOut)
+def time_off(nurse_id: int, day: date, body: TimeOffIn, conn: Conn, who: CurrentUser) -> dict:
+    """Give her time off on a date (an exception to her template)."""
+    return contracts.set_time_off(conn, who, nurse_id, day, body.note)
+
+
+@router.get("/v1/regions/{region_id}/shift-grid", response_model=ShiftGrid)
+def shift_grid(
+    region_id: str,
+    conn: Conn,
+    who: CurrentUser,
+    first: Annotated[date, Query(alias="from")],
+    days: Annotated[int, Query(ge=1, le=MAX_PLAN_DAYS)] = 7,
+) -> dict:
+    """The region's week shift grid: nurses × days, each cell her shift or off, and where it comes from."""
+    return contracts.shift_grid(conn, who, region_id, first, days)

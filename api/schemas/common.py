@@ -126,3 +126,7 @@ class Vocabulary(BaseModel):
     routes_of_administration: list[str]
     certifications: list[str] = Field(description="what nurses hold and services require: one list for both")
     state_codes: list[str]
+    weekdays: list[str] = Field(description="Monday first, as the week document names them")
+    course_statuses: list[str]
+    session_states: list[str]
+    continuity_weight_s: int = Field(description="a course session given by another nurse costs like this much driving")

@@ -95,6 +95,12 @@ class DayFingerprint(BaseModel):
     poll_s: float = Field(description="ask again after this many seconds")
 
 
+class Week(BaseModel):
+    nurse_id: int
+    nurse_name: str
+    days: list[Itinerary] = Field(description="each published day with her stops, in date order")
+
+
 class CalendarFeed(BaseModel):
     url: str
 

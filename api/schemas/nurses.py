@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from api.schemas.common import Body, LocalTime, Name, Patch, Phone, Point, Window
-from dispatch.vocabulary import CERTIFICATIONS, MAX_BREAK_MIN, MAX_VISITS_PER_NURSE
+from api.schemas.common import Body, LocalTime, Name, Notes, Patch, Phone, Point, Window
+from dispatch.vocabulary import (
+    CERTIFICATIONS,
+    MAX_BREAK_MIN,
+    MAX_DURATION_MIN,
+    MAX_VISITS_PER_NURSE,
+    OVERTIME_COST_PER_MIN_S,
+    WEEKDAYS,
+)
 
 STATES = "two-letter US state codes, e.g. CO (the vocabulary's `state_codes`, GET /v1/vocabulary)"
 
@@ -81,3 +88,64 @@ class ShiftOut(BaseModel):
     date: dt.date
     start: dt.time
     end: dt.time
+    source: Literal["template", "exception"] = Field(description="her weekly template, or the date's own shift")
+
+
+WeekdayName = Literal[WEEKDAYS]
+
+
+class Overtime(Body):
+    max_min: int = Field(ge=0, le=MAX_DURATION_MIN, examples=[30])
+    cost_per_min_s: int = Field(
+        default=OVERTIME_COST_PER_MIN_S, ge=0, description="each overtime minute costs like this much driving"
+    )
+
+
+class ContractIn(Body):
+    """Her weekly template (weekday → shift), her caps and her overtime; replaces the whole contract."""
+
+    template: dict[WeekdayName, ShiftIn] = Field(default={}, examples=[{"mon": {"start": "08:00", "end": "16:30"}}])
+    max_day_min: int | None = Field(default=None, gt=0, le=24 * 60)
+    max_week_min: int | None = Field(default=None, ge=0, le=7 * 24 * 60)
+    overtime: Overtime | None = None
+
+
+class ContractOut(BaseModel):
+    nurse_id: int
+    template: dict[str, dict[str, dt.time]]
+    max_day_min: int | None
+    max_week_min: int | None
+    overtime: dict[str, int]
+
+
+class TimeOffIn(Body):
+    note: Notes = ""
+
+
+class TimeOffOut(BaseModel):
+    nurse_id: int
+    date: dt.date
+    off: bool
+    note: str
+
+
+class GridCell(BaseModel):
+    date: dt.date
+    start: dt.time | None
+    end: dt.time | None
+    source: Literal["template", "exception", "time_off", "off"]
+    note: str
+
+
+class GridNurse(BaseModel):
+    nurse_id: int
+    name: str
+    max_week_min: int | None
+    minutes: int = Field(description="her shifts' minutes over the grid's dates")
+    cells: list[GridCell]
+
+
+class ShiftGrid(BaseModel):
+    region_id: str
+    dates: list[dt.date]
+    nurses: list[GridNurse]

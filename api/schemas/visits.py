@@ -37,7 +37,11 @@ class VisitOut(BaseModel):
     id: int
     region_id: str
     patient_id: int
-    date: dt.date
+    date: dt.date | None = Field(description="null for a course session not yet planned (see earliest, latest)")
+    earliest: dt.date | None = None
+    latest: dt.date | None = None
+    course_id: int | None = None
+    session_no: int | None = None
     window: Window
     service: str
     duration_min: int

@@ -70,6 +70,9 @@ def job_app(url: str, timeout_s: float = 5.0) -> procrastinate.App:
         queue=SOLVE_QUEUE,
         retry=procrastinate.RetryStrategy(max_attempts=MAX_ATTEMPTS - 1, wait=5),
     )(solve_roster)
+    from dispatch.jobs import plans  # its jobs store through dispatch.courses, which reads this module's bounds
+
+    plans.register(app, SOLVE_QUEUE)
     return app
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import date, time
 from typing import Any
 
 from psycopg import errors
@@ -73,7 +73,7 @@ def _record(row: dict) -> dict:
 
 
 def _shift(row: dict) -> dict:
-    return {"nurse_id": row["nurse_id"], "date": row["day"], "start": row["starts"], "end": row["ends"]}
+    return {"nurse_id": row["nurse_id"], "date": row["day"], "start": row["starts"], "end": row["ends"], "source": "exception"}
 
 
 def _check_break(fields: dict[str, Any]) -> None:
@@ -216,7 +216,8 @@ def nurses_in(conn: Db, who: Principal, region_id: str) -> list[dict]:
 
 
 def set_shift(conn: Db, who: Principal, nurse_id: int, day: date, starts: time, ends: time) -> dict:
-    """Her shift on a day; refused (422 naming her and the break) when her break can no longer fit inside it."""
+    """The date's own shift (an exception to her weekly template, dispatch/records/contracts.py); refused (422 naming her
+    and the break) when her break can no longer fit inside it."""
     if ends <= starts:
         raise InvalidField(f"end {ends:%H:%M} is not after start {starts:%H:%M}", "end")
     with conn.transaction():
@@ -225,7 +226,7 @@ def set_shift(conn: Db, who: Principal, nurse_id: int, day: date, starts: time, 
         row = one(
             conn.execute(
                 "INSERT INTO nurse_shifts (nurse_id, day, starts, ends) VALUES (%s, %s, %s, %s)"
-                " ON CONFLICT (nurse_id, day) DO UPDATE SET starts = EXCLUDED.starts, ends = EXCLUDED.ends"
+                " ON CONFLICT (nurse_id, day) DO UPDATE SET starts = EXCLUDED.starts, ends = EXCLUDED.ends, off = false"
                 " RETURNING nurse_id, day, starts, ends",
                 [nurse_id, day, starts, ends],
             )
@@ -237,22 +238,9 @@ def set_shift(conn: Db, who: Principal, nurse_id: int, day: date, starts: time, 
 
 
 def remove_shift(conn: Db, who: Principal, nurse_id: int, day: date) -> None:
+    """Remove the date's own shift or time off: the date follows her template again."""
     nurse(conn, who, nurse_id)
     with conn.transaction():
         if conn.execute("DELETE FROM nurse_shifts WHERE nurse_id = %s AND day = %s", [nurse_id, day]).rowcount == 0:
-            raise NotFound(f"nurse {nurse_id} has no shift on {day}")
+            raise NotFound(f"nurse {nurse_id} has no shift or time off of its own on {day}")
         audit.record(conn, who, "remove_shift", f"nurse/{nurse_id}", date=day.isoformat())
-
-
-def shifts(conn: Db, who: Principal, nurse_id: int, first: date | None, last: date | None) -> list[dict]:
-    """Her shifts from `first` (default today) to `last` (default a month on, or the last date there is)."""
-    first = first or date.today()
-    last = last or min(first, date.max - timedelta(days=30)) + timedelta(days=30)
-    nurse(conn, who, nurse_id)
-    return [
-        _shift(row)
-        for row in conn.execute(
-            "SELECT nurse_id, day, starts, ends FROM nurse_shifts WHERE nurse_id = %s AND day BETWEEN %s AND %s ORDER BY day",
-            [nurse_id, first, last],
-        )
-    ]

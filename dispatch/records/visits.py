@@ -210,7 +210,7 @@ def add_visit(conn: Db, who: Principal, request: VisitRequest) -> dict:
 
 def _warnings(conn: Db, row: dict) -> list[str]:
     """Said at once when a booking will be held back (the patient not cleared), rather than at the night's solve."""
-    if row["status"] not in ("requested", "scheduled"):
+    if row["status"] not in ("requested", "scheduled") or row["day"] is None:
         return []
     warning = booking_warning(conn, row["patient_id"], row["service_code"], row["day"])
     return [warning] if warning else []
@@ -224,7 +224,8 @@ def update_visit(conn: Db, who: Principal, visit_id: int, given: dict[str, Any],
             # The day's roster lock before the visit's row, in the order publishing takes them: a roster
             # published at this moment either holds the visit already (refused below) or waits for this change.
             first = visit(conn, who, visit_id)
-            lock_day(conn, first["region_id"], first["day"])
+            if first["day"] is not None:  # a course session not yet planned is on no day's roster
+                lock_day(conn, first["region_id"], first["day"])
         current = visit(conn, who, visit_id, lock=True)
         _lock_patients(conn, [current["patient_id"]])
         if expected_version is not None and current["version"] != expected_version:

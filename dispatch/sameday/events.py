@@ -14,6 +14,7 @@ from dispatch.errors import Conflict, InvalidField
 from dispatch.platform import audit
 from dispatch.platform.access import Principal
 from dispatch.platform.db import Db, one
+from dispatch.records.contracts import shifts_between
 from dispatch.records.regions import region
 from dispatch.records.visits import check_transition
 from dispatch.vocabulary import MAX_OVERRUN_MIN, OPEN_STATUSES
@@ -55,7 +56,7 @@ def sick_call(conn: Db, who: Principal, nurse_id: int, day: date, off_from: time
         nurse = who.require_reach(
             conn.execute("SELECT id, region_id, name FROM nurses WHERE id = %s", [nurse_id]).fetchone(), f"nurse {nurse_id}"
         )
-        if not conn.execute("SELECT 1 FROM nurse_shifts WHERE nurse_id = %s AND day = %s", [nurse_id, day]).fetchone():
+        if (nurse_id, day) not in shifts_between(conn, [nurse_id], day, day):
             raise Conflict(f"{nurse['name']} has no shift on {day}", "date")
         return record(
             conn,

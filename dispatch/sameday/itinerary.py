@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
 
-from dispatch.errors import Conflict, Forbidden, NotFound
+from dispatch.errors import Conflict, Forbidden, InvalidField, NotFound
 from dispatch.platform import audit
 from dispatch.platform.access import Principal
 from dispatch.platform.db import Db, one
@@ -19,6 +19,7 @@ from dispatch.sameday.reports import latest_reports, session_records
 
 CALENDAR_DAYS_BACK = 7
 CALENDAR_DAYS_AHEAD = 30
+MAX_WEEK_DAYS = 28  # a week plan's longest horizon
 
 # The patient fields a nurse sees: enough to find, call and treat; nothing else (no other visits,
 # no preferences, no evaluation history).
@@ -85,20 +86,46 @@ def _stop(row: dict) -> dict:
 
 def my_itinerary(conn: Db, who: Principal, day: date) -> dict:
     """Her published stops on `day` in order; the read is audited."""
+    return _days(conn, who, day, day, f"itinerary/{who.nurse_id}/{day}")[0]
+
+
+def my_week(conn: Db, who: Principal, first: date, last: date) -> dict:
+    """Her published days from `first` to `last` (a week plan publishes several at once), each as `my_itinerary`."""
+    if not 0 <= (last - first).days < MAX_WEEK_DAYS:
+        raise InvalidField(f"give `to` on or after `from`, at most {MAX_WEEK_DAYS} days in all", "to")
+    days = _days(conn, who, first, last, f"itinerary/{who.nurse_id}/{first}..{last}")
+    return {"nurse_id": who.nurse_id, "nurse_name": days[0]["nurse_name"], "days": [d for d in days if d["stops"]]}
+
+
+def _days(conn: Db, who: Principal, first: date, last: date, what: str) -> list[dict]:
+    """Each day from `first` to `last` with her published stops in order (audited as `what`)."""
     if who.role != "nurse" or who.nurse_id is None:
         raise Forbidden("only a nurse has an itinerary; dispatchers read rosters")
-    rows = conn.execute(_STOPS, [who.nurse_id, day, day]).fetchall()
-    audit.record(conn, who, "read", f"itinerary/{who.nurse_id}/{day}", visits=[r["visit_id"] for r in rows])
-    nurse = one(conn.execute("SELECT name FROM nurses WHERE id = %s", [who.nurse_id]))
+    rows = conn.execute(_STOPS, [who.nurse_id, first, last]).fetchall()
+    audit.record(conn, who, "read", what, visits=[r["visit_id"] for r in rows])
+    nurse = one(
+        conn.execute(
+            "SELECT n.name, r.vitals_interval_min FROM nurses n JOIN regions r ON r.id = n.region_id WHERE n.id = %s",
+            [who.nurse_id],
+        )
+    )
     visit_ids = [r["visit_id"] for r in rows]
     reports, records = latest_reports(conn, visit_ids), session_records(conn, visit_ids)
-    stops = [_stop(r) | {"report": reports.get(r["visit_id"]), "session": records[r["visit_id"]]} for r in rows]
-    interval = one(
-        conn.execute(
-            "SELECT r.vitals_interval_min FROM nurses n JOIN regions r ON r.id = n.region_id WHERE n.id = %s", [who.nurse_id]
+    stops: dict[date, list[dict]] = {}
+    for r in rows:
+        stops.setdefault(r["day"], []).append(
+            _stop(r) | {"report": reports.get(r["visit_id"]), "session": records[r["visit_id"]]}
         )
-    )["vitals_interval_min"]
-    return {"nurse_id": who.nurse_id, "nurse_name": nurse["name"], "date": day, "stops": stops, "vitals_interval_min": interval}
+    return [
+        {
+            "nurse_id": who.nurse_id,
+            "nurse_name": nurse["name"],
+            "date": first + timedelta(days=offset),
+            "stops": stops.get(first + timedelta(days=offset), []),
+            "vitals_interval_min": nurse["vitals_interval_min"],
+        }
+        for offset in range((last - first).days + 1)
+    ]
 
 
 def day_fingerprint(conn: Db, who: Principal, day: date) -> str:

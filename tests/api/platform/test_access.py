@@ -64,7 +64,17 @@ REGION_SCOPED = sorted(
     for op in OPERATIONS
     if any(
         f"{{{name}}}" in op[1]
-        for name in ("region_id", "nurse_id", "patient_id", "visit_id", "roster_id", "job_id", "schedule_id")
+        for name in (
+            "region_id",
+            "nurse_id",
+            "patient_id",
+            "visit_id",
+            "roster_id",
+            "job_id",
+            "schedule_id",
+            "course_id",
+            "plan_id",
+        )
     )
 )
 REFUSED = (403, 404)
@@ -84,6 +94,8 @@ class Side:
     ana_client: httpx.Client
     bea_client: httpx.Client
     schedule: dict
+    course: dict
+    plan: dict
 
     @property
     def account(self) -> str:
@@ -103,6 +115,8 @@ class Side:
             roster_id=self.roster["id"],
             job_id=self.job["id"],
             schedule_id=self.schedule["id"],
+            course_id=self.course["id"],
+            plan_id=self.plan["id"],
             day=DAY,
             token="not-a-feed-token",
             username=self.account,
@@ -129,6 +143,10 @@ def _side(base_url: str, admin: httpx.Client, db) -> Side:
     schedule = region.dispatcher.post(f"/v1/regions/{region.id}/schedules", json={"local_time": "18:00"})
     assert schedule.status_code == 201, schedule.text
     add_user(db, f"subject-{region.id}", PASSWORD, "dispatcher", [region.id])
+    course = region.dispatcher.post("/v1/courses", json=_course_body(patient["id"]))
+    assert course.status_code == 201, course.text
+    plan = region.dispatcher.post(f"/v1/regions/{region.id}/plans", json={"from": str(DAY), "days": 1, "time_limit_s": 1})
+    assert plan.status_code == 202, plan.text
     return Side(
         region,
         ana,
@@ -140,7 +158,21 @@ def _side(base_url: str, admin: httpx.Client, db) -> Side:
         region.nurse_account(ana["id"]),
         region.nurse_account(bea["id"]),
         schedule.json(),
+        course.json(),
+        plan.json(),
     )
+
+
+def _course_body(patient_id: int) -> dict:
+    return {
+        "patient_id": patient_id,
+        "service": "hydration",
+        "sessions": 2,
+        "min_gap_days": 2,
+        "max_gap_days": 4,
+        "window": {"start": "09:00", "end": "12:00"},
+        "start_on": str(DAY),
+    }
 
 
 @pytest.fixture(scope="module")
@@ -241,6 +273,19 @@ REQUESTS: dict[tuple[str, str], Callable[[Side], dict]] = {
         "json": {"outcome": "cleared", "mode": "telehealth", "evaluated_on": str(EVALUATED_ON)}
     },
     ("GET", "/v1/services"): lambda s: {},
+    ("POST", "/v1/courses"): lambda s: {"json": _course_body(s.patient["id"])},
+    ("GET", "/v1/courses/{course_id}"): lambda s: {},
+    ("GET", "/v1/regions/{region_id}/courses"): lambda s: {},
+    ("POST", "/v1/courses/{course_id}/cancellation"): lambda s: {},
+    ("GET", "/v1/nurses/{nurse_id}/contract"): lambda s: {},
+    ("PUT", "/v1/nurses/{nurse_id}/contract"): lambda s: {"json": {"template": {"mon": {"start": "08:00", "end": "16:00"}}}},
+    ("PUT", "/v1/nurses/{nurse_id}/time-off/{day}"): lambda s: {"json": {"note": "leave"}},
+    ("GET", "/v1/regions/{region_id}/shift-grid"): lambda s: {"params": {"from": str(DAY)}},
+    ("POST", "/v1/regions/{region_id}/plans"): lambda s: {"json": {"from": str(DAY), "days": 1, "time_limit_s": 1}},
+    ("GET", "/v1/plans/{plan_id}"): lambda s: {},
+    ("POST", "/v1/plans/{plan_id}/publish"): lambda s: {},
+    ("POST", "/v1/plans/{plan_id}/replan"): lambda s: {"json": {"from": str(DAY), "time_limit_s": 1}},
+    ("GET", "/v1/me/week"): lambda s: {"params": {"from": str(DAY), "to": str(DAY)}},
     ("POST", "/v1/services"): lambda s: {
         "json": {"code": unique("svc"), "name": "Vitamin C drip", "infusion_min": 40, "required_certifications": ["rn", "iv"]}
     },

@@ -1,14 +1,14 @@
 """The front desk: a visits import sent again with its Idempotency-Key imports nothing twice.
 
 Revision ID: 0011desk
-Revises: 0009field
+Revises: 0009courses
 Create Date: 2026-12-03
 """
 
 from alembic import op
 
 revision = "0011desk"
-down_revision = "0009field"
+down_revision = "0009courses"
 branch_labels = None
 depends_on = None
 

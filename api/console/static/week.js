@@ -1,0 +1,211 @@
+// The dispatcher's week: the shift grid (nurses × days, each cell editable) and the week plan
+// (start it, follow its progress, see each day's sessions per nurse and what was left out, publish it).
+import { dayLabel } from "./calendar.js";
+import { ApiError, h, hashParams, hhmm, localToday, loggedIn, logOut, request, setHashParams } from "./common.js";
+
+const POLL_MS = 700;
+const $ = (id) => document.getElementById(id);
+const state = { grid: null, cell: null, plan: null, nurses: new Map() };
+
+function say(text, isError = false) {
+  const message = $("message");
+  message.textContent = text;
+  message.className = isError ? "error" : "";
+  message.setAttribute("role", isError ? "alert" : "status");
+}
+
+async function attempt(action) {
+  try {
+    say("");
+    return await action();
+  } catch (error) {
+    say(error instanceof ApiError ? error.message : `Something went wrong: ${error.message}`, true);
+    return undefined;
+  }
+}
+
+const time = (value) => (value ? value.slice(0, 5) : "");
+
+// ---------------------------------------------------------------- the shift grid
+
+async function loadGrid() {
+  const region = $("region").value;
+  const from = $("from").value;
+  if (!region || !from) return;
+  setHashParams({ region, from });
+  state.grid = await request("GET", `/v1/regions/${region}/shift-grid?from=${from}&days=7`);
+  drawGrid();
+}
+
+function cellText(cell) {
+  if (cell.source === "off") return "off";
+  if (cell.source === "time_off") return cell.note ? `time off (${cell.note})` : "time off";
+  return `${time(cell.start)}–${time(cell.end)}${cell.source === "exception" ? " (changed)" : ""}`;
+}
+
+function drawGrid() {
+  const grid = state.grid;
+  const head = h("tr", {}, h("th", { scope: "col" }, "Nurse"), grid.dates.map((d) => h("th", { scope: "col" }, dayLabel(d))),
+    h("th", { scope: "col" }, "Hours"));
+  const rows = grid.nurses.map((nurse) => h("tr", { "data-nurse": nurse.nurse_id },
+    h("th", { scope: "row" }, nurse.name),
+    nurse.cells.map((cell) => {
+      const selected = state.cell && state.cell.nurse.nurse_id === nurse.nurse_id && state.cell.cell.date === cell.date;
+      return h("td", { class: `cell ${cell.source}${selected ? " selected" : ""}`, "data-date": cell.date },
+        h("button", {
+          type: "button",
+          "aria-label": `${nurse.name}, ${dayLabel(cell.date)}: ${cellText(cell)}. Change`,
+          onclick: () => openCell(nurse, cell),
+        }, cellText(cell)));
+    }),
+    h("td", { class: "minutes" }, `${(nurse.minutes / 60).toFixed(1)} h${nurse.max_week_min ? ` of ${(nurse.max_week_min / 60).toFixed(1)}` : ""}`)));
+  $("grid").replaceChildren(h("table", { class: "shift-grid", "aria-label": "Shifts: nurses by day" }, h("thead", {}, head), h("tbody", {}, rows)));
+}
+
+function openCell(nurse, cell) {
+  state.cell = { nurse, cell };
+  $("cell-title").textContent = `${nurse.name}, ${dayLabel(cell.date)}`;
+  $("cell-start").value = time(cell.start) || "08:00";
+  $("cell-end").value = time(cell.end) || "16:00";
+  $("cell-editor").hidden = false;
+  drawGrid();
+  $("cell-start").focus();
+}
+
+function closeCell() {
+  const was = state.cell;
+  state.cell = null;
+  $("cell-editor").hidden = true;
+  drawGrid();
+  if (was) document.querySelector(`tr[data-nurse="${was.nurse.nurse_id}"] td[data-date="${was.cell.date}"] button`)?.focus();
+}
+
+async function changeCell(method, path, body, done) {
+  const { nurse, cell } = state.cell;
+  await attempt(async () => {
+    await request(method, `/v1/nurses/${nurse.nurse_id}/${path}/${cell.date}`, body === undefined ? {} : { json: body });
+    await loadGrid();
+    say(`${nurse.name}, ${dayLabel(cell.date)}: ${done}`);
+    closeCell();
+  });
+}
+
+// ---------------------------------------------------------------- the week plan
+
+async function startPlan() {
+  const region = $("region").value;
+  await attempt(async () => {
+    state.plan = await request("POST", `/v1/regions/${region}/plans`, {
+      json: { from: $("from").value, days: Number($("plan-days").value), time_limit_s: Number($("plan-limit").value) },
+    });
+    setHashParams({ plan: state.plan.id });
+    await followPlan();
+  });
+}
+
+async function followPlan() {
+  $("plan-start").disabled = true;
+  try {
+    drawPlan();
+    while (state.plan.state === "queued" || state.plan.state === "running") {
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+      state.plan = await request("GET", `/v1/plans/${state.plan.id}`);
+      drawPlan();
+    }
+    if (state.plan.state === "failed") say(`The plan failed: ${state.plan.error}`, true);
+  } finally {
+    $("plan-start").disabled = false;
+  }
+}
+
+function progressText(plan) {
+  const p = plan.progress || {};
+  if (plan.state === "queued") return "Queued: waiting for a worker";
+  if (plan.state === "running") {
+    const days = p.days ? `, ${p.days_done ?? 0} of ${p.days} days routed` : "";
+    return `Running: ${p.phase || "starting"}${days}`;
+  }
+  if (plan.state === "succeeded") return `Plan ${plan.id} (${plan.status}), ${plan.from} for ${plan.days} days`;
+  return `Plan ${plan.id} ${plan.state}`;
+}
+
+function drawPlan() {
+  const plan = state.plan;
+  const running = plan.state === "queued" || plan.state === "running";
+  const share = plan.progress?.share ?? 0;
+  $("plan-progress").replaceChildren(h("p", { id: "plan-state" }, progressText(plan)),
+    ...(running ? [h("progress", { max: 1, value: share, "aria-label": "Plan progress" })] : []));
+  $("plan-publish").disabled = plan.state !== "succeeded" || plan.status !== "draft";
+  if (plan.state !== "succeeded") {
+    $("plan").replaceChildren();
+    $("plan-unassigned").replaceChildren();
+    return;
+  }
+  const names = new Map();
+  for (const day of plan.rosters) for (const nurse of day.nurses) names.set(nurse.nurse_id, nurse.name);
+  const nurseIds = [...names.keys()].sort((a, b) => String(names.get(a)).localeCompare(String(names.get(b))));
+  const head = h("tr", {}, h("th", { scope: "col" }, "Nurse"), plan.rosters.map((d) => h("th", { scope: "col" }, dayLabel(d.date))));
+  const rows = nurseIds.map((id) => h("tr", { "data-nurse": id }, h("th", { scope: "row" }, names.get(id)),
+    plan.rosters.map((day) => {
+      const route = day.nurses.find((n) => n.nurse_id === id);
+      return h("td", { "data-date": day.date }, (route?.stops || []).map((stop) => h("span", { class: "stop", "data-visit": stop.visit_id },
+        h("span", { class: "time" }, hhmm(stop.start)), " ", stop.patient_name || "a visit",
+        stop.course_id ? h("span", { class: "session" }, ` · session ${stop.session}`) : null)));
+    })));
+  $("plan").replaceChildren(h("table", { class: "plan-grid", "aria-label": "The plan: nurses by day" },
+    h("thead", {}, head), h("tbody", {}, rows.length ? rows : h("tr", {}, h("td", { colspan: plan.rosters.length + 1 }, "No visit placed")))));
+  $("plan-unassigned").replaceChildren(
+    h("h3", {}, `Left out (${plan.unassigned.length})`),
+    plan.unassigned.length
+      ? h("ul", { class: "left-out" }, plan.unassigned.map((u) => h("li", { "data-visit": u.visit_id },
+        h("strong", {}, u.patient_name || "a visit"), u.session ? ` (session ${u.session})` : "", ": ",
+        h("span", { class: "reason" }, u.reason))))
+      : h("p", { class: "hint" }, "Every visit is placed."));
+}
+
+async function publishPlan() {
+  await attempt(async () => {
+    state.plan = await request("POST", `/v1/plans/${state.plan.id}/publish`);
+    drawPlan();
+    say(`Published: ${state.plan.rosters.length} days`);
+  });
+}
+
+// ---------------------------------------------------------------- start
+
+async function start() {
+  const me = await loggedIn();
+  if (me.role === "nurse") {
+    location.replace("nurse.html");
+    return;
+  }
+  $("app").hidden = false;
+  const regions = await request("GET", "/v1/regions");
+  const params = hashParams();
+  $("region").replaceChildren(...regions.map((r) => h("option", { value: r.id, selected: r.id === params.get("region") }, r.name)));
+  $("from").value = params.get("from") || localToday();
+  $("region").addEventListener("change", () => attempt(loadGrid));
+  $("from").addEventListener("change", () => attempt(loadGrid));
+  $("logout").addEventListener("click", logOut);
+  $("to-day").addEventListener("click", () => { $("to-day").href = `./#region=${$("region").value}&date=${$("from").value}`; });
+  $("to-courses").addEventListener("click", () => { $("to-courses").href = `course.html#region=${$("region").value}`; });
+  $("cell-editor").addEventListener("submit", (event) => {
+    event.preventDefault();
+    changeCell("PUT", "shifts", { start: $("cell-start").value, end: $("cell-end").value }, `shift ${$("cell-start").value}–${$("cell-end").value}`);
+  });
+  $("cell-off").addEventListener("click", () => changeCell("PUT", "time-off", { note: "" }, "time off"));
+  $("cell-reset").addEventListener("click", () => changeCell("DELETE", "shifts", undefined, "as her template"));
+  $("cell-close").addEventListener("click", closeCell);
+  $("cell-editor").addEventListener("keydown", (event) => { if (event.key === "Escape") closeCell(); });
+  $("plan-start").addEventListener("click", startPlan);
+  $("plan-publish").addEventListener("click", publishPlan);
+  await attempt(loadGrid);
+  if (params.get("plan")) {
+    await attempt(async () => {
+      state.plan = await request("GET", `/v1/plans/${params.get("plan")}`);
+      await followPlan();
+    });
+  }
+}
+
+start();

@@ -1,0 +1,258 @@
+"""Treatment courses, nurse contracts and the week plan through the real API, on a real worker."""
+
+from __future__ import annotations
+
+import time
+from datetime import date, timedelta
+
+import pytest
+
+from tests.api.conftest import DAY
+
+WEEK = {
+    "mon": {"start": "08:00", "end": "16:00"},
+    "tue": {"start": "08:00", "end": "16:00"},
+    "wed": {"start": "08:00", "end": "16:00"},
+    "thu": {"start": "08:00", "end": "16:00"},
+    "fri": {"start": "08:00", "end": "16:00"},
+}
+
+
+def _course(region, patient_id: int, **extra) -> dict:
+    body = {
+        "patient_id": patient_id,
+        "service": "ketamine",
+        "sessions": 3,
+        "min_gap_days": 2,
+        "max_gap_days": 3,
+        "window": {"start": "09:00", "end": "15:00"},
+        "start_on": str(DAY),
+    } | extra
+    answer = region.dispatcher.post("/v1/courses", json=body)
+    assert answer.status_code == 201, answer.text
+    return answer.json()
+
+
+def _plan(region, days: int = 7, time_limit_s: float = 6) -> dict:
+    answer = region.dispatcher.post(
+        f"/v1/regions/{region.id}/plans", json={"from": str(DAY), "days": days, "time_limit_s": time_limit_s}
+    )
+    assert answer.status_code == 202, answer.text
+    plan = answer.json()
+    deadline = time.monotonic() + 120
+    while plan["state"] in ("queued", "running"):
+        assert time.monotonic() < deadline, plan
+        time.sleep(0.3)
+        plan = region.dispatcher.get(f"/v1/plans/{plan['id']}").json()
+    return plan
+
+
+def test_a_course_whose_max_gap_is_below_its_min_gap_is_refused_naming_max_gap_days(region, db):
+    patient = region.patient("Robin")
+    answer = region.dispatcher.post(
+        "/v1/courses",
+        json={
+            "patient_id": patient["id"],
+            "service": "ketamine",
+            "sessions": 3,
+            "min_gap_days": 5,
+            "max_gap_days": 3,
+            "window": {"start": "09:00", "end": "12:00"},
+        },
+    )
+    assert answer.status_code == 422
+    assert answer.json()["field"] == "max_gap_days" and "Robin" in answer.json()["detail"]
+    assert db.execute("SELECT count(*) AS n FROM courses WHERE patient_id = %s", [patient["id"]]).fetchone()["n"] == 0
+
+
+def test_a_template_shift_ending_before_it_starts_is_refused_naming_the_weekday(region):
+    nurse = region.nurse("Bea", shift=None)
+    answer = region.dispatcher.put(
+        f"/v1/nurses/{nurse['id']}/contract", json={"template": {"mon": WEEK["mon"], "wed": {"start": "14:00", "end": "09:00"}}}
+    )
+    assert answer.status_code == 422
+    assert answer.json()["field"] == "template.wed.end" and "wed" in answer.json()["detail"] and "Bea" in answer.json()["detail"]
+    assert region.dispatcher.get(f"/v1/nurses/{nurse['id']}/contract").json()["template"] == {}
+
+
+def test_the_template_gives_each_date_its_shift_and_exceptions_override_it(region):
+    nurse = region.nurse("Cleo", shift=None)
+    answer = region.dispatcher.put(
+        f"/v1/nurses/{nurse['id']}/contract",
+        json={"template": WEEK, "max_day_min": 540, "max_week_min": 2000, "overtime": {"max_min": 30, "cost_per_min_s": 90}},
+    )
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["overtime"] == {"max_min": 30, "cost_per_min_s": 90}
+    wednesday, thursday = DAY + timedelta(days=1), DAY + timedelta(days=2)
+    assert region.dispatcher.put(f"/v1/nurses/{nurse['id']}/time-off/{wednesday}", json={"note": "dentist"}).status_code == 200
+    assert (
+        region.dispatcher.put(f"/v1/nurses/{nurse['id']}/shifts/{thursday}", json={"start": "10:00", "end": "14:00"}).status_code
+        == 200
+    )
+    shifts = region.dispatcher.get(
+        f"/v1/nurses/{nurse['id']}/shifts", params={"from": str(DAY), "to": str(DAY + timedelta(days=6))}
+    ).json()
+    by_date = {s["date"]: (s["start"], s["end"], s["source"]) for s in shifts}
+    assert by_date == {
+        str(DAY): ("08:00:00", "16:00:00", "template"),
+        str(thursday): ("10:00:00", "14:00:00", "exception"),
+        str(DAY + timedelta(days=3)): ("08:00:00", "16:00:00", "template"),
+        str(DAY + timedelta(days=6)): ("08:00:00", "16:00:00", "template"),  # Monday
+    }
+    grid = region.dispatcher.get(f"/v1/regions/{region.id}/shift-grid", params={"from": str(DAY), "days": 7}).json()
+    (row,) = grid["nurses"]
+    assert [c["source"] for c in row["cells"]] == ["template", "time_off", "exception", "template", "off", "off", "template"]
+    assert row["minutes"] == 3 * 480 + 240
+    # the day's solve reads the template: a visit on the template day is served by her
+    visit = region.visit(region.patient("Dale")["id"])
+    roster = region.solved_roster(DAY)
+    assert [s["visit_id"] for r in roster["roster"]["routes"] for s in r["stops"]] == [str(visit["id"])]
+
+
+def test_a_nurse_with_paid_overtime_in_her_contract_is_solved_without_crashing_the_worker(region):
+    nurse = region.nurse("Nia", shift=None)
+    contract = {"template": WEEK, "overtime": {"max_min": 30, "cost_per_min_s": 90}}
+    assert region.dispatcher.put(f"/v1/nurses/{nurse['id']}/contract", json=contract).status_code == 200
+    visit = region.visit(region.patient("Olga")["id"])
+    roster = region.solved_roster(DAY)
+    assert [s["visit_id"] for r in roster["roster"]["routes"] for s in r["stops"]] == [str(visit["id"])]
+
+
+@pytest.mark.xfail(
+    reason="solver: OR-Tools aborts on 'variable Cost(...) is not bound' with overtime and progress reports; "
+    "overtime is kept out of the day document until fixed (dispatch/rosters/problem.py SOLVER_TAKES_OVERTIME)",
+    strict=True,
+)
+def test_a_nurse_with_paid_overtime_is_routed_past_her_shift_end_at_a_price(region):
+    nurse = region.nurse("Oona", shift=None)
+    contract = {"template": WEEK, "overtime": {"max_min": 60, "cost_per_min_s": 60}}
+    assert region.dispatcher.put(f"/v1/nurses/{nurse['id']}/contract", json=contract).status_code == 200
+    # a visit that cannot start before 15:30: she is back after her 16:00 shift end
+    visit = region.visit(region.patient("Pia")["id"], window=("15:30", "15:45"))
+    roster = region.solved_roster(DAY)
+    (route,) = [r for r in roster["roster"]["routes"] if r["stops"]]
+    assert [s["visit_id"] for s in route["stops"]] == [str(visit["id"])]
+    assert 0 < route["overtime_s"] <= 3600
+
+
+def test_a_course_has_movable_sessions_that_no_days_solve_takes(region):
+    region.nurse("Ana")
+    patient = region.patient("Evan")
+    course = _course(region, patient["id"])
+    assert [(s["state"], s["earliest"], s["latest"]) for s in course["session_list"]] == [
+        ("to_plan", str(DAY), str(DAY + timedelta(days=1))),
+        ("to_plan", str(DAY + timedelta(days=2)), str(DAY + timedelta(days=4))),
+        ("to_plan", str(DAY + timedelta(days=4)), str(DAY + timedelta(days=7))),
+    ]
+    assert region.solved_roster(DAY)["roster"]["routes"][0]["stops"] == []
+    listed = region.dispatcher.get(f"/v1/regions/{region.id}/courses").json()
+    assert [c["id"] for c in listed] == [course["id"]]
+
+
+def test_the_week_plan_places_sessions_within_their_gaps_and_publishing_dates_them(region, db):
+    nurse = region.nurse("Faye", shift=None)
+    assert region.dispatcher.put(f"/v1/nurses/{nurse['id']}/contract", json={"template": WEEK}).status_code == 200
+    patient = region.patient("Gus")
+    course = _course(region, patient["id"], nurse_id=nurse["id"])
+    fixed = region.visit(region.patient("Hana")["id"], day=DAY + timedelta(days=1))
+    plan = _plan(region)
+    assert plan["state"] == "succeeded", plan
+    assert len(plan["rosters"]) == 7 and all(r["status"] == "draft" for r in plan["rosters"])
+    placed = {s["visit_id"]: date.fromisoformat(d["date"]) for d in plan["rosters"] for n in d["nurses"] for s in n["stops"]}
+    sessions = [s["visit_id"] for s in course["session_list"]]
+    assert set(sessions) | {fixed["id"]} <= set(placed)
+    assert placed[fixed["id"]] == DAY + timedelta(days=1)
+    days = [placed[v] for v in sessions]
+    assert all(2 <= (b - a).days <= 3 for a, b in zip(days, days[1:], strict=False))
+    assert all(d.isoweekday() <= 5 for d in days)
+    page = region.dispatcher.get(f"/v1/courses/{course['id']}").json()
+    assert page["planned"] == 3 and {s["nurse_name"] for s in page["session_list"]} == {"Faye"}
+    assert (
+        db.execute("SELECT count(*) AS n FROM visits WHERE course_id = %s AND day IS NULL", [course["id"]]).fetchone()["n"] == 3
+    )
+
+    published = region.dispatcher.post(f"/v1/plans/{plan['id']}/publish")
+    assert published.status_code == 200, published.text
+    assert published.json()["status"] == "published"
+    rows = db.execute("SELECT id, day, status FROM visits WHERE course_id = %s ORDER BY session_no", [course["id"]]).fetchall()
+    assert [(r["day"], r["status"]) for r in rows] == [(d, "scheduled") for d in days]
+    page = region.dispatcher.get(f"/v1/courses/{course['id']}").json()
+    assert all(s["published"] for s in page["session_list"])
+    # the nurse sees her week
+    week = region.nurse_account(nurse["id"]).get("/v1/me/week", params={"from": str(DAY), "to": str(DAY + timedelta(days=6))})
+    assert week.status_code == 200, week.text
+    assert {int(s["visit_id"]) for d in week.json()["days"] for s in d["stops"]} >= set(sessions)
+    assert region.dispatcher.post(f"/v1/plans/{plan['id']}/publish").status_code == 409
+
+
+def test_the_week_plan_holds_back_sessions_on_days_the_patient_is_not_cleared(region):
+    nurse = region.nurse("Ivy", shift=None)
+    region.dispatcher.put(f"/v1/nurses/{nurse['id']}/contract", json={"template": WEEK})
+    patient = region.patient("Jay", cleared=False)
+    course = _course(region, patient["id"])
+    assert course["warnings"] and "not cleared" in course["warnings"][0]
+    plan = _plan(region, time_limit_s=3)
+    assert plan["state"] == "succeeded", plan
+    reasons = {u["visit_id"]: u["reason"] for u in plan["unassigned"]}
+    first, second, third = (str(s["visit_id"]) for s in course["session_list"])
+    assert "not cleared for ketamine" in reasons[first]
+    assert reasons[second] == f"an earlier session of course {course['id']} ({first}) is not planned"
+    page = region.dispatcher.get(f"/v1/courses/{course['id']}").json()
+    assert page["session_list"][0]["at_risk"].startswith(f"cannot be planned between {DAY} and")
+    assert "not cleared for ketamine" in page["session_list"][0]["at_risk"]
+
+
+def test_a_session_no_nurse_can_give_is_at_risk_with_the_reason(region):
+    nurse = region.nurse("Kim", certifications=("rn", "iv"), shift=None)  # no ketamine
+    region.dispatcher.put(f"/v1/nurses/{nurse['id']}/contract", json={"template": WEEK})
+    course = _course(region, region.patient("Lou")["id"], last_given=str(DAY - timedelta(days=2)), start_on=None)
+    plan = _plan(region, time_limit_s=3)
+    assert plan["state"] == "succeeded", plan
+    risk = region.dispatcher.get(f"/v1/courses/{course['id']}").json()["session_list"][0]["at_risk"]
+    assert risk.startswith("cannot be planned within 3 days of the last session: "), risk
+
+
+def test_a_replan_after_a_sick_day_keeps_what_was_given_and_moves_later_sessions_only_within_their_gaps(region):
+    ann = region.nurse("Ann", shift=None)
+    every_day = {d: {"start": "08:00", "end": "16:00"} for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
+    assert region.dispatcher.put(f"/v1/nurses/{ann['id']}/contract", json={"template": every_day}).status_code == 200
+    all_week = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+    course = _course(region, region.patient("Cy")["id"], nurse_id=ann["id"], weekdays=all_week)
+    plan = _plan(region, time_limit_s=4)
+    assert plan["state"] == "succeeded", plan
+    assert region.dispatcher.post(f"/v1/plans/{plan['id']}/publish").status_code == 200
+    before = {s["session"]: s for s in region.dispatcher.get(f"/v1/courses/{course['id']}").json()["session_list"]}
+    first_day, sick_day = date.fromisoformat(before[1]["date"]), date.fromisoformat(before[2]["date"])
+    replan_from = first_day + timedelta(days=1)
+    # Ann, the only nurse, is sick on session 2's day: it must move to the other day its gaps allow
+    answer = region.dispatcher.post(
+        f"/v1/plans/{plan['id']}/replan",
+        json={"from": str(replan_from), "sick": {str(ann["id"]): [str(sick_day)]}, "reason": "Ann sick", "time_limit_s": 4},
+    )
+    assert answer.status_code == 202, answer.text
+    replan = answer.json()
+    assert replan["kind"] == "replan" and replan["from"] == str(replan_from)
+    while replan["state"] in ("queued", "running"):
+        time.sleep(0.3)
+        replan = region.dispatcher.get(f"/v1/plans/{replan['id']}").json()
+    assert replan["state"] == "succeeded", replan
+    # what was given stays: the days before `from` are not re-planned
+    assert min(d["date"] for d in replan["rosters"]) == str(replan_from)
+    placed = {
+        stop["session"]: date.fromisoformat(day["date"])
+        for day in replan["rosters"]
+        for nurse in day["nurses"]
+        for stop in nurse["stops"]
+        if stop["course_id"] == course["id"]
+    }
+    assert set(placed) == {2, 3}, (placed, replan["unassigned"])
+    assert placed[2] != sick_day
+    previous = first_day
+    for session in (2, 3):
+        assert 2 <= (placed[session] - previous).days <= 3, (session, previous, placed[session])  # within its gaps
+        previous = placed[session]
+    # publishing the re-plan gives the moved sessions their new days
+    published = region.dispatcher.post(f"/v1/plans/{replan['id']}/publish")
+    assert published.status_code == 200, published.text
+    after = {s["session"]: s for s in region.dispatcher.get(f"/v1/courses/{course['id']}").json()["session_list"]}
+    assert [after[k]["date"] for k in (1, 2, 3)] == [str(first_day), str(placed[2]), str(placed[3])]
