@@ -161,7 +161,10 @@ def search(
     def report() -> None:
         found[0] += 1
         if on_progress is not None:
-            on_progress(routing.CostVar().Value(), time.monotonic() - started)
+            # With soft bounds on a route's end (overtime), the cost is not always fixed when a solution is
+            # reported, and Value() then aborts the process: report its lower bound, which it is once fixed.
+            cost = routing.CostVar()
+            on_progress(cost.Value() if cost.Bound() else cost.Min(), time.monotonic() - started)
 
     routing.AddAtSolutionCallback(report)
     params = _parameters(plan if initial is None else replace(plan, metaheuristic="GLS"))

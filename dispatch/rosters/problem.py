@@ -102,16 +102,8 @@ def _minutes(start, end) -> int:
     return (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
 
 
-# The day solver aborts the process on a nurse with overtime when progress is reported (OR-Tools: "variable
-# Cost(...) is not bound", read in the solution callback before the soft bound is settled); until the solver
-# fixes it, contracts keep their overtime but no day or week document carries it (docs/service.md).
-SOLVER_TAKES_OVERTIME = False
-
-
 def overtime_of(n: dict, shift_min: int) -> dict[str, int] | None:
     """Her contract's overtime on a day of `shift_min` minutes: its limit, kept within her day's cap, and its price."""
-    if not SOLVER_TAKES_OVERTIME:
-        return None
     limit = n["overtime_max_min"]
     if n["max_day_min"] is not None:
         limit = min(limit, max(0, n["max_day_min"] - shift_min))

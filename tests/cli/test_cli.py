@@ -78,3 +78,27 @@ def test_demo_solves_a_generated_day():
     result = run("demo", "--offline", "--nurses", "8", "--visits", "50", "--time-limit", "2")
     assert result.returncode == 0, result.stderr
     assert "8 nurses, 50 visits" in result.stderr and "assigned" in result.stderr
+
+
+def test_a_nurse_with_overtime_is_solved_with_progress_reported(tmp_path):
+    """OR-Tools aborted the process when a solution was reported before an overtime cost was fixed (CostVar().Value())."""
+    document = {
+        "date": "2026-12-07",
+        "timezone": "America/Denver",
+        "nurses": [
+            {
+                "id": "N1",
+                "start": {"lat": 39.74, "lon": -104.99},
+                "shift": {"start": "08:00", "end": "16:00"},
+                "skills": ["iv", "rn"],
+                "overtime": {"max_min": 30, "cost_per_min_s": 90},
+            }
+        ],
+        "visits": [{"id": "V1", "location": {"lat": 39.75, "lon": -104.98}, "window": {"start": "09:00", "end": "12:00"}}],
+        "options": {"time_limit_s": 1},
+    }
+    path = tmp_path / "overtime.json"
+    path.write_text(json.dumps(document))
+    result = run("solve", str(path))  # progress is reported unless --quiet
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["summary"]["assigned"] == 1

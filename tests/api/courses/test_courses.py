@@ -5,8 +5,6 @@ from __future__ import annotations
 import time
 from datetime import date, timedelta
 
-import pytest
-
 from tests.api.conftest import DAY
 
 WEEK = {
@@ -118,11 +116,6 @@ def test_a_nurse_with_paid_overtime_in_her_contract_is_solved_without_crashing_t
     assert [s["visit_id"] for r in roster["roster"]["routes"] for s in r["stops"]] == [str(visit["id"])]
 
 
-@pytest.mark.xfail(
-    reason="solver: OR-Tools aborts on 'variable Cost(...) is not bound' with overtime and progress reports; "
-    "overtime is kept out of the day document until fixed (dispatch/rosters/problem.py SOLVER_TAKES_OVERTIME)",
-    strict=True,
-)
 def test_a_nurse_with_paid_overtime_is_routed_past_her_shift_end_at_a_price(region):
     nurse = region.nurse("Oona", shift=None)
     contract = {"template": WEEK, "overtime": {"max_min": 60, "cost_per_min_s": 60}}
