@@ -202,7 +202,10 @@ REQUESTS: dict[tuple[str, str], Callable[[Side], dict]] = {
     ("GET", "/v1/rosters/{roster_id}/compare"): lambda s: {},
     ("GET", "/v1/rosters/{roster_id}/view"): lambda s: {},
     ("POST", "/v1/rosters/{roster_id}/publish"): lambda s: {"headers": {"If-Match": f'"{s.roster["revision"]}"'}},
-    ("POST", "/v1/rosters/{roster_id}/moves"): lambda s: {"json": {"visit_id": s.visit["id"], "nurse_id": None}},
+    ("POST", "/v1/rosters/{roster_id}/moves"): lambda s: {
+        "json": {"visit_id": s.visit["id"], "nurse_id": None},
+        "headers": {"If-Match": f'"{s.roster["revision"]}"'},
+    },
     ("POST", "/v1/regions/{region_id}/rosters/{day}/replan"): lambda s: {"json": {"as_of": "10:00", "time_limit_s": 1}},
     ("POST", "/v1/nurses/{nurse_id}/sick-calls"): lambda s: {"json": {"date": str(DAY), "at": "07:00", "replan": False}},
     ("POST", "/v1/visits/{visit_id}/cancellation"): lambda s: {"json": {"replan": False}},
