@@ -12,6 +12,7 @@ from fastapi import Depends, Header, HTTPException, Request
 from fastapi.security import OAuth2PasswordBearer
 from psycopg import Connection
 
+from dispatch.errors import DispatchError
 from dispatch.jobs import plans as plan_jobs
 from dispatch.jobs import queue
 from dispatch.jobs.queue import WorkerHealth
@@ -74,6 +75,13 @@ CurrentUser = Annotated[Principal, Depends(current_user)]
 AppServices = Annotated[Services, Depends(services)]
 
 
+def _revision_read(raw: str) -> int:
+    try:
+        return int(raw.strip().removeprefix("W/").strip('"'))
+    except ValueError:
+        raise DispatchError('If-Match must be the version you read, e.g. "3"', "If-Match") from None
+
+
 def if_match(
     raw: Annotated[
         str | None,
@@ -84,15 +92,28 @@ def if_match(
     ] = None,
 ) -> int | None:
     """The version or revision the caller read (If-Match: "3" or 3), or None when not given."""
-    if raw is None:
-        return None
-    try:
-        return int(raw.strip().removeprefix("W/").strip('"'))
-    except ValueError:
-        raise HTTPException(400, 'If-Match must be the version you read, e.g. "3"') from None
+    return None if raw is None else _revision_read(raw)
+
+
+def if_match_required(
+    raw: Annotated[
+        str,
+        Header(
+            alias="If-Match",
+            description='the `revision` you read, e.g. "3"; without it 428, and if the roster changed since, 412',
+        ),
+    ],
+) -> int:
+    """The revision the caller read, which a roster change must send: without it, it could undo a change it never saw.
+
+    A request without the header is refused (428) where the request is read (api.problems), before anything runs.
+    """
+    return _revision_read(raw)
 
 
 IfMatch = Annotated[int | None, Depends(if_match)]
+# Roster changes (moves, publish): concurrency that is opt-in is not concurrency.
+IfMatchRequired = Annotated[int, Depends(if_match_required)]
 
 
 def client_address(request: Request) -> str | None:

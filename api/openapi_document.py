@@ -3,7 +3,8 @@
 FastAPI documents only the success and its own 422 (a body shape we never send). Each operation here gets
 the statuses it can return, all with the `Problem` body (api/problems.py): 401 and 403 where a login is
 needed, 404 where the path names a record, 409 for a write that can conflict, 412 where `If-Match` is
-taken, 413 where a body is sent, 422 where anything is read, 429 for logins, 503 when the database is away.
+taken (and 428 where it is required), 413 where a body is sent, 422 where anything is read, 429 for logins,
+503 when the database is away.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ WHY = {
     404: "no such record in the caller's reach",
     409: "refused by a rule, or lost a race; `detail` says which and what to do",
     412: "changed since you read it: read it again (its `version` or `revision`) and retry",
+    428: "`If-Match` is required here: send the `revision` you read (its ETag)",
     413: "the body is over its limit (1 MiB; 5 MiB for a CSV import)",
     422: "a field is wrong: `field` names it, `detail` says why",
     429: "too many failed logins: wait for `Retry-After`",
@@ -57,8 +59,9 @@ def _statuses(path: str, method: str, operation: dict[str, Any]) -> set[int]:
         statuses.add(404)
     if method in _WRITES:
         statuses.add(409)
-    if any(p.get("in") == "header" and p.get("name", "").lower() == "if-match" for p in parameters):
-        statuses.add(412)
+    if_match = next((p for p in parameters if p.get("in") == "header" and p.get("name", "").lower() == "if-match"), None)
+    if if_match:
+        statuses |= {412, 428} if if_match.get("required") else {412}
     if operation.get("requestBody"):
         statuses |= {413, 422}
     if parameters:

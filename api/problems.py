@@ -19,6 +19,10 @@ from solver import ProblemError
 log = logging.getLogger(__name__)
 
 RETRY_AFTER_S = 5
+REVISION_REQUIRED = (
+    'send If-Match with the revision you read (its `revision`, or the ETag of GET), e.g. If-Match: "3";'
+    " without it this change could undo one made since you read it"
+)
 STATUS = {NotFound: 404, Forbidden: 403, Conflict: 409, StaleVersion: 412, InvalidField: 422, Throttled: 429, Unavailable: 503}
 TITLES = {
     400: "Bad request",
@@ -32,6 +36,7 @@ TITLES = {
     412: "Changed since read",
     415: "Unsupported media type",
     422: "Invalid input",
+    428: "Precondition required",
     429: "Too many requests",
     500: "Internal server error",
     503: "Service unavailable",
@@ -96,6 +101,9 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, error: RequestValidationError) -> JSONResponse:
+        if any(e["type"] == "missing" and tuple(e["loc"]) == ("header", "If-Match") for e in error.errors()):
+            # Only a change that must say what it read declares If-Match required (api.deps.if_match_required).
+            return problem(428, REVISION_REQUIRED, "If-Match")
         errors = [{"field": field_path(tuple(e["loc"])), "message": e["msg"]} for e in error.errors()]
         first = errors[0] if errors else {"field": "body", "message": "invalid"}
         return problem(422, f"{first['field']}: {first['message']}", first["field"], errors)

@@ -69,6 +69,9 @@ PROGRESS_REPORT_KINDS = ("en_route", "arrived", "started", "running_late", "infu
 SESSION_NOTE_KINDS = tuple(k for k in REPORT_KINDS if k not in PROGRESS_REPORT_KINDS)
 # A report may be taken back by an `undo` record (append-only: nothing is deleted) within this long of it.
 UNDO_WITHIN_S = 60
+# A report's moment (its `at`, or now) may lie this long before her shift begins or after it ends (setting
+# out early, a visit that ran over); further off, or on a day that has not begun, it is not a report of the day.
+REPORT_SHIFT_ALLOWANCE_MIN = 60
 STORED_REPORT_KINDS = (*REPORT_KINDS, "undo")
 
 # ---------------------------------------------------------------- what the dispatcher is told during the day
@@ -201,6 +204,7 @@ def vocabulary() -> dict[str, Any]:
         "session_phases": list(SESSION_PHASES),
         "progress_report_kinds": list(PROGRESS_REPORT_KINDS),
         "undo_within_s": UNDO_WITHIN_S,
+        "report_shift_allowance_min": REPORT_SHIFT_ALLOWANCE_MIN,
         "day_event_kinds": list(DAY_EVENT_KINDS),
         "roster_statuses": list(ROSTER_STATUSES),
         "job_states": list(JOB_STATES),

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Response
 
-from api.deps import AppServices, Conn, CurrentUser, IfMatch
+from api.deps import AppServices, Conn, CurrentUser, IfMatchRequired
 from api.schemas.rosters import Comparison, JobOut, MoveIn, RosterOut, RosterSummary, RosterView, SolveIn
 from dispatch.jobs import queue
 from dispatch.rosters import view, workflow
@@ -90,7 +90,7 @@ def compare(
 
 
 @router.post("/v1/rosters/{roster_id}/publish", response_model=RosterOut)
-def publish(roster_id: int, conn: Conn, who: CurrentUser, revision: IfMatch, response: Response) -> dict:
+def publish(roster_id: int, conn: Conn, who: CurrentUser, revision: IfMatchRequired, response: Response) -> dict:
     """Publish this draft (send `If-Match` with the revision you reviewed); all of it or nothing."""
     out = workflow.publish(conn, who, roster_id, revision)
     response.headers["ETag"] = f'"{out["revision"]}"'
@@ -98,7 +98,7 @@ def publish(roster_id: int, conn: Conn, who: CurrentUser, revision: IfMatch, res
 
 
 @router.post("/v1/rosters/{roster_id}/moves", response_model=RosterOut)
-def move(roster_id: int, body: MoveIn, conn: Conn, who: CurrentUser, revision: IfMatch, response: Response) -> dict:
+def move(roster_id: int, body: MoveIn, conn: Conn, who: CurrentUser, revision: IfMatchRequired, response: Response) -> dict:
     """Move a visit to a nurse (at a time, or where it fits best) or out of the draft; 409 says which rule breaks."""
     out = workflow.move_visit(conn, who, roster_id, body.visit_id, body.nurse_id, body.start, revision)
     response.headers["ETag"] = f'"{out["revision"]}"'

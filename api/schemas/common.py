@@ -113,6 +113,9 @@ class Vocabulary(BaseModel):
     session_phases: list[ReportKind] = Field(description="the phases of a visit on site, in order; each at most once")
     progress_report_kinds: list[ReportKind] = Field(description="reports about where she is (the others are session notes)")
     undo_within_s: int = Field(description="a report may be undone this long after it happened")
+    report_shift_allowance_min: int = Field(
+        description="a report may be made this long before her shift begins or after it ends, on a day that has begun"
+    )
     day_event_kinds: list[DayEventKind]
     roster_statuses: list[RosterStatus]
     job_states: list[JobState]

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from dispatch.clinical.evaluations import record_evaluation_visit_done
 from dispatch.errors import Conflict, Forbidden, InvalidField, NotFound
@@ -23,6 +24,7 @@ from dispatch.vocabulary import (
     MAX_MINUTES_LATE,
     PROGRESS_REPORT_KINDS,
     REPORT_KINDS,
+    REPORT_SHIFT_ALLOWANCE_MIN,
     REPORT_STATUS_PATH,
     SESSION_PHASES,
     UNDO_WITHIN_S,
@@ -72,11 +74,46 @@ def _check(kind: str, minutes_late: int | None, details: SessionNote) -> None:
         raise InvalidField("say what happened", "note")
 
 
-def _checked_time(conn: Db, at: datetime | None) -> None:
-    if at is not None:
-        now = one(conn.execute("SELECT now() AS now"))["now"]
-        if not now - REPORT_AT_MOST_AGO <= at <= now + CLOCK_SKEW:
-            raise InvalidField("must be within the last day and not in the future", "at")
+def _checked_time(conn: Db, at: datetime | None) -> datetime:
+    """When the report happened: `at` (within the last day, not in the future), else now."""
+    now = one(conn.execute("SELECT now() AS now"))["now"]
+    if at is not None and not now - REPORT_AT_MOST_AGO <= at <= now + CLOCK_SKEW:
+        raise InvalidField("must be within the last day and not in the future", "at")
+    return now if at is None else at
+
+
+def _within_her_day(conn: Db, who: Principal, visit: dict, moment: datetime) -> None:
+    """Refuse a report on a day that has not begun in the region, or at a moment well outside her shift that day.
+
+    Otherwise "done" tapped tonight on tomorrow's visit would be taken as having happened, and a re-plan would
+    time it to 00:00."""
+    shift = one(
+        conn.execute(
+            "SELECT r.timezone, s.starts, s.ends FROM regions r"
+            " LEFT JOIN nurse_shifts s ON s.nurse_id = %s AND s.day = %s WHERE r.id = %s",
+            [who.nurse_id, visit["day"], visit["region_id"]],
+        )
+    )
+    zone = ZoneInfo(shift["timezone"])
+    today = one(conn.execute("SELECT now() AS now"))["now"].astimezone(zone).date()
+    if today < visit["day"]:
+        raise Conflict(
+            f"visit {visit['id']} is on {visit['day']}, which has not begun in {shift['timezone']} (it is {today} there);"
+            " report on it that day",
+            "at",
+        )
+    if shift["starts"] is None:
+        raise Conflict(f"you have no shift on {visit['day']}; call the dispatcher", "at")
+    allowance = timedelta(minutes=REPORT_SHIFT_ALLOWANCE_MIN)
+    begins = datetime.combine(visit["day"], shift["starts"], zone)
+    ends = datetime.combine(visit["day"], shift["ends"], zone)
+    if not begins - allowance <= moment <= ends + allowance:
+        local = moment.astimezone(zone)
+        raise Conflict(
+            f"a report at {local:%Y-%m-%d %H:%M} is outside your shift on {visit['day']}"
+            f" ({shift['starts']:%H:%M}–{shift['ends']:%H:%M}, give or take {REPORT_SHIFT_ALLOWANCE_MIN} min)",
+            "at",
+        )
 
 
 def _her_visit(conn: Db, who: Principal, visit_id: int) -> dict:
@@ -84,7 +121,7 @@ def _her_visit(conn: Db, who: Principal, visit_id: int) -> dict:
     if who.role != "nurse" or who.nurse_id is None:
         raise Forbidden("only the nurse giving a visit reports on it")
     visit = conn.execute(
-        "SELECT v.id, v.status, v.patient_id, v.service_code FROM visits v"
+        "SELECT v.id, v.status, v.patient_id, v.service_code, v.day, v.region_id FROM visits v"
         " JOIN roster_stops s ON s.visit_id = v.id AND s.published"
         " WHERE v.id = %s AND s.nurse_id = %s FOR UPDATE OF v",
         [visit_id, who.nurse_id],
@@ -122,11 +159,12 @@ def report(
     `at` is when it happened, for a report her phone could only send later (default: now); `key`,
     her phone's id for the report, makes sending it again harmless."""
     _check(kind, minutes_late, details)
-    _checked_time(conn, at)
+    moment = _checked_time(conn, at)
     with conn.transaction():
         visit = _her_visit(conn, who, visit_id)
         if (done := _already(conn, who, visit_id, key)) is not None:
             return done
+        _within_her_day(conn, who, visit, moment)
         path = REPORT_STATUS_PATH[kind].get(visit["status"])
         if path is None:
             raise Conflict(

@@ -31,6 +31,15 @@ PASSWORD = "test-password-1"
 DAY = date(2026, 12, 1)
 # When the test patients were cleared: before DAY, and recent enough that the clearance holds on it.
 EVALUATED_ON = date(2026, 11, 20)
+# Every test region is in this zone (Region); a nurse reports only on a day that has begun there.
+TIMEZONE = "America/Denver"
+# A shift that covers any moment of its day, for nurses who report "now" (a report must lie within her shift).
+WHOLE_DAY = ("00:00", "23:59")
+
+
+def region_today(db) -> date:
+    """The test region's date now: a day that has begun there, so its nurses may report on it."""
+    return db.execute("SELECT (now() AT TIME ZONE %s)::date AS d", [TIMEZONE]).fetchone()["d"]
 
 
 def free_port() -> int:

@@ -11,7 +11,7 @@ import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 
 import httpx
@@ -22,7 +22,7 @@ from icalendar import Calendar
 from api.app import create_app
 from dispatch.platform.access import TOKEN_ALGORITHM, Principal, issue_token
 from dispatch.records.users import add_user
-from tests.api.conftest import DAY, EVALUATED_ON, PASSWORD, Region, login, unique
+from tests.api.conftest import EVALUATED_ON, PASSWORD, WHOLE_DAY, Region, login, region_today, unique
 
 OPERATIONS = sorted((method.upper(), path) for path, item in create_app().openapi()["paths"].items() for method in item)
 PUBLIC = {
@@ -96,6 +96,7 @@ class Side:
     schedule: dict
     course: dict
     plan: dict
+    day: date  # the region's today, so that her reports are of a day that has begun, within her shift
 
     @property
     def account(self) -> str:
@@ -117,7 +118,7 @@ class Side:
             schedule_id=self.schedule["id"],
             course_id=self.course["id"],
             plan_id=self.plan["id"],
-            day=DAY,
+            day=self.day,
             token="not-a-feed-token",
             username=self.account,
             code="myers",
@@ -126,16 +127,17 @@ class Side:
 
 def _side(base_url: str, admin: httpx.Client, db) -> Side:
     region = Region(base_url, admin, db)
-    ana = region.nurse("Ana", lat=39.74, lon=-104.99)
-    bea = region.nurse("Bea", lat=39.70, lon=-104.90)
+    day = region_today(db)
+    ana = region.nurse("Ana", lat=39.74, lon=-104.99, shift=WHOLE_DAY, day=day)
+    bea = region.nurse("Bea", lat=39.70, lon=-104.90, shift=WHOLE_DAY, day=day)
     patient = region.patient("Jordan", lat=39.72, lon=-104.95)
     visits = {
         nurse["id"]: region.visit(
-            region.patient(f"For {nurse['name']}", lat=39.73)["id"], window=window, pinned_nurse_id=nurse["id"]
+            region.patient(f"For {nurse['name']}", lat=39.73)["id"], window=window, pinned_nurse_id=nurse["id"], day=day
         )
         for nurse, window in ((ana, ("09:00", "11:00")), (bea, ("12:00", "14:00")))
     }
-    job = region.wait(region.solve())
+    job = region.wait(region.solve(day))
     assert job["state"] == "succeeded", job
     roster = region.dispatcher.get(f"/v1/rosters/{job['roster_id']}").json()
     published = region.publish(roster)
@@ -160,6 +162,7 @@ def _side(base_url: str, admin: httpx.Client, db) -> Side:
         schedule.json(),
         course.json(),
         plan.json(),
+        day,
     )
 
 
@@ -186,7 +189,7 @@ def theirs(base_url, admin, db) -> Side:
 
 
 def _csv(side: Side) -> str:
-    return f"patient_id,date,window_start,window_end,service\n{side.patient['id']},{DAY},09:00,11:00,hydration\n"
+    return f"patient_id,date,window_start,window_end,service\n{side.patient['id']},{side.day},09:00,11:00,hydration\n"
 
 
 # A valid request for every operation, so that what decides the answer is who asks, not what she sends.
@@ -204,9 +207,9 @@ REQUESTS: dict[tuple[str, str], Callable[[Side], dict]] = {
     ("GET", "/v1/nurses/{nurse_id}"): lambda s: {},
     ("PATCH", "/v1/nurses/{nurse_id}"): lambda s: {"json": {"phone": "+1 303 555 0111"}},
     ("DELETE", "/v1/nurses/{nurse_id}"): lambda s: {},
-    ("PUT", "/v1/nurses/{nurse_id}/shifts/{day}"): lambda s: {"json": {"start": "08:00", "end": "16:00"}},
+    ("PUT", "/v1/nurses/{nurse_id}/shifts/{day}"): lambda s: {"json": {"start": WHOLE_DAY[0], "end": WHOLE_DAY[1]}},
     ("DELETE", "/v1/nurses/{nurse_id}/shifts/{day}"): lambda s: {},
-    ("GET", "/v1/nurses/{nurse_id}/shifts"): lambda s: {"params": {"from": str(DAY)}},
+    ("GET", "/v1/nurses/{nurse_id}/shifts"): lambda s: {"params": {"from": str(s.day)}},
     ("POST", "/v1/regions/{region_id}/patients"): lambda s: {
         "json": {"name": "Kim", "location": {"lat": 39.7, "lon": -105.0}, "state": "CO"}
     },
@@ -217,12 +220,12 @@ REQUESTS: dict[tuple[str, str], Callable[[Side], dict]] = {
     ("POST", "/v1/visits"): lambda s: {
         "json": {
             "patient_id": s.patient["id"],
-            "date": str(DAY),
+            "date": str(s.day),
             "window": {"start": "09:00", "end": "11:00"},
             "service": "hydration",
         }
     },
-    ("GET", "/v1/regions/{region_id}/visits"): lambda s: {"params": {"date": str(DAY)}},
+    ("GET", "/v1/regions/{region_id}/visits"): lambda s: {"params": {"date": str(s.day)}},
     ("GET", "/v1/visits/{visit_id}"): lambda s: {},
     ("PATCH", "/v1/visits/{visit_id}"): lambda s: {"json": {"notes": "changed"}},
     ("DELETE", "/v1/visits/{visit_id}"): lambda s: {},
@@ -234,9 +237,12 @@ REQUESTS: dict[tuple[str, str], Callable[[Side], dict]] = {
     ("GET", "/v1/rosters/{roster_id}/compare"): lambda s: {},
     ("GET", "/v1/rosters/{roster_id}/view"): lambda s: {},
     ("POST", "/v1/rosters/{roster_id}/publish"): lambda s: {"headers": {"If-Match": f'"{s.roster["revision"]}"'}},
-    ("POST", "/v1/rosters/{roster_id}/moves"): lambda s: {"json": {"visit_id": s.visit["id"], "nurse_id": None}},
+    ("POST", "/v1/rosters/{roster_id}/moves"): lambda s: {
+        "json": {"visit_id": s.visit["id"], "nurse_id": None},
+        "headers": {"If-Match": f'"{s.roster["revision"]}"'},
+    },
     ("POST", "/v1/regions/{region_id}/rosters/{day}/replan"): lambda s: {"json": {"as_of": "10:00", "time_limit_s": 1}},
-    ("POST", "/v1/nurses/{nurse_id}/sick-calls"): lambda s: {"json": {"date": str(DAY), "at": "07:00", "replan": False}},
+    ("POST", "/v1/nurses/{nurse_id}/sick-calls"): lambda s: {"json": {"date": str(s.day), "at": "07:00", "replan": False}},
     ("POST", "/v1/visits/{visit_id}/cancellation"): lambda s: {"json": {"replan": False}},
     ("POST", "/v1/visits/{visit_id}/no-show"): lambda s: {"json": {"replan": False}},
     ("POST", "/v1/visits/{visit_id}/overrun"): lambda s: {"json": {"minutes": 10, "replan": False}},
@@ -254,11 +260,11 @@ REQUESTS: dict[tuple[str, str], Callable[[Side], dict]] = {
     ("POST", "/v1/users/{username}/reactivate"): lambda s: {},
     ("POST", "/v1/users/{username}/revoke-tokens"): lambda s: {},
     ("PUT", "/v1/users/{username}/password"): lambda s: {"json": {"password": "a-new-password-7"}},
-    ("GET", "/v1/me/itinerary"): lambda s: {"params": {"date": str(DAY)}},
+    ("GET", "/v1/me/itinerary"): lambda s: {"params": {"date": str(s.day)}},
     ("POST", "/v1/me/calendar-feed"): lambda s: {},
     ("POST", "/v1/me/visits/{visit_id}/reports"): lambda s: {"json": {"kind": "running_late", "minutes_late": 10}},
     ("POST", "/v1/me/visits/{visit_id}/undo"): lambda s: {"json": {"undoes": UNDOABLE.get(s.visit["id"], str(uuid.uuid4()))}},
-    ("GET", "/v1/me/day"): lambda s: {"params": {"date": str(DAY)}},
+    ("GET", "/v1/me/day"): lambda s: {"params": {"date": str(s.day)}},
     ("GET", "/v1/regions/{region_id}/durations"): lambda s: {},
     ("POST", "/v1/auth/refresh"): lambda s: {"json": {"refresh_token": "not-a-refresh-token", "device_id": "a-device-id"}},
     ("POST", "/v1/auth/logout"): lambda s: {"json": {"refresh_token": "not-a-refresh-token"}},
@@ -406,7 +412,7 @@ def test_a_nurse_reads_only_her_own_itinerary(ours, theirs):
     for side in (ours, theirs):
         for nurse, client in ((side.ana, side.ana_client), (side.bea, side.bea_client)):
             # A nurse_id of someone else in the query is not a way in.
-            answer = client.get("/v1/me/itinerary", params={"date": str(DAY), "nurse_id": side.bea["id"]})
+            answer = client.get("/v1/me/itinerary", params={"date": str(side.day), "nurse_id": side.bea["id"]})
             assert answer.status_code == 200, answer.text
             day = answer.json()
             assert day["nurse_id"] == nurse["id"]
@@ -436,7 +442,7 @@ def test_a_nurses_calendar_feed_holds_only_her_visits(ours, base_url):
     ],
 )
 def test_a_nurse_cannot_obtain_another_nurses_stops_from_rosters_patients_or_visits(path, ours):
-    answer = ours.ana_client.get(ours.path(path), params={"date": str(DAY)})
+    answer = ours.ana_client.get(ours.path(path), params={"date": str(ours.day)})
     assert_problem(answer, REFUSED)
     assert not re.search(rf"\b{ours.visits[ours.bea['id']]['id']}\b", answer.text)  # not as a number (403 holds a 4)
 
@@ -558,9 +564,9 @@ def test_a_dispatchers_read_of_patient_data_is_audited(path, resource, ours, db)
 
 def test_a_nurses_read_of_her_itinerary_is_audited(ours, db):
     nurse = ours.ana_client.get("/v1/me").json()["username"]
-    itinerary = f"itinerary/{ours.ana['id']}/{DAY}"
+    itinerary = f"itinerary/{ours.ana['id']}/{ours.day}"
     before = _audit_rows(db, nurse, itinerary)
-    assert ours.ana_client.get("/v1/me/itinerary", params={"date": str(DAY)}).status_code == 200
+    assert ours.ana_client.get("/v1/me/itinerary", params={"date": str(ours.day)}).status_code == 200
     assert _audit_rows(db, nurse, itinerary) == before + 1
 
 

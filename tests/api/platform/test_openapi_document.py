@@ -49,6 +49,15 @@ def test_if_match_is_a_documented_header_with_its_412(document):
     assert any(p["name"] == "If-Match" for p in change["parameters"]) and "412" in change["responses"]
 
 
+@pytest.mark.parametrize("path", ["/v1/rosters/{roster_id}/publish", "/v1/rosters/{roster_id}/moves"])
+def test_a_roster_change_requires_if_match_and_documents_its_428(document, path):
+    operation = document["paths"][path]["post"]
+    header = next(p for p in operation["parameters"] if p["name"] == "If-Match")
+    assert header["required"] is True
+    assert {"412", "428"} <= operation["responses"].keys()
+    assert "428" not in document["paths"]["/v1/patients/{patient_id}"]["patch"]["responses"]  # optional there
+
+
 def test_a_rosters_kpis_and_changes_are_typed(document):
     schemas = document["components"]["schemas"]
     summary = schemas["RosterSummary"]["properties"]

@@ -92,7 +92,9 @@ def test_no_infusion_is_placed_for_a_patient_not_cleared_on_any_path(plan, base_
         cleared[withdrawn] = False
     for visit_id in visits:
         move = region.dispatcher.post(
-            f"/v1/rosters/{draft['id']}/moves", json={"visit_id": int(visit_id), "nurse_id": nurses[0]["id"]}
+            f"/v1/rosters/{draft['id']}/moves",
+            json={"visit_id": int(visit_id), "nurse_id": nurses[0]["id"]},
+            headers={"If-Match": f'"{draft["revision"]}"'},
         )
         if not cleared[visit_id]:
             assert move.status_code == 409, move.text

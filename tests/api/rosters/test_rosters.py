@@ -96,6 +96,22 @@ def test_a_stale_revision_is_refused_so_two_dispatchers_cannot_overwrite_each_ot
     assert region.publish(roster).status_code == 412
 
 
+def test_a_move_and_a_publish_without_if_match_are_refused_and_change_nothing(region, two_nurse_day):
+    _, _, hydration, _ = two_nurse_day
+    roster = region.solved_roster()
+    moved = region.dispatcher.post(f"/v1/rosters/{roster['id']}/moves", json={"visit_id": hydration[0]["id"], "nurse_id": None})
+    published = region.dispatcher.post(f"/v1/rosters/{roster['id']}/publish")
+    for refused in (moved, published):
+        assert refused.status_code == 428, refused.text
+        assert refused.headers["content-type"] == "application/problem+json"
+        assert refused.json()["field"] == "If-Match" and "revision you read" in refused.json()["detail"]
+    unchanged = region.dispatcher.get(f"/v1/rosters/{roster['id']}").json()
+    assert (unchanged["revision"], unchanged["status"]) == (roster["revision"], "draft")
+    assert _nurse_of(unchanged) == _nurse_of(roster)
+    bad = region.dispatcher.post(f"/v1/rosters/{roster['id']}/publish", headers={"If-Match": "latest"})
+    assert bad.status_code == 400 and bad.json()["field"] == "If-Match"
+
+
 def test_publishing_the_same_draft_twice_at_once_succeeds_once(region, two_nurse_day):
     roster = region.solved_roster()
     with ThreadPoolExecutor(4) as pool:

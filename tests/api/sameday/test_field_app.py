@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from dispatch.platform.settings import Settings
 from dispatch.records.users import add_user
 from tests.api.browser import DESKTOP, PHONE, log_in, needs_chromium, open_page
-from tests.api.conftest import DAY, PASSWORD, Region, running_api, unique
+from tests.api.conftest import PASSWORD, WHOLE_DAY, Region, region_today, running_api, unique
 
 # An access token of the phone's server lasts 0.6 s (plus the 30 s leeway every token gets for clock skew):
 # any tap after half a minute needs the refresh token. Her page asks about changes every second.
@@ -39,17 +39,22 @@ def field_url(service_home, database, base_url) -> Iterator[str]:
 
 
 def nurse_day(base_url, admin, db) -> dict:
-    """A region whose nurse Ana has two published hydration visits (09:00 and 12:00 windows)."""
+    """A region whose nurse Ana has two published hydration visits (09:00 and 12:00 windows) on its today.
+
+    Today there, on a shift of the whole day, so that what she reports now is a report of that day."""
     region = Region(base_url, admin, db)
-    ana = region.nurse("Ana Reyes")
+    today = region_today(db)
+    ana = region.nurse("Ana Reyes", shift=WHOLE_DAY, day=today)
     visits = [
-        region.visit(region.patient(f"Jordan Lee {i}", lat=39.72 + 0.01 * i)["id"], window=w, pinned_nurse_id=ana["id"])
+        region.visit(
+            region.patient(f"Jordan Lee {i}", lat=39.72 + 0.01 * i)["id"], window=w, pinned_nurse_id=ana["id"], day=today
+        )
         for i, w in enumerate((("09:00", "10:30"), ("12:00", "13:30")))
     ]
-    assert region.publish(region.solved_roster()).status_code == 200
+    assert region.publish(region.solved_roster(today)).status_code == 200
     username = unique("nurse")
     add_user(db, username, PASSWORD, "nurse", nurse_id=ana["id"])
-    return {"region": region, "ana": ana, "visits": visits, "username": username}
+    return {"region": region, "ana": ana, "visits": visits, "username": username, "date": today}
 
 
 @pytest.fixture
@@ -60,7 +65,7 @@ def day(base_url, admin, db) -> dict:
 @pytest.fixture
 def phone(browser, request, field_url, day):
     with open_page(browser, request, PHONE, is_mobile=True, has_touch=True, device_scale_factor=2) as page:
-        page.goto(f"{field_url}/console/nurse.html#date={DAY}")
+        page.goto(f"{field_url}/console/nurse.html#date={day['date']}")
         log_in(page, day["username"], PASSWORD)
         page.locator(".stop-card").first.wait_for()
         yield page
@@ -139,7 +144,7 @@ def test_a_token_expiry_mid_shift_loses_nothing(phone, day, db, admin):
 def test_a_published_change_shows_on_her_page_with_its_banner(phone, day):
     region, second = day["region"], day["visits"][1]
     expect(card(phone, second).locator(".time")).to_have_text("2. 12:00–13:00")
-    draft = region.solved_roster()
+    draft = region.solved_roster(day["date"])
     moved = region.dispatcher.post(
         f"/v1/rosters/{draft['id']}/moves",
         json={"visit_id": second["id"], "nurse_id": None},
@@ -189,7 +194,7 @@ def test_a_full_session_record_takes_at_most_12_taps(phone, day, db, browser, re
 
     expect(phone.locator("#outbox")).to_be_hidden()
     with open_page(browser, request, DESKTOP, screenshot_suffix="-dispatcher") as console:
-        console.goto(f"{base_url}/console/#region={day['region'].id}&date={DAY}")
+        console.goto(f"{base_url}/console/#region={day['region'].id}&date={day['date']}")
         log_in(console, day["region"].dispatcher_name, PASSWORD)
         bar = console.locator(f'.bar.service[data-visit="{first["id"]}"]')
         expect(bar).to_contain_text("infusion 0 of 60 min")
@@ -217,7 +222,7 @@ def test_a_full_session_record_takes_at_most_12_taps(phone, day, db, browser, re
     assert all(a["reported_at"] <= b["reported_at"] for a, b in zip(record, record[1:], strict=False))
     assert day["region"].dispatcher.get(f"/v1/visits/{first['id']}").json()["status"] == "done"
     with open_page(browser, request, DESKTOP, screenshot_suffix="-durations") as console:
-        console.goto(f"{base_url}/console/#region={day['region'].id}&date={DAY}")
+        console.goto(f"{base_url}/console/#region={day['region'].id}&date={day['date']}")
         log_in(console, day["region"].dispatcher_name, PASSWORD)
         console.get_by_role("button", name="Learned durations").click()
         expect(console.locator("#durations-table tr", has_text="Hydration drip")).to_contain_text("60 min")

@@ -12,14 +12,18 @@ from playwright.sync_api import expect
 
 from dispatch.records.users import add_user
 from tests.api.browser import DESKTOP, PHONE, log_in, needs_chromium, open_page
-from tests.api.conftest import DAY, PASSWORD, Region, unique
+from tests.api.conftest import PASSWORD, WHOLE_DAY, Region, region_today, unique
 
 
 @pytest.fixture(scope="module")
 def day(base_url, admin, db) -> dict:
-    """Two nurses with two published visits each; Ana logs in with a browser, Bea through the API."""
+    """Two nurses with two published visits each; Ana logs in with a browser, Bea through the API.
+
+    On the region's today, on shifts of the whole day: what they report now is a report of that day."""
     region = Region(base_url, admin, db)
-    ana, bea = region.nurse("Ana Reyes", lat=39.74, lon=-104.99), region.nurse("Bea Ito", lat=39.70, lon=-104.90)
+    today = region_today(db)
+    ana = region.nurse("Ana Reyes", lat=39.74, lon=-104.99, shift=WHOLE_DAY, day=today)
+    bea = region.nurse("Bea Ito", lat=39.70, lon=-104.90, shift=WHOLE_DAY, day=today)
     visits = {}
     for nurse, windows in ((ana, (("09:00", "10:30"), ("12:00", "13:30"))), (bea, (("09:00", "10:30"), ("12:00", "13:30")))):
         visits[nurse["id"]] = [
@@ -28,10 +32,11 @@ def day(base_url, admin, db) -> dict:
                 window=window,
                 pinned_nurse_id=nurse["id"],
                 notes="bring the blue kit" if i == 0 else "",
+                day=today,
             )
             for i, window in enumerate(windows)
         ]
-    roster = region.solved_roster()
+    roster = region.solved_roster(today)
     assert region.publish(roster).status_code == 200
     username = unique("nurse")
     add_user(db, username, PASSWORD, "nurse", nurse_id=ana["id"])
@@ -42,13 +47,14 @@ def day(base_url, admin, db) -> dict:
         "visits": visits,
         "username": username,
         "bea_client": region.nurse_account(bea["id"]),
+        "date": today,
     }
 
 
 @pytest.fixture
 def phone(browser, request, base_url, day):
     with open_page(browser, request, PHONE, is_mobile=True, has_touch=True, device_scale_factor=2) as page:
-        page.goto(f"{base_url}/console/#date={DAY}")  # the console sends a nurse on to her own day
+        page.goto(f"{base_url}/console/#date={day['date']}")  # the console sends a nurse on to her own day
         log_in(page, day["username"], PASSWORD)
         page.locator(".stop-card").first.wait_for()
         yield page
@@ -78,11 +84,11 @@ def test_running_late_then_done_reach_the_dispatcher(phone, day, browser, reques
     expect(phone.locator("#undo-text")).to_contain_text("Running late recorded at")
     expect(card.locator(".status")).to_have_text("scheduled · you said 20 min late")
 
-    roster_id = day["region"].dispatcher.get(f"/v1/regions/{day['region'].id}/rosters/{DAY}").json()[-1]["id"]
+    roster_id = day["region"].dispatcher.get(f"/v1/regions/{day['region'].id}/rosters/{day['date']}").json()[-1]["id"]
     seen = _stop(day, roster_id, visit_id)
     assert seen["report"]["kind"] == "running_late" and seen["report"]["minutes_late"] == 20
     with open_page(browser, request, DESKTOP, screenshot_suffix="-dispatcher") as console:
-        console.goto(f"{base_url}/console/#region={day['region'].id}&date={DAY}")
+        console.goto(f"{base_url}/console/#region={day['region'].id}&date={day['date']}")
         log_in(console, day["region"].dispatcher_name, PASSWORD)
         late = console.locator(f'.bar.service.late[data-visit="{visit_id}"]')
         expect(late).to_have_text("1 +20′")

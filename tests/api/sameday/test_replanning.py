@@ -7,17 +7,16 @@ from datetime import datetime, timedelta
 import pytest
 
 from dispatch.sameday.state import progress_of
-from tests.api.conftest import DAY, Region, login
+from tests.api.conftest import DAY, WHOLE_DAY, Region, login, region_today
 
 KETAMINE = ("rn", "iv", "ketamine")
 
 
-@pytest.fixture
-def day(base_url, admin, db) -> dict:
+def published_day(base_url, admin, db, day=DAY, shift=("08:00", "16:00")) -> dict:
     """Three nurses (Cy without ketamine) and eight hydration visits, solved and published."""
     region = Region(base_url, admin, db)
     nurses = {
-        name: region.nurse(name, lat=lat, lon=lon, certifications=certs)
+        name: region.nurse(name, lat=lat, lon=lon, certifications=certs, shift=shift, day=day)
         for name, lat, lon, certs in (
             ("Ana", 39.74, -104.99, KETAMINE),
             ("Bea", 39.70, -104.90, KETAMINE),
@@ -26,12 +25,23 @@ def day(base_url, admin, db) -> dict:
     }
     for i in range(8):
         region.visit(
-            region.patient(f"P{i}", lat=39.70 + 0.008 * i, lon=-104.98 + 0.01 * (i % 3))["id"], window=("09:00", "15:30")
+            region.patient(f"P{i}", lat=39.70 + 0.008 * i, lon=-104.98 + 0.01 * (i % 3))["id"], window=("09:00", "15:30"), day=day
         )
-    roster = region.solved_roster()
+    roster = region.solved_roster(day)
     published = region.publish(roster)
     assert published.status_code == 200, published.text
-    return {"region": region, "nurses": nurses, "roster": published.json()}
+    return {"region": region, "nurses": nurses, "roster": published.json(), "date": day}
+
+
+@pytest.fixture
+def day(base_url, admin, db) -> dict:
+    return published_day(base_url, admin, db)
+
+
+@pytest.fixture
+def today(base_url, admin, db) -> dict:
+    """The same on the region's today, on shifts of the whole day: what a nurse reports now is a report of that day."""
+    return published_day(base_url, admin, db, region_today(db), WHOLE_DAY)
 
 
 def stops_of(roster: dict, nurse_id: int) -> list[dict]:
@@ -157,8 +167,8 @@ def test_visits_due_before_the_re_plan_that_nobody_reported_on_are_presumed_done
     assert all(s["start"] >= f"{DAY}T11:00" for s in after.values() if not s.get("committed"))
 
 
-def test_a_nurse_running_late_keeps_that_visit_and_arrives_as_late_as_she_said(day):
-    region, roster = day["region"], day["roster"]
+def test_a_nurse_running_late_keeps_that_visit_and_arrives_as_late_as_she_said(today):
+    region, roster = today["region"], today["roster"]
     route = max(roster["roster"]["routes"], key=lambda r: len(r["stops"]))
     first = route["stops"][0]
     phone = region.nurse_account(int(route["nurse_id"]))
@@ -167,7 +177,8 @@ def test_a_nurse_running_late_keeps_that_visit_and_arrives_as_late_as_she_said(d
         == 201
     )
     as_of = (datetime.fromisoformat(first["arrival"]) + timedelta(minutes=5)).strftime("%H:%M")
-    job = region.dispatcher.post(f"/v1/regions/{region.id}/rosters/{DAY}/replan", json={"as_of": as_of, "time_limit_s": 1}).json()
+    replan = f"/v1/regions/{region.id}/rosters/{today['date']}/replan"
+    job = region.dispatcher.post(replan, json={"as_of": as_of, "time_limit_s": 1}).json()
     kept = stops_of(draft_of(region, job), route["nurse_id"])[0]
     late_arrival = (datetime.fromisoformat(first["arrival"]) + timedelta(minutes=20)).replace(second=0)
     assert kept["visit_id"] == first["visit_id"] and kept["committed"] is True

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import httpx
 import psycopg
@@ -12,7 +13,7 @@ import pytest
 from icalendar import Calendar
 
 from dispatch.records.users import add_user
-from tests.api.conftest import PASSWORD, Region, unique
+from tests.api.conftest import PASSWORD, TIMEZONE, WHOLE_DAY, Region, region_today, unique
 from tests.api.sameday.test_field_app import nurse_day
 
 DEVICE = "phone-" + uuid.uuid4().hex
@@ -154,6 +155,37 @@ def test_the_session_record_is_append_only(base_url, day, db):
             db.execute(statement, [visit])
 
 
+def _published_visit(region: Region, day, shift: tuple[str, str], window: tuple[str, str]) -> tuple[dict, httpx.Client]:
+    nurse = region.nurse("Ana", shift=shift, day=day)
+    visit = region.visit(region.patient("Jordan Lee")["id"], window=window, day=day, pinned_nurse_id=nurse["id"])
+    assert region.publish(region.solved_roster(day)).status_code == 200
+    return visit, region.nurse_account(nurse["id"])
+
+
+def test_a_report_on_a_day_that_has_not_begun_is_refused_and_changes_nothing(base_url, admin, db):
+    """Done tapped tonight on tomorrow's visit: a later re-plan would take it as done at 00:00."""
+    region = Region(base_url, admin, db)
+    tomorrow = region_today(db) + timedelta(days=1)
+    visit, phone = _published_visit(region, tomorrow, ("08:00", "16:00"), ("09:00", "12:00"))
+    refused = phone.post(f"/v1/me/visits/{visit['id']}/reports", json={"kind": "done"})
+    assert refused.status_code == 409, refused.text
+    assert f"is on {tomorrow}, which has not begun in America/Denver" in refused.json()["detail"]
+    assert refused.json()["field"] == "at"
+    assert region.dispatcher.get(f"/v1/visits/{visit['id']}").json()["status"] == "scheduled"
+    assert db.execute("SELECT count(*) AS n FROM visit_reports WHERE visit_id = %s", [visit["id"]]).fetchone()["n"] == 0
+
+
+def test_a_report_far_outside_her_shift_is_refused_and_changes_nothing(base_url, admin, db):
+    region = Region(base_url, admin, db)
+    yesterday = region_today(db) - timedelta(days=1)
+    visit, phone = _published_visit(region, yesterday, ("00:00", "02:00"), ("00:00", "00:30"))
+    at = db.execute("SELECT date_trunc('second', now() - interval '5 minutes') AS t").fetchone()["t"]  # hours after 03:00
+    refused = phone.post(f"/v1/me/visits/{visit['id']}/reports", json={"kind": "done", "at": at.isoformat()})
+    assert refused.status_code == 409, refused.text
+    assert f"is outside your shift on {yesterday} (00:00–02:00, give or take 60 min)" in refused.json()["detail"]
+    assert region.dispatcher.get(f"/v1/visits/{visit['id']}").json()["status"] == "scheduled"
+
+
 # ---------------------------------------------------------------- learned durations
 
 
@@ -166,21 +198,27 @@ def test_durations_are_learned_per_service_and_per_patient_after_three_sessions(
     add_user(db, username, PASSWORD, "nurse", nurse_id=nurse["id"])
     client = as_nurse(base_url, session(base_url, username)["access_token"])
     now = db.execute("SELECT date_trunc('minute', now()) AS t").fetchone()["t"]
-    minutes = {patient["id"]: [70, 75, 90], other["id"]: [62]}
-    # Each session on a day of its own, published, then arrived → discharged with the times it took.
-    offset = 0
-    for patient_id, sessions in minutes.items():
-        for length in sessions:
-            day = (now - timedelta(hours=20)).date() + timedelta(days=offset)
-            offset += 1
-            shift = region.dispatcher.put(f"/v1/nurses/{nurse['id']}/shifts/{day}", json={"start": "00:00", "end": "23:59"})
-            assert shift.status_code == 200, shift.text
-            visit = region.visit(patient_id, window=("00:00", "23:00"), day=day, pinned_nurse_id=nurse["id"])
-            assert region.publish(region.solved_roster(day)).status_code == 200
-            arrived = now - timedelta(hours=6)
-            for kind, at in (("arrived", arrived), ("done", arrived + timedelta(minutes=length))):
-                answer = client.post(f"/v1/me/visits/{visit['id']}/reports", json={"kind": kind, "at": at.isoformat()})
-                assert answer.status_code == 201, answer.text
+    # Every session arrives at one moment of a day that has begun there (a report lies within her shift of the
+    # visit's day, and within the last day), early enough that the longest ends that day too.
+    arrived = now - timedelta(hours=2)
+    if arrived.astimezone(ZoneInfo(TIMEZONE)).hour >= 22:
+        arrived -= timedelta(hours=3)
+    day = arrived.astimezone(ZoneInfo(TIMEZONE)).date()
+    shift = region.dispatcher.put(f"/v1/nurses/{nurse['id']}/shifts/{day}", json={"start": WHOLE_DAY[0], "end": WHOLE_DAY[1]})
+    assert shift.status_code == 200, shift.text
+    # Her three sessions in windows of their own (one visit per patient, service and window), the other's in one.
+    windows = [("00:00", "07:00"), ("08:00", "15:00"), ("16:00", "23:00")]
+    sessions = [(patient["id"], 70, windows[0]), (patient["id"], 75, windows[1]), (patient["id"], 90, windows[2])]
+    sessions.append((other["id"], 62, ("00:00", "23:00")))
+    visits = [
+        (region.visit(patient_id, window=window, day=day, pinned_nurse_id=nurse["id"]), length)
+        for patient_id, length, window in sessions
+    ]
+    assert region.publish(region.solved_roster(day)).status_code == 200
+    for visit, length in visits:
+        for kind, at in (("arrived", arrived), ("done", arrived + timedelta(minutes=length))):
+            answer = client.post(f"/v1/me/visits/{visit['id']}/reports", json={"kind": kind, "at": at.isoformat()})
+            assert answer.status_code == 201, answer.text
     learned = region.dispatcher.get(f"/v1/regions/{region.id}/durations")
     assert learned.status_code == 200, learned.text
     hydration = next(s for s in learned.json()["services"] if s["service"] == "hydration")
@@ -216,7 +254,7 @@ def test_a_visit_taken_off_her_day_is_cancelled_in_her_feed_with_a_higher_sequen
     nurse, region, second = nurse_client(base_url, day), day["region"], day["visits"][1]
     uid = f"visit-{second['id']}@nurse-dispatch"
     before = feed_events(nurse)[uid]
-    draft = region.solved_roster()
+    draft = region.solved_roster(day["date"])
     moved = region.dispatcher.post(
         f"/v1/rosters/{draft['id']}/moves",
         json={"visit_id": second["id"], "nurse_id": None},
