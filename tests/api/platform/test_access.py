@@ -22,7 +22,7 @@ from icalendar import Calendar
 from api.app import create_app
 from dispatch.platform.access import TOKEN_ALGORITHM, Principal, issue_token
 from dispatch.records.users import add_user
-from tests.api.conftest import EVALUATED_ON, PASSWORD, WHOLE_DAY, Region, login, region_today, unique
+from tests.api.conftest import DAY, EVALUATED_ON, PASSWORD, WHOLE_DAY, Region, login, region_today, unique
 
 OPERATIONS = sorted((method.upper(), path) for path, item in create_app().openapi()["paths"].items() for method in item)
 PUBLIC = {
