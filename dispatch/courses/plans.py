@@ -15,7 +15,7 @@ from psycopg import errors
 from psycopg.types.json import Jsonb
 
 from dispatch.errors import Conflict, InvalidField
-from dispatch.jobs.queue import check_day_near
+from dispatch.jobs.horizon import check_day_near
 from dispatch.platform import audit
 from dispatch.platform.access import Principal
 from dispatch.platform.db import Db, one

@@ -24,6 +24,7 @@ from psycopg import errors
 from psycopg.types.json import Jsonb
 
 from dispatch.errors import Conflict, DispatchError, InvalidField, Unavailable
+from dispatch.jobs.horizon import check_day_near
 from dispatch.platform.access import Principal
 from dispatch.platform.db import Db, DbPool, one
 from dispatch.records.regions import region
@@ -48,9 +49,6 @@ LOST_ENQUEUE_S = 20
 AUTO_PUBLISHER = Principal("scheduler", "admin")
 
 SOLVE_TASK = "dispatch:solve_roster"
-# A solve or re-plan is for a working day near today; a date years away is a typo (and the solver's
-# time arithmetic does not expect it).
-MAX_DAYS_AWAY = 366
 
 
 def job_app(url: str, timeout_s: float = 5.0) -> procrastinate.App:
@@ -77,12 +75,6 @@ def job_app(url: str, timeout_s: float = 5.0) -> procrastinate.App:
 
 
 # ---------------------------------------------------------------- requesting a solve
-
-
-def check_day_near(day: date) -> None:
-    """Refuse (422, field `day`) a solve or re-plan of a day more than MAX_DAYS_AWAY from today."""
-    if abs((day - date.today()).days) > MAX_DAYS_AWAY:
-        raise InvalidField(f"{day} is more than {MAX_DAYS_AWAY} days from today; solves are for days within a year", "day")
 
 
 def request_solve(

@@ -52,8 +52,8 @@ def shifts_between(conn: Db, nurse_ids: Iterable[int], first: date, last: date) 
     }
     found: dict[tuple[int, date], Shift] = {}
     for nurse_id in ids:
-        day = first
-        while day <= last:
+        for offset in range((last - first).days + 1):  # not `day += 1`: the last date there is has no next day
+            day = first + timedelta(days=offset)
             own = exceptions.get((nurse_id, day))
             if own is not None:
                 if not own["off"]:
@@ -61,7 +61,6 @@ def shifts_between(conn: Db, nurse_ids: Iterable[int], first: date, last: date) 
             elif (nurse_id, day.isoweekday()) in template:
                 starts, ends = template[(nurse_id, day.isoweekday())]
                 found[(nurse_id, day)] = Shift(starts, ends, "template")
-            day += timedelta(days=1)
     return found
 
 

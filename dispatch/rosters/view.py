@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from dispatch.platform import audit
 from dispatch.platform.access import Principal
 from dispatch.platform.db import Db
+from dispatch.records.contracts import shifts_between
 from dispatch.rosters.naming import parse_day
 from dispatch.rosters.workflow import roster_row, roster_summary
 from dispatch.sameday.reports import latest_reports
@@ -58,12 +59,12 @@ def roster_view(conn: Db, who: Principal, roster_id: int) -> dict[str, Any]:
             [row["region_id"], row["day"]],
         )
     }
+    # Her shift as it is now, by the one rule for when a nurse works (template, dated change or time off).
     shifts = {
-        str(s["nurse_id"]): s
-        for s in conn.execute(
-            "SELECT nurse_id, starts, ends FROM nurse_shifts WHERE day = %s AND nurse_id = ANY(%s)",
-            [row["day"], [int(r["nurse_id"]) for r in document["routes"]]],
-        )
+        str(nurse_id): {"starts": shift.starts, "ends": shift.ends}
+        for (nurse_id, _), shift in shifts_between(
+            conn, [int(r["nurse_id"]) for r in document["routes"]], row["day"], row["day"]
+        ).items()
     }
     nurses = []
     for route in document["routes"]:

@@ -11,6 +11,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from dispatch.jobs import queue
+from dispatch.jobs.horizon import check_day_near
 from dispatch.platform.access import Principal
 from dispatch.platform.db import Db
 from dispatch.records.regions import managed_region
@@ -50,7 +51,7 @@ def replan_day(
 ) -> tuple[dict[str, Any], bool]:
     """The re-plan job of the day from `at` (default now) and whether it is new; Conflict if nothing is published."""
     managed_region(conn, who, region_id)
-    queue.check_day_near(day)
+    check_day_near(day)
     published_roster_id(conn, region_id, day)  # refuse at once when there is nothing to re-plan
     as_of = events.moment(conn, region_id, day, at)
     return _request(conn, who, queue_job, region_id, day, as_of, time_limit_s, reason or "re-planned by hand")

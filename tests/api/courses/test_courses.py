@@ -105,6 +105,10 @@ def test_the_template_gives_each_date_its_shift_and_exceptions_override_it(regio
     visit = region.visit(region.patient("Dale")["id"])
     roster = region.solved_roster(DAY)
     assert [s["visit_id"] for r in roster["roster"]["routes"] for s in r["stops"]] == [str(visit["id"])]
+    # the console's view reads her shift by the same rule (it read dated shifts only: a 500 on a template day)
+    view = region.dispatcher.get(f"/v1/rosters/{roster['id']}/view")
+    assert view.status_code == 200, view.text
+    assert view.json()["nurses"][0]["shift_changed"] is None
 
 
 def test_a_nurse_with_paid_overtime_in_her_contract_is_solved_without_crashing_the_worker(region):

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from dispatch.jobs.queue import MAX_DAYS_AWAY
+from dispatch.jobs.horizon import MAX_DAYS_AWAY
 
 
 @pytest.mark.parametrize("days_away", [-(MAX_DAYS_AWAY + 1), MAX_DAYS_AWAY + 1, 3650])
