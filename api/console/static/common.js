@@ -215,3 +215,22 @@ export const STATUS_LABELS = {
   requested: "requested", scheduled: "scheduled", en_route: "on the way", in_progress: "in progress",
   done: "done", cancelled: "cancelled", no_show: "no show",
 };
+
+// The page's one message line (#message): a status, or an error read out as an alert.
+export function say(text, isError = false) {
+  const message = document.getElementById("message");
+  message.textContent = text;
+  message.className = isError ? "error" : "";
+  message.setAttribute("role", isError ? "alert" : "status");
+}
+
+// Run an action, saying what went wrong in the page's message line instead of throwing.
+export async function attempt(action) {
+  try {
+    say("");
+    return await action();
+  } catch (error) {
+    say(error instanceof ApiError ? error.message : `Something went wrong: ${error.message}`, true);
+    return undefined;
+  }
+}

@@ -1,6 +1,6 @@
 // The dispatcher's day: pick a region and a day, see the roster as a map and a timeline, act on it.
 import {
-  ApiError, STATUS_LABELS, h, hashParams, hhmm, localToday, loggedIn, logOut, request, setHashParams, vocabulary,
+  ApiError, STATUS_LABELS, h, hashParams, hhmm, localToday, loggedIn, logOut, request, say, setHashParams, vocabulary,
 } from "./common.js";
 import { drawMap } from "./map.js";
 import { drawTimeline } from "./timeline.js";
@@ -11,13 +11,6 @@ const POLL_MS = 700;
 const $ = (id) => document.getElementById(id);
 // words: GET /v1/vocabulary (statuses, report kinds, the re-time tolerance), read at start.
 const state = { view: null, rosters: [], selected: null, job: null, busy: false, words: null };
-
-function say(text, isError = false) {
-  const message = $("message");
-  message.textContent = text;
-  message.className = isError ? "error" : "";
-  message.setAttribute("role", isError ? "alert" : "status");
-}
 
 async function attempt(action) {
   try {

@@ -1,28 +1,11 @@
 // A patient's treatment course: its sessions done, planned (date, nurse) and at risk with the reason;
 // and a new course for a patient of the region.
-import { ApiError, h, hashParams, loggedIn, logOut, request, setHashParams } from "./common.js";
+import { attempt, h, hashParams, loggedIn, logOut, request, say, setHashParams } from "./common.js";
 import { dayLabel } from "./calendar.js";
 
 const $ = (id) => document.getElementById(id);
 const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 const STATE_LABELS = { done: "done", planned: "planned", to_plan: "to plan", cancelled: "cancelled" };
-
-function say(text, isError = false) {
-  const message = $("message");
-  message.textContent = text;
-  message.className = isError ? "error" : "";
-  message.setAttribute("role", isError ? "alert" : "status");
-}
-
-async function attempt(action) {
-  try {
-    say("");
-    return await action();
-  } catch (error) {
-    say(error instanceof ApiError ? error.message : `Something went wrong: ${error.message}`, true);
-    return undefined;
-  }
-}
 
 async function loadRegion(wantedCourse) {
   const region = $("region").value;

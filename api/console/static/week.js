@@ -1,28 +1,11 @@
 // The dispatcher's week: the shift grid (nurses × days, each cell editable) and the week plan
 // (start it, follow its progress, see each day's sessions per nurse and what was left out, publish it).
 import { dayLabel } from "./calendar.js";
-import { ApiError, h, hashParams, hhmm, localToday, loggedIn, logOut, request, setHashParams } from "./common.js";
+import { attempt, h, hashParams, hhmm, localToday, loggedIn, logOut, request, say, setHashParams } from "./common.js";
 
 const POLL_MS = 700;
 const $ = (id) => document.getElementById(id);
 const state = { grid: null, cell: null, plan: null, nurses: new Map() };
-
-function say(text, isError = false) {
-  const message = $("message");
-  message.textContent = text;
-  message.className = isError ? "error" : "";
-  message.setAttribute("role", isError ? "alert" : "status");
-}
-
-async function attempt(action) {
-  try {
-    say("");
-    return await action();
-  } catch (error) {
-    say(error instanceof ApiError ? error.message : `Something went wrong: ${error.message}`, true);
-    return undefined;
-  }
-}
 
 const time = (value) => (value ? value.slice(0, 5) : "");
 
