@@ -65,6 +65,9 @@ def find_python() -> str:
 
 
 def ensure_environment(extras: str) -> None:
+    if VENV.is_symlink() and not VENV.exists():  # a link to an environment that is gone (another checkout's)
+        print(f"{VENV} points to {os.readlink(VENV)}, which is gone; making a new one", flush=True)
+        VENV.unlink()
     if (BIN / "python").exists() and (_version(str(BIN / "python")) or (0, 0)) < NEEDED:
         print(f"{VENV} has an older Python; making it again with {NEEDED[0]}.{NEEDED[1]}+", flush=True)
         shutil.rmtree(VENV)
