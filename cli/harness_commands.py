@@ -110,6 +110,14 @@ def add_arguments(commands: argparse._SubParsersAction) -> None:
     week_bench.add_argument("--no-replan", action="store_true", help="skip the sick-day re-plan")
     week_bench.add_argument("--out", help="CSV file for the results")
     week_bench.set_defaults(run=_run_bench_week)
+    plans_bench = benches.add_parser("plans", help="one region's week plan on 1, 2, 4… worker processes (the days fan out)")
+    plans_bench.add_argument("--nurses", type=int, default=40)
+    plans_bench.add_argument("--visits", type=int, default=300, help="visits on each day")
+    plans_bench.add_argument("--days", type=int, default=10, help="weekdays in the horizon")
+    plans_bench.add_argument("--time-limit", type=float, default=180.0, help="the whole plan's")
+    plans_bench.add_argument("--workers", default="1,2,4")
+    plans_bench.add_argument("--port", type=int, default=8733)
+    plans_bench.set_defaults(run=_run_bench_plans)
     service_bench = benches.add_parser("service", help="solve request → draft time, and itinerary requests under load")
     service_bench.add_argument("--nurses", type=int, default=120)
     service_bench.add_argument("--visits", type=int, default=900)
@@ -301,6 +309,13 @@ def _run_bench_vroom_levels(args: argparse.Namespace) -> int:
     except ValueError as error:
         raise InputError(str(error)) from None
     return run_vroom_levels(sizes, _integers(args.seeds, "--seeds"), _integers(args.levels, "--levels"), args.threads)
+
+
+def _run_bench_plans(args: argparse.Namespace) -> int:
+    from harness.bench.plans import run_plans_bench
+
+    counts = _integers(args.workers, "--workers")
+    return run_plans_bench(args.nurses, args.visits, args.days, args.time_limit, counts, args.port)
 
 
 def _run_bench_throughput(args: argparse.Namespace) -> int:

@@ -526,6 +526,12 @@ def _listed_nurse(value: Any, path: str, nurse_ids: set[str]) -> str:
     return nurse_id
 
 
+def _boolean(value: Any, path: str) -> bool:
+    if not isinstance(value, bool):
+        raise ProblemError(path, f"must be true or false, not {value!r}")
+    return value
+
+
 def _first_roster(value: Any, path: str) -> str:
     if value not in ("vroom", "insertion"):
         raise ProblemError(path, f'must be "vroom" or "insertion", not {value!r}')
@@ -550,6 +556,7 @@ def _read_options(value: Any) -> SearchOptions:
             "fairness_weight_s",
             "metaheuristic",
             "first_roster",
+            "preferences_in_first_roster",
             "reassign_weight_s",
             "retime_tolerance_s",
             "retime_weight",
@@ -564,6 +571,7 @@ def _read_options(value: Any) -> SearchOptions:
         "fairness_weight_s": lambda v, p: _integer(v, p, minimum=0),
         "metaheuristic": _metaheuristic,
         "first_roster": _first_roster,
+        "preferences_in_first_roster": _boolean,
         "reassign_weight_s": lambda v, p: _integer(v, p, minimum=0),
         "retime_tolerance_s": lambda v, p: _integer(v, p, minimum=0),
         "retime_weight": lambda v, p: _integer(v, p, minimum=0),

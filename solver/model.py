@@ -96,6 +96,9 @@ class SearchOptions:
     metaheuristic: str = "ILS"  # "ILS" (iterated local search) or "GLS" (guided local search)
     # "vroom": VROOM builds the first roster, OR-Tools improves it; "insertion": OR-Tools alone.
     first_roster: str = "vroom"
+    # VROOM's first roster gives a visit with preferred nurses to one of them (hard there; the OR-Tools
+    # search after it weighs preferences as usual, so it moves such a visit when that serves more).
+    preferences_in_first_roster: bool = False
     # Soft costs, in seconds of travel they are worth (see docs/objective.md).
     preference_weight_s: int = 300
     fairness_weight_s: int = 120

@@ -6,7 +6,8 @@ time limit (docs/BENCHMARKS.md), so `solve` starts from its roster and OR-Tools 
 What carries over: the duration matrix (and a cost matrix if the problem has one), shifts, skills,
 max visits per nurse, lunch breaks, visit windows and durations, priorities, pinned nurses (as a
 skill only that nurse holds), excluded nurses (as a skill every other nurse holds) and load
-limits. What does not: preferred nurses (VROOM has no soft nurse preference) and fairness; the
+limits. What does not: preferred nurses (VROOM has no soft nurse preference; with
+options.preferences_in_first_roster they are held to, as a skill those nurses hold) and fairness; the
 OR-Tools phase weighs those. VROOM first maximises the sum of priorities of assigned jobs in
 0..100; our priorities are clipped to 100, which loses nothing for generated days (all ≤ 10).
 """
@@ -44,6 +45,13 @@ def to_vroom_input(problem: Problem, exploration_level: int = 5, threads: int = 
     excluding = [j for j, visit in enumerate(problem.visits) if visit.excluded_nurses]
     exclusion_skill = {j: len(skill_ids) + len(problem.nurses) + k for k, j in enumerate(excluding)}
     capacitated = any(nurse.capacity is not None for nurse in problem.nurses)
+    # With options.preferences_in_first_roster, a visit's preferred nurses hold a skill of its own.
+    preferring = (
+        [j for j, visit in enumerate(problem.visits) if visit.preferred_nurses and not visit.pinned_nurse]
+        if problem.options.preferences_in_first_roster
+        else []
+    )
+    preference_skill = {j: len(skill_ids) + len(problem.nurses) + len(excluding) + k for k, j in enumerate(preferring)}
 
     vroom_input = vroom.Input()
     vroom_input.set_durations_matrix(PROFILE, np.asarray(problem.durations, dtype=np.uint32))
@@ -51,9 +59,10 @@ def to_vroom_input(problem: Problem, exploration_level: int = 5, threads: int = 
         vroom_input.set_costs_matrix(PROFILE, np.asarray(problem.costs, dtype=np.uint32))
     for i, nurse in enumerate(problem.nurses):
         allowed = {exclusion_skill[j] for j in excluding if nurse.id not in problem.visits[j].excluded_nurses}
+        allowed |= {preference_skill[j] for j in preferring if nurse.id in problem.visits[j].preferred_nurses}
         vroom_input.add_vehicle(vroom_vehicle(i, nurse, skill_ids, pinned_skill[nurse.id], capacitated, allowed))
     for j, visit in enumerate(problem.visits):
-        job = vroom_job(j, visit, skill_ids, pinned_skill, capacitated, exclusion_skill.get(j))
+        job = vroom_job(j, visit, skill_ids, pinned_skill, capacitated, exclusion_skill.get(j), preference_skill.get(j))
         vroom_input.add_job(job)
     return vroom_input
 
@@ -103,6 +112,7 @@ def vroom_job(
     pinned_skill: dict[str, int],
     capacitated: bool,
     exclusion_skill: int | None = None,
+    preference_skill: int | None = None,
 ) -> Any:
     """One visit as a VROOM job: place, duration, windows, needed skills, priority."""
     import vroom
@@ -110,8 +120,9 @@ def vroom_job(
     skills = {skill_ids[skill] for skill in visit.required_skills}
     if visit.pinned_nurse is not None:
         skills.add(pinned_skill.get(visit.pinned_nurse, NOBODYS_SKILL))
-    if exclusion_skill is not None:
-        skills.add(exclusion_skill)
+    for extra in (exclusion_skill, preference_skill):
+        if extra is not None:
+            skills.add(extra)
     options: dict[str, Any] = {"delivery": [visit.demand]} if capacitated else {}
     return vroom.Job(
         index,

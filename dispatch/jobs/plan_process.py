@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
         if mode == "assign":
             problem = parse_week(payload["week"])
             assignment = assign_days(problem, time.monotonic() + payload["time_limit_s"])
-            days = {day.isoformat(): day_document(problem, assignment, day) for day in problem.days}
+            days = {day.isoformat(): day_document(problem, assignment, day, first_routing=True) for day in problem.days}
             answer = {"assignment": base64.b64encode(pickle.dumps(assignment)).decode(), "days": days}
         elif mode == "replan":
             week = payload["week"] | {"options": payload["week"].get("options", {}) | {"time_limit_s": payload["time_limit_s"]}}

@@ -98,7 +98,7 @@ class _Repair:
 
     def _day(self, day: date) -> tuple[Problem, RemainingDays]:
         if day not in self.days:
-            candidates = [v for v, (from_day, _) in self.dropped.items() if from_day != day and day in self._range(v)]
+            candidates = [v for v, (from_day, _) in self.dropped.items() if from_day == day or day in self._range(v)]
             served = [v for order in self.orders[day].values() for v in order]
             day_problem = parse_problem(day_document(self.problem, self.assignment, day, served + candidates))
             visits = {visit.id: visit for visit in day_problem.visits}
@@ -129,7 +129,9 @@ class _Repair:
 
     def place(self, visit_id: str) -> bool:
         first_day = self.dropped[visit_id][0]
-        days = [d for d in self._range(visit_id) if d != first_day and self._within_gaps(visit_id, d)]
+        # Its own day first (where the day dropped a session pinned to its course's nurse, another nurse may
+        # have room), then the nearest days of its range within its gaps.
+        days = [d for d in dict.fromkeys((first_day, *self._range(visit_id))) if self._within_gaps(visit_id, d)]
         session = self.problem.course_of(visit_id)
         own = self.assignment.course_nurses.get(session[0].id) if session else None
         for day in sorted(days, key=lambda d: (abs((d - first_day).days), d)):

@@ -15,7 +15,7 @@ from concurrent.futures import ProcessPoolExecutor
 from datetime import date
 from typing import Any
 
-from solver.document import parse_problem
+from solver.document import MAX_PRIORITY, parse_problem
 from solver.replan import replan
 from solver.roster import roster_document
 from solver.solve import solve
@@ -28,28 +28,53 @@ def day_document(
     day: date,
     visit_ids: Iterable[str] | None = None,
     time_limit_s: float = 10.0,
+    first_routing: bool = False,
 ) -> dict[str, Any]:
     """The day problem document for `day`: the nurses working it (shifts after weekly caps) and its visits.
 
     `visit_ids` defaults to the visits the assignment put on that day. Each course session prefers its
-    course's nurse (continuity); nurse lists are kept to the nurses working that day.
+    course's nurse (continuity); nurse lists are kept to the nurses working that day. For the
+    `first_routing` of a day (docs/week-document.md, "How the plan is made"): only a session the
+    assignment counted on its course's nurse for prefers her, and the day's first roster (VROOM's, which
+    has no soft preference: without this most sessions went to whoever passed nearest) gives it to her;
+    the search after it moves it where that serves more. And a session weighs what leaving it out loses
+    over the horizon: its priority and that of every later session of its course, which the course rule
+    leaves out with it.
     """
     working = [nurse for nurse in problem.nurses if day in assignment.day_shifts.get(nurse.id, {})]
     present = {nurse.id for nurse in working}
-    own_nurse = {
-        visit_id: assignment.course_nurses[course.id]
-        for course in problem.courses
-        if course.id in assignment.course_nurses
-        for visit_id in course.sessions
-    }
+    if first_routing:  # only where the assignment counted on her room that day
+        own_nurse = {v: placement.nurse for v, placement in assignment.placements.items() if placement.nurse}
+    else:
+        own_nurse = {
+            visit_id: assignment.course_nurses[course.id]
+            for course in problem.courses
+            if course.id in assignment.course_nurses
+            for visit_id in course.sessions
+        }
     ids = assignment.visits_on(day) if visit_ids is None else list(visit_ids)
     options = {"preference_weight_s": problem.options.continuity_weight_s, **problem.options.day_options}
+    weights: dict[str, int] = {}
+    if first_routing:
+        options["preferences_in_first_roster"] = True
+        for course in problem.courses:
+            for k, visit_id in enumerate(course.sessions):
+                weights[visit_id] = min(MAX_PRIORITY, sum(problem.visit(v).priority for v in course.sessions[k:]))
     return {
         "date": day.isoformat(),
         "timezone": problem.timezone,
         "travel": dict(problem.travel),
         "nurses": [_nurse_document(nurse, assignment.day_shifts[nurse.id][day]) for nurse in working],
-        "visits": [_planned(_visit_document(problem.visit(v), present, own_nurse.get(v)), problem, v, day, present) for v in ids],
+        "visits": [
+            _planned(
+                _visit_document(problem.visit(v), present, own_nurse.get(v), weights.get(v)),
+                problem,
+                v,
+                day,
+                present,
+            )
+            for v in ids
+        ],
         "options": {**options, "time_limit_s": time_limit_s, "workers": 1},
     }
 
@@ -64,8 +89,10 @@ def _nurse_document(nurse: WeekNurse, shift: tuple[str, str, int]) -> dict[str, 
     return doc
 
 
-def _visit_document(visit: WeekVisit, present: set[str], own: str | None) -> dict[str, Any]:
+def _visit_document(visit: WeekVisit, present: set[str], own: str | None, weight: int | None = None) -> dict[str, Any]:
     doc = dict(visit.day_fields)
+    if weight is not None:
+        doc["priority"] = weight
     for key in ("preferred_nurses", "excluded_nurses"):
         if key in doc:
             doc[key] = [n for n in doc[key] if n in present]
@@ -99,7 +126,7 @@ def route_days(problem: WeekProblem, assignment: DayAssignment, deadline: float)
     workers = max(1, min(problem.options.workers, len(days)))
     rounds = -(-len(days) // workers)
     per_day = max(0.5, (deadline - time.monotonic()) / rounds)
-    docs = [day_document(problem, assignment, day, time_limit_s=per_day) for day in days]
+    docs = [day_document(problem, assignment, day, time_limit_s=per_day, first_routing=True) for day in days]
     if workers == 1:
         rosters = []
         for position, doc in enumerate(docs):

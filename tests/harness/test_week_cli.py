@@ -55,3 +55,13 @@ def test_bench_shapes_read_metro_and_drips():
         "atlanta",
         True,
     )
+
+
+def test_bench_plans_fans_a_week_plans_days_out_across_workers():
+    """A real server, real workers and embedded PostgreSQL: with two workers, both route days of the one plan."""
+    result = run("bench", "plans", "--nurses", "4", "--visits", "12", "--days", "3", "--time-limit", "6", "--workers", "1,2")
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    assert [(row["workers"], row["state"]) for row in rows] == [(1, "succeeded"), (2, "succeeded")]
+    assert sum(rows[0]["days_per_worker"].values()) == 3 and len(rows[0]["days_per_worker"]) == 1
+    assert sum(rows[1]["days_per_worker"].values()) == 3 and len(rows[1]["days_per_worker"]) == 2

@@ -106,3 +106,31 @@ def test_the_insertion_start_leaves_vroom_out(day, monkeypatch):
     monkeypatch.setattr("solver.vroom_start.vroom_positions", refuse)
     solution = solve(replace(day, options=replace(day.options, first_roster="insertion")))
     assert check_solution(day, solution) == []
+
+
+def test_vrooms_first_roster_holds_to_preferred_nurses_when_asked():
+    """One visit beside N1's home prefers N2, across town: VROOM gives it to N1 unless preferences are held to."""
+    from solver.vroom_start import vroom_positions
+
+    doc = {
+        "date": "2026-12-07",
+        "timezone": "America/Denver",
+        "travel": {"durations_s": [[0, 3000, 60], [3000, 0, 3000], [60, 3000, 0]]},
+        "nurses": [
+            {"id": "N1", "start": {"index": 0}, "shift": {"start": "08:00", "end": "16:00"}},
+            {"id": "N2", "start": {"index": 1}, "shift": {"start": "08:00", "end": "16:00"}},
+        ],
+        "visits": [
+            {
+                "id": "V1",
+                "location": {"index": 2},
+                "window": {"start": "09:00", "end": "12:00"},
+                "duration_min": 40,
+                "preferred_nurses": ["N2"],
+            }
+        ],
+    }
+    free = vroom_positions(parse_problem(doc), 1, 2.0)
+    held = vroom_positions(parse_problem({**doc, "options": {"preferences_in_first_roster": True}}), 1, 2.0)
+    assert free == [(0,), ()]
+    assert held == [(), (0,)]

@@ -58,6 +58,10 @@ def test_speed_model_uses_great_circle_times_circuity(document):
         ),
         (lambda d: d["options"].update(time_limit_s=0), "options.time_limit_s: must be greater than 0"),
         (lambda d: d["options"].update(first_roster="pyvrp"), 'options.first_roster: must be "vroom" or "insertion"'),
+        (
+            lambda d: d["options"].update(preferences_in_first_roster="yes"),
+            "options.preferences_in_first_roster: must be true or false",
+        ),
         (lambda d: d["visits"][0].update(excluded_nurses=["N9"]), "visits[0].excluded_nurses[0]"),
         (
             lambda d: d["visits"][0].update(preferred_nurses=["N1", None]),

@@ -159,3 +159,46 @@ def test_a_session_another_nurse_took_moves_to_its_course_nurse_when_it_costs_le
     plan = assemble(problem, assignment, rosters).document()
     assert check_week(problem, plan) == []
     assert _nurse_of(plan, "A1") == "N2"
+
+
+def test_a_visit_a_day_drops_goes_to_another_nurse_that_day_before_another_day(week):
+    """Monday's roster (routed with B1 and B2 pinned to N1, who takes one visit) drops one; N2 has room that Monday."""
+    import time
+
+    week["nurses"][0]["max_visits"] = 1
+    week["visits"] = [week["visits"][2], {**copy.deepcopy(week["visits"][2]), "id": "B2"}]
+    week["courses"] = []
+    pinned = copy.deepcopy(week)
+    for visit in pinned["visits"]:
+        visit["pinned_nurse"] = "N1"
+    problem, routed_problem = parse_week(week), parse_week(pinned)
+    monday = date(2026, 12, 7)
+    shifts = assign_days(problem).day_shifts
+    forced = DayAssignment({"B1": Placement(monday), "B2": Placement(monday)}, {}, {}, shifts)
+    rosters = route_days(routed_problem, forced, time.monotonic() + 2)
+    assert len(rosters[monday]["unassigned"]) == 1
+    plan = assemble(problem, forced, rosters).document()
+    assert check_week(problem, plan) == []
+    assert (_day_of(plan, "B1"), _day_of(plan, "B2")) == (MON, MON)
+    assert {_nurse_of(plan, "B1"), _nurse_of(plan, "B2")} == {"N1", "N2"}
+
+
+def test_the_first_routing_of_a_day_weighs_sessions_by_their_course_and_prefers_the_counted_nurse(week):
+    from solver.week import day_document
+
+    week["courses"][0]["nurse"] = "N2"
+    week["visits"][0]["priority"] = 2
+    problem = parse_week(week)
+    shifts = assign_days(problem).day_shifts
+    monday, thursday = date(2026, 12, 7), date(2026, 12, 10)
+    # A1 counted on its course's nurse; A2 on a day she was not counted on (her room was full, say).
+    assignment = DayAssignment({"A1": Placement(monday, "N2"), "A2": Placement(thursday)}, {}, {"C1": "N2"}, shifts)
+    first = {v["id"]: v for v in day_document(problem, assignment, monday, first_routing=True)["visits"]}
+    later = {v["id"]: v for v in day_document(problem, assignment, thursday, first_routing=True)["visits"]}
+    assert first["A1"]["priority"] == 3  # its own 2 and A2's 1: leaving A1 out leaves A2 out
+    assert first["A1"]["preferred_nurses"] == ["N2"]
+    assert later["A2"]["priority"] == 1 and "preferred_nurses" not in later["A2"]
+    assert day_document(problem, assignment, monday, first_routing=True)["options"]["preferences_in_first_roster"] is True
+    # Outside the first routing (the repair, the stored roster's problem): priorities as given, the course's nurse preferred.
+    plain = {v["id"]: v for v in day_document(problem, assignment, thursday)["visits"]}
+    assert plain["A2"]["preferred_nurses"] == ["N2"] and plain["A2"].get("priority", 1) == 1
