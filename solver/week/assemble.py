@@ -38,8 +38,15 @@ class WeekPlanInfeasible(AssertionError):
     """A day of the plan failed the day checker: a bug, never bad input."""
 
 
-def plan_week(problem: WeekProblem, progress: WeekProgress | None = None) -> WeekPlan:
-    """The week plan within options.time_limit_s: days assigned (CP-SAT), each day routed, then repaired."""
+def plan_week(
+    problem: WeekProblem, progress: WeekProgress | None = None, rosters_in_force: Mapping[date, Mapping[str, Any]] | None = None
+) -> WeekPlan:
+    """The week plan within options.time_limit_s: days assigned (CP-SAT), each day routed, then repaired.
+
+    In a re-plan, `rosters_in_force` are the days' roster documents in force: a day the assignment leaves
+    with the same visits, whose routes still time with the same nurses, keeps its roster as it is (least
+    disruption, and the routing time goes to the days that changed).
+    """
     started = time.monotonic()
     limit = problem.options.time_limit_s
     report = progress or (lambda _what, _share: None)
@@ -49,15 +56,52 @@ def plan_week(problem: WeekProblem, progress: WeekProgress | None = None) -> Wee
     report("routing days", 0.15)
     # The repair parses each day again and inserts (well under a second for 300 visits a day).
     repair_reserve = min(10.0, 0.5 + 0.001 * len(problem.visits))
-    rosters = route_days(problem, assignment, started + limit - repair_reserve)
+    kept = unchanged_days(problem, assignment, rosters_in_force or {})
+    routed = route_days(problem, assignment, started + limit - repair_reserve, [d for d in problem.days if d not in kept])
+    rosters = {**kept, **routed}
     routed_at = time.monotonic()
     report("repairing", 0.9)
     plan = assemble(problem, assignment, rosters)
     finished = time.monotonic()
     report("done", 1.0)
-    phases = {"assign": round(assigned_at - started, 2), "route": round(routed_at - assigned_at, 2)}
+    phases: dict[str, Any] = {"assign": round(assigned_at - started, 2), "route": round(routed_at - assigned_at, 2)}
     phases["repair"] = round(finished - routed_at, 2)
     return WeekPlan(plan.days, plan.unassigned, {**plan.stats, "solve_time_s": round(finished - started, 2), "phases_s": phases})
+
+
+def unchanged_days(
+    problem: WeekProblem, assignment: DayAssignment, rosters_in_force: Mapping[date, Mapping[str, Any]]
+) -> dict[date, Mapping[str, Any]]:
+    """The days whose roster in force still stands: its nurses working and every route timing again under the
+    day's shifts (weekly caps may have cut them), less the visits the assignment moved off the day.
+
+    A visit the assignment puts on such a day that its roster did not serve is listed as the day's left
+    out, so the repair inserts it where there is room.
+    """
+    kept: dict[date, Mapping[str, Any]] = {}
+    for day, roster in rosters_in_force.items():
+        if day not in problem.days:
+            continue
+        on_day = set(assignment.visits_on(day))
+        routes = [{**route, "stops": [s for s in route["stops"] if s["visit_id"] in on_day]} for route in roster["routes"]]
+        if any(route["stops"] and day not in assignment.day_shifts.get(route["nurse_id"], {}) for route in routes):
+            continue
+        served = [stop["visit_id"] for route in routes for stop in route["stops"]]
+        day_problem = parse_problem(day_document(problem, assignment, day, served))
+        visits = {visit.id: visit for visit in day_problem.visits}
+        nurses = {nurse.id: nurse for nurse in day_problem.nurses}
+        try:
+            for route in routes:
+                if route["stops"]:
+                    schedule_route(day_problem, nurses[route["nurse_id"]], [visits[s["visit_id"]] for s in route["stops"]])
+        except InfeasibleSequence:
+            continue
+        left_out_there = [item for item in roster["unassigned"] if item["visit_id"] in on_day]
+        listed = set(served) | {item["visit_id"] for item in left_out_there}
+        reason = "not in this day's roster in force; no room found beside it"
+        added = [{"visit_id": v, "reason": reason} for v in sorted(on_day - listed)]
+        kept[day] = {**roster, "routes": routes, "unassigned": left_out_there + added}
+    return kept
 
 
 def assemble(problem: WeekProblem, assignment: DayAssignment, rosters_by_day: Mapping[date, Mapping[str, Any]]) -> WeekPlan:

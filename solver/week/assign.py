@@ -199,8 +199,15 @@ def assign_days(problem: WeekProblem, deadline: float | None = None) -> DayAssig
                 model.add(above_average >= load - int(utilisation * capacity[day]))
                 objective.append(above_average)
     model.minimize(sum(objective))
-    # A hint: every visit on its earliest allowed day, with its course's nurse where she is counted on.
+    # A hint: every visit on its earliest allowed day; in a re-plan, what is in force on its day and nothing
+    # else (always feasible: the plan in force kept every gap, and loads are soft), so a short search
+    # under load starts from the plan in force rather than from wherever its repair of a broken hint led.
     for visit_id in placed:
+        if replanning and visit_id not in problem.in_force:
+            model.add_hint(placed[visit_id], 0)
+            for day in days_of[visit_id]:
+                model.add_hint(on[visit_id, day], 0)
+            continue
         model.add_hint(placed[visit_id], 1)
         hinted = problem.in_force[visit_id][0] if visit_id in problem.in_force else days_of[visit_id][0]
         if hinted not in days_of[visit_id]:
@@ -227,7 +234,45 @@ def assign_days(problem: WeekProblem, deadline: float | None = None) -> DayAssig
         if (visit.id, day) in with_own and solver.value(with_own[visit.id, day]):
             expected = own[session_of[visit.id][0].id]
         placements[visit.id] = Placement(day, expected)
+    if replanning:
+        _back_to_days_in_force(problem, placements, left_out, days_of, session_of)
     return DayAssignment(placements, left_out, own, shifts)
+
+
+def _back_to_days_in_force(
+    problem: WeekProblem, placements: dict[str, Placement], left_out: dict[str, str], days_of, session_of
+) -> None:
+    """A re-plan's least disruption, made sure: each visit the search moved off its day in force (or left
+    out) goes back to it where that day is still allowed and its course's gaps hold there. A search cut
+    short (a few seconds, on a busy machine) moves visits it need not; loads are soft and each day's
+    re-plan and the repair deal with an overfull day.
+    """
+    for _ in range(2):  # twice: a session moved back may let the next one of its course go back too
+        for visit in problem.visits:
+            in_force = problem.in_force.get(visit.id)
+            placement = placements.get(visit.id)
+            if in_force is None or in_force[0] not in days_of.get(visit.id, ()):
+                continue
+            if (placement is not None and placement.day == in_force[0]) or (placement is None and visit.id not in left_out):
+                continue
+            session = session_of.get(visit.id)
+            if session is not None and not _gaps_hold(placements, session[0], session[1], in_force[0]):
+                continue
+            placements[visit.id] = Placement(in_force[0], None)
+            left_out.pop(visit.id, None)
+
+
+def _gaps_hold(placements: dict[str, Placement], course: Course, k: int, day: date) -> bool:
+    """Session k of the course on `day` keeps its gaps to the sessions placed before and after it."""
+    gaps = range(course.min_gap_days, course.max_gap_days + 1)
+    if k == 0:
+        before = course.last_given
+    elif course.sessions[k - 1] in placements:
+        before = placements[course.sessions[k - 1]].day
+    else:
+        return False
+    after = placements.get(course.sessions[k + 1]) if k + 1 < len(course.sessions) else None
+    return (before is None or (day - before).days in gaps) and (after is None or (after.day - day).days in gaps)
 
 
 def _may_take(nurse: WeekNurse, visit: WeekVisit) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date
 from typing import Any
@@ -120,9 +120,13 @@ def solve_day_document(doc: Mapping[str, Any]) -> dict[str, Any]:
     return roster_document(day_problem, plan(day_problem))
 
 
-def route_days(problem: WeekProblem, assignment: DayAssignment, deadline: float) -> dict[date, dict[str, Any]]:
-    """Every day's roster document, the days sharing what is left of the time until `deadline`."""
-    days = list(problem.days)
+def route_days(
+    problem: WeekProblem, assignment: DayAssignment, deadline: float, days: Sequence[date] | None = None
+) -> dict[date, dict[str, Any]]:
+    """Each day's roster document (every day of the horizon, or `days`), sharing the time until `deadline`."""
+    days = list(problem.days if days is None else days)
+    if not days:
+        return {}
     workers = max(1, min(problem.options.workers, len(days)))
     rounds = -(-len(days) // workers)
     per_day = max(0.5, (deadline - time.monotonic()) / rounds)

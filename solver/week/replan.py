@@ -7,7 +7,7 @@ last session given (its `last_given`), weekly caps count the minutes already wor
 course keeps the nurse who gave most of its sessions. Least disruption: a visit moved off its day in
 force costs move_weight_s in the day assignment (like reassign_weight_s), and each day's solve is a
 day re-plan from the roster in force (`planned`), pricing a changed nurse or start
-(docs/objective.md).
+(docs/objective.md); a day left with the same visits and nurses keeps its roster in force as it is.
 """
 
 from __future__ import annotations
@@ -104,7 +104,7 @@ def replan_week(
         courses=tuple(courses),
         in_force={v: place for v, place in in_force.items() if v in remaining},
     )
-    new = plan_week(sub)
+    new = plan_week(sub, rosters_in_force={day: roster for day, roster in rosters.items() if day >= from_day})
     unassigned = list(new.unassigned)
     unassigned += [(v, reason) for v, reason in out_before.items()]
     unassigned += [(v, CANCELLED) for v in sorted(gone) if v not in given]

@@ -45,3 +45,41 @@ def test_nothing_moves_when_nothing_happened(week):
     before = {s["visit_id"]: (d, r["nurse_id"]) for d, x in plan["days"].items() for r in x["routes"] for s in r["stops"]}
     after = {s["visit_id"]: (d, r["nurse_id"]) for d, x in new["days"].items() for r in x["routes"] for s in r["stops"]}
     assert after == before
+
+
+def test_after_a_sick_day_the_other_days_keep_their_rosters_in_force():
+    """A generated, overbooked week: the busiest nurse is off on Tuesday; every other day keeps its routes
+    (nurse and order) for the visits it keeps, and almost none of their visits change day."""
+    from collections import Counter
+    from dataclasses import replace
+
+    from harness.generate_week import generate_week
+
+    problem = parse_week(generate_week(nurses=8, visits_per_day=45, weeks=1, seed=4, time_limit_s=16))
+    plan = plan_week(problem).document()
+    sick_day = problem.days[1]
+    busiest = Counter(r["nurse_id"] for r in plan["days"][sick_day.isoformat()]["routes"] for _ in r["stops"])
+    sick = busiest.most_common(1)[0][0]
+    fast = replace(problem, options=replace(problem.options, time_limit_s=8))
+    new = replan_week(fast, plan, sick_day, sick={sick: [sick_day]}).document()
+    assert check_week(problem, new) == []
+
+    def places(document):
+        return {
+            s["visit_id"]: (day, r["nurse_id"])
+            for day, roster in document["days"].items()
+            for r in roster["routes"]
+            for s in r["stops"]
+        }
+
+    before, after = places(plan), places(new)
+    others = [v for v, (day, _) in before.items() if day > sick_day.isoformat()]
+    moved = [v for v in others if after.get(v, (None,))[0] != before[v][0]]
+    assert len(moved) <= 0.05 * len(others)
+    for day in (d.isoformat() for d in problem.days[2:]):
+        for route in plan["days"][day]["routes"]:
+            kept = [s["visit_id"] for s in route["stops"] if after.get(s["visit_id"]) == (day, route["nurse_id"])]
+            new_route = next(r for r in new["days"][day]["routes"] if r["nurse_id"] == route["nurse_id"])
+            order = [s["visit_id"] for s in new_route["stops"] if s["visit_id"] in kept]
+            assert order == kept  # the same nurse, in the same order (the repair may have inserted visits between)
+            assert len(kept) >= len(route["stops"]) - 1
