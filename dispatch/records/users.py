@@ -7,6 +7,8 @@ for every query that lets someone in.
 
 from __future__ import annotations
 
+import secrets
+
 from psycopg import errors
 
 from dispatch.errors import Conflict, InvalidField, NotFound
@@ -127,6 +129,46 @@ def user_named(conn: Db, username: str) -> dict:
     if row is None:
         raise NotFound(f"no user {username}")
     return row
+
+
+# ---------------------------------------------------------------- a nurse's login, given at the front desk
+
+# Letters and digits nobody misreads when the password is read out or copied from a screen (no 0/O, 1/l/I).
+_TEMPORARY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
+def temporary_password() -> str:
+    """Three groups of four (e.g. `k7qm-x2rd-9fte`): about 59 bits, shown once, for her to change (POST /v1/me/password)."""
+    return "-".join("".join(secrets.choice(_TEMPORARY_ALPHABET) for _ in range(4)) for _ in range(3))
+
+
+def create_nurse_login(conn: Db, who: Principal, nurse_id: int, username: str) -> dict:
+    """A dispatcher of her region (or an admin) gives a nurse her login, with a temporary password made here and
+    answered once (only its hash is kept). One login per nurse; an inactive nurse gets none."""
+    who.require_role("admin", "dispatcher")
+    username = username.strip()
+    with conn.transaction():
+        nurse = conn.execute(
+            "SELECT n.id, n.region_id, n.name, n.active, u.username FROM nurses n"
+            " LEFT JOIN users u ON u.nurse_id = n.id WHERE n.id = %s FOR UPDATE OF n",
+            [nurse_id],
+        ).fetchone()
+        nurse = who.require_reach(nurse, f"nurse {nurse_id}")
+        if nurse["username"] is not None:
+            raise Conflict(
+                f"{nurse['name']} already has the login {nurse['username']}; an admin resets its password if she lost it",
+                "username",
+            )
+        if not nurse["active"]:
+            raise Conflict(f"{nurse['name']} is not active: make her active first", "active")
+        password = temporary_password()
+        try:
+            with conn.transaction():
+                add_user(conn, username, password, "nurse", nurse_id=nurse_id)
+        except Conflict:
+            raise Conflict(f"the login {username} is taken: choose another for {nurse['name']}", "username") from None
+        audit.record(conn, who, "create", f"user/{username}", nurse=f"nurse/{nurse_id}")
+    return {"nurse_id": nurse_id, "name": nurse["name"], "username": username, "temporary_password": password}
 
 
 # ---------------------------------------------------------------- removing access

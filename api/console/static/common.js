@@ -44,7 +44,8 @@ function forgetSession() {
   localStorage.removeItem(USER_KEY);
 }
 
-async function send(method, path, { json, form, headers = {} } = {}) {
+// `content`: a body sent as it is (a CSV file), with the Content-Type given in `headers`.
+async function send(method, path, { json, form, content, headers = {} } = {}) {
   const token = localStorage.getItem(TOKEN_KEY);
   const init = { method, headers: { Accept: "application/json", ...headers } };
   if (token) init.headers.Authorization = `Bearer ${token}`;
@@ -53,6 +54,8 @@ async function send(method, path, { json, form, headers = {} } = {}) {
     init.body = JSON.stringify(json);
   } else if (form !== undefined) {
     init.body = new URLSearchParams(form);
+  } else if (content !== undefined) {
+    init.body = content;
   }
   let response;
   try {
