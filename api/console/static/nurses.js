@@ -8,8 +8,10 @@ const state = { nurses: [], editing: null, loginFor: null, certifications: [] };
 async function loadNurses() {
   const region = $("region").value;
   setHashParams({ region });
-  state.nurses = await request("GET", `/v1/regions/${region}/nurses`);
-  state.nurses.sort((a, b) => a.name.localeCompare(b.name));
+  const asked = (state.asked = (state.asked || 0) + 1);
+  const nurses = await request("GET", `/v1/regions/${region}/nurses`);
+  if (asked !== state.asked) return; // a later read (after a save) draws instead
+  state.nurses = nurses.sort((a, b) => a.name.localeCompare(b.name));
   drawList();
 }
 
@@ -31,7 +33,7 @@ function drawList() {
     h("td", {}, nurse.licensed_states.join(", ")),
     h("td", {}, nurse.home_address || `${nurse.home.lat.toFixed(4)}, ${nurse.home.lon.toFixed(4)}`),
     h("td", {}, nurse.phone || ""),
-    h("td", { class: "login" }, nurse.login || h("span", { class: "muted" }, "none")),
+    h("td", { class: "login-name" }, nurse.login || h("span", { class: "muted" }, "none")),
     h("td", {}, nurse.active ? "yes" : "no"),
     h("td", { class: "actions" },
       h("button", { type: "button", "aria-label": `Edit ${nurse.name}`, onclick: () => edit(nurse) }, "Edit"),

@@ -16,7 +16,11 @@ async function loadRegion() {
 async function loadPatients() {
   const search = $("search").value.trim();
   const query = search ? `?search=${encodeURIComponent(search)}` : "";
-  state.patients = await request("GET", `/v1/regions/${$("region").value}/patients${query}`);
+  // Only the latest read draws: an earlier search answering late must not replace a later one's list.
+  const asked = (state.asked = (state.asked || 0) + 1);
+  const patients = await request("GET", `/v1/regions/${$("region").value}/patients${query}`);
+  if (asked !== state.asked) return;
+  state.patients = patients;
   drawList(search);
 }
 

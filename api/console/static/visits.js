@@ -23,7 +23,11 @@ async function loadDay() {
   if (!region || !day) return;
   setHashParams({ region, date: day });
   $("v-date").value ||= day;
-  state.visits = await request("GET", `/v1/regions/${region}/visits?date=${day}`);
+  // Only the latest read draws: an earlier one answering late (a slow first load) must not hide a visit just added.
+  const asked = (state.asked = (state.asked || 0) + 1);
+  const visits = await request("GET", `/v1/regions/${region}/visits?date=${day}`);
+  if (asked !== state.asked) return;
+  state.visits = visits;
   drawList();
 }
 
@@ -60,7 +64,7 @@ function drawList() {
           ? [h("button", { type: "button", class: "danger", "aria-label": `Yes, cancel ${name}'s visit`, onclick: () => cancel(visit) }, "Yes, cancel it"),
             h("button", { type: "button", "aria-label": "Keep the visit", onclick: () => { state.confirming = null; drawList(); focusRow(visit.id); } }, "Keep it")]
           : h("button", { type: "button", "aria-label": `Cancel ${name}'s visit`, onclick: () => { state.confirming = visit.id; drawList(); focusRow(visit.id, "button:nth-of-type(2)"); } }, "Cancel"),
-      ] : null));
+      ].flat() : null));
   });
   $("visits").replaceChildren(h("table", { "aria-label": "The day's visits" }, h("thead", {}, head), h("tbody", {}, rows)));
 }

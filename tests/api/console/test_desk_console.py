@@ -77,7 +77,7 @@ def test_a_new_dispatcher_sets_up_an_empty_region_and_publishes_a_day_from_the_c
         result = page.locator("#login-result")
         expect(result).to_contain_text(f"{name}'s login")
         passwords[name] = (result.locator("code.username").inner_text(), result.locator("code.password").inner_text())
-        expect(page.locator("#nurses tr", has_text=name).locator("td.login")).to_have_text(passwords[name][0])
+        expect(page.locator("#nurses tr", has_text=name).locator("td.login-name")).to_have_text(passwords[name][0])
     assert passwords["Ana Ruiz"][0] == "ana.ruiz"
     assert len({p for _, p in passwords.values()}) == 3
 
@@ -185,3 +185,136 @@ def test_a_new_dispatcher_sets_up_an_empty_region_and_publishes_a_day_from_the_c
     visits = region.dispatcher.get(f"/v1/regions/{region.id}/visits", params={"date": str(day)}).json()
     assert sorted(served) == sorted(v["id"] for v in visits) and len(visits) == 10
     assert {v["status"] for v in visits} == {"scheduled"}
+
+
+# ---------------------------------------------------------------- each page on its own
+
+
+def test_the_visits_page_changes_reschedules_and_cancels_a_visit_from_the_keyboard(page, base_url, region, db):
+    day = region_today(db) + timedelta(days=1)
+    jo = region.patient("Jo Amel", external_id="MRN-51")
+    kit = region.patient("Kit Lowe")
+    jo_visit = region.visit(jo["id"], window=("09:00", "11:00"), day=day)
+    kit_visit = region.visit(kit["id"], window=("13:00", "15:00"), day=day)
+    page.goto(f"{base_url}/console/visits.html#region={region.id}&date={day}")
+    log_in(page, region.dispatcher_name, PASSWORD)
+    rows = page.locator("#visits tbody tr")
+    expect(rows).to_have_count(2)
+    expect(rows.first).to_contain_text("09:00–11:00Jo AmelHydration drip")
+    # change Jo's window, by keyboard from the row's button
+    page.get_by_role("button", name="Change Jo Amel's visit").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_label("Date")).to_be_focused()
+    page.get_by_label("Window from").fill("10:00")
+    page.get_by_label("to", exact=True).fill("12:00")
+    page.get_by_label("to", exact=True).press("Enter")
+    expect(page.locator("#message")).to_have_text("Jo Amel's visit saved, 10:00–12:00")
+    expect(page.locator(f'tr[data-visit="{jo_visit["id"]}"]')).to_contain_text("10:00–12:00")
+    # reschedule Kit to the day after: gone from this day, there on the next
+    page.get_by_role("button", name="Change Kit Lowe's visit").click()
+    page.get_by_label("Date").fill(str(day + timedelta(days=1)))
+    page.get_by_role("button", name="Save the changes").click()
+    expect(page.locator("#message")).to_have_text(f"Kit Lowe's visit moved to {day + timedelta(days=1)}, 13:00–15:00")
+    expect(rows).to_have_count(1)
+    assert region.dispatcher.get(f"/v1/visits/{kit_visit['id']}").json()["date"] == str(day + timedelta(days=1))
+    # cancel Jo's, asked to confirm first ("Keep it" keeps it)
+    page.get_by_role("button", name="Cancel Jo Amel's visit").click()
+    expect(page.get_by_role("button", name="Yes, cancel Jo Amel's visit")).to_be_focused()
+    page.get_by_role("button", name="Keep the visit").click()
+    assert region.dispatcher.get(f"/v1/visits/{jo_visit['id']}").json()["status"] == "requested"
+    page.get_by_role("button", name="Cancel Jo Amel's visit").click()
+    page.get_by_role("button", name="Yes, cancel Jo Amel's visit").click()
+    expect(page.locator("#message")).to_contain_text("Jo Amel's visit cancelled")
+    expect(page.locator(f'tr[data-visit="{jo_visit["id"]}"] td.status')).to_have_text("cancelled")
+    expect(page.locator("#counts")).to_have_text("1 visit: 1 cancelled")
+    assert region.dispatcher.get(f"/v1/visits/{jo_visit['id']}").json()["status"] == "cancelled"
+
+
+def test_a_refusal_on_the_visits_page_names_the_patient_and_the_visit_stays(page, base_url, region, db):
+    day = region_today(db) + timedelta(days=1)
+    jo = region.patient("Jo Amel", external_id="MRN-61")
+    region.visit(jo["id"], window=("09:00", "11:00"), day=day)
+    page.goto(f"{base_url}/console/visits.html#region={region.id}&date={day}")
+    log_in(page, region.dispatcher_name, PASSWORD)
+    page.get_by_label("Patient").select_option(label="Jo Amel (MRN-61)")
+    page.get_by_label("Window from").fill("10:00")
+    page.get_by_label("to", exact=True).fill("12:00")
+    page.get_by_label("Service").select_option("hydration")
+    page.get_by_role("button", name="Add the visit").click()
+    expect(page.locator("#message.error")).to_contain_text("Jo Amel already has Hydration drip on this day in 09:00–11:00")
+    expect(page.locator("#visits tbody tr")).to_have_count(1)
+    # a visits file naming an MRN the region does not have: the line and the MRN, and nothing imported
+    bad = (
+        "patient_external_id,date,window_start,window_end,service\n"
+        f"MRN-61,{day},13:00,15:00,myers\nMRN-99,{day},13:00,15:00,myers\n"
+    )
+    page.get_by_label("Visits CSV").set_input_files(_csv_file("visits.csv", bad))
+    page.get_by_role("button", name="Import visits").click()
+    expect(page.locator("#message.error")).to_contain_text("line 3: patient_external_id: no patient with external id 'MRN-99'")
+    expect(page.locator("#visits tbody tr")).to_have_count(1)
+
+
+def test_the_patients_page_searches_edits_and_imports_a_file_twice_without_doubling(page, base_url, region):
+    region.patient("Jordan Lee", external_id="MRN-71", address="1 Test St")
+    region.patient("Lena Park", external_id="MRN-72", cleared=False)
+    page.goto(f"{base_url}/console/patients.html#region={region.id}")
+    log_in(page, region.dispatcher_name, PASSWORD)
+    rows = page.locator("#patients tbody tr")
+    expect(rows).to_have_count(2)
+    expect(page.locator("#patients tr", has_text="Lena Park").locator("td.not-cleared")).to_contain_text("not cleared")
+    page.get_by_label("Search").fill("mrn-72")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("Lena Park")
+    page.get_by_label("Search").fill("nobody")
+    expect(page.locator("#patients")).to_contain_text("No patient matches “nobody”")
+    page.get_by_label("Search").fill("")
+    expect(rows).to_have_count(2)
+    # her phone and MRN changed from the keyboard; a taken MRN is refused naming whose it is
+    page.get_by_role("button", name="Edit Lena Park").click()
+    expect(page.get_by_label("Name", exact=True)).to_be_focused()
+    page.get_by_label("External id (MRN)").fill("MRN-71")
+    page.get_by_role("button", name="Save the changes").click()
+    expect(page.locator("#message.error")).to_contain_text("external id MRN-71 is already Jordan Lee's")
+    page.get_by_label("External id (MRN)").fill("MRN-73")
+    page.get_by_label("Phone").fill("+1 303 555 0173")
+    page.get_by_role("button", name="Save the changes").click()
+    expect(page.locator("#message")).to_have_text(re.compile(r"^Lena Park saved"))
+    expect(page.locator("#patients tr", has_text="Lena Park")).to_contain_text("MRN-73")
+    file = "external_id,name,state,lat,lon\nMRN-71,Jordan Lee,CO,39.7,-104.9\nMRN-74,Mo Reyes,CO,39.71,-104.95\n"
+    for expected in ("1 patient added, 1 already here (kept as they are)", "0 patients added, 2 already here (kept as they are)"):
+        page.get_by_label("Patients CSV").set_input_files(_csv_file("patients.csv", file))
+        page.get_by_role("button", name="Import patients").click()
+        expect(page.locator("#message")).to_have_text(expected)
+    expect(rows).to_have_count(3)
+
+
+def test_the_nurses_page_edits_a_nurse_and_warns_of_a_certification_about_to_lapse(page, base_url, region, db):
+    today = region_today(db)
+    ana = region.nurse("Ana Ruiz", certifications=("rn", "iv"), shift=None)
+    page.goto(f"{base_url}/console/nurses.html#region={region.id}")
+    log_in(page, region.dispatcher_name, PASSWORD)
+    row = page.locator(f'tr[data-nurse="{ana["id"]}"]')
+    expect(row.locator("[role=note]")).to_have_count(0)
+    page.get_by_role("button", name="Edit Ana Ruiz").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_label("Name", exact=True)).to_be_focused()
+    page.get_by_label("ketamine", exact=True).check()
+    page.get_by_label("ketamine expires on").fill(str(today + timedelta(days=5)))
+    page.get_by_label("From").fill("12:00")
+    page.get_by_label("to", exact=True).fill("13:00")
+    page.get_by_label("Minutes").fill("30")
+    page.get_by_role("button", name="Save the changes").click()
+    expect(page.locator("#message")).to_contain_text("Ana Ruiz saved. Ana Ruiz's ketamine certification expires on")
+    expect(row.locator("[role=note]")).to_have_text(
+        f"Ana Ruiz's ketamine certification expires on {today + timedelta(days=5)} (in 5 days): renew it"
+    )
+    saved = region.dispatcher.get(f"/v1/nurses/{ana['id']}").json()
+    assert [c["name"] for c in saved["certifications"]] == ["iv", "ketamine", "rn"]
+    assert saved["break"]["duration_min"] == 30
+    # a break that cannot fit is refused naming the field; nothing changes
+    page.get_by_role("button", name="Edit Ana Ruiz").click()
+    page.get_by_label("From").fill("14:00")
+    page.get_by_label("to", exact=True).fill("13:00")
+    page.get_by_role("button", name="Save the changes").click()
+    expect(page.locator("#message.error")).to_have_text(re.compile("the break window ends before it starts"))
+    assert region.dispatcher.get(f"/v1/nurses/{ana['id']}").json()["version"] == saved["version"]
