@@ -33,6 +33,12 @@ def read_records(
                     f" header's {len(reader.fieldnames or [])} columns",
                     f"line {reader.line_num}",
                 )
+            if column := next((c for c, v in record.items() if v and "\x00" in v), None):
+                # PostgreSQL's text cannot hold it: said here, not as a failed insert.
+                raise InvalidField(
+                    f"line {reader.line_num}: {column} contains a NUL character, which cannot be stored",
+                    f"line {reader.line_num}: {column}",
+                )
             records.append((reader.line_num, record))
     except csv.Error as error:  # an unclosed quote, or a field over the csv module's limit of 128 Ki characters
         line = reader.line_num + 1  # where the record it could not read begins

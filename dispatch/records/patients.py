@@ -21,7 +21,14 @@ from dispatch.platform.db.versioned import update_versioned
 from dispatch.platform.geocoding import Geocoder
 from dispatch.records.csv_files import read_records
 from dispatch.records.regions import managed_region, region
-from dispatch.vocabulary import MAX_ADDRESS_LENGTH, MAX_EXTERNAL_ID_LENGTH, MAX_NAME_LENGTH, MAX_NOTES_LENGTH, STATE_CODES
+from dispatch.vocabulary import (
+    MAX_ADDRESS_LENGTH,
+    MAX_EXTERNAL_ID_LENGTH,
+    MAX_NAME_LENGTH,
+    MAX_NOTES_LENGTH,
+    MAX_PHONE_LENGTH,
+    STATE_CODES,
+)
 
 _COLUMNS = (
     "name",
@@ -225,7 +232,13 @@ PATIENT_CSV_COLUMNS = ("external_id", "name", "state", "address", "phone", "note
 REQUIRED_PATIENT_CSV_COLUMNS = {"external_id", "name", "state"}
 # Each new address is geocoded while the import runs (a public geocoder answers about once a second).
 MAX_PATIENT_IMPORT_ROWS = 1000
-_TEXT_CAPS = {"external_id": MAX_EXTERNAL_ID_LENGTH, "name": MAX_NAME_LENGTH, "address": MAX_ADDRESS_LENGTH}
+_TEXT_CAPS = {
+    "external_id": MAX_EXTERNAL_ID_LENGTH,
+    "name": MAX_NAME_LENGTH,
+    "address": MAX_ADDRESS_LENGTH,
+    "phone": MAX_PHONE_LENGTH,
+    "notes": MAX_NOTES_LENGTH,
+}
 
 
 def import_patients_csv(conn: Db, who: Principal, geocoder: Geocoder, region_id: str, text: str) -> dict:
@@ -240,10 +253,10 @@ def import_patients_csv(conn: Db, who: Principal, geocoder: Geocoder, region_id:
         values = {name: (record.get(name) or "").strip() for name in PATIENT_CSV_COLUMNS}
         at = f"line {line}: "
         before = len(problems)
-        for name in REQUIRED_PATIENT_CSV_COLUMNS:
+        for name in (c for c in PATIENT_CSV_COLUMNS if c in REQUIRED_PATIENT_CSV_COLUMNS):
             if not values[name]:
                 problems.append((f"{at}{name}", "is empty"))
-        for name, cap in (*_TEXT_CAPS.items(), ("notes", MAX_NOTES_LENGTH)):
+        for name, cap in _TEXT_CAPS.items():
             if len(values[name]) > cap:
                 problems.append((f"{at}{name}", f"has more than {cap} characters"))
         if values["state"] and values["state"].upper() not in STATE_CODES:

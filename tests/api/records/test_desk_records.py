@@ -243,3 +243,17 @@ def test_the_temporary_password_is_refused_after_she_changes_it(region, base_url
     assert changed.status_code == 200, changed.text
     refused = nurse.post("/v1/auth/token", data={"username": username, "password": temporary})
     assert refused.status_code == 401
+
+
+@pytest.mark.parametrize("what", ["patients", "visits"])
+def test_a_nul_character_in_an_imported_file_is_refused_naming_its_line_and_column(region, what):
+    patient = region.patient("Jo Amel", external_id="MRN-81")
+    text = {
+        "patients": "external_id,name,state,lat,lon\nMRN-82,Ida\x00Ro,CO,39.7,-105\n",
+        "visits": f"patient_external_id,date,window_start,window_end,service,notes\nMRN-81,{DAY},09:00,11:00,myers,a\x00b\n",
+    }[what]
+    answer = region.dispatcher.post(f"/v1/regions/{region.id}/{what}/import", content=text, headers={"Content-Type": "text/csv"})
+    field = "line 2: name" if what == "patients" else "line 2: notes"
+    assert "NUL" in _problem(answer, 422, field)["detail"]
+    assert region.dispatcher.get(f"/v1/regions/{region.id}/visits", params={"date": str(DAY)}).json() == []
+    assert [p["id"] for p in region.dispatcher.get(f"/v1/regions/{region.id}/patients").json()] == [patient["id"]]
