@@ -16,7 +16,11 @@ async function loadGrid() {
   const from = $("from").value;
   if (!region || !from) return;
   setHashParams({ region, from });
-  state.grid = await request("GET", `/v1/regions/${region}/shift-grid?from=${from}&days=7`);
+  // Only the latest read draws: the first week's grid answering late must not replace the week chosen since.
+  const asked = (state.asked = (state.asked || 0) + 1);
+  const grid = await request("GET", `/v1/regions/${region}/shift-grid?from=${from}&days=7`);
+  if (asked !== state.asked) return;
+  state.grid = grid;
   drawGrid();
 }
 
