@@ -119,6 +119,16 @@ export async function logOut() {
   location.reload();
 }
 
+// She chooses her own password. The server then ends every token and session of hers, this one's too, so this page
+// logs in again with the new password (a new session for this device).
+export async function changeOwnPassword(currentPassword, newPassword) {
+  await request("POST", "/v1/me/password", { json: { current_password: currentPassword, new_password: newPassword } });
+  const token = await request("POST", "/v1/auth/token",
+    { form: { username: currentUsername(), password: newPassword, device_id: deviceId() } });
+  localStorage.setItem(TOKEN_KEY, token.access_token);
+  if (token.refresh_token) localStorage.setItem(REFRESH_KEY, token.refresh_token);
+}
+
 // Resolves with /v1/me once someone is logged in (showing the login form until then).
 export async function loggedIn() {
   if (localStorage.getItem(TOKEN_KEY) || localStorage.getItem(REFRESH_KEY)) {

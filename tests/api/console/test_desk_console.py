@@ -6,11 +6,12 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+import httpx
 import pytest
 from playwright.sync_api import expect
 
-from tests.api.browser import DESKTOP, log_in, needs_chromium, open_page
-from tests.api.conftest import PASSWORD, login, region_today
+from tests.api.browser import DESKTOP, PHONE, log_in, needs_chromium, open_page
+from tests.api.conftest import PASSWORD, login, region_today, unique
 
 pytestmark = needs_chromium()
 
@@ -318,3 +319,29 @@ def test_the_nurses_page_edits_a_nurse_and_warns_of_a_certification_about_to_lap
     page.get_by_role("button", name="Save the changes").click()
     expect(page.locator("#message.error")).to_have_text(re.compile("the break window ends before it starts"))
     assert region.dispatcher.get(f"/v1/nurses/{ana['id']}").json()["version"] == saved["version"]
+
+
+def test_a_nurse_who_logs_in_with_her_temporary_password_is_asked_to_choose_her_own(browser, request, base_url, region):
+    ida = region.nurse("Ida Roe", shift=None)
+    username = unique("ida")
+    temporary = region.dispatcher.post(f"/v1/nurses/{ida['id']}/account", json={"username": username}).json()[
+        "temporary_password"
+    ]
+    with open_page(browser, request, PHONE, locale="en-GB") as phone:
+        phone.goto(f"{base_url}/console/nurse.html")
+        log_in(phone, username, temporary)
+        form = phone.get_by_role("form", name="Choose your own password")
+        expect(form).to_be_visible()
+        form.get_by_label("Temporary password").fill(temporary)
+        form.get_by_label("New password").fill("123")
+        form.get_by_role("button", name="Save my password").click()
+        expect(form.get_by_role("alert")).to_contain_text("at least 8 characters")
+        form.get_by_label("New password").fill("ida's own password 7")
+        form.get_by_role("button", name="Save my password").click()
+        expect(phone.get_by_role("status").filter(has_text="Your password is saved")).to_be_focused()
+        # her page goes on working on the new session this page logged in to
+        phone.reload()
+        expect(phone.locator("#title")).to_be_visible()
+        expect(phone.get_by_role("form", name="Choose your own password")).to_have_count(0)
+    assert login(base_url, username, "ida's own password 7").get("/v1/me").json()["password_temporary"] is False
+    assert httpx.post(f"{base_url}/v1/auth/token", data={"username": username, "password": temporary}).status_code == 401

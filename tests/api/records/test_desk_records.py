@@ -232,17 +232,29 @@ def test_a_visits_csv_with_no_patient_column_is_refused_naming_the_header(region
     assert "patient_id or patient_external_id" in _problem(answer, 422, "header")["detail"]
 
 
-def test_the_temporary_password_is_refused_after_she_changes_it(region, base_url):
+def test_a_lost_temporary_password_is_replaced_by_her_dispatcher_until_she_chooses_her_own(region, base_url):
     gil = region.nurse("Gil Moreno", shift=None)
     username = unique("gil")
-    temporary = region.dispatcher.post(f"/v1/nurses/{gil['id']}/account", json={"username": username}).json()[
-        "temporary_password"
-    ]
-    nurse = login(base_url, username, temporary)
-    changed = nurse.post("/v1/me/password", json={"current_password": temporary, "new_password": PASSWORD + "-gil"})
+    url = f"/v1/nurses/{gil['id']}/account"
+    first = region.dispatcher.post(url, json={"username": username}).json()["temporary_password"]
+    nurse = login(base_url, username, first)
+    assert nurse.get("/v1/me").json()["password_temporary"] is True
+    # the slip is lost: asked again for her login, a new temporary password; the first and its tokens stop working
+    again = region.dispatcher.post(url, json={"username": username})
+    assert again.status_code == 201, again.text
+    second = again.json()["temporary_password"]
+    assert second != first
+    assert nurse.get("/v1/me").status_code == 401
+    assert nurse.post("/v1/auth/token", data={"username": username, "password": first}).status_code == 401
+    nurse = login(base_url, username, second)
+    changed = nurse.post("/v1/me/password", json={"current_password": second, "new_password": PASSWORD + "-gil"})
     assert changed.status_code == 200, changed.text
-    refused = nurse.post("/v1/auth/token", data={"username": username, "password": temporary})
-    assert refused.status_code == 401
+    mine = login(base_url, username, PASSWORD + "-gil")
+    assert mine.get("/v1/me").json()["password_temporary"] is False
+    # once she has chosen her own, her dispatcher cannot replace it (an admin resets a lost one)
+    refused = _problem(region.dispatcher.post(url, json={"username": username}), 409, "username")
+    assert "Gil Moreno already has the login" in refused["detail"] and "chosen her own password" in refused["detail"]
+    assert mine.get("/v1/me").status_code == 200
 
 
 @pytest.mark.parametrize("what", ["patients", "visits"])

@@ -1,4 +1,5 @@
-"""The front desk in the console: a patient's external id (MRN, unique in her region), a nurse's home address.
+"""The front desk in the console: a patient's external id (MRN, unique in her region), a nurse's home address, and
+whether a login's password is still the temporary one a dispatcher gave.
 
 Revision ID: 0012frontdesk
 Revises: 0011desk
@@ -19,6 +20,9 @@ ALTER TABLE patients ADD COLUMN external_id text CHECK (length(external_id) BETW
 CREATE UNIQUE INDEX patients_external_id ON patients (region_id, external_id) WHERE external_id IS NOT NULL;
 -- Her home as typed (geocoded once into home_lat, home_lon, as a patient's address is).
 ALTER TABLE nurses ADD COLUMN home_address text;
+-- A password a dispatcher made for her (a nurse's first login): true until she chooses her own. While it is, her
+-- region's dispatcher may give her another (the slip was lost); her page asks her to choose her own.
+ALTER TABLE users ADD COLUMN password_temporary boolean NOT NULL DEFAULT false;
 """
 
 
