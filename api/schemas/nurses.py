@@ -83,6 +83,9 @@ class NurseOut(BaseModel):
     break_: dict[str, Any] | None = Field(alias="break")
     active: bool
     login: str | None = Field(description="her login's user name, once she has one (POST /v1/nurses/{id}/account)")
+    login_temporary: bool = Field(
+        default=False, description="her login's password is still the temporary one she was given (she has not chosen hers)"
+    )
     version: int
     warnings: list[str] = Field(default=[], description="on a save: e.g. she can take no service with her certifications")
 

@@ -251,7 +251,8 @@ def remove_nurse(conn: Db, who: Principal, nurse_id: int) -> None:
 def nurse(conn: Db, who: Principal, nurse_id: int, lock: bool = False) -> dict:
     """One nurse as the API answers: her certifications (and those about to lapse) and her login's name, if any."""
     row = conn.execute(
-        "SELECT n.*, (SELECT u.username FROM users u WHERE u.nurse_id = n.id) AS login FROM nurses n WHERE n.id = %s"
+        "SELECT n.*, u.username AS login, coalesce(u.password_temporary, false) AS login_temporary"
+        " FROM nurses n LEFT JOIN users u ON u.nurse_id = n.id WHERE n.id = %s"
         f"{' FOR UPDATE OF n' if lock else ''}",
         [nurse_id],
     ).fetchone()

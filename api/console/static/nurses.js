@@ -33,13 +33,18 @@ function drawList() {
     h("td", {}, nurse.licensed_states.join(", ")),
     h("td", {}, nurse.home_address || `${nurse.home.lat.toFixed(4)}, ${nurse.home.lon.toFixed(4)}`),
     h("td", {}, nurse.phone || ""),
-    h("td", { class: "login-name" }, nurse.login || h("span", { class: "muted" }, "none")),
+    h("td", { class: "login-name" }, nurse.login || h("span", { class: "muted" }, "none"),
+      nurse.login_temporary ? h("div", { class: "muted" }, "temporary password") : null),
     h("td", {}, nurse.active ? "yes" : "no"),
     h("td", { class: "actions" },
       h("button", { type: "button", "aria-label": `Edit ${nurse.name}`, onclick: () => edit(nurse) }, "Edit"),
       nurse.login ? null : h("button", {
         type: "button", "aria-label": `Give ${nurse.name} a login`, disabled: !nurse.active, onclick: () => openLogin(nurse),
-      }, "Give her a login"))));
+      }, "Give her a login"),
+      nurse.login_temporary ? h("button", {
+        type: "button", "aria-label": `A new temporary password for ${nurse.name}`, disabled: !nurse.active,
+        onclick: () => newTemporaryPassword(nurse),
+      }, "New temporary password") : null)));
   $("nurses").replaceChildren(h("table", { "aria-label": "The region's nurses" }, h("thead", {}, head), h("tbody", {}, rows)));
 }
 
@@ -147,9 +152,17 @@ function closeLogin() {
 
 async function createLogin(event) {
   event.preventDefault();
-  const nurse = state.loginFor;
+  await giveLogin(state.loginFor, $("login-username").value.trim());
+}
+
+// She lost the slip before choosing her own password: the same login, a new temporary password (the first stops).
+async function newTemporaryPassword(nurse) {
+  await giveLogin(nurse, nurse.login);
+}
+
+async function giveLogin(nurse, username) {
   await attempt(async () => {
-    const login = await request("POST", `/v1/nurses/${nurse.id}/account`, { json: { username: $("login-username").value.trim() } });
+    const login = await request("POST", `/v1/nurses/${nurse.id}/account`, { json: { username } });
     $("login-form").hidden = true;
     state.loginFor = null;
     await loadNurses();

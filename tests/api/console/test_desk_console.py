@@ -78,9 +78,17 @@ def test_a_new_dispatcher_sets_up_an_empty_region_and_publishes_a_day_from_the_c
         result = page.locator("#login-result")
         expect(result).to_contain_text(f"{name}'s login")
         passwords[name] = (result.locator("code.username").inner_text(), result.locator("code.password").inner_text())
-        expect(page.locator("#nurses tr", has_text=name).locator("td.login-name")).to_have_text(passwords[name][0])
+        expect(page.locator("#nurses tr", has_text=name).locator("td.login-name")).to_have_text(
+            f"{passwords[name][0]}temporary password"
+        )
     assert passwords["Ana Ruiz"][0] == "ana.ruiz"
     assert len({p for _, p in passwords.values()}) == 3
+    # Cy lost her slip: a new temporary password for the same login, and the first stops working
+    page.get_by_role("button", name="A new temporary password for Cy Okafor").click()
+    expect(page.locator("#login-result code.password")).not_to_have_text(passwords["Cy Okafor"][1])
+    lost = passwords["Cy Okafor"]
+    passwords["Cy Okafor"] = (lost[0], page.locator("#login-result code.password").inner_text())
+    assert httpx.post(f"{base_url}/v1/auth/token", data={"username": lost[0], "password": lost[1]}).status_code == 401
 
     # ---- five patients: three typed, two imported from the clinic's file
     page.get_by_role("navigation", name="Pages").get_by_role("link", name="Patients").click()
