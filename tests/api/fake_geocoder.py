@@ -20,6 +20,8 @@ KNOWN_ADDRESSES = {
     "1200 n federal blvd, denver, co 80204": (39.7350, -105.0252),
     "3300 e 1st ave, denver, co 80206": (39.7178, -104.9487),
     "700 s broadway, denver, co 80209": (39.7036, -104.9876),
+    # …and of its records' tests (tests/api/records/test_desk_records.py), apart from the one test_inputs.py caches.
+    "900 e 11th ave, denver, co 80218": (39.7334, -104.9774),
 }
 
 

@@ -9,7 +9,8 @@ import pytest
 
 from tests.api.conftest import DAY, PASSWORD, Region, login, region_today, unique
 
-KNOWN = "1437 Bannock St, Denver, CO 80202"  # the stand-in geocoder's (tests/api/fake_geocoder.py)
+# The stand-in geocoder's (tests/api/fake_geocoder.py); not the address test_inputs.py expects never to have been asked.
+KNOWN = "900 E 11th Ave, Denver, CO 80218"
 
 
 def _problem(answer, status: int, field: str | None = None) -> dict:
@@ -92,7 +93,7 @@ def test_a_nurses_home_is_geocoded_from_its_address_and_a_home_neither_given_nor
     body = {"name": "Eva Sol", "home_address": KNOWN, "certifications": [{"name": "rn"}]}
     answer = region.dispatcher.post(f"/v1/regions/{region.id}/nurses", json=body)
     assert answer.status_code == 201, answer.text
-    assert answer.json()["home"] == {"lat": 39.7392, "lon": -104.9903} and answer.json()["home_address"] == KNOWN
+    assert answer.json()["home"] == {"lat": 39.7334, "lon": -104.9774} and answer.json()["home_address"] == KNOWN
     unknown = region.dispatcher.post(f"/v1/regions/{region.id}/nurses", json=body | {"home_address": "1 Nowhere Lane"})
     _problem(unknown, 422, "home_address")
     nothing = _problem(region.dispatcher.post(f"/v1/regions/{region.id}/nurses", json={"name": "Fia Ost"}), 422, "home")
@@ -149,7 +150,7 @@ def test_a_patients_csv_imports_all_its_patients_once_keyed_by_external_id(regio
     first = answer.json()
     assert (first["imported"], first["kept"]) == (2, 0)
     patients = {p["external_id"]: p for p in region.dispatcher.get(f"/v1/regions/{region.id}/patients").json()}
-    assert patients["MRN-1"]["location"] == {"lat": 39.7392, "lon": -104.9903} and patients["MRN-1"]["state"] == "CO"
+    assert patients["MRN-1"]["location"] == {"lat": 39.7334, "lon": -104.9774} and patients["MRN-1"]["state"] == "CO"
     assert patients["MRN-2"]["location"] == {"lat": 39.70, "lon": -104.95}
     again = region.dispatcher.post(url, content=text, headers={"Content-Type": "text/csv"}).json()
     assert (again["imported"], again["kept"], sorted(again["kept_ids"])) == (0, 2, sorted(first["patient_ids"]))
