@@ -145,6 +145,7 @@ MAX_PHONE_LENGTH = 40
 MAX_ADDRESS_LENGTH = 500
 MAX_NOTES_LENGTH = 2000
 MAX_USERNAME_LENGTH = 80
+MAX_EXTERNAL_ID_LENGTH = 64  # a patient's external id (the clinic's MRN); the database CHECK mirrors it
 # MIN_/MAX_PASSWORD_LENGTH: the password policy's (dispatch/platform/passwords.py), imported above.
 MAX_SERVICE_CODE_LENGTH = 40
 # Vital signs a nurse records during a session: wide enough for any living patient, narrow enough to catch a typo.
@@ -153,6 +154,8 @@ DIASTOLIC_MM_HG = (20, 160)
 HEART_RATE_BPM = (20, 250)
 SPO2_PERCENT = (50, 100)
 VITALS_INTERVAL_MIN = (5, 120)  # a region's (the clinic's) interval between vital-sign checks
+# A certification that expires within this many days is flagged on the nurse (and one expired, at once).
+CERTIFICATION_WARNING_DAYS = 30
 # Learned durations: a patient's own suggestion once she has had this many sessions of a service.
 PATIENT_SESSIONS_TO_LEARN = 3
 LEARNED_PERCENTILE = 80
@@ -173,6 +176,7 @@ BOUNDS = MappingProxyType(
         "phone": {"max_length": MAX_PHONE_LENGTH},
         "address": {"max_length": MAX_ADDRESS_LENGTH},
         "notes": {"max_length": MAX_NOTES_LENGTH},
+        "external_id": {"min_length": 1, "max_length": MAX_EXTERNAL_ID_LENGTH},
         "course_sessions": {"min": 1, "max": MAX_COURSE_SESSIONS},
         "gap_days": {"min": 1, "max": MAX_GAP_DAYS},
         "plan_days": {"min": 1, "max": MAX_PLAN_DAYS},
@@ -215,6 +219,7 @@ def vocabulary() -> dict[str, Any]:
         "clearance_lapses_after_days": CLEARANCE_LAPSES_AFTER_DAYS,
         "routes_of_administration": list(ROUTES_OF_ADMINISTRATION),
         "certifications": list(CERTIFICATIONS),
+        "certification_warning_days": CERTIFICATION_WARNING_DAYS,
         "state_codes": list(STATE_CODES),
         "bounds": {name: dict(bound) for name, bound in BOUNDS.items()},
         "retime_tolerance_min": RETIME_TOLERANCE_MIN,

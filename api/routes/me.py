@@ -22,16 +22,23 @@ from api.schemas.me import (
     Week,
 )
 from dispatch.platform.access import issue_token
-from dispatch.records.users import change_own_password
+from dispatch.records.users import change_own_password, password_is_temporary
 from dispatch.sameday import itinerary, reports
 
 router = APIRouter(tags=["me"])
 
 
 @router.get("/v1/me", response_model=Me)
-def whoami(who: CurrentUser) -> Me:
-    """Who the token speaks for: username, role, regions and, for a nurse, her nurse record."""
-    return Me(username=who.username, role=who.role, regions=list(who.regions), nurse_id=who.nurse_id)
+def whoami(who: CurrentUser, conn: Conn) -> Me:
+    """Who the token speaks for: username, role, regions, for a nurse her nurse record, and whether her password is
+    still a temporary one."""
+    return Me(
+        username=who.username,
+        role=who.role,
+        regions=list(who.regions),
+        nurse_id=who.nurse_id,
+        password_temporary=password_is_temporary(conn, who.username),
+    )
 
 
 @router.post("/v1/me/password", response_model=Token)

@@ -7,11 +7,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from api.deps import Conn, CurrentUser, IfMatch
+from api.deps import AppServices, Conn, CurrentUser, IfMatch
 from api.schemas.nurses import (
     ContractIn,
     ContractOut,
     NurseIn,
+    NurseLoginIn,
+    NurseLoginOut,
     NurseOut,
     NursePatch,
     ShiftGrid,
@@ -20,16 +22,17 @@ from api.schemas.nurses import (
     TimeOffIn,
     TimeOffOut,
 )
-from dispatch.records import contracts, nurses
+from dispatch.records import contracts, nurses, users
 from dispatch.vocabulary import MAX_PLAN_DAYS
 
 router = APIRouter(tags=["nurses"])
 
 
 @router.post("/v1/regions/{region_id}/nurses", response_model=NurseOut, status_code=201)
-def create_nurse(region_id: str, body: NurseIn, conn: Conn, who: CurrentUser) -> dict:
-    """Add a nurse to a region: home, certifications with expiry dates, licensed states, break, cap on visits."""
-    return nurses.add_nurse(conn, who, region_id, body.model_dump())
+def create_nurse(region_id: str, body: NurseIn, conn: Conn, who: CurrentUser, services: AppServices) -> dict:
+    """Add a nurse to a region: home (a location, or an address geocoded), certifications with expiry dates, licensed
+    states, break, cap on visits."""
+    return nurses.add_nurse(conn, who, region_id, body.model_dump(), services.geocoder)
 
 
 @router.get("/v1/regions/{region_id}/nurses", response_model=list[NurseOut])
@@ -47,9 +50,18 @@ def one_nurse(nurse_id: int, conn: Conn, who: CurrentUser, response: Response) -
 
 
 @router.patch("/v1/nurses/{nurse_id}", response_model=NurseOut)
-def change_nurse(nurse_id: int, body: NursePatch, conn: Conn, who: CurrentUser, version: IfMatch) -> dict:
-    """Change the fields given (and the certifications, when given); others stay as they are. `If-Match` is honoured."""
-    return nurses.update_nurse(conn, who, nurse_id, body.given(), version)
+def change_nurse(nurse_id: int, body: NursePatch, conn: Conn, who: CurrentUser, version: IfMatch, services: AppServices) -> dict:
+    """Change the fields given (and the certifications, when given; a new home address is geocoded); others stay as
+    they are. `If-Match` is honoured."""
+    return nurses.update_nurse(conn, who, nurse_id, body.given(), version, services.geocoder)
+
+
+@router.post("/v1/nurses/{nurse_id}/account", response_model=NurseLoginOut, status_code=201)
+def create_nurse_login(nurse_id: int, body: NurseLoginIn, conn: Conn, who: CurrentUser) -> dict:
+    """Give her a login (a dispatcher of her region, or an admin): the answer holds a temporary password, shown this once.
+
+    One login per nurse (409 when she has one, or is not active, or the user name is taken)."""
+    return users.create_nurse_login(conn, who, nurse_id, body.username)
 
 
 @router.delete("/v1/nurses/{nurse_id}", status_code=204)

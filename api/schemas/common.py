@@ -128,6 +128,7 @@ class Vocabulary(BaseModel):
     clearance_lapses_after_days: int = Field(description="…and lapses after this long without a treatment it covers")
     routes_of_administration: list[str]
     certifications: list[str] = Field(description="what nurses hold and services require: one list for both")
+    certification_warning_days: int = Field(description="a certification expiring within this many days is flagged")
     state_codes: list[str]
     weekdays: list[str] = Field(description="Monday first, as the week document names them")
     course_statuses: list[str]

@@ -32,6 +32,10 @@ class Me(BaseModel):
     role: Role
     regions: list[str]
     nurse_id: int | None
+    password_temporary: bool = Field(
+        default=False,
+        description="her password is one a dispatcher made for her: she should choose her own (POST /v1/me/password)",
+    )
 
 
 class ItineraryPatient(BaseModel):

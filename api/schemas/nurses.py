@@ -7,11 +7,13 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from api.schemas.common import Body, LocalTime, Name, Notes, Patch, Phone, Point, Window
+from api.schemas.common import Address, Body, LocalTime, Name, Notes, Patch, Phone, Point, Window
 from dispatch.vocabulary import (
+    CERTIFICATION_WARNING_DAYS,
     CERTIFICATIONS,
     MAX_BREAK_MIN,
     MAX_DURATION_MIN,
+    MAX_USERNAME_LENGTH,
     MAX_VISITS_PER_NURSE,
     OVERTIME_COST_PER_MIN_S,
     WEEKDAYS,
@@ -36,7 +38,8 @@ class BreakIn(Body):
 class NurseIn(Body):
     name: Name = Field(examples=["Ana Ruiz"])
     phone: Phone | None = Field(default=None, examples=["+1 303 555 0101"])
-    home: Point
+    home: Point | None = Field(default=None, description="give it, or her home_address to be geocoded")
+    home_address: Address | None = Field(default=None, examples=["1437 Bannock St, Denver, CO 80202"])
     licensed_states: list[str] = Field(default=[], examples=[["CO"]], description=STATES)
     certifications: list[Certification] = Field(default=[])
     max_visits: int | None = Field(default=None, ge=0, le=MAX_VISITS_PER_NURSE)
@@ -50,11 +53,12 @@ class NurseIn(Body):
 
 
 class NursePatch(Patch):
-    NULLABLE = frozenset({"phone", "home", "certifications", "max_visits", "break_"})
+    NULLABLE = frozenset({"phone", "home", "home_address", "certifications", "max_visits", "break_"})
 
     name: Name | None = None
     phone: Phone | None = None
     home: Point | None = None
+    home_address: Address | None = Field(default=None, description="geocoded into her home unless home is given too")
     licensed_states: list[str] | None = Field(default=None, description=STATES)
     certifications: list[Certification] | None = None
     max_visits: int | None = Field(default=None, ge=0, le=MAX_VISITS_PER_NURSE)
@@ -69,13 +73,34 @@ class NurseOut(BaseModel):
     name: str
     phone: str | None
     home: Point
+    home_address: str | None
     licensed_states: list[str]
     certifications: list[Certification]
+    certification_warnings: list[str] = Field(
+        description=f"her certifications expired or expiring within {CERTIFICATION_WARNING_DAYS} days, by name and date"
+    )
     max_visits: int | None
     break_: dict[str, Any] | None = Field(alias="break")
     active: bool
+    login: str | None = Field(description="her login's user name, once she has one (POST /v1/nurses/{id}/account)")
+    login_temporary: bool = Field(
+        default=False, description="her login's password is still the temporary one she was given (she has not chosen hers)"
+    )
     version: int
     warnings: list[str] = Field(default=[], description="on a save: e.g. she can take no service with her certifications")
+
+
+class NurseLoginIn(Body):
+    username: str = Field(min_length=1, max_length=MAX_USERNAME_LENGTH, examples=["ana.ruiz"])
+
+
+class NurseLoginOut(BaseModel):
+    nurse_id: int
+    name: str
+    username: str
+    temporary_password: str = Field(
+        description="shown this once (only its hash is kept): give it to her; she changes it (POST /v1/me/password)"
+    )
 
 
 class ShiftIn(Body):

@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from pydantic import BaseModel, Field
 
 from api.schemas.common import Address, Body, Name, Notes, Patch, Phone, Point, RecordId
+from dispatch.vocabulary import MAX_EXTERNAL_ID_LENGTH
+
+ExternalId = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=MAX_EXTERNAL_ID_LENGTH,
+        examples=["MRN-004211"],
+        description="the clinic's own number for her (MRN): unique in the region; a visits CSV may name her by it",
+    ),
+]
 
 
 class Clearance(BaseModel):
@@ -27,10 +39,11 @@ class PatientIn(Body):
     notes: Notes = Field(default="", examples=["dog in the yard; ring twice"])
     preferred_nurse_ids: list[RecordId] = []
     excluded_nurse_ids: list[RecordId] = []
+    external_id: ExternalId | None = None
 
 
 class PatientPatch(Patch):
-    NULLABLE = frozenset({"phone", "address", "location"})
+    NULLABLE = frozenset({"phone", "address", "location", "external_id"})
 
     name: Name | None = None
     phone: Phone | None = None
@@ -40,6 +53,7 @@ class PatientPatch(Patch):
     notes: Notes | None = None
     preferred_nurse_ids: list[RecordId] | None = None
     excluded_nurse_ids: list[RecordId] | None = None
+    external_id: ExternalId | None = None
 
 
 class PatientOut(BaseModel):
@@ -54,4 +68,12 @@ class PatientOut(BaseModel):
     clearance: Clearance
     preferred_nurse_ids: list[int]
     excluded_nurse_ids: list[int]
+    external_id: str | None
     version: int
+
+
+class PatientImportResult(BaseModel):
+    imported: int = Field(description="patients added")
+    patient_ids: list[int] = Field(description="the patients added, in the file's order")
+    kept: int = Field(description="lines whose external id the region already had: that patient, left as she is")
+    kept_ids: list[int]

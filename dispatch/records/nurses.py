@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, datetime, time
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from psycopg import errors
 
@@ -12,13 +13,15 @@ from dispatch.platform import audit
 from dispatch.platform.access import Principal
 from dispatch.platform.db import Db, one
 from dispatch.platform.db.versioned import update_versioned
+from dispatch.platform.geocoding import Geocoder
 from dispatch.records.eligibility import nurse_skills
-from dispatch.records.regions import managed_region
-from dispatch.vocabulary import CERTIFICATIONS, STATE_CODES
+from dispatch.records.regions import managed_region, region
+from dispatch.vocabulary import CERTIFICATION_WARNING_DAYS, CERTIFICATIONS, STATE_CODES
 
 _COLUMNS = (
     "name",
     "phone",
+    "home_address",
     "home_lat",
     "home_lon",
     "licensed_states",
@@ -32,7 +35,7 @@ _COLUMNS = (
 
 def _columns(given: dict[str, Any]) -> tuple[dict[str, Any], list[dict] | None]:
     """A nurse as the API gives her (home {lat, lon}, break {window, duration_min}) → her columns, certifications."""
-    fields = {k: v for k, v in given.items() if k in ("name", "phone", "licensed_states", "max_visits", "active")}
+    fields = {k: v for k, v in given.items() if k in ("name", "phone", "home_address", "licensed_states", "max_visits", "active")}
     if given.get("home") is not None:
         fields |= {"home_lat": given["home"]["lat"], "home_lon": given["home"]["lon"]}
     named = f"{given['name']}: " if given.get("name") else ""  # the nurse by name, not by index
@@ -62,14 +65,47 @@ def _columns(given: dict[str, Any]) -> tuple[dict[str, Any], list[dict] | None]:
     return fields, certifications
 
 
-def _record(row: dict) -> dict:
-    """Her columns → the shape the API answers (home {lat, lon}, break {window, duration_min} or None)."""
+def _record(row: dict, today: date) -> dict:
+    """Her columns → the shape the API answers (home {lat, lon}, break {window, duration_min} or None), with what
+    is about to lapse among her certifications on `today`."""
     brk = (
         None
         if row["break_start"] is None
         else {"window": {"start": row["break_start"], "end": row["break_end"]}, "duration_min": row["break_minutes"]}
     )
-    return row | {"home": {"lat": row["home_lat"], "lon": row["home_lon"]}, "break": brk}
+    return row | {
+        "home": {"lat": row["home_lat"], "lon": row["home_lon"]},
+        "break": brk,
+        "certification_warnings": certification_warnings(row["name"], row["certifications"], today),
+    }
+
+
+def certification_warnings(name: str, certifications: list[dict], today: date) -> list[str]:
+    """Her certifications expired, or expiring within CERTIFICATION_WARNING_DAYS of `today`, said by name and date.
+
+    An expired one no longer counts for eligibility (dispatch/records/eligibility.py): said first, so it is renewed."""
+    said = []
+    for cert in sorted(certifications, key=lambda c: (c["expires_on"] or date.max, c["name"])):
+        expires = cert["expires_on"]
+        if expires is None or (expires - today).days > CERTIFICATION_WARNING_DAYS:
+            continue
+        days = (expires - today).days
+        if days < 0:
+            said.append(f"{name}'s {cert['name']} certification expired on {expires}: she cannot take visits that need it")
+        else:
+            when = "today" if days == 0 else f"in {days} day{'s' if days > 1 else ''}"
+            said.append(f"{name}'s {cert['name']} certification expires on {expires} ({when}): renew it")
+    return said
+
+
+def _locate_home(conn: Db, geocoder: Geocoder | None, fields: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:
+    """Her home {lat, lon} from her home address (geocoded as a patient's is) unless a location is given with it."""
+    if given.get("home") is not None or not fields.get("home_address"):
+        return fields
+    if geocoder is None:
+        raise InvalidField("give her home as a location {lat, lon}: no geocoder here", "home")
+    lat, lon = geocoder.locate(conn, fields["home_address"], "home_address")
+    return fields | {"home_lat": lat, "home_lon": lon}
 
 
 def _shift(row: dict) -> dict:
@@ -110,13 +146,17 @@ def _refuse_a_shift_without_room_for_the_break(nurse: dict, day: date, starts: t
     )
 
 
-def add_nurse(conn: Db, who: Principal, region_id: str, given: dict[str, Any]) -> dict:
-    """A new nurse from the fields the API gave; she as the API answers."""
+def add_nurse(conn: Db, who: Principal, region_id: str, given: dict[str, Any], geocoder: Geocoder | None = None) -> dict:
+    """A new nurse from the fields the API gave (her home geocoded from its address unless a location is given);
+    she as the API answers."""
     managed_region(conn, who, region_id)
     fields, certifications = _columns(given)
     fields = {"licensed_states": [], "active": True} | fields
     _check_break(fields)
     with conn.transaction():
+        fields = _locate_home(conn, geocoder, fields, given)
+        if fields.get("home_lat") is None:
+            raise InvalidField(f"{fields['name']}: give her home address or a location {{lat, lon}}", "home")
         row = one(
             conn.execute(
                 f"INSERT INTO nurses (region_id, {', '.join(_COLUMNS)}) VALUES (%s, {', '.join(['%s'] * len(_COLUMNS))})"
@@ -130,11 +170,20 @@ def add_nurse(conn: Db, who: Principal, region_id: str, given: dict[str, Any]) -
     return saved | {"warnings": _warnings(conn, saved)}
 
 
-def update_nurse(conn: Db, who: Principal, nurse_id: int, given: dict[str, Any], expected_version: int | None) -> dict:
-    """Change the fields given (certifications replaced when given), leaving the others as they are now."""
+def update_nurse(
+    conn: Db,
+    who: Principal,
+    nurse_id: int,
+    given: dict[str, Any],
+    expected_version: int | None,
+    geocoder: Geocoder | None = None,
+) -> dict:
+    """Change the fields given (certifications replaced when given; a new home address geocoded), leaving the others
+    as they are now."""
     fields, certifications = _columns(given)
     with conn.transaction():
         current = nurse(conn, who, nurse_id, lock=True)  # a concurrent change of another field lands before or after
+        fields = _locate_home(conn, geocoder, fields, given)
         _check_break({c: current[c] for c in _COLUMNS} | fields)
         changed = current | fields
         if {"break_start", "break_end", "break_minutes"} & fields.keys() and changed["break_start"] is not None:
@@ -200,13 +249,24 @@ def remove_nurse(conn: Db, who: Principal, nurse_id: int) -> None:
 
 
 def nurse(conn: Db, who: Principal, nurse_id: int, lock: bool = False) -> dict:
-    row = conn.execute(f"SELECT * FROM nurses WHERE id = %s{' FOR UPDATE' if lock else ''}", [nurse_id]).fetchone()
+    """One nurse as the API answers: her certifications (and those about to lapse) and her login's name, if any."""
+    row = conn.execute(
+        "SELECT n.*, u.username AS login, coalesce(u.password_temporary, false) AS login_temporary"
+        " FROM nurses n LEFT JOIN users u ON u.nurse_id = n.id WHERE n.id = %s"
+        f"{' FOR UPDATE OF n' if lock else ''}",
+        [nurse_id],
+    ).fetchone()
     row = who.require_reach(row, f"nurse {nurse_id}")
     row["certifications"] = conn.execute(
         "SELECT certification AS name, expires_on FROM nurse_certifications WHERE nurse_id = %s ORDER BY certification",
         [nurse_id],
     ).fetchall()
-    return _record(row)
+    return _record(row, region_today(conn, row["region_id"]))
+
+
+def region_today(conn: Db, region_id: str) -> date:
+    """The date now in the region's zone."""
+    return datetime.now(ZoneInfo(region(conn, region_id)["timezone"])).date()
 
 
 def nurses_in(conn: Db, who: Principal, region_id: str) -> list[dict]:

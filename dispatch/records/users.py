@@ -7,6 +7,8 @@ for every query that lets someone in.
 
 from __future__ import annotations
 
+import secrets
+
 from psycopg import errors
 
 from dispatch.errors import Conflict, InvalidField, NotFound
@@ -129,6 +131,67 @@ def user_named(conn: Db, username: str) -> dict:
     return row
 
 
+# ---------------------------------------------------------------- a nurse's login, given at the front desk
+
+# Letters and digits nobody misreads when the password is read out or copied from a screen (no 0/O, 1/l/I).
+_TEMPORARY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
+def temporary_password() -> str:
+    """Three groups of four (e.g. `k7qm-x2rd-9fte`): about 59 bits, shown once, for her to change (POST /v1/me/password)."""
+    return "-".join("".join(secrets.choice(_TEMPORARY_ALPHABET) for _ in range(4)) for _ in range(3))
+
+
+def create_nurse_login(conn: Db, who: Principal, nurse_id: int, username: str) -> dict:
+    """A dispatcher of her region (or an admin) gives a nurse her login, with a temporary password made here and
+    answered once (only its hash is kept). One login per nurse; an inactive nurse gets none.
+
+    Asked again for the login she has while its password is still the temporary one (she lost the slip, never
+    logged in to change it), a new temporary password replaces it and every token and session of hers ends."""
+    who.require_role("admin", "dispatcher")
+    username = username.strip()
+    with conn.transaction():
+        nurse = conn.execute(
+            "SELECT n.id, n.region_id, n.name, n.active, u.username, u.password_temporary FROM nurses n"
+            " LEFT JOIN users u ON u.nurse_id = n.id WHERE n.id = %s FOR UPDATE OF n",
+            [nurse_id],
+        ).fetchone()
+        nurse = who.require_reach(nurse, f"nurse {nurse_id}")
+        if not nurse["active"]:
+            raise Conflict(f"{nurse['name']} is not active: make her active first", "active")
+        password = temporary_password()
+        if nurse["username"] is not None:
+            if nurse["username"] != username or not nurse["password_temporary"]:
+                raise Conflict(
+                    f"{nurse['name']} already has the login {nurse['username']}"
+                    + (
+                        "; she has chosen her own password: an admin resets it if she lost it"
+                        if not nurse["password_temporary"]
+                        else f"; ask again for {nurse['username']} to give her a new temporary password"
+                    ),
+                    "username",
+                )
+            conn.execute("UPDATE users SET password_hash = %s WHERE username = %s", [hash_password(password), username])
+            _revoke(conn, username)
+            forget_failures(conn, username)
+            audit.record(conn, who, "reissue-temporary-password", f"user/{username}", nurse=f"nurse/{nurse_id}")
+        else:
+            try:
+                with conn.transaction():
+                    add_user(conn, username, password, "nurse", nurse_id=nurse_id)
+            except Conflict:
+                raise Conflict(f"the login {username} is taken: choose another for {nurse['name']}", "username") from None
+            conn.execute("UPDATE users SET password_temporary = true WHERE username = %s", [username])
+            audit.record(conn, who, "create", f"user/{username}", nurse=f"nurse/{nurse_id}")
+    return {"nurse_id": nurse_id, "name": nurse["name"], "username": username, "temporary_password": password}
+
+
+def password_is_temporary(conn: Db, username: str) -> bool:
+    """Whether her password is still one a dispatcher made for her (she is asked to choose her own)."""
+    row = conn.execute("SELECT password_temporary FROM users WHERE username = %s", [username]).fetchone()
+    return bool(row and row["password_temporary"])
+
+
 # ---------------------------------------------------------------- removing access
 
 
@@ -218,7 +281,8 @@ def change_own_password(
     with conn.transaction():
         row = one(
             conn.execute(
-                "UPDATE users SET password_hash = %s, token_version = token_version + 1 WHERE username = %s"
+                "UPDATE users SET password_hash = %s, password_temporary = false, token_version = token_version + 1"
+                " WHERE username = %s"
                 " RETURNING username, role, regions, nurse_id, token_version",
                 [hash_password(new_password), who.username],
             )

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 from dataclasses import asdict, dataclass
 from datetime import date, time
 from typing import Any, NoReturn
@@ -18,12 +16,14 @@ from dispatch.errors import Conflict, InvalidField, StaleVersion
 from dispatch.platform import audit
 from dispatch.platform.access import Principal
 from dispatch.platform.db import Db, one
+from dispatch.records.csv_files import read_records
 from dispatch.records.regions import managed_region
 from dispatch.rosters.workflow import lock_day
 from dispatch.vocabulary import MAX_DURATION_MIN, MAX_PRIORITY, MIN_PRIORITY, NEXT_STATUSES, VISIT_STATUSES
 
 CSV_COLUMNS = (
     "patient_id",
+    "patient_external_id",
     "date",
     "window_start",
     "window_end",
@@ -33,7 +33,8 @@ CSV_COLUMNS = (
     "pinned_nurse_id",
     "notes",
 )
-REQUIRED_CSV_COLUMNS = {"patient_id", "date", "window_start", "window_end", "service"}
+# …and patient_id or patient_external_id (the patient's MRN, as the clinic's own systems know her).
+REQUIRED_CSV_COLUMNS = {"date", "window_start", "window_end", "service"}
 # What says when a visit happens, by the key in update_visit's changes: (its column, the API's name for it).
 # Changing one under a published roster is refused.
 TIMING_FIELDS = {
@@ -360,30 +361,11 @@ def import_csv(conn: Db, who: Principal, region_id: str, text: str, idempotency_
     managed_region(conn, who, region_id)
     if idempotency_key is not None and (earlier := _earlier_import(conn, region_id, idempotency_key, text)):
         return earlier
-    # strict: a quote that is never closed is an error, not a field running to the end of the file.
-    reader = csv.DictReader(io.StringIO(text), strict=True)
-    records: list[tuple[int, dict]] = []
-    try:
-        header = set(reader.fieldnames or [])
-        for record in reader:
-            if len(records) == MAX_IMPORT_ROWS:
-                raise InvalidField(f"the file has more than {MAX_IMPORT_ROWS} visits; send it in parts", "body")
-            if None in record:  # csv puts fields beyond the header's under the key None
-                extra = len(record[None])
-                raise InvalidField(
-                    f"line {reader.line_num}: {extra} field{'s' if extra > 1 else ''} more than the"
-                    f" header's {len(reader.fieldnames or [])} columns",
-                    f"line {reader.line_num}",
-                )
-            records.append((reader.line_num, record))
-    except csv.Error as error:  # an unclosed quote, or a field over the csv module's limit of 128 Ki characters
-        line = reader.line_num + 1  # where the record it could not read begins
-        reason = "a quoted field is never closed" if "unexpected end of data" in str(error) else str(error)
-        raise InvalidField(f"line {line}: {reason}", f"line {line}") from None
-    if missing := sorted(REQUIRED_CSV_COLUMNS - header):
-        raise InvalidField(f"the header lacks column {', '.join(missing)} (columns: {', '.join(CSV_COLUMNS)})", "header")
-    if unknown := sorted(header - set(CSV_COLUMNS)):
-        raise InvalidField(f"unknown column {', '.join(unknown)} (columns: {', '.join(CSV_COLUMNS)})", "header")
+    header, records = read_records(text, CSV_COLUMNS, REQUIRED_CSV_COLUMNS, MAX_IMPORT_ROWS, "visits")
+    if not header & {"patient_id", "patient_external_id"}:
+        raise InvalidField(
+            f"the header needs column patient_id or patient_external_id (columns: {', '.join(CSV_COLUMNS)})", "header"
+        )
     with conn.transaction():
         if idempotency_key is not None:
             # Claimed first: a second import with this key waits here until this one ends, then answers its outcome.
@@ -396,8 +378,9 @@ def import_csv(conn: Db, who: Principal, region_id: str, text: str, idempotency_
                 earlier = _earlier_import(conn, region_id, idempotency_key, text)
                 assert earlier is not None  # the row that refused the claim has committed
                 return earlier
-        _lock_patients(conn, [int(p) for _, r in records if (p := (r.get("patient_id") or "").strip()).isdigit()])
         problems, rows = _Problems(), []
+        _patients_by_external_id(conn, region_id, records, problems)
+        _lock_patients(conn, [int(p) for _, r in records if (p := (r.get("patient_id") or "").strip()).isdigit()])
         seen: dict[tuple[int, str, date], list[tuple[int, VisitRequest]]] = {}
         for line, record in records:
             problems.prefix = f"line {line}: "
@@ -437,6 +420,35 @@ def import_csv(conn: Db, who: Principal, region_id: str, text: str, idempotency_
             )
         audit.record(conn, who, "import", f"region/{region_id}/visits", count=len(ids))
     return outcome
+
+
+def _patients_by_external_id(
+    conn: Db, region_id: str, records: list[tuple[int, dict[str, str | None]]], problems: _Problems
+) -> None:
+    """Each record naming its patient by external id (MRN) gets her patient_id; an unknown MRN, or one that is not the
+    patient_id given beside it, is a problem of its line."""
+    wanted = {m for _, r in records if (m := (r.get("patient_external_id") or "").strip())}
+    if not wanted:
+        return
+    found = {
+        r["external_id"]: r["id"]
+        for r in conn.execute(
+            "SELECT id, external_id FROM patients WHERE region_id = %s AND external_id = ANY(%s)", [region_id, sorted(wanted)]
+        )
+    }
+    for line, record in records:
+        mrn = (record.get("patient_external_id") or "").strip()
+        if not mrn:
+            continue
+        problems.prefix = f"line {line}: "
+        given = (record.get("patient_id") or "").strip()
+        if mrn not in found:
+            problems.add("patient_external_id", f"no patient with external id {mrn!r} in region {region_id}")
+        elif given and given != str(found[mrn]):
+            problems.add("patient_external_id", f"external id {mrn!r} is patient {found[mrn]}, not patient {given}")
+        else:
+            record["patient_id"] = str(found[mrn])
+    problems.prefix = ""
 
 
 def _overlap(a: VisitRequest, b: VisitRequest) -> bool:
@@ -483,6 +495,8 @@ def _parse_row(record: dict[str, str | None], problems: _Problems) -> VisitReque
         if not raw:
             if name in REQUIRED_CSV_COLUMNS:
                 problems.add(name, "is empty")
+            elif name == "patient_id" and not any(f.startswith(problems.prefix) for f, _ in problems.items):
+                problems.add(name, "is empty: give the patient's patient_id or patient_external_id")
             continue
         try:
             values[name] = parse(raw)

@@ -9,7 +9,20 @@ from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlparse
 
 # Addresses the stand-in geocoder knows; anything else is "no match".
-KNOWN_ADDRESSES = {"1437 bannock st, denver, co 80202": (39.7392, -104.9903)}
+KNOWN_ADDRESSES = {
+    "1437 bannock st, denver, co 80202": (39.7392, -104.9903),
+    # Homes of the front desk's test region (tests/api/console/test_front_desk.py): nurses' and patients'.
+    "2000 w 32nd ave, denver, co 80211": (39.7619, -105.0126),
+    "1500 s pearl st, denver, co 80210": (39.6891, -104.9805),
+    "4100 e mexico ave, denver, co 80222": (39.6857, -104.9405),
+    "300 e colfax ave, denver, co 80203": (39.7401, -104.9830),
+    "2400 e 17th ave, denver, co 80206": (39.7433, -104.9597),
+    "1200 n federal blvd, denver, co 80204": (39.7350, -105.0252),
+    "3300 e 1st ave, denver, co 80206": (39.7178, -104.9487),
+    "700 s broadway, denver, co 80209": (39.7036, -104.9876),
+    # …and of its records' tests (tests/api/records/test_desk_records.py), apart from the one test_inputs.py caches.
+    "900 e 11th ave, denver, co 80218": (39.7334, -104.9774),
+}
 
 
 class FakeNominatim(BaseHTTPRequestHandler):

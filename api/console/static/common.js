@@ -44,7 +44,8 @@ function forgetSession() {
   localStorage.removeItem(USER_KEY);
 }
 
-async function send(method, path, { json, form, headers = {} } = {}) {
+// `content`: a body sent as it is (a CSV file), with the Content-Type given in `headers`.
+async function send(method, path, { json, form, content, headers = {} } = {}) {
   const token = localStorage.getItem(TOKEN_KEY);
   const init = { method, headers: { Accept: "application/json", ...headers } };
   if (token) init.headers.Authorization = `Bearer ${token}`;
@@ -53,6 +54,8 @@ async function send(method, path, { json, form, headers = {} } = {}) {
     init.body = JSON.stringify(json);
   } else if (form !== undefined) {
     init.body = new URLSearchParams(form);
+  } else if (content !== undefined) {
+    init.body = content;
   }
   let response;
   try {
@@ -114,6 +117,16 @@ export async function logOut() {
     }
   }
   location.reload();
+}
+
+// She chooses her own password. The server then ends every token and session of hers, this one's too, so this page
+// logs in again with the new password (a new session for this device).
+export async function changeOwnPassword(currentPassword, newPassword) {
+  await request("POST", "/v1/me/password", { json: { current_password: currentPassword, new_password: newPassword } });
+  const token = await request("POST", "/v1/auth/token",
+    { form: { username: currentUsername(), password: newPassword, device_id: deviceId() } });
+  localStorage.setItem(TOKEN_KEY, token.access_token);
+  if (token.refresh_token) localStorage.setItem(REFRESH_KEY, token.refresh_token);
 }
 
 // Resolves with /v1/me once someone is logged in (showing the login form until then).

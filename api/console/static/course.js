@@ -96,8 +96,6 @@ async function start() {
   $("course").addEventListener("change", () => attempt(() => loadCourse($("course").value)));
   $("new-course").addEventListener("submit", createCourse);
   $("logout").addEventListener("click", logOut);
-  $("to-day").addEventListener("click", () => { $("to-day").href = `./#region=${$("region").value}`; });
-  $("to-week").addEventListener("click", () => { $("to-week").href = `week.html#region=${$("region").value}`; });
   await attempt(() => loadRegion(params.get("course")));
 }
 

@@ -6,6 +6,7 @@ import {
   ApiError, OfflineError, STATUS_LABELS, currentUsername, h, hashParams, hhmm, localToday, loggedIn, logOut, request,
   setHashParams, vocabulary,
 } from "./common.js";
+import { offerOwnPassword } from "./password.js";
 
 const $ = (id) => document.getElementById(id);
 const LATE_CHOICES = [10, 15, 20, 30, 45, 60];
@@ -351,6 +352,7 @@ async function main() {
   words = await vocabulary().catch(() => JSON.parse(localStorage.getItem("nurse-dispatch-vocabulary") || "null"));
   localStorage.setItem("nurse-dispatch-vocabulary", JSON.stringify(words));
   $("app").hidden = false;
+  offerOwnPassword(me, document.querySelector("main"));
   $("day").value = hashParams().get("date") || localToday();
   $("day").addEventListener("change", () => { fingerprint = null; load(); });
   $("previous").addEventListener("click", () => shiftDay(-1));

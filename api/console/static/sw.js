@@ -1,8 +1,8 @@
 // The nurse's page works in a dead zone: this service worker keeps the page's own files (never API
 // answers: her day is kept by the page itself, and API answers say no-store) and answers from them when
 // the network does not. Network first, so a new version of the page is used as soon as it can be fetched.
-const CACHE = "nurse-dispatch-page-v1";
-const PAGE = ["nurse.html", "nurse.js", "common.js", "style.css"];
+const CACHE = "nurse-dispatch-page-v2";
+const PAGE = ["nurse.html", "nurse.js", "common.js", "password.js", "style.css"];
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(PAGE)).then(() => self.skipWaiting()));

@@ -16,7 +16,11 @@ async function loadGrid() {
   const from = $("from").value;
   if (!region || !from) return;
   setHashParams({ region, from });
-  state.grid = await request("GET", `/v1/regions/${region}/shift-grid?from=${from}&days=7`);
+  // Only the latest read draws: the first week's grid answering late must not replace the week chosen since.
+  const asked = (state.asked = (state.asked || 0) + 1);
+  const grid = await request("GET", `/v1/regions/${region}/shift-grid?from=${from}&days=7`);
+  if (asked !== state.asked) return;
+  state.grid = grid;
   drawGrid();
 }
 
@@ -70,6 +74,28 @@ async function changeCell(method, path, body, done) {
     await loadGrid();
     say(`${nurse.name}, ${dayLabel(cell.date)}: ${done}`);
     closeCell();
+  });
+}
+
+// The same shift on every day of the grid for her, in one go (a day refused, e.g. her break cannot fit, is said
+// by date and the others stay set).
+async function setWholeWeek() {
+  const { nurse } = state.cell;
+  const start = $("cell-start").value;
+  const end = $("cell-end").value;
+  await attempt(async () => {
+    const refused = [];
+    for (const date of state.grid.dates) {
+      try {
+        await request("PUT", `/v1/nurses/${nurse.nurse_id}/shifts/${date}`, { json: { start, end } });
+      } catch (error) {
+        refused.push(`${dayLabel(date)}: ${error.message}`);
+      }
+    }
+    await loadGrid();
+    closeCell();
+    if (refused.length) say(`${nurse.name}: ${refused.join("; ")}`, true);
+    else say(`${nurse.name}: shift ${start}–${end} on all ${state.grid.dates.length} days`);
   });
 }
 
@@ -170,12 +196,11 @@ async function start() {
   $("region").addEventListener("change", () => attempt(loadGrid));
   $("from").addEventListener("change", () => attempt(loadGrid));
   $("logout").addEventListener("click", logOut);
-  $("to-day").addEventListener("click", () => { $("to-day").href = `./#region=${$("region").value}&date=${$("from").value}`; });
-  $("to-courses").addEventListener("click", () => { $("to-courses").href = `course.html#region=${$("region").value}`; });
   $("cell-editor").addEventListener("submit", (event) => {
     event.preventDefault();
     changeCell("PUT", "shifts", { start: $("cell-start").value, end: $("cell-end").value }, `shift ${$("cell-start").value}–${$("cell-end").value}`);
   });
+  $("cell-week").addEventListener("click", setWholeWeek);
   $("cell-off").addEventListener("click", () => changeCell("PUT", "time-off", { note: "" }, "time off"));
   $("cell-reset").addEventListener("click", () => changeCell("DELETE", "shifts", undefined, "as her template"));
   $("cell-close").addEventListener("click", closeCell);

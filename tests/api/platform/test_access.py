@@ -214,6 +214,11 @@ REQUESTS: dict[tuple[str, str], Callable[[Side], dict]] = {
         "json": {"name": "Kim", "location": {"lat": 39.7, "lon": -105.0}, "state": "CO"}
     },
     ("GET", "/v1/regions/{region_id}/patients"): lambda s: {},
+    ("POST", "/v1/regions/{region_id}/patients/import"): lambda s: {
+        "content": f"external_id,name,state,lat,lon\n{unique('mrn')},Kim,CO,39.7,-105.0\n",
+        "headers": {"Content-Type": "text/csv"},
+    },
+    ("POST", "/v1/nurses/{nurse_id}/account"): lambda s: {"json": {"username": unique("nurse")}},
     ("GET", "/v1/patients/{patient_id}"): lambda s: {},
     ("PATCH", "/v1/patients/{patient_id}"): lambda s: {"json": {"notes": "changed"}},
     ("DELETE", "/v1/patients/{patient_id}"): lambda s: {},
