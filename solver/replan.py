@@ -39,6 +39,8 @@ def replan(problem: Problem, on_progress: Progress | None = None) -> Solution:
     deadline = solve_deadline(problem, started)
     rest = residual(problem)
     day = rest.problem
+    if on_progress is not None:  # the visits done or under way are placed already: count them in
+        on_progress = _counting_from(on_progress, len(problem.visits) - len(day.visits))
     eligible = eligibility(day)
     initial = kept_orders(day, eligible)
     if initial is None:
@@ -60,6 +62,10 @@ def replan(problem: Problem, on_progress: Progress | None = None) -> Solution:
     solution = Solution(whole_day_routes(problem, rest, residual_routes), unassigned, stats)
     assert_feasible(problem, solution)
     return solution
+
+
+def _counting_from(on_progress: Progress, placed_before: int) -> Progress:
+    return lambda objective, elapsed, placed: on_progress(objective, elapsed, placed_before + placed)
 
 
 def current_roster(problem: Problem) -> Solution:
@@ -175,10 +181,15 @@ def _search_from_plan(
         part_day = subproblem(day, part)
         local = {v: k for k, v in enumerate(part.visit_positions)}
         part_initial = [tuple(local[v] for v in initial[n] if v in local) for n in part.nurse_positions]
+        placed = sum(len(order) for order in per_nurse)
         report = (
             None
             if on_progress is None
-            else (lambda value, _elapsed, done=objective: on_progress(done + value, time.monotonic() - started))
+            else (
+                lambda value, _elapsed, in_part, done=objective, done_placed=placed: on_progress(
+                    done + value, time.monotonic() - started, done_placed + in_part
+                )
+            )
         )
         part_deadline = time.monotonic() + (deadline - time.monotonic()) / (len(parts) - position)
         result = search(part_day, eligibility(part_day), report, plan, initial=part_initial, deadline=part_deadline)

@@ -73,34 +73,40 @@ def _after(event: dict, body: EventIn, services: AppServices, conn: Conn, who: C
 def sick_call(nurse_id: int, body: SickCallIn, services: AppServices, conn: Conn, who: CurrentUser) -> EventRecorded:
     """She is off from `at` (default: now): her visits not yet begun go to others in a re-plan."""
     event = events.sick_call(conn, who, nurse_id, body.date, body.at, body.note)
-    return _after(event, body, services, conn, who, f"sick call: nurse {nurse_id}")
+    return _after(event, body, services, conn, who, f"sick call: {event['nurse_name']}")
 
 
 @router.post("/v1/visits/{visit_id}/cancellation", response_model=EventRecorded, status_code=201)
 def cancellation(visit_id: int, body: EventIn, services: AppServices, conn: Conn, who: CurrentUser) -> EventRecorded:
     """The patient cancelled: the visit is cancelled and its slot freed in a re-plan."""
     event = events.cancel_visit(conn, who, visit_id, body.at, body.note)
-    return _after(event, body, services, conn, who, f"cancellation: visit {visit_id}")
+    return _after(event, body, services, conn, who, f"cancellation: {event['patient_name']}")
 
 
 @router.post("/v1/visits/{visit_id}/no-show", response_model=EventRecorded, status_code=201)
 def no_show(visit_id: int, body: EventIn, services: AppServices, conn: Conn, who: CurrentUser) -> EventRecorded:
     """Nobody was home: the nurse goes on from the patient's door at `at`."""
     event = events.no_show(conn, who, visit_id, body.at, body.note)
-    return _after(event, body, services, conn, who, f"no-show: visit {visit_id}")
+    return _after(event, body, services, conn, who, f"no-show: {event['patient_name']}")
 
 
 @router.post("/v1/visits/{visit_id}/overrun", response_model=EventRecorded, status_code=201)
 def overrun(visit_id: int, body: OverrunIn, services: AppServices, conn: Conn, who: CurrentUser) -> EventRecorded:
     """The visit runs `minutes` long: the rest of the nurse's day moves, or goes to others, in a re-plan."""
     event = events.overrun(conn, who, visit_id, body.minutes, body.at, body.note)
-    return _after(event, body, services, conn, who, f"overrun: visit {visit_id} +{body.minutes} min")
+    return _after(event, body, services, conn, who, f"overrun: {event['patient_name']} +{body.minutes} min")
 
 
 @router.get("/v1/regions/{region_id}/days/{day}/events", response_model=list[DayEventOut])
 def list_day_events(region_id: str, day: date, conn: Conn, who: CurrentUser) -> list[dict]:
     """What the dispatcher was told during a day (sick calls, cancellations, no-shows, overruns, urgent visits), in order."""
     return events.events_of_day(conn, who, region_id, day)
+
+
+@router.post("/v1/regions/{region_id}/days/{day}/events/{event_id}/undo", response_model=DayEventOut)
+def undo_event(region_id: str, day: date, event_id: int, conn: Conn, who: CurrentUser) -> dict:
+    """Take back an event recorded by mistake: it stops counting, the visit's status is put back; audited."""
+    return events.undo(conn, who, region_id, day, event_id)
 
 
 @router.get("/v1/visits/{visit_id}/slots", response_model=SlotsOut, response_model_by_alias=True)

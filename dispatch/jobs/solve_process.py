@@ -3,7 +3,7 @@ a problem document on stdin, JSON lines out.
 
 OR-Tools holds the GIL while it searches (measured: a 10 ms timer thread stalls for up to 0.6 s),
 so a solve inside the API or worker process would freeze it. Lines written:
-  {"progress": {"best_objective": .., "elapsed_s": ..}}   as better rosters are found
+  {"progress": {"best_objective": .., "elapsed_s": .., "visits_placed": .., "visits": ..}}   as better rosters are found
   {"roster": {...}}                                      the roster document, at the end
   {"error": "..."}                                       the document was refused (exit code 2)
 """
@@ -46,12 +46,14 @@ def main(argv: list[str] | None = None) -> int:
         _emit({"error": str(error)})
         return 2
     best: list[int | None] = [None]
+    visits = len(problem.visits)
 
-    def report(objective: int, elapsed: float) -> None:
-        # The search reports each solution it accepts; users want the best so far.
+    def report(objective: int, elapsed: float, placed: int) -> None:
+        # The search reports each solution it accepts; users want the best so far, and how many visits it places.
         if best[0] is None or objective < best[0]:
             best[0] = objective
-            _emit({"progress": {"best_objective": objective, "elapsed_s": round(elapsed, 2)}})
+            progress = {"best_objective": objective, "elapsed_s": round(elapsed, 2), "visits_placed": placed, "visits": visits}
+            _emit({"progress": progress})
 
     try:
         solution = plan(problem, report)
