@@ -196,6 +196,11 @@ def undo(conn: Db, who: Principal, region_id: str, day: date, event_id: int) -> 
         if event["kind"] == "urgent_visit":
             raise Conflict("an urgent visit's slot is taken back in the roster: move the visit, or re-plan", "event_id")
         visit_id, before = event["visit_id"], event["status_before"]
+        if (
+            before == "scheduled"
+            and not conn.execute("SELECT 1 FROM roster_stops WHERE visit_id = %s AND published", [visit_id]).fetchone()
+        ):
+            before = "requested"  # the roster in force no longer holds it (its re-plan was published): to be placed again
         if visit_id is not None and before is not None:
             conn.execute(
                 "UPDATE visits SET status = %s, version = version + 1 WHERE id = %s AND status = %s AND status <> %s",

@@ -106,3 +106,18 @@ def test_solve_progress_counts_the_visits_placed(region):
     assert progress["visits_placed"] == 5 - len(left_out)
     stop = region.dispatcher.get(f"/v1/rosters/{job['roster_id']}/view").json()["nurses"][0]["stops"][0]
     assert stop["phone"] == "+1 303 555 0100" and stop["address"] == "1 Test St"  # for run sheets and call lists
+
+
+def test_a_cancellation_undone_after_its_re_plan_was_published_lists_the_visit_to_be_placed_again(region):
+    published, _ = _day_with_left_out_visits(region)
+    stop = published["roster"]["routes"][0]["stops"][0]
+    recorded = region.dispatcher.post(f"/v1/visits/{stop['visit_id']}/cancellation", json={"at": "08:30"}).json()
+    job = region.wait(recorded["job"])
+    assert job["state"] == "succeeded", job
+    draft = region.dispatcher.get(f"/v1/rosters/{job['roster_id']}").json()
+    assert region.publish(draft).status_code == 200
+    undo = region.dispatcher.post(f"/v1/regions/{region.id}/days/{DAY}/events/{recorded['event']['id']}/undo")
+    assert undo.status_code == 200, undo.text
+    assert region.dispatcher.get(f"/v1/visits/{stop['visit_id']}").json()["status"] == "requested"
+    view = region.dispatcher.get(f"/v1/rosters/{draft['id']}/view").json()
+    assert int(stop["visit_id"]) in [u["visit_id"] for u in view["unassigned"]]
