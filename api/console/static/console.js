@@ -120,7 +120,19 @@ function learnNames(view) {
 
 // ---------------------------------------------------------------- drawing
 
+// What has the keyboard focus among what a render redraws (a visit's bar, marker or list entry, a nurse's name),
+// so that a refresh gives it back rather than dropping a keyboard user to the top of the page.
+function focusedSelector() {
+  const active = document.activeElement;
+  const area = active?.closest?.("#timeline, #unassigned, #map");
+  if (!area) return null;
+  if (active.dataset.visit) return `#${area.id} [data-visit="${active.dataset.visit}"]`;
+  const row = active.closest(".row[data-nurse]");
+  return row && active.classList.contains("name") ? `#timeline .row[data-nurse="${row.dataset.nurse}"] .name` : null;
+}
+
 async function render({ fit }) {
+  const focused = fit ? null : focusedSelector();
   const view = state.view;
   const isDraft = view?.summary.status === "draft";
   const hasPublished = state.rosters.some((r) => r.status === "published");
@@ -140,6 +152,7 @@ async function render({ fit }) {
   else if (state.selectedNurse && view) showNurse(state.selectedNurse);
   else $("selected").hidden = true;
   highlight();
+  if (focused) document.querySelector(focused)?.focus({ preventScroll: true });
 }
 
 function renderKpis(view) {

@@ -91,6 +91,7 @@ def test_the_refresh_keeps_the_message_the_zoom_and_the_selected_visit(page, bas
     marker = page.locator(f'.marker.stop[data-visit="{chosen["visit_id"]}"]')
     before = marker.bounding_box()
 
+    page.locator(f'.bar.service[data-visit="{chosen["visit_id"]}"]').focus()
     set_status(region, other["visit_id"], "en_route")  # something for the refresh to bring
     refreshed(page, region)
 
@@ -101,6 +102,7 @@ def test_the_refresh_keeps_the_message_the_zoom_and_the_selected_visit(page, bas
     expect(page.locator(f'.bar.service.selected[data-visit="{chosen["visit_id"]}"]')).to_have_count(1)
     expect(page.locator(f'.marker.selected[data-visit="{chosen["visit_id"]}"]')).to_have_count(1)
     expect(page.locator("#selected h2")).to_have_text(chosen["patient_name"])
+    assert page.evaluate("document.activeElement.dataset.visit") == str(chosen["visit_id"])  # the keyboard's place too
 
 
 # ---------------------------------------------------------------- 2. sick calls: at risk, and a nurse with no visits
