@@ -366,7 +366,7 @@ def move_visit(
             # The clinical gate, on today's records: the draft may be older than a clearance's withdrawal.
             if uncleared := uncleared_visits(conn, [visit_record_id]):
                 raise Conflict(f"visit {visit_id} cannot be placed: {uncleared[visit_record_id]}", "visit_id")
-            _check_may_take(problem, nurse_id, visit_id)
+            _check_may_take(problem, nurse_id, visit_id, label)
             orders[nurse_id] = _placed(problem, nurse_id, orders, visit_id, starts, start is not None, label)
         solution = _solution_from_orders(problem, orders, document, visit_id, who.username if nurse_id is None else None)
         violations = check_solution(problem, solution)
@@ -393,9 +393,10 @@ def move_visit(
     return roster(conn, who, roster_id)
 
 
-def _check_may_take(problem: Problem, nurse_id: str, visit_id: str) -> None:
+def _check_may_take(problem: Problem, nurse_id: str, visit_id: str, label: str) -> None:
     visit = next(v for v in problem.visits if v.id == visit_id)
-    if refusal := nurse_refusal(problem.nurse(nurse_id), visit):
+    pinned_to = next((n.name for n in problem.nurses if n.id == visit.pinned_nurse), None)
+    if refusal := nurse_refusal(problem.nurse(nurse_id), visit, label, pinned_to):
         raise Conflict(refusal, "nurse_id")
 
 

@@ -17,7 +17,7 @@ const $ = (id) => document.getElementById(id);
 // pending: a question on screen (confirm an event): the refresh leaves the panel alone until it is answered.
 const state = {
   view: null, rosters: [], selected: null, selectedNurse: null, busy: false, words: null, names: {}, pending: false,
-  events: [],
+  events: [], timezones: {},
 };
 
 async function attempt(action) {
@@ -44,6 +44,7 @@ function asOf() {
 
 async function loadRegions() {
   const regions = await request("GET", "/v1/regions");
+  state.timezones = Object.fromEntries(regions.map((r) => [r.id, r.timezone]));
   const wanted = hashParams().get("region");
   $("region").replaceChildren(...regions.map((r) => h("option", { value: r.id, selected: r.id === wanted }, r.name)));
 }
@@ -573,7 +574,8 @@ function confirmThen(container, question, yes, action) {
   const before = [...container.childNodes];
   const no = h("button", { onclick: () => { state.pending = false; container.replaceChildren(...before); } }, "Keep as it was");
   state.pending = true;
-  container.replaceChildren(h("div", { class: "confirm", role: "alertdialog", "aria-label": question },
+  container.replaceChildren(h("div", { class: "confirm", role: "alertdialog", "aria-label": question,
+    onkeydown: (event) => { if (event.key === "Escape") no.click(); } },
     h("p", {}, question),
     h("button", { class: "primary", onclick: () => { state.pending = false; container.replaceChildren(...before); action(); } }, yes),
     " ", no));
@@ -630,9 +632,10 @@ const EVENT_WORDS = {
   urgent_visit: (e) => `urgent visit for ${e.patient_name} placed${e.nurse_name ? ` with ${e.nurse_name}` : ""}`,
 };
 
+// A moment ("2026-12-01T14:15:00Z") as the region's wall clock, 24-hour: "07:15".
 function localTime(iso) {
   return new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", hourCycle: "h23",
-    timeZone: state.view?.timezone }).format(new Date(iso));
+    timeZone: state.timezones[$("region").value] }).format(new Date(iso));
 }
 
 function renderEvents() {

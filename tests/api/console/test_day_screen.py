@@ -144,7 +144,7 @@ def test_a_nurse_with_no_visits_can_be_marked_sick_and_the_mistake_undone(page, 
     page.locator("#as-of").fill("07:30")
     page.locator("#selected").get_by_role("button", name="Cy called in sick").click()
     expect(page.locator("#selected .confirm")).to_contain_text("Cy called in sick: off from 07:30?")
-    page.get_by_role("button", name="Keep as it was").click()
+    page.keyboard.press("Escape")  # the question has the focus: Escape answers "keep as it was"
     assert region.dispatcher.get(f"/v1/regions/{region.id}/days/{DAY}/events").json() == []
 
     page.locator("#selected").get_by_role("button", name="Cy called in sick").click()
@@ -437,6 +437,9 @@ def test_after_a_re_plan_is_published_the_patients_to_call_are_listed_with_a_cal
     expect(history.last).to_contain_text(
         re.compile(rf"^v1 superseded · made \d\d:\d\d by {region.dispatcher_name} · published \d\d:\d\d by ")
     )
+    first = region.dispatcher.get(f"/v1/rosters/{day['roster']['id']}").json()
+    made = datetime.fromisoformat(first["created_at"]).astimezone(ZoneInfo(TIMEZONE)).strftime("%H:%M")
+    expect(history.last).to_contain_text(f"made {made} by")  # the region's clock, whatever the browser's zone
 
 
 # ---------------------------------------------------------------- 8. drag and drop

@@ -44,7 +44,7 @@ def test_a_move_to_a_nurse_without_the_certification_is_refused_with_the_reason(
     refused = _move(region, roster, visit_id=ketamine["id"], nurse_id=bea["id"])
     assert refused.status_code == 409
     assert refused.headers["content-type"] == "application/problem+json"
-    assert refused.json()["detail"] == f"Bea cannot take visit {ketamine['id']}: she lacks ketamine on this day"
+    assert refused.json()["detail"] == "Bea cannot take K's visit: she lacks ketamine on this day"
     unchanged = region.dispatcher.get(f"/v1/rosters/{roster['id']}").json()
     assert unchanged["revision"] == roster["revision"] and _nurse_of(unchanged) == _nurse_of(roster)
 
