@@ -46,12 +46,15 @@ def main(argv: list[str] | None = None) -> int:
         _emit({"error": str(error)})
         return 2
     best: list[int | None] = [None]
+    shown_placed = [-1]
     visits = len(problem.visits)
 
     def report(objective: int, elapsed: float, placed: int) -> None:
         # The search reports each solution it accepts; users want the best so far, and how many visits it places.
-        if best[0] is None or objective < best[0]:
-            best[0] = objective
+        # A day solved in parts sums the parts' objectives, which grows as each part is added: its visits placed
+        # grow too, and are news.
+        if best[0] is None or objective < best[0] or placed > shown_placed[0]:
+            best[0], shown_placed[0] = objective, placed
             progress = {"best_objective": objective, "elapsed_s": round(elapsed, 2), "visits_placed": placed, "visits": visits}
             _emit({"progress": progress})
 
