@@ -17,7 +17,7 @@ from solver.decompose import Part, partition, subproblem
 from solver.explain import Eligibility, eligibility
 from solver.insertion import RemainingDays
 from solver.model import Problem, Solution, SolveStats, Unassigned
-from solver.residual import reason_in_state, residual, whole_day_routes
+from solver.residual import nurse_name, reason_in_state, residual, whole_day_routes
 from solver.routing import PORTFOLIO, Progress, Sequences, search
 from solver.schedule import InfeasibleSequence, schedule_near_plan, schedule_route
 from solver.search import DECOMPOSE_ABOVE_VISITS, PART_VISITS, search_day, solve_deadline, unassigned_visits
@@ -94,12 +94,12 @@ def current_roster(problem: Problem) -> Solution:
         elif visit.planned is None:
             reason = NOT_PLANNED
         elif visit.planned.nurse_id in nurse_ids:
-            reason = f"no longer fits nurse {visit.planned.nurse_id}'s day as planned"
+            reason = f"no longer fits {nurse_name(problem, visit.planned.nurse_id)}'s day as planned"
         else:  # off duty (reason_in_state says so) or her shift is over
             reason = NOT_REASSIGNED
             now = problem.state.of(visit.planned.nurse_id) if problem.state is not None else None
             if now is None or not now.off_duty:
-                reason = f"nurse {visit.planned.nurse_id}'s shift is over; {reason}"
+                reason = f"{nurse_name(problem, visit.planned.nurse_id)}'s shift is over; {reason}"
         unassigned.append(Unassigned(visit.id, reason_in_state(problem, visit, reason)))
     stats = SolveStats(round(time.monotonic() - started, 3), 0, 0, engine="roster in force")
     solution = Solution(whole_day_routes(problem, rest, residual_routes), tuple(unassigned), stats)
