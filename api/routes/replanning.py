@@ -9,9 +9,19 @@ from fastapi import APIRouter, Query, Response
 
 from api.deps import AppServices, Conn, CurrentUser
 from api.routes.rosters import job_out
-from api.schemas.replanning import DayEventOut, EventIn, EventRecorded, OverrunIn, ReplanIn, SickCallIn, SlotChoice, SlotsOut
+from api.schemas.replanning import (
+    CallOut,
+    DayEventOut,
+    EventIn,
+    EventRecorded,
+    OverrunIn,
+    ReplanIn,
+    SickCallIn,
+    SlotChoice,
+    SlotsOut,
+)
 from api.schemas.rosters import JobOut, RosterOut
-from dispatch.sameday import events, urgent
+from dispatch.sameday import calls, events, urgent
 from dispatch.sameday import replan as replans
 
 router = APIRouter(tags=["re-planning"])
@@ -125,3 +135,22 @@ def slots(
 def take_slot(visit_id: int, body: SlotChoice, conn: Conn, who: CurrentUser) -> dict:
     """A new draft of the published roster with the visit in the slot chosen (published at once with `publish`)."""
     return urgent.take_slot(conn, who, visit_id, body.nurse_id, body.position, body.bumped, body.as_of, body.publish)
+
+
+@router.get("/v1/rosters/{roster_id}/calls", response_model=list[CallOut])
+def roster_calls(roster_id: int, conn: Conn, who: CurrentUser) -> list[dict]:
+    """The patients called about this roster's changes (after a re-plan), by whom and when: the console's call list."""
+    return calls.calls(conn, who, roster_id)
+
+
+@router.put("/v1/rosters/{roster_id}/calls/{visit_id}", response_model=CallOut)
+def mark_called(roster_id: int, visit_id: int, conn: Conn, who: CurrentUser) -> dict:
+    """Tick the patient of this visit as called about the roster's change (audited; a second tick keeps the first)."""
+    return calls.mark_called(conn, who, roster_id, visit_id)
+
+
+@router.delete("/v1/rosters/{roster_id}/calls/{visit_id}", status_code=204)
+def unmark_called(roster_id: int, visit_id: int, conn: Conn, who: CurrentUser) -> Response:
+    """Take back a "called" tick made by mistake (audited)."""
+    calls.unmark_called(conn, who, roster_id, visit_id)
+    return Response(status_code=204)

@@ -100,3 +100,9 @@ class SlotChoice(Body):
     bumped: list[RecordId] = Field(default_factory=list)
     as_of: LocalTime | None = None
     publish: bool = Field(default=False, description="publish the new roster at once")
+
+
+class CallOut(BaseModel):
+    visit_id: int
+    called_by: str = Field(description="the dispatcher who called the patient")
+    called_at: dt.datetime

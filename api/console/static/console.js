@@ -17,7 +17,7 @@ const $ = (id) => document.getElementById(id);
 // pending: a question on screen (confirm an event): the refresh leaves the panel alone until it is answered.
 const state = {
   view: null, rosters: [], selected: null, selectedNurse: null, busy: false, words: null, names: {}, pending: false,
-  events: [], timezones: {},
+  events: [], timezones: {}, calls: {},
 };
 
 async function attempt(action) {
@@ -105,6 +105,11 @@ async function refresh() {
       state.events = events;
       renderEvents();
     }
+    if (!$("calls").hidden) { // another dispatcher may have called some
+      const before = JSON.stringify(state.calls);
+      await loadCalls(state.view);
+      if (JSON.stringify(state.calls) !== before) renderCalls(state.view);
+    }
     if (JSON.stringify(view) === JSON.stringify(state.view)) return;
     state.view = view;
     learnNames(view);
@@ -146,6 +151,7 @@ async function render({ fit }) {
   });
   renderUnassigned(view);
   renderFilterChoices(view);
+  await loadCalls(view);
   renderCalls(view);
   await drawMap($("map"), view, select, { fit, risky: (nurse, stop) => atRisk(nurse, stop, state.words.planned_statuses) });
   applyFilters();
@@ -545,8 +551,14 @@ function callList(view) {
   }).filter(Boolean).sort((a, b) => a.now.localeCompare(b.now));
 }
 
-function calledKey(rosterId, visitId) {
-  return `nurse-dispatch-called-${rosterId}-${visitId}`;
+// Who called whom is kept by the server, so every dispatcher of the region sees the same ticks.
+async function loadCalls(view) {
+  if (!callList(view).length) {
+    state.calls = {};
+    return;
+  }
+  const rows = await request("GET", `/v1/rosters/${view.summary.id}/calls`);
+  state.calls = Object.fromEntries(rows.map((c) => [c.visit_id, c]));
 }
 
 function renderCalls(view) {
@@ -555,17 +567,26 @@ function renderCalls(view) {
   panel.hidden = !calls.length;
   if (!calls.length) return;
   const rosterId = view.summary.id;
-  const left = () => calls.filter((c) => !localStorage.getItem(calledKey(rosterId, c.visitId))).length;
-  const heading = h("h2", {}, `Patients to call (${left()} of ${calls.length} left)`);
-  panel.replaceChildren(heading, h("ul", { class: "call-list" }, calls.map((c) => h("li", { "data-visit": c.visitId },
-    h("label", {}, h("input", { type: "checkbox", checked: Boolean(localStorage.getItem(calledKey(rosterId, c.visitId))),
-      onchange: (event) => {
-        if (event.target.checked) localStorage.setItem(calledKey(rosterId, c.visitId), new Date().toISOString());
-        else localStorage.removeItem(calledKey(rosterId, c.visitId));
-        heading.textContent = `Patients to call (${left()} of ${calls.length} left)`;
-      } }), " called "),
-    h("strong", {}, c.name), ` · ${c.phone} · `, c.was ? `${c.was} → ${c.now}` : c.now))),
-  h("p", { class: "hint" }, `Why: ${view.summary.reason || "the roster changed"}.`));
+  const left = calls.filter((c) => !state.calls[c.visitId]).length;
+  const tick = (call) => attempt(async () => {
+    if (state.calls[call.visitId]) {
+      await request("DELETE", `/v1/rosters/${rosterId}/calls/${call.visitId}`);
+      delete state.calls[call.visitId];
+    } else {
+      state.calls[call.visitId] = await request("PUT", `/v1/rosters/${rosterId}/calls/${call.visitId}`);
+    }
+    renderCalls(view);
+    panel.querySelector(`li[data-visit="${call.visitId}"] input`)?.focus();
+  });
+  panel.replaceChildren(h("h2", {}, `Patients to call (${left} of ${calls.length} left)`),
+    h("ul", { class: "call-list" }, calls.map((c) => {
+      const called = state.calls[c.visitId];
+      return h("li", { "data-visit": c.visitId, class: called ? "called" : "" },
+        h("label", {}, h("input", { type: "checkbox", checked: Boolean(called), onchange: () => tick(c) }),
+          called ? ` called by ${called.called_by} at ${localTime(called.called_at)} ` : " called "),
+        h("strong", {}, c.name), ` · ${c.phone} · `, c.was ? `${c.was} → ${c.now}` : c.now);
+    })),
+    h("p", { class: "hint" }, `Why: ${view.summary.reason || "the roster changed"}.`));
 }
 
 // ---------------------------------------------------------------- the day's events (confirmed, and undoable)

@@ -3,7 +3,8 @@ solve progress in visits placed."""
 
 from __future__ import annotations
 
-from tests.api.conftest import DAY, Region
+from dispatch.records.users import add_user
+from tests.api.conftest import DAY, PASSWORD, Region, login, unique
 
 
 def _day_with_left_out_visits(region: Region) -> tuple[dict, list[dict]]:
@@ -121,3 +122,33 @@ def test_a_cancellation_undone_after_its_re_plan_was_published_lists_the_visit_t
     assert region.dispatcher.get(f"/v1/visits/{stop['visit_id']}").json()["status"] == "requested"
     view = region.dispatcher.get(f"/v1/rosters/{draft['id']}/view").json()
     assert int(stop["visit_id"]) in [u["visit_id"] for u in view["unassigned"]]
+
+
+def test_the_call_list_ticks_are_kept_for_every_dispatcher_and_audited(region, base_url, admin, db):
+    published, left_out = _day_with_left_out_visits(region)
+    visit_id = left_out[0]["id"]
+    path = f"/v1/rosters/{published['id']}/calls/{visit_id}"
+    ticked = region.dispatcher.put(path)
+    assert ticked.status_code == 200, ticked.text
+    assert ticked.json()["called_by"] == region.dispatcher_name
+    assert region.dispatcher.put(path).json()["called_at"] == ticked.json()["called_at"]  # the first call stands
+    colleague = unique("dispatcher")
+    add_user(db, colleague, PASSWORD, "dispatcher", [region.id])
+    seen = login(base_url, colleague).get(f"/v1/rosters/{published['id']}/calls").json()
+    assert [(c["visit_id"], c["called_by"]) for c in seen] == [(visit_id, region.dispatcher_name)]
+
+    other = Region(base_url, admin, db)
+    assert other.dispatcher.put(path).status_code in (403, 404)
+    elsewhere = other.visit(other.patient("Elsewhere")["id"])
+    assert region.dispatcher.put(f"/v1/rosters/{published['id']}/calls/{elsewhere['id']}").status_code == 404
+
+    assert region.dispatcher.delete(path).status_code == 204
+    assert region.dispatcher.get(f"/v1/rosters/{published['id']}/calls").json() == []
+    actions = [
+        r["action"]
+        for r in db.execute(
+            "SELECT action FROM audit_log WHERE resource = %s AND action IN ('called', 'not-called') ORDER BY id",
+            [f"roster/{published['id']}"],
+        )
+    ]
+    assert actions == ["called", "called", "not-called"]

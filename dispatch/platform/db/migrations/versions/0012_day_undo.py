@@ -1,4 +1,5 @@
-"""The day screen: what the dispatcher was told can be taken back (undo), with who and when.
+"""The day screen: what the dispatcher was told can be taken back (undo), with who and when; the patients called
+after a re-plan.
 
 Revision ID: 0012dayundo
 Revises: 0011desk
@@ -19,6 +20,16 @@ ALTER TABLE day_events
     ADD COLUMN status_before text,
     ADD COLUMN undone_at     timestamptz,
     ADD COLUMN undone_by     text;
+
+-- After a re-plan is published, the dispatchers call the patients whose time changed: who called whom, when,
+-- shared by every dispatcher of the region (dispatch/sameday/calls.py).
+CREATE TABLE roster_calls (
+    roster_id  bigint NOT NULL REFERENCES rosters,
+    visit_id   bigint NOT NULL REFERENCES visits,
+    called_by  text NOT NULL,
+    called_at  timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (roster_id, visit_id)
+);
 """
 
 
