@@ -145,17 +145,17 @@ def with_road_times(doc: Any, folder: Path, quiet: bool) -> dict[str, Any]:
 
 
 class _ProgressLine:
-    """One updating line on stderr: best objective so far and elapsed time."""
+    """One updating line on stderr: visits placed and best objective so far, and elapsed time."""
 
     def __init__(self, limit: float):
         self.limit, self.shown_at, self.tty = limit, 0.0, sys.stderr.isatty()
 
-    def __call__(self, objective: int, elapsed: float) -> None:
+    def __call__(self, objective: int, elapsed: float, placed: int) -> None:
         now = time.monotonic()
         if now - self.shown_at < (0.25 if self.tty else 2.0):
             return
         self.shown_at = now
-        line = f"searching: best objective {objective:,} after {elapsed:5.1f} s of {self.limit:g} s"
+        line = f"searching: {placed} visits placed, objective {objective:,} after {elapsed:5.1f} s of {self.limit:g} s"
         print(("\r" + line) if self.tty else line, end="" if self.tty else "\n", file=sys.stderr, flush=True)
 
     def close(self) -> None:

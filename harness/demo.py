@@ -55,8 +55,10 @@ def serve_demo(
             while job["state"] in ("queued", "running"):
                 time.sleep(1)
                 job = client.get(f"/v1/jobs/{job['id']}").json()
-                if job["progress"]:
-                    print(f"  {job['state']}: best objective {job['progress'].get('best_objective', '-')}", flush=True)
+                progress = job["progress"]
+                if progress:
+                    placed = f"{progress.get('visits_placed', 0)} of {progress.get('visits', '?')} visits placed"
+                    print(f"  {job['state']}: {placed}", flush=True)
             if job["state"] != "succeeded":
                 raise DemoError(f"the demo solve failed: {job['error']}")
             roster = client.get(f"/v1/rosters/{job['roster_id']}").json()

@@ -92,14 +92,18 @@ def _eligibility_of(
     return Eligibility((), _timing_reason(problem, visit, [problem.nurses[i] for i in working]))
 
 
-def nurse_refusal(nurse: Nurse, visit: Visit) -> str | None:
-    """Why this nurse may not take this visit (skills, exclusion, pin; timing aside), in a dispatcher's words; None if she may."""
+def nurse_refusal(nurse: Nurse, visit: Visit, label: str | None = None, pinned_to: str | None = None) -> str | None:
+    """Why this nurse may not take this visit (skills, exclusion, pin; timing aside), in a dispatcher's words; None if she may.
+
+    `label` names the visit (default "visit <id>"), `pinned_to` the nurse it is pinned to (default "nurse <id>"):
+    the caller that knows the patient's and nurses' names passes them."""
+    what = label or f"visit {visit.id}"
     if missing := sorted(visit.required_skills - nurse.skills):
-        return f"{nurse.name} cannot take visit {visit.id}: she lacks {', '.join(missing)} on this day"
+        return f"{nurse.name} cannot take {what}: she lacks {', '.join(missing)} on this day"
     if nurse.id in visit.excluded_nurses:
-        return f"{nurse.name} cannot take visit {visit.id}: the patient has excluded her"
+        return f"{nurse.name} cannot take {what}: the patient has excluded her"
     if visit.pinned_nurse not in (None, nurse.id):
-        return f"visit {visit.id} is pinned to nurse {visit.pinned_nurse}; unpin it first"
+        return f"{what} is pinned to {pinned_to or f'nurse {visit.pinned_nurse}'}; unpin it first"
     return None
 
 

@@ -17,7 +17,7 @@ from solver.decompose import Part, partition, subproblem
 from solver.explain import Eligibility, eligibility
 from solver.insertion import RemainingDays
 from solver.model import Problem, Solution, SolveStats, Unassigned
-from solver.residual import reason_in_state, residual, whole_day_routes
+from solver.residual import nurse_name, reason_in_state, residual, whole_day_routes
 from solver.routing import PORTFOLIO, Progress, Sequences, search
 from solver.schedule import InfeasibleSequence, schedule_near_plan, schedule_route
 from solver.search import DECOMPOSE_ABOVE_VISITS, PART_VISITS, search_day, solve_deadline, unassigned_visits
@@ -39,6 +39,8 @@ def replan(problem: Problem, on_progress: Progress | None = None) -> Solution:
     deadline = solve_deadline(problem, started)
     rest = residual(problem)
     day = rest.problem
+    if on_progress is not None:  # the visits done or under way are placed already: count them in
+        on_progress = _counting_from(on_progress, len(problem.visits) - len(day.visits))
     eligible = eligibility(day)
     initial = kept_orders(day, eligible)
     if initial is None:
@@ -60,6 +62,10 @@ def replan(problem: Problem, on_progress: Progress | None = None) -> Solution:
     solution = Solution(whole_day_routes(problem, rest, residual_routes), unassigned, stats)
     assert_feasible(problem, solution)
     return solution
+
+
+def _counting_from(on_progress: Progress, placed_before: int) -> Progress:
+    return lambda objective, elapsed, placed: on_progress(objective, elapsed, placed_before + placed)
 
 
 def current_roster(problem: Problem) -> Solution:
@@ -88,12 +94,12 @@ def current_roster(problem: Problem) -> Solution:
         elif visit.planned is None:
             reason = NOT_PLANNED
         elif visit.planned.nurse_id in nurse_ids:
-            reason = f"no longer fits nurse {visit.planned.nurse_id}'s day as planned"
+            reason = f"no longer fits {nurse_name(problem, visit.planned.nurse_id)}'s day as planned"
         else:  # off duty (reason_in_state says so) or her shift is over
             reason = NOT_REASSIGNED
             now = problem.state.of(visit.planned.nurse_id) if problem.state is not None else None
             if now is None or not now.off_duty:
-                reason = f"nurse {visit.planned.nurse_id}'s shift is over; {reason}"
+                reason = f"{nurse_name(problem, visit.planned.nurse_id)}'s shift is over; {reason}"
         unassigned.append(Unassigned(visit.id, reason_in_state(problem, visit, reason)))
     stats = SolveStats(round(time.monotonic() - started, 3), 0, 0, engine="roster in force")
     solution = Solution(whole_day_routes(problem, rest, residual_routes), tuple(unassigned), stats)
@@ -175,10 +181,15 @@ def _search_from_plan(
         part_day = subproblem(day, part)
         local = {v: k for k, v in enumerate(part.visit_positions)}
         part_initial = [tuple(local[v] for v in initial[n] if v in local) for n in part.nurse_positions]
+        placed = sum(len(order) for order in per_nurse)
         report = (
             None
             if on_progress is None
-            else (lambda value, _elapsed, done=objective: on_progress(done + value, time.monotonic() - started))
+            else (
+                lambda value, _elapsed, in_part, done=objective, done_placed=placed: on_progress(
+                    done + value, time.monotonic() - started, done_placed + in_part
+                )
+            )
         )
         part_deadline = time.monotonic() + (deadline - time.monotonic()) / (len(parts) - position)
         result = search(part_day, eligibility(part_day), report, plan, initial=part_initial, deadline=part_deadline)

@@ -139,6 +139,14 @@ def whole_day_routes(problem: Problem, rest: Residual, residual_routes: list[Rou
     return tuple(routes)
 
 
+def nurse_name(problem: Problem, nurse_id: str) -> str:
+    """The nurse as the dispatcher knows her (reasons are read by people), or by id if the day does not hold her."""
+    try:
+        return problem.nurse(nurse_id).name or f"nurse {nurse_id}"
+    except KeyError:
+        return f"nurse {nurse_id}"
+
+
 def reason_in_state(problem: Problem, visit: Visit, reason: str) -> str:
     """Why a visit is left out, told in the terms of the day under way when those explain it better."""
     state = problem.state
@@ -152,7 +160,7 @@ def reason_in_state(problem: Problem, visit: Visit, reason: str) -> str:
     if visit.planned is not None:
         now = state.of(visit.planned.nurse_id)
         if now is not None and now.off_duty:
-            return f"its nurse {visit.planned.nurse_id} is off duty; {reason}"
+            return f"its nurse {nurse_name(problem, visit.planned.nurse_id)} is off duty; {reason}"
     return reason
 
 

@@ -29,7 +29,7 @@ from ortools.constraint_solver import pywrapcp, routing_enums_pb2, routing_ils_p
 from solver.explain import Eligibility
 from solver.model import Problem, Visit
 
-Progress = Callable[[int, float], None]  # (objective so far, elapsed seconds)
+Progress = Callable[[int, float, int], None]  # (objective so far, elapsed seconds, visits placed in that roster)
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,11 @@ class Sequences:
     objective: int
     solutions_found: int
     complete: bool = True  # False: no roster was found in time, every visit is left out
+
+    @property
+    def placed(self) -> int:
+        """How many visits the roster gives a nurse."""
+        return sum(len(order) for order in self.per_nurse)
 
 
 class _Nodes:
@@ -156,6 +161,7 @@ def search(
         routing.AddVariableMinimizedByFinalizer(time_dim.CumulVar(routing.End(vehicle)))
 
     found = [0]
+    best: list[int | None] = [None]
     started = time.monotonic()
 
     def report() -> None:
@@ -164,7 +170,13 @@ def search(
             # With soft bounds on a route's end (overtime), the cost is not always fixed when a solution is
             # reported, and Value() then aborts the process: report its lower bound, which it is once fixed.
             cost = routing.CostVar()
-            on_progress(cost.Value() if cost.Bound() else cost.Min(), time.monotonic() - started)
+            objective = cost.Value() if cost.Bound() else cost.Min()
+            if best[0] is not None and objective >= best[0]:
+                return  # only a better roster is news; counting its visits for every one would slow the search
+            best[0] = objective
+            visit_indices = (manager.NodeToIndex(node) for node in range(nodes.visit_nodes))
+            placed = sum(1 for index in visit_indices if routing.NextVar(index).Value() != index)
+            on_progress(objective, time.monotonic() - started, placed)
 
     routing.AddAtSolutionCallback(report)
     params = _parameters(plan if initial is None else replace(plan, metaheuristic="GLS"))

@@ -95,10 +95,15 @@ def _search_in_parts(problem: Problem, eligible: list[Eligibility], on_progress:
     if workers == 1:
         for position, sub in enumerate(subproblems):
             done = sum(r.objective for r in results)
+            done_placed = sum(r.placed for r in results)
             report = (
                 None
                 if on_progress is None
-                else (lambda objective, _elapsed, done=done: on_progress(done + objective, time.monotonic() - started))
+                else (
+                    lambda objective, _elapsed, placed, done=done, done_placed=done_placed: on_progress(
+                        done + objective, time.monotonic() - started, done_placed + placed
+                    )
+                )
             )
             part_deadline = time.monotonic() + (deadline - time.monotonic()) / (len(subproblems) - position)
             results.append(_search_part(sub, report, part_deadline))
@@ -110,7 +115,8 @@ def _search_in_parts(problem: Problem, eligible: list[Eligibility], on_progress:
             ]
             for _ in as_completed(futures):
                 if on_progress is not None:
-                    on_progress(sum(f.result().objective for f in futures if f.done()), time.monotonic() - started)
+                    finished = [f.result() for f in futures if f.done()]
+                    on_progress(sum(r.objective for r in finished), time.monotonic() - started, sum(r.placed for r in finished))
             results = [f.result() for f in futures]
     per_nurse: list[tuple[int, ...]] = [() for _ in problem.nurses]
     for part, result in zip(parts, results, strict=True):

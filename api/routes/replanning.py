@@ -9,9 +9,19 @@ from fastapi import APIRouter, Query, Response
 
 from api.deps import AppServices, Conn, CurrentUser
 from api.routes.rosters import job_out
-from api.schemas.replanning import DayEventOut, EventIn, EventRecorded, OverrunIn, ReplanIn, SickCallIn, SlotChoice, SlotsOut
+from api.schemas.replanning import (
+    CallOut,
+    DayEventOut,
+    EventIn,
+    EventRecorded,
+    OverrunIn,
+    ReplanIn,
+    SickCallIn,
+    SlotChoice,
+    SlotsOut,
+)
 from api.schemas.rosters import JobOut, RosterOut
-from dispatch.sameday import events, urgent
+from dispatch.sameday import calls, events, urgent
 from dispatch.sameday import replan as replans
 
 router = APIRouter(tags=["re-planning"])
@@ -73,34 +83,40 @@ def _after(event: dict, body: EventIn, services: AppServices, conn: Conn, who: C
 def sick_call(nurse_id: int, body: SickCallIn, services: AppServices, conn: Conn, who: CurrentUser) -> EventRecorded:
     """She is off from `at` (default: now): her visits not yet begun go to others in a re-plan."""
     event = events.sick_call(conn, who, nurse_id, body.date, body.at, body.note)
-    return _after(event, body, services, conn, who, f"sick call: nurse {nurse_id}")
+    return _after(event, body, services, conn, who, f"sick call: {event['nurse_name']}")
 
 
 @router.post("/v1/visits/{visit_id}/cancellation", response_model=EventRecorded, status_code=201)
 def cancellation(visit_id: int, body: EventIn, services: AppServices, conn: Conn, who: CurrentUser) -> EventRecorded:
     """The patient cancelled: the visit is cancelled and its slot freed in a re-plan."""
     event = events.cancel_visit(conn, who, visit_id, body.at, body.note)
-    return _after(event, body, services, conn, who, f"cancellation: visit {visit_id}")
+    return _after(event, body, services, conn, who, f"cancellation: {event['patient_name']}")
 
 
 @router.post("/v1/visits/{visit_id}/no-show", response_model=EventRecorded, status_code=201)
 def no_show(visit_id: int, body: EventIn, services: AppServices, conn: Conn, who: CurrentUser) -> EventRecorded:
     """Nobody was home: the nurse goes on from the patient's door at `at`."""
     event = events.no_show(conn, who, visit_id, body.at, body.note)
-    return _after(event, body, services, conn, who, f"no-show: visit {visit_id}")
+    return _after(event, body, services, conn, who, f"no-show: {event['patient_name']}")
 
 
 @router.post("/v1/visits/{visit_id}/overrun", response_model=EventRecorded, status_code=201)
 def overrun(visit_id: int, body: OverrunIn, services: AppServices, conn: Conn, who: CurrentUser) -> EventRecorded:
     """The visit runs `minutes` long: the rest of the nurse's day moves, or goes to others, in a re-plan."""
     event = events.overrun(conn, who, visit_id, body.minutes, body.at, body.note)
-    return _after(event, body, services, conn, who, f"overrun: visit {visit_id} +{body.minutes} min")
+    return _after(event, body, services, conn, who, f"overrun: {event['patient_name']} +{body.minutes} min")
 
 
 @router.get("/v1/regions/{region_id}/days/{day}/events", response_model=list[DayEventOut])
 def list_day_events(region_id: str, day: date, conn: Conn, who: CurrentUser) -> list[dict]:
     """What the dispatcher was told during a day (sick calls, cancellations, no-shows, overruns, urgent visits), in order."""
     return events.events_of_day(conn, who, region_id, day)
+
+
+@router.post("/v1/regions/{region_id}/days/{day}/events/{event_id}/undo", response_model=DayEventOut)
+def undo_event(region_id: str, day: date, event_id: int, conn: Conn, who: CurrentUser) -> dict:
+    """Take back an event recorded by mistake: it stops counting, the visit's status is put back; audited."""
+    return events.undo(conn, who, region_id, day, event_id)
 
 
 @router.get("/v1/visits/{visit_id}/slots", response_model=SlotsOut, response_model_by_alias=True)
@@ -119,3 +135,22 @@ def slots(
 def take_slot(visit_id: int, body: SlotChoice, conn: Conn, who: CurrentUser) -> dict:
     """A new draft of the published roster with the visit in the slot chosen (published at once with `publish`)."""
     return urgent.take_slot(conn, who, visit_id, body.nurse_id, body.position, body.bumped, body.as_of, body.publish)
+
+
+@router.get("/v1/rosters/{roster_id}/calls", response_model=list[CallOut])
+def roster_calls(roster_id: int, conn: Conn, who: CurrentUser) -> list[dict]:
+    """The patients called about this roster's changes (after a re-plan), by whom and when: the console's call list."""
+    return calls.calls(conn, who, roster_id)
+
+
+@router.put("/v1/rosters/{roster_id}/calls/{visit_id}", response_model=CallOut)
+def mark_called(roster_id: int, visit_id: int, conn: Conn, who: CurrentUser) -> dict:
+    """Tick the patient of this visit as called about the roster's change (audited; a second tick keeps the first)."""
+    return calls.mark_called(conn, who, roster_id, visit_id)
+
+
+@router.delete("/v1/rosters/{roster_id}/calls/{visit_id}", status_code=204)
+def unmark_called(roster_id: int, visit_id: int, conn: Conn, who: CurrentUser) -> Response:
+    """Take back a "called" tick made by mistake (audited)."""
+    calls.unmark_called(conn, who, roster_id, visit_id)
+    return Response(status_code=204)

@@ -46,6 +46,10 @@ class DayEventOut(BaseModel):
     note: str
     recorded_by: str
     recorded_at: dt.datetime
+    nurse_name: str | None = Field(default=None, description="the nurse it is about, by name")
+    patient_name: str | None = Field(default=None, description="the visit's patient, by name")
+    undone_at: dt.datetime | None = Field(default=None, description="when it was taken back (it no longer counts)")
+    undone_by: str | None = Field(default=None, description="who took it back")
 
 
 class EventRecorded(BaseModel):
@@ -96,3 +100,9 @@ class SlotChoice(Body):
     bumped: list[RecordId] = Field(default_factory=list)
     as_of: LocalTime | None = None
     publish: bool = Field(default=False, description="publish the new roster at once")
+
+
+class CallOut(BaseModel):
+    visit_id: int
+    called_by: str = Field(description="the dispatcher who called the patient")
+    called_at: dt.datetime

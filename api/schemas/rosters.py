@@ -138,6 +138,8 @@ class Comparison(BaseModel):
 class VisitOnMap(BaseModel):
     visit_id: int
     patient_name: str
+    phone: str | None = Field(default=None, description="the patient's, for the run sheet and the call list after a re-plan")
+    address: str | None = Field(default=None, description="the patient's, for the run sheet")
     location: Point
     service: str
     window: LocalWindow

@@ -3,7 +3,7 @@ a problem document on stdin, JSON lines out.
 
 OR-Tools holds the GIL while it searches (measured: a 10 ms timer thread stalls for up to 0.6 s),
 so a solve inside the API or worker process would freeze it. Lines written:
-  {"progress": {"best_objective": .., "elapsed_s": ..}}   as better rosters are found
+  {"progress": {"best_objective": .., "elapsed_s": .., "visits_placed": .., "visits": ..}}   as better rosters are found
   {"roster": {...}}                                      the roster document, at the end
   {"error": "..."}                                       the document was refused (exit code 2)
 """
@@ -46,12 +46,17 @@ def main(argv: list[str] | None = None) -> int:
         _emit({"error": str(error)})
         return 2
     best: list[int | None] = [None]
+    shown_placed = [-1]
+    visits = len(problem.visits)
 
-    def report(objective: int, elapsed: float) -> None:
-        # The search reports each solution it accepts; users want the best so far.
-        if best[0] is None or objective < best[0]:
-            best[0] = objective
-            _emit({"progress": {"best_objective": objective, "elapsed_s": round(elapsed, 2)}})
+    def report(objective: int, elapsed: float, placed: int) -> None:
+        # The search reports each solution it accepts; users want the best so far, and how many visits it places.
+        # A day solved in parts sums the parts' objectives, which grows as each part is added: its visits placed
+        # grow too, and are news.
+        if best[0] is None or objective < best[0] or placed > shown_placed[0]:
+            best[0], shown_placed[0] = objective, placed
+            progress = {"best_objective": objective, "elapsed_s": round(elapsed, 2), "visits_placed": placed, "visits": visits}
+            _emit({"progress": progress})
 
     try:
         solution = plan(problem, report)

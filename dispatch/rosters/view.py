@@ -17,6 +17,7 @@ from dispatch.platform.db import Db
 from dispatch.records.contracts import shifts_between
 from dispatch.rosters.naming import parse_day
 from dispatch.rosters.workflow import roster_row, roster_summary
+from dispatch.sameday.events import IN_FORCE
 from dispatch.sameday.reports import latest_reports
 from dispatch.vocabulary import PLANNED_STATUSES
 from solver import Problem
@@ -24,7 +25,7 @@ from solver import Problem
 NEWER_REASON = "booked after this roster was made: find it a slot, or re-plan"
 _VISITS = """
 SELECT v.id, v.status, v.priority, v.pinned_nurse_id, v.window_start, v.window_end, v.duration_min,
-       st.name AS service, p.name AS patient_name, p.lat, p.lon
+       st.name AS service, p.name AS patient_name, p.lat, p.lon, p.phone, p.address
 FROM visits v JOIN patients p ON p.id = v.patient_id JOIN service_types st ON st.code = v.service_code
 WHERE v.id = ANY(%s)
 """
@@ -54,8 +55,8 @@ def roster_view(conn: Db, who: Principal, roster_id: int) -> dict[str, Any]:
     off = {
         str(e["nurse_id"]): e["effective_at"].astimezone(tz)
         for e in conn.execute(
-            "SELECT nurse_id, min(effective_at) AS effective_at FROM day_events WHERE region_id = %s AND day = %s"
-            " AND kind = 'sick_call' GROUP BY nurse_id",
+            "SELECT nurse_id, min(effective_at) AS effective_at FROM day_events WHERE region_id = %s AND day = %s"  # noqa: S608
+            f" AND kind = 'sick_call' AND {IN_FORCE} GROUP BY nurse_id",
             [row["region_id"], row["day"]],
         )
     }
@@ -108,6 +109,8 @@ def _visit_facts(visit: dict, reports: dict) -> dict[str, Any]:
     return {
         "visit_id": visit["id"],
         "patient_name": visit["patient_name"],
+        "phone": visit["phone"],
+        "address": visit["address"],
         "location": {"lat": visit["lat"], "lon": visit["lon"]},
         "service": visit["service"],
         "window": {"start": visit["window_start"].strftime("%H:%M"), "end": visit["window_end"].strftime("%H:%M")},

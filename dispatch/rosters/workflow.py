@@ -356,14 +356,18 @@ def move_visit(
         for order in orders.values():
             if visit_id in order:
                 order.remove(visit_id)
+        patient = conn.execute(
+            "SELECT p.name FROM visits v JOIN patients p ON p.id = v.patient_id WHERE v.id = %s", [visit_record_id]
+        ).fetchone()
+        label = f"{patient['name']}'s visit" if patient else f"visit {visit_id}"  # refusals name the patient
         if start is not None:
-            problem = _with_fixed_start(problem, visit_id, start)
+            problem = _with_fixed_start(problem, visit_id, start, label)
         if nurse_id is not None:
             # The clinical gate, on today's records: the draft may be older than a clearance's withdrawal.
             if uncleared := uncleared_visits(conn, [visit_record_id]):
                 raise Conflict(f"visit {visit_id} cannot be placed: {uncleared[visit_record_id]}", "visit_id")
-            _check_may_take(problem, nurse_id, visit_id)
-            orders[nurse_id] = _placed(problem, nurse_id, orders, visit_id, starts, start is not None)
+            _check_may_take(problem, nurse_id, visit_id, label)
+            orders[nurse_id] = _placed(problem, nurse_id, orders, visit_id, starts, start is not None, label)
         solution = _solution_from_orders(problem, orders, document, visit_id, who.username if nurse_id is None else None)
         violations = check_solution(problem, solution)
         if violations:
@@ -389,25 +393,32 @@ def move_visit(
     return roster(conn, who, roster_id)
 
 
-def _check_may_take(problem: Problem, nurse_id: str, visit_id: str) -> None:
+def _check_may_take(problem: Problem, nurse_id: str, visit_id: str, label: str) -> None:
     visit = next(v for v in problem.visits if v.id == visit_id)
-    if refusal := nurse_refusal(problem.nurse(nurse_id), visit):
+    pinned_to = next((n.name for n in problem.nurses if n.id == visit.pinned_nurse), None)
+    if refusal := nurse_refusal(problem.nurse(nurse_id), visit, label, pinned_to):
         raise Conflict(refusal, "nurse_id")
 
 
-def _with_fixed_start(problem: Problem, visit_id: str, start: time) -> Problem:
+def _with_fixed_start(problem: Problem, visit_id: str, start: time, label: str) -> Problem:
     """The problem with this visit's start fixed at `start`, refused if outside its own windows."""
     seconds = problem.clock.seconds(start)
     visit = next(v for v in problem.visits if v.id == visit_id)
     if not any(w.contains(seconds) for w in visit.windows):
         windows = ", ".join(f"{problem.clock.hhmm(w.start)}–{problem.clock.hhmm(w.end)}" for w in visit.windows)
-        raise Conflict(f"visit {visit_id} must start within {windows}; {start:%H:%M} is outside", "start")
+        raise Conflict(f"{label} must start within {windows}; {start:%H:%M} is outside", "start")
     fixed = replace(visit, windows=(TimeWindow(seconds, seconds),))
     return replace(problem, visits=tuple(fixed if v.id == visit_id else v for v in problem.visits))
 
 
 def _placed(
-    problem: Problem, nurse_id: str, orders: dict[str, list[str]], visit_id: str, starts: dict[str, str], by_time: bool
+    problem: Problem,
+    nurse_id: str,
+    orders: dict[str, list[str]],
+    visit_id: str,
+    starts: dict[str, str],
+    by_time: bool,
+    label: str,
 ) -> list[str]:
     """Her order with the visit inserted: by its fixed time, or where it costs least, ranked as an urgent slot is."""
     nurse, order = problem.nurse(nurse_id), orders[nurse_id]
@@ -420,12 +431,12 @@ def _placed(
         try:
             route_in_order(problem, nurse_id, candidate)
         except InfeasibleSequence as why:
-            raise Conflict(f"{nurse.name} cannot take visit {visit_id} at that time: {why}") from None
+            raise Conflict(f"{nurse.name} cannot take {label} at that time: {why}") from None
         return candidate
     try:
         position = cheapest_position(problem, orders, shown, visit_id, nurse_id)
     except InfeasibleSequence as why:
-        raise Conflict(f"{nurse.name} cannot take visit {visit_id} anywhere in her day: {why}") from None
+        raise Conflict(f"{nurse.name} cannot take {label} anywhere in her day: {why}") from None
     return order[:position] + [visit_id] + order[position:]
 
 

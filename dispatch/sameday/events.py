@@ -10,7 +10,7 @@ from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from dispatch.errors import Conflict, InvalidField
+from dispatch.errors import Conflict, InvalidField, NotFound
 from dispatch.platform import audit
 from dispatch.platform.access import Principal
 from dispatch.platform.db import Db, one
@@ -38,16 +38,32 @@ def record(
     visit_id: int | None = None,
     minutes: int | None = None,
     note: str = "",
+    status_before: str | None = None,
 ) -> dict[str, Any]:
     row = one(
         conn.execute(
-            "INSERT INTO day_events (region_id, day, kind, nurse_id, visit_id, effective_at, minutes, note, recorded_by)"
-            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING *, day AS date",
-            [region_id, day, kind, nurse_id, visit_id, effective_at, minutes, note, who.username],
+            "INSERT INTO day_events"
+            " (region_id, day, kind, nurse_id, visit_id, effective_at, minutes, note, recorded_by, status_before)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id",
+            [region_id, day, kind, nurse_id, visit_id, effective_at, minutes, note, who.username, status_before],
         )
     )
     audit.record(conn, who, kind, f"region/{region_id}/day/{day}", nurse=nurse_id, visit=visit_id, minutes=minutes)
-    return row
+    return _event(conn, row["id"])
+
+
+# An event with the names the dispatcher knows (the nurse's, the patient's) beside the ids.
+_EVENTS = """
+SELECT e.*, e.day AS date, n.name AS nurse_name, p.name AS patient_name
+FROM day_events e LEFT JOIN nurses n ON n.id = e.nurse_id
+     LEFT JOIN visits v ON v.id = e.visit_id LEFT JOIN patients p ON p.id = v.patient_id
+"""
+# What still counts: re-plans and the console's view read only events not taken back.
+IN_FORCE = "undone_at IS NULL"
+
+
+def _event(conn: Db, event_id: int) -> dict[str, Any]:
+    return one(conn.execute(f"{_EVENTS} WHERE e.id = %s", [event_id]))
 
 
 def sick_call(conn: Db, who: Principal, nurse_id: int, day: date, off_from: time | None, note: str = "") -> dict[str, Any]:
@@ -94,6 +110,7 @@ def cancel_visit(conn: Db, who: Principal, visit_id: int, at: time | None, note:
             moment(conn, visit["region_id"], visit["day"], at),
             visit_id=visit_id,
             note=note,
+            status_before=visit["status"],
         )
 
 
@@ -113,6 +130,7 @@ def no_show(conn: Db, who: Principal, visit_id: int, at: time | None, note: str 
             nurse_id=nurse,
             visit_id=visit_id,
             note=note,
+            status_before=visit["status"],
         )
 
 
@@ -138,6 +156,7 @@ def overrun(conn: Db, who: Principal, visit_id: int, minutes: int, at: time | No
             visit_id=visit_id,
             minutes=minutes,
             note=note,
+            status_before=visit["status"],
         )
 
 
@@ -149,8 +168,44 @@ def _published_nurse(conn: Db, visit_id: int) -> int:
 
 
 def events_of_day(conn: Db, who: Principal, region_id: str, day: date) -> list[dict[str, Any]]:
+    """The day's events in order, those taken back included (with who took them back, and when)."""
     who.require_region(region_id)
     region(conn, region_id)
     return conn.execute(
-        "SELECT *, day AS date FROM day_events WHERE region_id = %s AND day = %s ORDER BY effective_at, id", [region_id, day]
+        f"{_EVENTS} WHERE e.region_id = %s AND e.day = %s ORDER BY e.effective_at, e.id", [region_id, day]
     ).fetchall()
+
+
+# What the event set the visit to: undo puts the status back only while it is still that.
+_STATUS_SET = {"cancellation": "cancelled", "no_show": "no_show", "overrun": "in_progress"}
+
+
+def undo(conn: Db, who: Principal, region_id: str, day: date, event_id: int) -> dict[str, Any]:
+    """Take back what the dispatcher was told (a tap on the wrong visit): the event stops counting, the visit's status
+    is put back, and both are on record. A draft re-planned from it stays a draft: re-plan again."""
+    who.require_region(region_id)
+    region(conn, region_id)
+    with conn.transaction():
+        event = conn.execute(
+            "SELECT * FROM day_events WHERE id = %s AND region_id = %s AND day = %s FOR UPDATE", [event_id, region_id, day]
+        ).fetchone()
+        if event is None:
+            raise NotFound(f"event {event_id} not found on {day}")
+        if event["undone_at"] is not None:
+            raise Conflict(f"it was already undone by {event['undone_by']} at {event['undone_at']:%H:%M}")
+        if event["kind"] == "urgent_visit":
+            raise Conflict("an urgent visit's slot is taken back in the roster: move the visit, or re-plan", "event_id")
+        visit_id, before = event["visit_id"], event["status_before"]
+        if (
+            before == "scheduled"
+            and not conn.execute("SELECT 1 FROM roster_stops WHERE visit_id = %s AND published", [visit_id]).fetchone()
+        ):
+            before = "requested"  # the roster in force no longer holds it (its re-plan was published): to be placed again
+        if visit_id is not None and before is not None:
+            conn.execute(
+                "UPDATE visits SET status = %s, version = version + 1 WHERE id = %s AND status = %s AND status <> %s",
+                [before, visit_id, _STATUS_SET[event["kind"]], before],
+            )
+        conn.execute("UPDATE day_events SET undone_at = now(), undone_by = %s WHERE id = %s", [who.username, event_id])
+        audit.record(conn, who, "undo-event", f"region/{region_id}/day/{day}", event=event_id, kind=event["kind"])
+    return _event(conn, event_id)

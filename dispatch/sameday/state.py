@@ -18,6 +18,7 @@ from dispatch.platform.db import Db
 from dispatch.records.regions import region
 from dispatch.rosters.problem import DayProblem, day_problem, timed_day
 from dispatch.rosters.workflow import published_id
+from dispatch.sameday.events import IN_FORCE
 from dispatch.sameday.reports import EFFECTIVE
 from dispatch.vocabulary import UNDER_WAY_STATUSES
 
@@ -59,7 +60,7 @@ def replan_problem(conn: Db, region_id: str, day: date, as_of: datetime, time_li
     }
     reports = _reports(conn, list(visits))
     events = conn.execute(
-        "SELECT * FROM day_events WHERE region_id = %s AND day = %s ORDER BY effective_at, id", [region_id, day]
+        f"SELECT * FROM day_events WHERE region_id = %s AND day = %s AND {IN_FORCE} ORDER BY effective_at, id", [region_id, day]
     ).fetchall()
     overrun: defaultdict[int, int] = defaultdict(int)
     for e in events:

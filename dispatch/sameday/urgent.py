@@ -16,7 +16,7 @@ from typing import Any
 from dispatch.errors import Conflict
 from dispatch.platform import audit
 from dispatch.platform.access import Principal
-from dispatch.platform.db import Db
+from dispatch.platform.db import Db, one
 from dispatch.rosters.naming import parse_day
 from dispatch.rosters.problem import DayProblem
 from dispatch.rosters.workflow import publish, roster, store_draft, with_held_back
@@ -24,17 +24,19 @@ from dispatch.sameday import events
 from dispatch.sameday.state import replan_problem
 from dispatch.vocabulary import PLANNED_STATUSES
 from solver import Problem, Solution, accept_slot, current_roster, roster_document, urgent_slots
+from solver.replan import NOT_PLANNED
 from solver.residual import route_in_order
 from solver.urgent import Slot
 
 # Loading and timing the day is all the work; the limit only matters to a later re-plan of the same document.
 TIME_LIMIT_S = 10.0
+_VISIT = "SELECT v.*, p.name AS patient_name FROM visits v JOIN patients p ON p.id = v.patient_id WHERE v.id = %s"
 
 
 def _the_day(conn: Db, who: Principal, visit_id: int, at: time | None) -> tuple[dict, datetime, DayProblem, Problem, Solution]:
     """The visit, the moment `at` on its day (default now), the day as it stands then (document and Problem),
     and the roster in force re-timed to it."""
-    visit = who.require_reach(conn.execute("SELECT * FROM visits WHERE id = %s", [visit_id]).fetchone(), f"visit {visit_id}")
+    visit = who.require_reach(conn.execute(_VISIT, [visit_id]).fetchone(), f"visit {visit_id}")
     if visit["status"] not in PLANNED_STATUSES:
         raise Conflict(f"visit {visit_id} is {visit['status'].replace('_', ' ')}; only a visit not begun can be placed")
     as_of = events.moment(conn, visit["region_id"], visit["day"], at)
@@ -61,6 +63,20 @@ def _without(problem: Problem, current: Solution, visit_id: str) -> Solution:
             routes[i] = route_in_order(problem, route.nurse_id, order)
             return replace(current, routes=tuple(routes))
     return replace(current, unassigned=tuple(u for u in current.unassigned if u.visit_id != visit_id))
+
+
+def _published_reasons(conn: Db, published_id: int | None, document: dict[str, Any]) -> dict[str, Any]:
+    """The draft with each visit the published roster left out keeping the reason it gave (why no nurse could take it),
+    not "not in the roster in force yet", which only says it was not planned."""
+    if published_id is None:
+        return document
+    published = one(conn.execute("SELECT document FROM rosters WHERE id = %s", [published_id]))
+    reasons = {u["visit_id"]: u["reason"] for u in published["document"]["unassigned"]}
+    unassigned = [
+        u | {"reason": reasons[u["visit_id"]]} if u["reason"] == NOT_PLANNED and u["visit_id"] in reasons else u
+        for u in document["unassigned"]
+    ]
+    return document | {"unassigned": unassigned}
 
 
 def _slot_out(problem: Problem, visit_id: int, slot: Slot, rank: int) -> dict[str, Any]:
@@ -141,8 +157,8 @@ def take_slot(
         solution = accept_slot(problem, current, str(visit_id), chosen)
     except ValueError as why:  # found a moment ago, so only a day changed in between gets here
         raise Conflict(f"that slot no longer fits: {why}; ask for the slots again", "position") from None
-    roster_doc = with_held_back(roster_document(problem, solution), day.held_back)
-    reason = f"urgent visit {visit_id}: {problem.nurse(nurse_id).name} at {problem.clock.hhmm(chosen.start)}"
+    roster_doc = _published_reasons(conn, day.based_on, with_held_back(roster_document(problem, solution), day.held_back))
+    reason = f"urgent visit for {visit['patient_name']}: {problem.nurse(nurse_id).name} at {problem.clock.hhmm(chosen.start)}"
     # Stored and (if asked) published in one transaction: a take that loses the race to publish leaves no draft.
     with conn.transaction():
         roster_id = store_draft(

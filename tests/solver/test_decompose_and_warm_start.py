@@ -73,10 +73,13 @@ def test_visits_with_preferred_nurses_do_not_make_a_part_infeasible():
 def test_progress_is_reported_while_parts_are_searched(day, monkeypatch):
     monkeypatch.setattr(search_module, "DECOMPOSE_ABOVE_VISITS", 40)
     monkeypatch.setattr(search_module, "PART_VISITS", 40)
-    seen: list[tuple[int, float]] = []
-    solve(day, lambda objective, elapsed: seen.append((objective, elapsed)))
+    seen: list[tuple[int, float, int]] = []
+    solution = solve(day, lambda objective, elapsed, placed: seen.append((objective, elapsed, placed)))
     assert len(seen) >= 4
     assert seen[-1][1] >= seen[0][1]  # elapsed time runs forward across parts
+    # Visits placed add up across parts: the last report counts the finished parts' visits and the last part's.
+    assert max(placed for _, _, placed in seen) > max(placed for _, _, placed in seen[:1])
+    assert seen[-1][2] <= sum(len(route.stops) for route in solution.routes)
 
 
 def test_an_overbooked_day_starts_from_vrooms_roster_and_keeps_what_it_packed(day, monkeypatch):

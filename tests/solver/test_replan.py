@@ -167,7 +167,7 @@ def test_a_visit_that_fits_nowhere_after_a_sick_call_says_why(published):
     published["nurses"][0]["shift"] = {"start": "08:00", "end": "12:30"}
     _, solution = _replan(published)
     reasons = {u.visit_id: u.reason for u in solution.unassigned}
-    assert reasons == {"V3": "its nurse N2 is off duty; window 13:00–15:00 is outside every qualified nurse's shift"}
+    assert reasons == {"V3": "its nurse Bea is off duty; window 13:00–15:00 is outside every qualified nurse's shift"}
 
 
 def test_a_break_already_taken_stays_and_a_missed_one_is_not_required(published):
@@ -205,7 +205,7 @@ def test_the_roster_in_force_is_re_timed_from_each_nurses_now(published):
     published["visits"][1]["progress"] = {"status": "in_progress", "end": "14:55"}  # V3 closes at 15:00
     roster = current_roster(parse_problem(published))
     assert [u.visit_id for u in roster.unassigned] == ["V3"]
-    assert roster.unassigned[0].reason == "no longer fits nurse N2's day as planned"
+    assert roster.unassigned[0].reason == "no longer fits Bea's day as planned"
 
 
 def test_replan_re_plans_a_day_under_way(published):

@@ -130,7 +130,7 @@ def test_the_dispatcher_solves_moves_pins_compares_and_publishes(page, base_url,
         if message.startswith("Moved"):
             break
         assert "cannot take" in message or "breaks a rule" in message, message
-    assert message.startswith(f"Moved: {other['name']} at "), message
+    assert message.startswith(f"Moved {stop['patient_name']}: {other['name']} at "), message
     moved = shown_roster(page, day)
     target = next(n for n in moved["nurses"] if n["nurse_id"] == other["nurse_id"])
     assert stop["visit_id"] in [s["visit_id"] for s in target["stops"]]
@@ -257,12 +257,13 @@ def test_a_sick_call_from_the_console_re_plans_and_shows_what_changes(page, base
     page.locator(f'.bar.service[data-visit="{sick["stops"][0]["visit_id"]}"]').click()
     page.locator("#as-of").fill("07:15")
     page.get_by_role("button", name=f"{sick['name']} called in sick").click()
+    page.get_by_role("button", name=f"Yes, {sick['name']} is off sick").click()
     expect(page.locator("#message")).to_have_text(re.compile(r"^New draft ready"), timeout=60_000)
     changes = page.locator(f'#comparison li[data-nurse="{sick["nurse_id"]}"] .removed')
     for stop in sick["stops"]:
         expect(changes).to_contain_text(stop["patient_name"])
     draft = shown_roster(page, day)
-    assert draft["summary"]["status"] == "draft" and draft["summary"]["reason"] == f"sick call: nurse {sick['nurse_id']}"
+    assert draft["summary"]["status"] == "draft" and draft["summary"]["reason"] == f"sick call: {sick['name']}"
     assert next(n for n in draft["nurses"] if n["nurse_id"] == sick["nurse_id"])["stops"] == []
     row = page.locator(f'.timeline .row[data-nurse="{sick["nurse_id"]}"]')
     expect(row.locator(".figures")).to_have_text("off sick from 07:15")
@@ -302,7 +303,7 @@ def test_an_urgent_visit_is_placed_from_the_console(page, base_url, day_under_wa
     first = page.locator('.slot-list li[data-rank="1"]')
     expect(first).to_contain_text(re.compile(r"\d\d:\d\d–\d\d:\d\d"))
     first.get_by_role("button", name="Take").click()
-    expect(page.locator("#message")).to_have_text(re.compile(rf"^Draft v\d+: urgent visit {visit['id']}: "))
+    expect(page.locator("#message")).to_have_text(re.compile(r"^Draft v\d+: urgent visit for Urgent Caller: "))
     expect(page.locator("#comparison .added")).to_contain_text("Urgent Caller")
     draft = shown_roster(page, day)
     assert any(s["visit_id"] == visit["id"] for n in draft["nurses"] for s in n["stops"])

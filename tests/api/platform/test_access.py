@@ -97,6 +97,7 @@ class Side:
     course: dict
     plan: dict
     day: date  # the region's today, so that her reports are of a day that has begun, within her shift
+    event: dict  # Bea off sick from 23:58, not re-planned: an event of the day to undo
 
     @property
     def account(self) -> str:
@@ -119,6 +120,7 @@ class Side:
             course_id=self.course["id"],
             plan_id=self.plan["id"],
             day=self.day,
+            event_id=self.event["id"],
             token="not-a-feed-token",
             username=self.account,
             code="myers",
@@ -149,6 +151,8 @@ def _side(base_url: str, admin: httpx.Client, db) -> Side:
     assert course.status_code == 201, course.text
     plan = region.dispatcher.post(f"/v1/regions/{region.id}/plans", json={"from": str(DAY), "days": 1, "time_limit_s": 1})
     assert plan.status_code == 202, plan.text
+    sick = region.dispatcher.post(f"/v1/nurses/{bea['id']}/sick-calls", json={"date": str(day), "at": "23:58", "replan": False})
+    assert sick.status_code == 201, sick.text
     return Side(
         region,
         ana,
@@ -163,6 +167,7 @@ def _side(base_url: str, admin: httpx.Client, db) -> Side:
         course.json(),
         plan.json(),
         day,
+        sick.json()["event"],
     )
 
 
@@ -252,6 +257,10 @@ REQUESTS: dict[tuple[str, str], Callable[[Side], dict]] = {
     ("POST", "/v1/visits/{visit_id}/no-show"): lambda s: {"json": {"replan": False}},
     ("POST", "/v1/visits/{visit_id}/overrun"): lambda s: {"json": {"minutes": 10, "replan": False}},
     ("GET", "/v1/regions/{region_id}/days/{day}/events"): lambda s: {},
+    ("POST", "/v1/regions/{region_id}/days/{day}/events/{event_id}/undo"): lambda s: {},
+    ("GET", "/v1/rosters/{roster_id}/calls"): lambda s: {},
+    ("PUT", "/v1/rosters/{roster_id}/calls/{visit_id}"): lambda s: {},
+    ("DELETE", "/v1/rosters/{roster_id}/calls/{visit_id}"): lambda s: {},
     ("GET", "/v1/visits/{visit_id}/slots"): lambda s: {"params": {"as_of": "07:00"}},
     ("POST", "/v1/visits/{visit_id}/slots/take"): lambda s: {"json": {"nurse_id": s.ana["id"], "position": 0, "as_of": "07:00"}},
     ("POST", "/v1/regions/{region_id}/schedules"): lambda s: {"json": {"local_time": "05:30", "days_ahead": 0}},

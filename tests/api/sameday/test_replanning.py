@@ -77,7 +77,7 @@ def test_a_sick_call_gives_her_visits_to_others_and_publishing_records_what_chan
     assert answer.status_code == 201, answer.text
     assert answer.json()["event"]["kind"] == "sick_call"
     draft = draft_of(region, answer.json()["job"])
-    assert draft["reason"] == f"sick call: nurse {ana['id']}"
+    assert draft["reason"] == "sick call: Ana"
     assert draft["based_on"] == day["roster"]["id"]
     assert stops_of(draft, ana["id"]) == []
     served = assignments(draft)
@@ -99,7 +99,7 @@ def test_a_sick_call_gives_her_visits_to_others_and_publishing_records_what_chan
     entry = admin.get("/v1/audit", params={"resource": f"roster/{draft['id']}"}).json()
     publish = next(e for e in entry if e["action"] == "publish")
     assert publish["username"] == region.dispatcher_name
-    assert publish["detail"]["reason"] == f"sick call: nurse {ana['id']}"
+    assert publish["detail"]["reason"] == "sick call: Ana"
     assert ana["id"] in publish["detail"]["nurses_changed"]
 
 
@@ -266,7 +266,7 @@ def test_an_urgent_visit_gets_ranked_slots_and_taking_one_publishes_it(day, base
     )
     assert taken.status_code == 201, taken.text
     roster = taken.json()
-    assert roster["status"] == "published" and roster["reason"].startswith(f"urgent visit {urgent['id']}: ")
+    assert roster["status"] == "published" and roster["reason"].startswith("urgent visit for Migraine now: ")
     placed = next(s for s in stops_of(roster, best["nurse_id"]) if s["visit_id"] == str(urgent["id"]))
     assert placed["start"] == best["start"]
     phone = region.nurse_account(int(best["nurse_id"]))
