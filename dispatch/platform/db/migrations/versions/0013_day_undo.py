@@ -9,7 +9,7 @@ Create Date: 2026-12-01
 from alembic import op
 
 revision = "0012dayundo"
-down_revision = "0011desk"
+down_revision = "0012frontdesk"
 branch_labels = None
 depends_on = None
 
