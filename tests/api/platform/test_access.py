@@ -74,6 +74,7 @@ REGION_SCOPED = sorted(
             "schedule_id",
             "course_id",
             "plan_id",
+            "offer_id",
         )
     )
 )
@@ -96,6 +97,7 @@ class Side:
     schedule: dict
     course: dict
     plan: dict
+    offer: dict
     day: date  # the region's today, so that her reports are of a day that has begun, within her shift
 
     @property
@@ -118,6 +120,7 @@ class Side:
             schedule_id=self.schedule["id"],
             course_id=self.course["id"],
             plan_id=self.plan["id"],
+            offer_id=self.offer["id"],
             day=self.day,
             token="not-a-feed-token",
             username=self.account,
@@ -149,6 +152,10 @@ def _side(base_url: str, admin: httpx.Client, db) -> Side:
     assert course.status_code == 201, course.text
     plan = region.dispatcher.post(f"/v1/regions/{region.id}/plans", json={"from": str(DAY), "days": 1, "time_limit_s": 1})
     assert plan.status_code == 202, plan.text
+    offers = region.dispatcher.get(
+        f"/v1/patients/{patient['id']}/offers", params={"service": "hydration", "from": str(day), "days": 1}
+    )
+    assert offers.status_code == 200 and offers.json()["offers"], offers.text
     return Side(
         region,
         ana,
@@ -162,6 +169,7 @@ def _side(base_url: str, admin: httpx.Client, db) -> Side:
         schedule.json(),
         course.json(),
         plan.json(),
+        offers.json()["offers"][0],
         day,
     )
 
@@ -296,6 +304,9 @@ REQUESTS: dict[tuple[str, str], Callable[[Side], dict]] = {
         "json": {"code": unique("svc"), "name": "Vitamin C drip", "infusion_min": 40, "required_certifications": ["rn", "iv"]}
     },
     ("PATCH", "/v1/services/{code}"): lambda s: {"json": {"name": "Myers' cocktail"}},
+    ("GET", "/v1/patients/{patient_id}/offers"): lambda s: {"params": {"service": "hydration", "from": str(s.day), "days": 1}},
+    ("POST", "/v1/offers/{offer_id}/hold"): lambda s: {},
+    ("POST", "/v1/offers/{offer_id}/take"): lambda s: {},
 }
 
 

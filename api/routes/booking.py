@@ -1,0 +1,68 @@
+"""Booking: real offers across the coming days for a patient's visit, held while she decides, then taken."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+
+from api.deps import AppServices, Conn, CurrentUser
+from api.schemas.booking import OfferOut, OffersOut
+from api.schemas.common import LocalTime
+from api.schemas.visits import VisitOut
+from dispatch.booking import offers
+from dispatch.vocabulary import ARRIVAL_WINDOW_BOUNDS, ARRIVAL_WINDOW_MIN, MAX_PLAN_DAYS, OFFER_DAYS, OFFER_URGENCIES, WEEKDAYS
+
+router = APIRouter(tags=["booking"])
+
+
+@router.get("/v1/patients/{patient_id}/offers", response_model=OffersOut)
+def patient_offers(
+    patient_id: int,
+    conn: Conn,
+    who: CurrentUser,
+    service: Annotated[str, Query(min_length=1, description="a code of the service catalogue")],
+    days: Annotated[int, Query(ge=1, le=MAX_PLAN_DAYS, description="how many days to look at")] = OFFER_DAYS,
+    from_: Annotated[dt.date | None, Query(alias="from", description="the first day; default: tomorrow")] = None,
+    window_min: Annotated[
+        int, Query(ge=ARRIVAL_WINDOW_BOUNDS[0], le=ARRIVAL_WINDOW_BOUNDS[1], description="the arrival window told")
+    ] = ARRIVAL_WINDOW_MIN,
+    urgency: Annotated[Literal[OFFER_URGENCIES], Query(description="acute: earliest first")] = "routine",
+    preferred_days: Annotated[list[Literal[WEEKDAYS]] | None, Query(description="e.g. mon, thu: ranked first")] = None,
+    after: Annotated[LocalTime | None, Query(description="preferred times from, HH:MM: ranked first")] = None,
+    before: Annotated[LocalTime | None, Query(description="preferred times until, HH:MM: ranked first")] = None,
+) -> dict:
+    """Up to five ranked offers (date, arrival window, likely nurse, added driving) for the service over the coming days.
+
+    Each offer fits everything already promised: published and draft rosters (the week plan's too), visits
+    booked since, offers held or taken, nurses' shifts, breaks, caps, certifications, licences, and the
+    patient's clearance. Days without an offer are listed with the reason."""
+    question = offers.OfferQuestion(
+        patient_id=patient_id,
+        service=service,
+        days=days,
+        first=from_,
+        window_min=window_min,
+        urgency=urgency,
+        preferred_days=tuple(preferred_days or ()),
+        preferred_from=after,
+        preferred_to=before,
+    )
+    return offers.find_offers(conn, who, question)
+
+
+@router.post("/v1/offers/{offer_id}/hold", response_model=OfferOut)
+def hold_offer(offer_id: int, conn: Conn, who: CurrentUser, services: AppServices) -> dict:
+    """Keep the offer's time for a few minutes (NURSE_DISPATCH_BOOKING_HOLD_MINUTES) while the patient decides.
+
+    409 with the reason when it no longer fits, or another caller holds or took that time."""
+    return offers.hold(conn, who, offer_id, services.settings.booking_hold_minutes)
+
+
+@router.post("/v1/offers/{offer_id}/take", response_model=VisitOut, status_code=201)
+def take_offer(offer_id: int, conn: Conn, who: CurrentUser) -> dict:
+    """Book the offer: the visit with the offered window, marked promised (a course offer books every session).
+
+    409 with the reason when it no longer fits, was taken already, or the booking is refused (a duplicate)."""
+    return offers.take(conn, who, offer_id)

@@ -1,0 +1,54 @@
+"""Booking: offers over the coming days, held while the patient decides, taken as a promised visit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from api.schemas.common import Window
+from dispatch.vocabulary import OFFER_STATUSES
+
+
+class OfferSessionOut(BaseModel):
+    session: int = Field(description="1 for a single visit; a course's sessions in order")
+    date: dt.date
+    window: Window = Field(description="the arrival window the patient is told")
+    nurse_id: int = Field(description="the likely nurse (the roster may give the visit to another within the window)")
+    nurse_name: str
+    likely_start: str = Field(description="when the likely nurse would start, HH:MM in the region's time")
+
+
+class OfferOut(BaseModel):
+    id: int
+    patient_id: int
+    service: str
+    course_id: int | None
+    rank: int = Field(description="1 is the best, by the ranking stated in the answer")
+    date: dt.date
+    window: Window = Field(description="the arrival window the patient is told")
+    nurse_id: int
+    nurse_name: str
+    likely_start: str
+    duration_min: int
+    added_travel_min: float = Field(description="the driving the visit adds to the likely nurse's day")
+    status: Literal[OFFER_STATUSES]
+    held_until: dt.datetime | None = Field(description="while held: the time it stops being kept for the caller")
+    visit_ids: list[int] = Field(description="once taken: the visits booked")
+    sessions: list[OfferSessionOut]
+    preferred: bool | None = Field(default=None, description="on the patient's preferred days and times (when asked)")
+
+
+class DayWithoutOffer(BaseModel):
+    date: dt.date
+    reason: str = Field(examples=["every nurse who may give it is fully booked that day"])
+
+
+class OffersOut(BaseModel):
+    patient_id: int
+    service: str
+    ranking: str = Field(description="how the offers are ordered")
+    elapsed_ms: float
+    offers: list[OfferOut]
+    days_without: list[DayWithoutOffer] = Field(description="days of the range with no offer, and why")

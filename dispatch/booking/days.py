@@ -1,0 +1,149 @@
+"""A region's day as booking sees it: everything already promised, settled into routes, ready for one more visit.
+
+The routes are the published roster's, else the newest draft's (a week plan's day is one), else none (the
+nurses on shift with empty days). Visits booked since and not in those routes are put in at their cheapest
+place (solver.booking.settle); an offer held for a caller is a visit pinned to its nurse at the time it
+reserves, and a taken offer's visit that no route holds yet is pinned there too. Nurses, shifts, breaks,
+overtime caps, certifications and licences come from the day's problem (dispatch/rosters/problem.py), and
+the patient's clearance from the clinical gate, as for a solve.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from dispatch.platform.db import Db
+from dispatch.records.eligibility import visit_skills
+from dispatch.rosters.naming import parse_day
+from dispatch.rosters.problem import day_problem, hhmm, timed_day
+from solver.booking import Opening, SettledDay, openings, settle
+from solver.model import Problem, TimeWindow, Visit
+
+NEW_VISIT = "booking"  # the visit being offered, in the day's problem document
+# Loading the day is all the work; no solve runs on it.
+TIME_LIMIT_S = 1.0
+
+
+@dataclass(frozen=True)
+class BookingDay:
+    """The day settled, the new visit in its problem (window: the whole day), and the time reserved per nurse."""
+
+    day: date
+    problem: Problem
+    settled: SettledDay
+    visit: Visit
+    reserved: dict[str, list[tuple[int, int]]]  # nurse id → (start, end) seconds held or taken on this day
+
+    def fits(self, opening: Opening) -> bool:
+        """The opening overlaps no time the database holds for its nurse (held or taken offers)."""
+        end = opening.start + self.visit.duration
+        return all(end <= start or stop <= opening.start for start, stop in self.reserved.get(opening.nurse_id, ()))
+
+    def openings(self, window: TimeWindow | None, limit: int, nurse_id: str | None = None) -> list[Opening]:
+        """The cheapest openings in `window` (None: the whole day), outside reserved time; one nurse's with `nurse_id`."""
+        visit = self.visit if window is None else replace(self.visit, windows=(window,))
+        if nurse_id is not None:
+            visit = replace(visit, pinned_nurse=nurse_id)
+        found = openings(self.settled, visit, limit if nurse_id is None else 1)
+        return [o for o in found if self.fits(o)]
+
+
+def reserving_sessions(conn: Db, region_id: str, day: date, except_offer: int | None = None) -> list[dict[str, Any]]:
+    """The sessions of offers held (hold not run out) or taken on the day, with their patients' places."""
+    return conn.execute(
+        "SELECT s.*, o.status, o.patient_id, o.duration_min, o.visit_ids, p.lat, p.lon"
+        " FROM offer_sessions s JOIN booking_offers o ON o.id = s.offer_id JOIN patients p ON p.id = o.patient_id"
+        " WHERE s.region_id = %s AND s.day = %s AND s.reserving AND (o.status = 'taken' OR o.held_until > now())"
+        " AND o.id IS DISTINCT FROM %s ORDER BY s.id",
+        [region_id, day, except_offer],
+    ).fetchall()
+
+
+def _routes_in_force(conn: Db, region_id: str, day: date) -> dict[str, list[str]]:
+    """Each nurse's visit ids in order in the published roster, else the newest draft; none when the day has neither."""
+    row = conn.execute(
+        "SELECT document FROM rosters WHERE region_id = %s AND day = %s AND status <> 'superseded'"
+        " ORDER BY status = 'published' DESC, version DESC LIMIT 1",
+        [region_id, day],
+    ).fetchone()
+    if row is None:
+        return {}
+    return {route["nurse_id"]: [stop["visit_id"] for stop in route["stops"]] for route in row["document"]["routes"]}
+
+
+def booking_day(
+    conn: Db,
+    region_id: str,
+    day: date,
+    patient: dict[str, Any],
+    service: dict[str, Any],
+    except_offer: int | None = None,
+) -> BookingDay | str:
+    """The day ready for the patient's new visit of `service`, or why nothing can be offered on it."""
+    built = day_problem(conn, region_id, day, TIME_LIMIT_S, timed=False)
+    document = built.document
+    if not document["nurses"]:
+        return "no nurse works that day"
+    orders = _routes_in_force(conn, region_id, day)
+    routed = {visit_id for order in orders.values() for visit_id in order}
+    by_id = {v["id"]: v for v in document["visits"]}
+    reserving = reserving_sessions(conn, region_id, day, except_offer)
+    on_shift = {n["id"] for n in document["nurses"]}
+    tz = document["timezone"]
+    held_docs = []
+    for s in reserving:
+        nurse_id = str(s["nurse_id"])
+        start = s["reserved"].lower.astimezone(ZoneInfo(tz))
+        if nurse_id not in on_shift:
+            continue
+        fixed = {"start": hhmm(start), "end": hhmm(start + timedelta(seconds=59))}  # its minute (documents count minutes)
+        if s["status"] == "taken":
+            visit_id = str(s["visit_ids"][s["session"] - 1]) if len(s["visit_ids"]) >= s["session"] else None
+            if visit_id in by_id and visit_id not in routed:
+                by_id[visit_id] = by_id[visit_id] | {"window": fixed, "pinned_nurse": nurse_id}
+            continue
+        held_docs.append(
+            {
+                "id": f"held-{s['id']}",
+                "location": {"lat": s["lat"], "lon": s["lon"]},
+                "window": fixed,
+                "duration_min": s["duration_min"],
+                "pinned_nurse": nurse_id,
+                "priority": 1,
+            }
+        )
+    new_visit = {
+        "id": NEW_VISIT,
+        "patient_id": str(patient["id"]),
+        "service": service["name"],
+        "location": {"lat": patient["lat"], "lon": patient["lon"]},
+        "window": {"start": "00:00", "end": "23:59"},
+        "duration_min": service["minutes"],
+        "required_skills": sorted(visit_skills(service["required_certifications"], patient["state"])),
+        "priority": 1,
+    }
+    excluded = [str(i) for i in patient["excluded_nurse_ids"] if str(i) in on_shift]
+    preferred = [str(i) for i in patient["preferred_nurse_ids"] if str(i) in on_shift]
+    if excluded:
+        new_visit["excluded_nurses"] = excluded
+    if preferred:
+        new_visit["preferred_nurses"] = preferred
+    document = document | {"visits": [*by_id.values(), *held_docs, new_visit]}
+    timed = timed_day(conn, region_id, replace(built, document=document))
+    problem = parse_day(timed.document)
+    settled = settle(problem, orders, skip=frozenset({NEW_VISIT}))
+    visit = next(v for v in problem.visits if v.id == NEW_VISIT)
+    reserved: dict[str, list[tuple[int, int]]] = {}
+    for s in reserving:
+        reserved.setdefault(str(s["nurse_id"]), []).append(
+            (seconds_of(problem, s["reserved"].lower), seconds_of(problem, s["reserved"].upper))
+        )
+    return BookingDay(day, problem, settled, visit, reserved)
+
+
+def seconds_of(problem: Problem, moment: datetime) -> int:
+    """A moment of the problem's day as the solver's seconds since local midnight."""
+    return int((moment - problem.clock.midnight_utc).total_seconds())

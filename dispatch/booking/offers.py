@@ -1,0 +1,387 @@
+"""Offers: real times over the coming days for a patient's visit, held while she decides, then taken as a promise.
+
+For each day ahead, the day as it stands (dispatch/booking/days.py) and the cheapest insertion of the new
+visit give a nurse, a start and the driving it adds; the patient is told an arrival window around that
+start. Offers are ranked as the request says (`acute`: earliest first; `routine`: the patient's preferred
+days and times first, then the least added driving) and stored, at most MAX_OFFERS.
+
+Holding and taking are decided by the database: each offer's sessions reserve their nurse's time, and an
+exclusion constraint on (nurse, reserved time) among reserving sessions lets no two overlap, whatever
+process writes them; a transaction lock per nurse and day makes the re-check of her day (does the visit
+still fit, with what was held since?) and the reservation one step. A hold runs out after the setting's
+minutes; taking books the visit through the visits' own path (duplicates, service rules, clearance
+warnings) with the offered window, marked promised, in the same transaction as the offer's change.
+"""
+
+from __future__ import annotations
+
+import math
+import time as clock
+from dataclasses import dataclass
+from datetime import date, time, timedelta
+from typing import Any
+
+from psycopg import errors
+from psycopg.types.range import Range
+
+from dispatch.booking.days import BookingDay, booking_day
+from dispatch.clinical.clearance import clearances, hold_reason
+from dispatch.errors import Conflict, InvalidField
+from dispatch.platform import audit
+from dispatch.platform.access import Principal
+from dispatch.platform.db import Db, one
+from dispatch.records.regions import region
+from dispatch.records.visits import VisitRequest, add_visit
+from dispatch.vocabulary import MAX_OFFERS, MAX_PLAN_DAYS, WEEKDAYS
+from solver.booking import Opening
+from solver.explain import may_take
+from solver.model import TimeWindow
+
+WINDOW_STEP_S = 15 * 60  # arrival windows begin on a quarter hour
+PER_DAY = 2  # routine offers on one day at most, so that the patient hears more than one day
+
+
+@dataclass(frozen=True)
+class OfferQuestion:
+    """What the caller asks: a service for a patient over `days` days from `first`, and how to rank."""
+
+    patient_id: int
+    service: str
+    days: int
+    first: date | None = None
+    window_min: int = 120
+    urgency: str = "routine"
+    preferred_days: tuple[str, ...] = ()
+    preferred_from: time | None = None
+    preferred_to: time | None = None
+
+
+RANKING = {
+    "acute": "earliest first (an acute attack)",
+    "routine": "the patient's preferred days and times first, then the least added driving, then the earliest",
+}
+
+
+def _patient(conn: Db, who: Principal, patient_id: int) -> dict[str, Any]:
+    row = conn.execute("SELECT * FROM patients WHERE id = %s", [patient_id]).fetchone()
+    return who.require_reach(row, f"patient {patient_id}")
+
+
+def _service(conn: Db, code: str) -> dict[str, Any]:
+    service = conn.execute("SELECT * FROM service_types WHERE code = %s", [code]).fetchone()
+    if service is None:
+        codes = [r["code"] for r in conn.execute("SELECT code FROM service_types ORDER BY code")]
+        raise InvalidField(f"unknown service {code!r} (known: {', '.join(codes)})", "service")
+    if not service["home_allowed"]:
+        raise Conflict(f"{service['name']} cannot be given at home: {service['home_rule']}", "service")
+    return service
+
+
+def region_today(conn: Db, region_id: str) -> date:
+    tz = region(conn, region_id)["timezone"]
+    return one(conn.execute("SELECT (now() AT TIME ZONE %s)::date AS d", [tz]))["d"]
+
+
+def arrival_window(start: int, window_min: int) -> tuple[int, int]:
+    """The window the patient is told: `window_min` minutes around the likely start, on a quarter hour, within the day."""
+    half = window_min * 30
+    begin = max(0, math.floor((start - half) / WINDOW_STEP_S) * WINDOW_STEP_S)
+    end = min(begin + window_min * 60, 24 * 3600 - 60)
+    return begin, max(end, start)
+
+
+def find_offers(conn: Db, who: Principal, question: OfferQuestion) -> dict[str, Any]:
+    """Up to MAX_OFFERS offers, ranked, stored as `offered`; with each day that has none and why."""
+    who.require_role("admin", "dispatcher")
+    started = clock.monotonic()
+    patient = _patient(conn, who, question.patient_id)
+    service = _service(conn, question.service)
+    today = region_today(conn, patient["region_id"])
+    first = question.first or today + timedelta(days=1)
+    if first < today:
+        raise InvalidField(f"{first} is in the past (today is {today} in the region)", "from")
+    if not 1 <= question.days <= MAX_PLAN_DAYS:
+        raise InvalidField(f"must be between 1 and {MAX_PLAN_DAYS} (the planning horizon)", "days")
+    if question.preferred_from and question.preferred_to and question.preferred_to <= question.preferred_from:
+        raise InvalidField("the preferred times end before they start", "before")
+    dates = [first + timedelta(days=k) for k in range(question.days)]
+    cleared = _cleared_days(conn, patient, service, dates)
+    candidates: list[tuple[tuple, date, Opening, bool, BookingDay]] = []
+    without: list[dict[str, Any]] = []
+    for day in dates:
+        if day in cleared:
+            without.append({"date": day, "reason": cleared[day]})
+            continue
+        built = booking_day(conn, patient["region_id"], day, patient, service)
+        if isinstance(built, str):
+            without.append({"date": day, "reason": built})
+            continue
+        found = _openings_of_day(built, question)
+        if not found:
+            without.append({"date": day, "reason": _why_none(built)})
+        for opening, preferred in found:
+            candidates.append((_rank_key(question, day, opening, preferred), day, opening, preferred, built))
+    candidates.sort(key=lambda c: c[0])
+    chosen, windows = [], set()
+    per_day: dict[date, int] = {}
+    for _, day, opening, preferred, built in candidates:
+        window = arrival_window(opening.start, question.window_min)
+        if (day, window) in windows or (question.urgency == "routine" and per_day.get(day, 0) >= PER_DAY):
+            continue
+        windows.add((day, window))
+        per_day[day] = per_day.get(day, 0) + 1
+        chosen.append((day, opening, preferred, built, window))
+        if len(chosen) == MAX_OFFERS:
+            break
+    with conn.transaction():
+        stored = [
+            _store_offer(conn, who, patient, service, rank, day, opening, preferred, built, window)
+            for rank, (day, opening, preferred, built, window) in enumerate(chosen, start=1)
+        ]
+        audit.record(conn, who, "read", f"patient/{patient['id']}/offers", offers=len(stored))
+    return {
+        "patient_id": patient["id"],
+        "service": service["code"],
+        "ranking": RANKING[question.urgency],
+        "elapsed_ms": round((clock.monotonic() - started) * 1000, 1),
+        "offers": stored,
+        "days_without": without,
+    }
+
+
+def _cleared_days(conn: Db, patient: dict, service: dict, dates: list[date]) -> dict[date, str]:
+    """The days the clinical gate would hold the visit back on, with the reason (the one copy of that rule)."""
+    if not service["needs_clearance"]:
+        return {}
+    refused = {}
+    for day in dates:
+        clearance = clearances(conn, [patient["id"]], day)[patient["id"]]
+        if not clearance.cleared:
+            refused[day] = hold_reason(service["name"], clearance)
+    return refused
+
+
+def _preferred_window(built: BookingDay, question: OfferQuestion) -> TimeWindow | None:
+    if question.preferred_from is None and question.preferred_to is None:
+        return None
+    clock_ = built.problem.clock
+    start = clock_.seconds(question.preferred_from or time(0))
+    end = clock_.seconds(question.preferred_to or time(23, 59))
+    return TimeWindow(start, max(start, end - built.visit.duration))  # the visit over by the end of her preferred time
+
+
+def _openings_of_day(built: BookingDay, question: OfferQuestion) -> list[tuple[Opening, bool]]:
+    """The day's openings, each marked whether it is on a preferred day and time; those inside the preferred times
+    are searched on their own, so that a cheaper place outside them does not hide them."""
+    preferred_day = not question.preferred_days or WEEKDAYS[built.day.weekday()] in question.preferred_days
+    limit = len(built.problem.nurses) if question.urgency == "acute" else MAX_OFFERS
+    window = _preferred_window(built, question)
+    found: list[tuple[Opening, bool]] = []
+    if window is not None:
+        found += [(o, preferred_day) for o in built.openings(window, limit)]
+    found += [(o, preferred_day and window is None) for o in built.openings(None, limit)]
+    return found
+
+
+def _rank_key(question: OfferQuestion, day: date, opening: Opening, preferred: bool) -> tuple:
+    if question.urgency == "acute":
+        return (day, opening.start, opening.added_travel)
+    return (not preferred, opening.added_travel, day, opening.start)
+
+
+def _why_none(built: BookingDay) -> str:
+    allowed = [n for n in built.problem.nurses if may_take(n, built.visit)]
+    if not allowed:
+        return "no nurse on shift that day has the certifications and licence this visit needs"
+    return "every nurse who may give it is fully booked that day"
+
+
+def _store_offer(
+    conn: Db,
+    who: Principal,
+    patient: dict,
+    service: dict,
+    rank: int,
+    day: date,
+    opening: Opening,
+    preferred: bool,
+    built: BookingDay,
+    window: tuple[int, int],
+) -> dict[str, Any]:
+    day_clock = built.problem.clock
+    offer = one(
+        conn.execute(
+            "INSERT INTO booking_offers (region_id, patient_id, service_code, duration_min, added_travel_s, rank, created_by)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING *",
+            [patient["region_id"], patient["id"], service["code"], service["minutes"], opening.added_travel, rank, who.username],
+        )
+    )
+    conn.execute(
+        "INSERT INTO offer_sessions (offer_id, session, region_id, day, window_start, window_end, nurse_id, reserved)"
+        " VALUES (%s, 1, %s, %s, %s, %s, %s, %s)",
+        [
+            offer["id"],
+            patient["region_id"],
+            day,
+            day_clock.datetime(window[0]).time(),
+            day_clock.datetime(window[1]).time(),
+            int(opening.nurse_id),
+            Range(day_clock.datetime(opening.start), day_clock.datetime(opening.start + built.visit.duration), "[)"),
+        ],
+    )
+    return offer_view(conn, offer["id"]) | {"preferred": preferred}
+
+
+def offer_view(conn: Db, offer_id: int) -> dict[str, Any]:
+    """An offer as the API answers it: its first session's date, window, nurse and likely start, and all sessions."""
+    offer = one(conn.execute("SELECT * FROM booking_offers WHERE id = %s", [offer_id]))
+    tz = region(conn, offer["region_id"])["timezone"]
+    sessions = conn.execute(
+        "SELECT s.*, n.name AS nurse_name, to_char(lower(s.reserved) AT TIME ZONE %s, 'HH24:MI') AS likely_start"
+        " FROM offer_sessions s JOIN nurses n ON n.id = s.nurse_id WHERE s.offer_id = %s ORDER BY s.session",
+        [tz, offer_id],
+    ).fetchall()
+    shown = [
+        {
+            "session": s["session"],
+            "date": s["day"],
+            "window": {"start": s["window_start"], "end": s["window_end"]},
+            "nurse_id": s["nurse_id"],
+            "nurse_name": s["nurse_name"],
+            "likely_start": s["likely_start"],
+        }
+        for s in sessions
+    ]
+    first = shown[0]
+    return {
+        "id": offer["id"],
+        "patient_id": offer["patient_id"],
+        "service": offer["service_code"],
+        "course_id": offer["course_id"],
+        "rank": offer["rank"],
+        "date": first["date"],
+        "window": first["window"],
+        "nurse_id": first["nurse_id"],
+        "nurse_name": first["nurse_name"],
+        "likely_start": first["likely_start"],
+        "duration_min": offer["duration_min"],
+        "added_travel_min": round(offer["added_travel_s"] / 60, 1),
+        "status": offer["status"],
+        "held_until": offer["held_until"],
+        "visit_ids": offer["visit_ids"],
+        "sessions": shown,
+    }
+
+
+def _offer_row(conn: Db, who: Principal, offer_id: int) -> dict[str, Any]:
+    who.require_role("admin", "dispatcher")
+    row = conn.execute("SELECT * FROM booking_offers WHERE id = %s FOR UPDATE", [offer_id]).fetchone()
+    return who.require_reach(row, f"offer {offer_id}")
+
+
+def _reserve(conn: Db, offer: dict[str, Any]) -> None:
+    """Check each session still fits its nurse's day, with all held and taken since, and reserve the time found.
+
+    One transaction lock per nurse and day (taken in a fixed order) makes the check and the reservation one step;
+    the exclusion constraint is the last word should anything else reserve the same time."""
+    sessions = conn.execute("SELECT * FROM offer_sessions WHERE offer_id = %s ORDER BY session", [offer["id"]]).fetchall()
+    for key in sorted({(s["nurse_id"], s["day"]) for s in sessions}):
+        conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"booking:{key[0]}:{key[1]}"])
+    patient = one(conn.execute("SELECT * FROM patients WHERE id = %s", [offer["patient_id"]]))
+    service = one(conn.execute("SELECT * FROM service_types WHERE code = %s", [offer["service_code"]]))
+    for s in sessions:
+        built = booking_day(conn, offer["region_id"], s["day"], patient, service, except_offer=offer["id"])
+        nurse = one(conn.execute("SELECT name FROM nurses WHERE id = %s", [s["nurse_id"]]))["name"]
+        gone = (
+            f"{nurse} can no longer come on {s['day']} between {s['window_start']:%H:%M} and {s['window_end']:%H:%M}: "
+            "that time has been booked since the offer; ask for offers again"
+        )
+        if isinstance(built, str):
+            raise Conflict(f"{gone} ({built})", "offer")
+        window = TimeWindow(built.problem.clock.seconds(s["window_start"]), built.problem.clock.seconds(s["window_end"]))
+        found = built.openings(window, 1, nurse_id=str(s["nurse_id"]))
+        if not found:
+            raise Conflict(gone, "offer")
+        start = found[0].start
+        try:
+            with conn.transaction():
+                conn.execute(
+                    "UPDATE offer_sessions SET reserved = %s, reserving = true WHERE id = %s",
+                    [
+                        Range(
+                            built.problem.clock.datetime(start),
+                            built.problem.clock.datetime(start + built.visit.duration),
+                            "[)",
+                        ),
+                        s["id"],
+                    ],
+                )
+        except errors.ExclusionViolation:
+            raise Conflict(gone, "offer") from None
+
+
+def _expire_holds(conn: Db, region_id: str) -> None:
+    """Holds run out: their sessions stop reserving. Rows another transaction holds are left to it (no waiting)."""
+    ran_out = [
+        r["id"]
+        for r in conn.execute(
+            "SELECT id FROM booking_offers WHERE region_id = %s AND status = 'held' AND held_until <= now()"
+            " ORDER BY id FOR UPDATE SKIP LOCKED",
+            [region_id],
+        )
+    ]
+    if ran_out:
+        conn.execute("UPDATE offer_sessions SET reserving = false WHERE offer_id = ANY(%s)", [ran_out])
+        conn.execute("UPDATE booking_offers SET status = 'expired' WHERE id = ANY(%s)", [ran_out])
+
+
+def hold(conn: Db, who: Principal, offer_id: int, minutes: float) -> dict[str, Any]:
+    """Keep the offer's time for `minutes` while the patient decides; 409 if it no longer fits or another caller has it."""
+    with conn.transaction():
+        offer = _offer_row(conn, who, offer_id)
+        if offer["status"] == "taken":
+            raise Conflict(f"offer {offer_id} was taken already (visit {', '.join(map(str, offer['visit_ids']))})", "offer")
+        _expire_holds(conn, offer["region_id"])
+        offer = one(conn.execute("SELECT * FROM booking_offers WHERE id = %s", [offer_id]))
+        if offer["status"] != "held":
+            _reserve(conn, offer)
+        conn.execute(
+            "UPDATE booking_offers SET status = 'held', held_until = now() + %s WHERE id = %s",
+            [timedelta(minutes=minutes), offer_id],
+        )
+        audit.record(conn, who, "hold", f"offer/{offer_id}")
+    return offer_view(conn, offer_id)
+
+
+def take(conn: Db, who: Principal, offer_id: int) -> dict[str, Any]:
+    """Book the offer: its visit with the offered window, marked promised; 409 if it no longer fits or was taken."""
+    with conn.transaction():
+        offer = _offer_row(conn, who, offer_id)
+        if offer["status"] == "taken":
+            raise Conflict(f"offer {offer_id} was taken already (visit {', '.join(map(str, offer['visit_ids']))})", "offer")
+        _expire_holds(conn, offer["region_id"])
+        offer = one(conn.execute("SELECT * FROM booking_offers WHERE id = %s", [offer_id]))
+        if offer["status"] != "held":  # not held, or its hold ran out: it must still fit
+            _reserve(conn, offer)
+        visits = []
+        for s in conn.execute("SELECT * FROM offer_sessions WHERE offer_id = %s ORDER BY session", [offer_id]).fetchall():
+            booked = add_visit(
+                conn,
+                who,
+                VisitRequest(
+                    patient_id=offer["patient_id"],
+                    day=s["day"],
+                    window_start=s["window_start"],
+                    window_end=s["window_end"],
+                    service=offer["service_code"],
+                    notes=f"booked from offer {offer_id}",
+                ),
+            )
+            conn.execute("UPDATE visits SET promised = true WHERE id = %s", [booked["id"]])
+            visits.append(booked | {"promised": True})
+        conn.execute(
+            "UPDATE booking_offers SET status = 'taken', held_until = NULL, visit_ids = %s WHERE id = %s",
+            [[v["id"] for v in visits], offer_id],
+        )
+        audit.record(conn, who, "take", f"offer/{offer_id}", visits=[v["id"] for v in visits])
+    return visits[0] | {"offer_id": offer_id}
