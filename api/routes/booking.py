@@ -22,7 +22,10 @@ def patient_offers(
     patient_id: int,
     conn: Conn,
     who: CurrentUser,
-    service: Annotated[str, Query(min_length=1, description="a code of the service catalogue")],
+    service: Annotated[str | None, Query(min_length=1, description="a code of the service catalogue")] = None,
+    course: Annotated[
+        int | None, Query(ge=1, description="the patient's course: each offer books all its sessions still to date")
+    ] = None,
     days: Annotated[int, Query(ge=1, le=MAX_PLAN_DAYS, description="how many days to look at")] = OFFER_DAYS,
     from_: Annotated[dt.date | None, Query(alias="from", description="the first day; default: tomorrow")] = None,
     window_min: Annotated[
@@ -34,6 +37,10 @@ def patient_offers(
     before: Annotated[LocalTime | None, Query(description="preferred times until, HH:MM: ranked first")] = None,
 ) -> dict:
     """Up to five ranked offers (date, arrival window, likely nurse, added driving) for the service over the coming days.
+
+    With `course`, each offer books all the course's sessions still to date within its gaps, with one nurse in one
+    arrival window ("Mondays and Thursdays at 9:00–11:00 for three weeks, with Ana"); its first session falls in the
+    days asked.
 
     Each offer fits everything already promised: published and draft rosters (the week plan's too), visits
     booked since, offers held or taken, nurses' shifts, breaks, caps, certifications, licences, and the
@@ -48,6 +55,7 @@ def patient_offers(
         preferred_days=tuple(preferred_days or ()),
         preferred_from=after,
         preferred_to=before,
+        course_id=course,
     )
     return offers.find_offers(conn, who, question)
 

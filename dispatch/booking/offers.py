@@ -31,8 +31,8 @@ from dispatch.platform import audit
 from dispatch.platform.access import Principal
 from dispatch.platform.db import Db, one
 from dispatch.records.regions import region
-from dispatch.records.visits import VisitRequest, add_visit
-from dispatch.vocabulary import MAX_OFFERS, MAX_PLAN_DAYS, WEEKDAYS
+from dispatch.records.visits import VisitRequest, add_visit, update_visit
+from dispatch.vocabulary import MAX_OFFERS, MAX_PLAN_DAYS, PLANNED_STATUSES, WEEKDAYS
 from solver.booking import Opening
 from solver.explain import may_take
 from solver.model import TimeWindow
@@ -46,7 +46,7 @@ class OfferQuestion:
     """What the caller asks: a service for a patient over `days` days from `first`, and how to rank."""
 
     patient_id: int
-    service: str
+    service: str | None
     days: int
     first: date | None = None
     window_min: int = 120
@@ -54,6 +54,7 @@ class OfferQuestion:
     preferred_days: tuple[str, ...] = ()
     preferred_from: time | None = None
     preferred_to: time | None = None
+    course_id: int | None = None  # offers for the whole course's sessions still to date (its service)
 
 
 RANKING = {
@@ -95,7 +96,13 @@ def find_offers(conn: Db, who: Principal, question: OfferQuestion) -> dict[str, 
     who.require_role("admin", "dispatcher")
     started = clock.monotonic()
     patient = _patient(conn, who, question.patient_id)
-    service = _service(conn, question.service)
+    course, open_sessions = (None, []) if question.course_id is None else _course(conn, who, question.course_id, patient)
+    if course is not None and question.service not in (None, course["service_code"]):
+        raise InvalidField(f"course {course['id']} is of {course['service_code']}, not {question.service}", "service")
+    code = course["service_code"] if course is not None else question.service
+    if code is None:
+        raise InvalidField("give a service, or a course", "service")
+    service = _service(conn, code)
     today = region_today(conn, patient["region_id"])
     first = question.first or today + timedelta(days=1)
     if first < today:
@@ -105,38 +112,30 @@ def find_offers(conn: Db, who: Principal, question: OfferQuestion) -> dict[str, 
     if question.preferred_from and question.preferred_to and question.preferred_to <= question.preferred_from:
         raise InvalidField("the preferred times end before they start", "before")
     dates = [first + timedelta(days=k) for k in range(question.days)]
-    cleared = _cleared_days(conn, patient, service, dates)
-    candidates: list[tuple[tuple, date, Opening, bool, BookingDay]] = []
-    without: list[dict[str, Any]] = []
-    for day in dates:
-        if day in cleared:
-            without.append({"date": day, "reason": cleared[day]})
-            continue
-        built = booking_day(conn, patient["region_id"], day, patient, service)
-        if isinstance(built, str):
-            without.append({"date": day, "reason": built})
-            continue
-        found = _openings_of_day(built, question)
-        if not found:
-            without.append({"date": day, "reason": _why_none(built)})
-        for opening, preferred in found:
-            candidates.append((_rank_key(question, day, opening, preferred), day, opening, preferred, built))
-    candidates.sort(key=lambda c: c[0])
-    chosen, windows = [], set()
+    days = _Days(conn, patient, service)
+    if course is not None:
+        candidates, without = _course_candidates(days, question, dates, course, open_sessions)
+    else:
+        candidates, without = _single_candidates(days, question, dates)
+    candidates.sort(key=lambda c: c.key)
+    chosen: list[_Candidate] = []
     per_day: dict[date, int] = {}
-    for _, day, opening, preferred, built in candidates:
-        window = arrival_window(opening.start, question.window_min)
-        if (day, window) in windows or (question.urgency == "routine" and per_day.get(day, 0) >= PER_DAY):
+    seen = set()
+    for candidate in candidates:
+        first_session = candidate.sessions[0]
+        if (first_session.day, first_session.window) in seen:
             continue
-        windows.add((day, window))
-        per_day[day] = per_day.get(day, 0) + 1
-        chosen.append((day, opening, preferred, built, window))
+        if question.urgency == "routine" and per_day.get(first_session.day, 0) >= PER_DAY:
+            continue
+        seen.add((first_session.day, first_session.window))
+        per_day[first_session.day] = per_day.get(first_session.day, 0) + 1
+        chosen.append(candidate)
         if len(chosen) == MAX_OFFERS:
             break
     with conn.transaction():
         stored = [
-            _store_offer(conn, who, patient, service, rank, day, opening, preferred, built, window)
-            for rank, (day, opening, preferred, built, window) in enumerate(chosen, start=1)
+            _store_offer(conn, who, patient, service, rank, candidate, course, open_sessions)
+            for rank, candidate in enumerate(chosen, start=1)
         ]
         audit.record(conn, who, "read", f"patient/{patient['id']}/offers", offers=len(stored))
     return {
@@ -149,16 +148,158 @@ def find_offers(conn: Db, who: Principal, question: OfferQuestion) -> dict[str, 
     }
 
 
-def _cleared_days(conn: Db, patient: dict, service: dict, dates: list[date]) -> dict[date, str]:
-    """The days the clinical gate would hold the visit back on, with the reason (the one copy of that rule)."""
-    if not service["needs_clearance"]:
-        return {}
-    refused = {}
+@dataclass(frozen=True)
+class _Session:
+    """One visit of an offer: its day, the opening found, and the arrival window told (seconds of that day)."""
+
+    day: date
+    opening: Opening
+    built: BookingDay
+    window: tuple[int, int]
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    key: tuple
+    sessions: tuple[_Session, ...]
+    preferred: bool
+
+    @property
+    def added_travel(self) -> int:
+        return sum(s.opening.added_travel for s in self.sessions)
+
+
+class _Days:
+    """Each day as booking sees it, read once per request; a day the patient is not cleared on has its reason."""
+
+    def __init__(self, conn: Db, patient: dict[str, Any], service: dict[str, Any]):
+        self.conn, self.patient, self.service = conn, patient, service
+        self.read: dict[date, BookingDay | str] = {}
+
+    def __call__(self, day: date) -> BookingDay | str:
+        if day not in self.read:
+            refused = _not_cleared(self.conn, self.patient, self.service, day)
+            self.read[day] = refused or booking_day(self.conn, self.patient["region_id"], day, self.patient, self.service)
+        return self.read[day]
+
+
+def _single_candidates(days: _Days, question: OfferQuestion, dates: list[date]) -> tuple[list[_Candidate], list[dict[str, Any]]]:
+    candidates, without = [], []
     for day in dates:
-        clearance = clearances(conn, [patient["id"]], day)[patient["id"]]
-        if not clearance.cleared:
-            refused[day] = hold_reason(service["name"], clearance)
-    return refused
+        built = days(day)
+        if isinstance(built, str):
+            without.append({"date": day, "reason": built})
+            continue
+        found = _openings_of_day(built, question, None)
+        if not found:
+            without.append({"date": day, "reason": _why_none(built)})
+        for opening, preferred in found:
+            session = _Session(day, opening, built, arrival_window(opening.start, question.window_min))
+            candidates.append(
+                _Candidate(_rank_key(question, day, opening, preferred, opening.added_travel), (session,), preferred)
+            )
+    return candidates, without
+
+
+def _course(conn: Db, who: Principal, course_id: int, patient: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The course (of this patient) and its sessions still to date, in order; 409 when none is left."""
+    course = conn.execute("SELECT * FROM courses WHERE id = %s", [course_id]).fetchone()
+    if course is None or course["patient_id"] != patient["id"] or not who.may_manage(course["region_id"]):
+        raise InvalidField(f"{patient['name']} has no course {course_id}", "course")
+    if course["status"] != "active":
+        raise Conflict(f"course {course_id} is {course['status']}", "course")
+    sessions = conn.execute(
+        "SELECT * FROM visits WHERE course_id = %s AND day IS NULL AND status = ANY(%s) ORDER BY session_no",
+        [course_id, list(PLANNED_STATUSES)],
+    ).fetchall()
+    if not sessions:
+        raise Conflict(f"every session of course {course_id} has a day already", "course")
+    return course, sessions
+
+
+def _course_candidates(
+    days: _Days, question: OfferQuestion, dates: list[date], course: dict[str, Any], sessions: list[dict[str, Any]]
+) -> tuple[list[_Candidate], list[dict[str, Any]]]:
+    """The course's first session on a day of the range, then each next one with the same nurse in the same arrival
+    window, on the first course weekday its gaps allow; a chain that breaks is no offer."""
+    weekdays = set(course["weekdays"])
+    dated = course_anchor(days.conn, course)
+    first_range = (
+        (dated + timedelta(days=course["min_gap_days"]), dated + timedelta(days=course["max_gap_days"]))
+        if dated
+        else (sessions[0]["earliest"], sessions[0]["latest"])
+    )
+    candidates, without = [], []
+    for day in dates:
+        if not first_range[0] <= day <= first_range[1] or day.isoweekday() not in weekdays:
+            continue
+        built = days(day)
+        if isinstance(built, str):
+            without.append({"date": day, "reason": built})
+            continue
+        day_clock = built.problem.clock
+        course_window = TimeWindow(
+            day_clock.seconds(course["window_start"]),
+            max(day_clock.seconds(course["window_start"]), day_clock.seconds(course["window_end"]) - built.visit.duration),
+        )
+        found = _openings_of_day(built, question, course_window)
+        if not found:
+            without.append({"date": day, "reason": _why_none(built)})
+        for opening, preferred in found[:3]:
+            window = arrival_window(opening.start, question.window_min)
+            chain = [_Session(day, opening, built, window)]
+            told = (day_clock.datetime(window[0]).time(), day_clock.datetime(window[1]).time())
+            while len(chain) < len(sessions):
+                following = _next_session(days, chain[-1], course, weekdays, told)
+                if following is None:
+                    break
+                chain.append(following)
+            if len(chain) < len(sessions):
+                continue
+            total = sum(s.opening.added_travel for s in chain)
+            candidates.append(_Candidate(_rank_key(question, day, opening, preferred, total), tuple(chain), preferred))
+    if not candidates and not without:
+        without.append(
+            {
+                "date": first_range[0],
+                "reason": f"the course's first session falls {first_range[0]}–{first_range[1]}, on its weekdays",
+            }
+        )
+    return candidates, without
+
+
+def course_anchor(conn: Db, course: dict[str, Any]) -> date | None:
+    """The day of the course's latest session given or dated (or the one given before it was recorded)."""
+    row = conn.execute(
+        "SELECT max(day) AS d FROM visits WHERE course_id = %s AND day IS NOT NULL AND status NOT IN ('cancelled', 'no_show')",
+        [course["id"]],
+    ).fetchone()
+    return row["d"] if row and row["d"] else course["last_given"]
+
+
+def _next_session(days: _Days, before: _Session, course: dict[str, Any], weekdays: set[int], told: tuple[time, time]):
+    """The next session with the same nurse in the same arrival window, on the first day its gap allows."""
+    for gap in range(course["min_gap_days"], course["max_gap_days"] + 1):
+        day = before.day + timedelta(days=gap)
+        if day.isoweekday() not in weekdays:
+            continue
+        built = days(day)
+        if isinstance(built, str):
+            continue
+        day_clock = built.problem.clock
+        window = (day_clock.seconds(told[0]), day_clock.seconds(told[1]))
+        found = built.openings(TimeWindow(*window), 1, nurse_id=before.opening.nurse_id)
+        if found:
+            return _Session(day, found[0], built, window)
+    return None
+
+
+def _not_cleared(conn: Db, patient: dict, service: dict, day: date) -> str | None:
+    """Why the clinical gate would hold the visit back that day (the one copy of that rule), or None."""
+    if not service["needs_clearance"]:
+        return None
+    clearance = clearances(conn, [patient["id"]], day)[patient["id"]]
+    return None if clearance.cleared else hold_reason(service["name"], clearance)
 
 
 def _preferred_window(built: BookingDay, question: OfferQuestion) -> TimeWindow | None:
@@ -170,23 +311,26 @@ def _preferred_window(built: BookingDay, question: OfferQuestion) -> TimeWindow 
     return TimeWindow(start, max(start, end - built.visit.duration))  # the visit over by the end of her preferred time
 
 
-def _openings_of_day(built: BookingDay, question: OfferQuestion) -> list[tuple[Opening, bool]]:
+def _openings_of_day(built: BookingDay, question: OfferQuestion, within: TimeWindow | None) -> list[tuple[Opening, bool]]:
     """The day's openings, each marked whether it is on a preferred day and time; those inside the preferred times
     are searched on their own, so that a cheaper place outside them does not hide them."""
     preferred_day = not question.preferred_days or WEEKDAYS[built.day.weekday()] in question.preferred_days
     limit = len(built.problem.nurses) if question.urgency == "acute" else MAX_OFFERS
     window = _preferred_window(built, question)
+    if window is not None and within is not None:
+        window = TimeWindow(max(window.start, within.start), min(window.end, within.end))
+        window = window if window.start <= window.end else None
     found: list[tuple[Opening, bool]] = []
     if window is not None:
         found += [(o, preferred_day) for o in built.openings(window, limit)]
-    found += [(o, preferred_day and window is None) for o in built.openings(None, limit)]
+    found += [(o, preferred_day and window is None) for o in built.openings(within, limit)]
     return found
 
 
-def _rank_key(question: OfferQuestion, day: date, opening: Opening, preferred: bool) -> tuple:
+def _rank_key(question: OfferQuestion, day: date, opening: Opening, preferred: bool, added_travel: int) -> tuple:
     if question.urgency == "acute":
-        return (day, opening.start, opening.added_travel)
-    return (not preferred, opening.added_travel, day, opening.start)
+        return (day, opening.start, added_travel)
+    return (not preferred, added_travel, day, opening.start)
 
 
 def _why_none(built: BookingDay) -> str:
@@ -202,34 +346,44 @@ def _store_offer(
     patient: dict,
     service: dict,
     rank: int,
-    day: date,
-    opening: Opening,
-    preferred: bool,
-    built: BookingDay,
-    window: tuple[int, int],
+    candidate: _Candidate,
+    course: dict | None,
+    course_sessions: list[dict],
 ) -> dict[str, Any]:
-    day_clock = built.problem.clock
     offer = one(
         conn.execute(
-            "INSERT INTO booking_offers (region_id, patient_id, service_code, duration_min, added_travel_s, rank, created_by)"
-            " VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING *",
-            [patient["region_id"], patient["id"], service["code"], service["minutes"], opening.added_travel, rank, who.username],
+            "INSERT INTO booking_offers (region_id, patient_id, service_code, course_id, duration_min, added_travel_s, rank,"
+            " visit_ids, created_by) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING *",
+            [
+                patient["region_id"],
+                patient["id"],
+                service["code"],
+                course and course["id"],
+                candidate.sessions[0].built.visit.duration // 60,
+                candidate.added_travel,
+                rank,
+                [v["id"] for v in course_sessions],  # a course's sessions to date, in order
+                who.username,
+            ],
         )
     )
-    conn.execute(
-        "INSERT INTO offer_sessions (offer_id, session, region_id, day, window_start, window_end, nurse_id, reserved)"
-        " VALUES (%s, 1, %s, %s, %s, %s, %s, %s)",
-        [
-            offer["id"],
-            patient["region_id"],
-            day,
-            day_clock.datetime(window[0]).time(),
-            day_clock.datetime(window[1]).time(),
-            int(opening.nurse_id),
-            Range(day_clock.datetime(opening.start), day_clock.datetime(opening.start + built.visit.duration), "[)"),
-        ],
-    )
-    return offer_view(conn, offer["id"]) | {"preferred": preferred}
+    for number, session in enumerate(candidate.sessions, start=1):
+        day_clock, start = session.built.problem.clock, session.opening.start
+        conn.execute(
+            "INSERT INTO offer_sessions (offer_id, session, region_id, day, window_start, window_end, nurse_id, reserved)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+            [
+                offer["id"],
+                number,
+                patient["region_id"],
+                session.day,
+                day_clock.datetime(session.window[0]).time(),
+                day_clock.datetime(session.window[1]).time(),
+                int(session.opening.nurse_id),
+                Range(day_clock.datetime(start), day_clock.datetime(start + session.built.visit.duration), "[)"),
+            ],
+        )
+    return offer_view(conn, offer["id"]) | {"preferred": candidate.preferred}
 
 
 def offer_view(conn: Db, offer_id: int) -> dict[str, Any]:
@@ -365,17 +519,21 @@ def take(conn: Db, who: Principal, offer_id: int) -> dict[str, Any]:
             _reserve(conn, offer)
         visits = []
         for s in conn.execute("SELECT * FROM offer_sessions WHERE offer_id = %s ORDER BY session", [offer_id]).fetchall():
-            booked = add_visit(
-                conn,
-                who,
-                VisitRequest(
-                    patient_id=offer["patient_id"],
-                    day=s["day"],
-                    window_start=s["window_start"],
-                    window_end=s["window_end"],
-                    service=offer["service_code"],
-                    notes=f"booked from offer {offer_id}",
-                ),
+            booked = (
+                _date_session(conn, who, offer, s)
+                if offer["course_id"] is not None
+                else add_visit(
+                    conn,
+                    who,
+                    VisitRequest(
+                        patient_id=offer["patient_id"],
+                        day=s["day"],
+                        window_start=s["window_start"],
+                        window_end=s["window_end"],
+                        service=offer["service_code"],
+                        notes=f"booked from offer {offer_id}",
+                    ),
+                )
             )
             conn.execute("UPDATE visits SET promised = true WHERE id = %s", [booked["id"]])
             visits.append(booked | {"promised": True})
@@ -385,3 +543,17 @@ def take(conn: Db, who: Principal, offer_id: int) -> dict[str, Any]:
         )
         audit.record(conn, who, "take", f"offer/{offer_id}", visits=[v["id"] for v in visits])
     return visits[0] | {"offer_id": offer_id}
+
+
+def _date_session(conn: Db, who: Principal, offer: dict[str, Any], session: dict[str, Any]) -> dict[str, Any]:
+    """A course session (a movable visit) given the offer's day and window, through the visits' own change path."""
+    visit_id = offer["visit_ids"][session["session"] - 1]
+    current = one(conn.execute("SELECT day, status, session_no FROM visits WHERE id = %s", [visit_id]))
+    if current["day"] is not None or current["status"] not in PLANNED_STATUSES:
+        raise Conflict(
+            f"session {current['session_no']} of course {offer['course_id']} was dated or changed since the offer"
+            f" ({current['day'] or current['status']}); ask for offers again",
+            "offer",
+        )
+    given = {"date": session["day"], "window": {"start": session["window_start"], "end": session["window_end"]}}
+    return update_visit(conn, who, visit_id, given, None)

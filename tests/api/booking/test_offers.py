@@ -173,3 +173,50 @@ def test_fifty_callers_racing_for_the_last_morning_get_exactly_its_capacity(regi
     assert len(booked) == 4 and all(a["ends"] <= b["starts"] for a, b in zip(booked, booked[1:]))  # no double booking
     visits = region.dispatcher.get(f"/v1/regions/{region.id}/visits", params={"date": str(day)}).json()
     assert sorted(v["id"] for v in visits) == sorted(v["id"] for v in won) and all(v["promised"] for v in visits)
+
+
+def _next_monday(db, at_least: int) -> date:
+    day = _ahead(db, at_least)
+    return day + timedelta(days=(7 - day.weekday()) % 7)
+
+
+def test_one_offer_books_a_whole_course_with_one_nurse_in_one_window_within_its_gaps(region, db):
+    monday = _next_monday(db, 2)
+    ana = region.nurse("Ana", shift=None)
+    week = {"mon": {"start": "08:00", "end": "16:00"}, "thu": {"start": "08:00", "end": "16:00"}}
+    assert region.dispatcher.put(f"/v1/nurses/{ana['id']}/contract", json={"template": week}).status_code == 200
+    patient = region.patient("Lou")
+    course = region.dispatcher.post(
+        "/v1/courses",
+        json={
+            "patient_id": patient["id"],
+            "service": "hydration",
+            "sessions": 3,
+            "min_gap_days": 3,
+            "max_gap_days": 4,
+            "weekdays": ["mon", "thu"],
+            "window": {"start": "09:00", "end": "15:00"},
+            "start_on": str(monday),
+        },
+    ).json()
+    answer = region.dispatcher.get(
+        f"/v1/patients/{patient['id']}/offers", params={"course": course["id"], "from": str(monday), "days": 7}
+    )
+    assert answer.status_code == 200, answer.text
+    offer = answer.json()["offers"][0]
+    sessions = offer["sessions"]
+    assert [s["date"] for s in sessions] == [str(monday + timedelta(days=d)) for d in (0, 3, 7)]  # Mon, Thu, Mon
+    assert {s["nurse_id"] for s in sessions} == {ana["id"]} and len(
+        {(s["window"]["start"], s["window"]["end"]) for s in sessions}
+    ) == 1
+    assert "09:00" <= sessions[0]["likely_start"] and offer["course_id"] == course["id"]
+    taken = region.dispatcher.post(f"/v1/offers/{offer['id']}/take")
+    assert taken.status_code == 201, taken.text
+    page = region.dispatcher.get(f"/v1/courses/{course['id']}").json()
+    assert [s["date"] for s in page["session_list"]] == [s["date"] for s in sessions]
+    for s in page["session_list"]:
+        visit = region.dispatcher.get(f"/v1/visits/{s['visit_id']}").json()
+        assert visit["promised"] and visit["window"]["start"][:5] == sessions[0]["window"]["start"][:5]
+    # Nothing left to date: a second course offer is refused with the reason.
+    again = region.dispatcher.get(f"/v1/patients/{patient['id']}/offers", params={"course": course["id"], "from": str(monday)})
+    assert again.status_code == 409 and "has a day already" in again.json()["detail"]
