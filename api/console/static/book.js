@@ -4,13 +4,24 @@ import { attempt, h, hashParams, loggedIn, logOut, request, say, setHashParams }
 import { dayLabel } from "./calendar.js";
 
 const $ = (id) => document.getElementById(id);
-const state = { patients: [], words: null, offers: [] };
+const state = { patients: [], courses: [], words: null, offers: [] };
 
 async function loadRegion() {
   const region = $("region").value;
   setHashParams({ region });
-  state.patients = await request("GET", `/v1/regions/${region}/patients`);
+  [state.patients, state.courses] = await Promise.all([
+    request("GET", `/v1/regions/${region}/patients`),
+    request("GET", `/v1/regions/${region}/courses`),
+  ]);
   showPatients();
+}
+
+// The chosen patient's active courses with sessions still to date: one offer books them all.
+function showCourses() {
+  const patientId = Number($("b-patient").value);
+  const open = state.courses.filter((c) => c.patient_id === patientId && c.status === "active" && c.session_list.some((s) => s.state === "to_plan"));
+  $("b-course").replaceChildren(h("option", { value: "" }, "none: one visit"),
+    ...open.map((c) => h("option", { value: c.id }, `${c.service}, ${c.session_list.filter((s) => s.state === "to_plan").length} sessions to date`)));
 }
 
 function showPatients() {
@@ -18,6 +29,7 @@ function showPatients() {
   const wanted = hashParams().get("patient");
   const found = state.patients.filter((p) => !text || p.name.toLowerCase().includes(text) || (p.phone || "").includes(text));
   $("b-patient").replaceChildren(...found.map((p) => h("option", { value: p.id, selected: String(p.id) === wanted }, p.name)));
+  showCourses();
 }
 
 function window_(offer) {
@@ -32,7 +44,9 @@ async function findOffers(event) {
     return;
   }
   setHashParams({ patient: form.patient.value });
-  const params = new URLSearchParams({ service: form.service.value, days: form.days.value, window_min: form.window_min.value, urgency: form.urgency.value });
+  const params = new URLSearchParams({ days: form.days.value, window_min: form.window_min.value, urgency: form.urgency.value });
+  if (form.course.value) params.set("course", form.course.value);
+  else params.set("service", form.service.value);
   for (const name of ["from", "after", "before"]) if (form[name].value) params.set(name, form[name].value);
   for (const day of state.words.weekdays) if (form.elements[`day-${day}`].checked) params.append("preferred_days", day);
   await attempt(async () => {
@@ -51,7 +65,7 @@ async function findOffers(event) {
 function drawOffers() {
   $("offers").replaceChildren(...state.offers.map((o) => h("tr", { "data-offer": o.id, "data-status": o.status },
     h("th", { scope: "row" }, String(o.rank)),
-    h("td", {}, dayLabel(o.date)),
+    h("td", {}, o.sessions.length > 1 ? `${o.sessions.length} sessions: ${o.sessions.map((s) => dayLabel(s.date)).join(", ")}` : dayLabel(o.date)),
     h("td", {}, window_(o), o.preferred ? " (preferred)" : ""),
     h("td", {}, o.nurse_name),
     h("td", {}, `${Math.round(o.added_travel_min)} min`),
@@ -81,7 +95,9 @@ async function take(offer) {
     replace({ id: offer.id, status: "taken" });
     const region = $("region").value;
     $("booked").hidden = false;
-    $("booked-text").textContent = `Visit ${visit.id}: ${dayLabel(visit.date)}, arriving ${window_(visit)}, likely with ${offer.nurse_name} (promised window).`;
+    $("booked-text").textContent = offer.sessions.length > 1
+      ? `Course booked: ${offer.sessions.map((s) => dayLabel(s.date)).join(", ")}, arriving ${window_(visit)}, with ${offer.nurse_name} (promised windows).`
+      : `Visit ${visit.id}: ${dayLabel(visit.date)}, arriving ${window_(visit)}, likely with ${offer.nurse_name} (promised window).`;
     $("booked-day").href = `./#region=${region}&date=${visit.date}`;
     $("booked-week").href = `week.html#region=${region}&from=${visit.date}`;
     say(`Booked: ${dayLabel(visit.date)} ${window_(visit)}`);
@@ -106,6 +122,7 @@ async function start() {
   $("b-window").value = words.arrival_window_min;
   $("b-weekdays").append(...words.weekdays.map((d) => h("label", {}, h("input", { type: "checkbox", name: `day-${d}` }), ` ${d} `)));
   $("b-search").addEventListener("input", showPatients);
+  $("b-patient").addEventListener("change", showCourses);
   $("region").addEventListener("change", () => attempt(loadRegion));
   $("ask").addEventListener("submit", findOffers);
   $("logout").addEventListener("click", logOut);

@@ -60,3 +60,35 @@ def test_the_day_and_week_pages_link_to_booking(page, base_url, region):
     log_in(page, region.dispatcher_name, PASSWORD)
     page.get_by_role("link", name="Book a visit").click()
     expect(page.get_by_role("heading", name="Book a visit")).to_be_visible()
+
+
+def test_a_course_is_booked_from_one_offer_on_the_page(page, base_url, region, db):
+    day = region_today(db) + timedelta(days=2)
+    monday = day + timedelta(days=(7 - day.weekday()) % 7)
+    ana = region.nurse("Ana Ruiz", shift=None)
+    week = {"mon": {"start": "08:00", "end": "16:00"}, "thu": {"start": "08:00", "end": "16:00"}}
+    assert region.dispatcher.put(f"/v1/nurses/{ana['id']}/contract", json={"template": week}).status_code == 200
+    lou = region.patient("Lou Banks")
+    body = {
+        "patient_id": lou["id"],
+        "service": "hydration",
+        "sessions": 3,
+        "min_gap_days": 3,
+        "max_gap_days": 4,
+        "weekdays": ["mon", "thu"],
+        "window": {"start": "09:00", "end": "15:00"},
+        "start_on": str(monday),
+    }
+    course = region.dispatcher.post("/v1/courses", json=body).json()
+    page.goto(f"{base_url}/console/book.html#region={region.id}&patient={lou['id']}")
+    log_in(page, region.dispatcher_name, PASSWORD)
+    page.get_by_label("Course").select_option(str(course["id"]))
+    page.get_by_label("From", exact=True).fill(str(monday))
+    page.get_by_role("button", name="Find offers").click()
+    first = page.locator("#offers tr").first
+    expect(first).to_contain_text("3 sessions: Mon")
+    first.get_by_role("button", name="Book").click()
+    expect(page.locator("#booked-text")).to_contain_text("Course booked")
+    expect(page.locator("#booked-text")).to_contain_text("with Ana Ruiz")
+    dated = region.dispatcher.get(f"/v1/courses/{course['id']}").json()["session_list"]
+    assert [s["date"] for s in dated] == [str(monday + timedelta(days=d)) for d in (0, 3, 7)]
