@@ -220,3 +220,22 @@ def test_one_offer_books_a_whole_course_with_one_nurse_in_one_window_within_its_
     # Nothing left to date: a second course offer is refused with the reason.
     again = region.dispatcher.get(f"/v1/patients/{patient['id']}/offers", params={"course": course["id"], "from": str(monday)})
     assert again.status_code == 409 and "has a day already" in again.json()["detail"]
+
+
+def test_a_hold_that_ran_out_stops_reserving_and_its_offer_is_refused_once_another_caller_has_the_time(region, db):
+    day = _ahead(db, 3)
+    region.nurse("Ana", lat=39.75, lon=-104.98, shift=("08:00", "09:00"), day=day)  # room for one hour's visit
+    first, second = region.patient("First", lat=39.75, lon=-104.98), region.patient("Second", lat=39.75, lon=-104.98)
+    offer_a = _offers(region, first["id"], day)["offers"][0]
+    assert region.dispatcher.post(f"/v1/offers/{offer_a['id']}/hold").status_code == 200
+    assert _offers(region, second["id"], day)["offers"] == []
+    # The caller's minutes pass (NURSE_DISPATCH_BOOKING_HOLD_MINUTES): her hold runs out.
+    db.execute("UPDATE booking_offers SET held_until = now() - interval '1 second' WHERE id = %s", [offer_a["id"]])
+    offer_b = _offers(region, second["id"], day)["offers"][0]
+    assert region.dispatcher.post(f"/v1/offers/{offer_b['id']}/hold").status_code == 200
+    late = region.dispatcher.post(f"/v1/offers/{offer_a['id']}/take")
+    assert late.status_code == 409 and "Ana can no longer come" in late.json()["detail"]
+    assert db.execute("SELECT status FROM booking_offers WHERE id = %s", [offer_a["id"]]).fetchone()["status"] == "expired"
+    assert (
+        region.dispatcher.get(f"/v1/regions/{region.id}/visits", params={"date": str(day)}).json() == []
+    )  # nothing half-written
