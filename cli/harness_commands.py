@@ -123,6 +123,9 @@ def add_arguments(commands: argparse._SubParsersAction) -> None:
     )
     booking_bench.add_argument("--nurses", type=int, default=40)
     booking_bench.add_argument("--visits", type=int, default=300, help="visits a day")
+    booking_bench.add_argument(
+        "--booked", type=int, default=200, help="visits a day of the week region before its bookings (room for them)"
+    )
     booking_bench.add_argument("--days", type=int, default=7)
     booking_bench.add_argument("--requests", type=int, default=100, help="offer requests timed")
     booking_bench.add_argument("--bookings", type=int, default=300, help="offers taken one by one, then the days solved")
@@ -369,5 +372,14 @@ def _run_bench_booking(args: argparse.Namespace) -> int:
     from harness.bench.booking import run_booking_bench
 
     return run_booking_bench(
-        args.nurses, args.visits, args.days, args.requests, args.bookings, args.callers, args.time_limit, args.port, args.seed
+        args.nurses,
+        args.visits,
+        args.booked,
+        args.days,
+        args.requests,
+        args.bookings,
+        args.callers,
+        args.time_limit,
+        args.port,
+        args.seed,
     )

@@ -137,6 +137,9 @@ MAX_OFFERS = 5
 OFFER_DAYS = 7  # how many days ahead offers look by default; at most MAX_PLAN_DAYS, the planning horizon
 ARRIVAL_WINDOW_MIN = 120  # the arrival window a patient is told by default
 ARRIVAL_WINDOW_BOUNDS = (30, 480)
+# A visit booked from an offer at least weighs this much when a solve must leave visits out: the window was
+# promised to the patient, so it is kept before requests nobody was promised yet.
+PROMISED_PRIORITY = 10
 
 # ---------------------------------------------------------------- bounds
 

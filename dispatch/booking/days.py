@@ -62,16 +62,19 @@ def reserving_sessions(conn: Db, region_id: str, day: date, except_offer: int | 
     ).fetchall()
 
 
-def _routes_in_force(conn: Db, region_id: str, day: date) -> dict[str, list[str]]:
-    """Each nurse's visit ids in order in the published roster, else the newest draft; none when the day has neither."""
+def _routes_in_force(conn: Db, region_id: str, day: date) -> tuple[dict[str, list[str]], set[str]]:
+    """Each nurse's visit ids in order in the published roster, else the newest draft (none when the day has
+    neither), and the visits that roster left out (they hold no nurse's time: booking does not try them again)."""
     row = conn.execute(
         "SELECT document FROM rosters WHERE region_id = %s AND day = %s AND status <> 'superseded'"
         " ORDER BY status = 'published' DESC, version DESC LIMIT 1",
         [region_id, day],
     ).fetchone()
     if row is None:
-        return {}
-    return {route["nurse_id"]: [stop["visit_id"] for stop in route["stops"]] for route in row["document"]["routes"]}
+        return {}, set()
+    document = row["document"]
+    orders = {route["nurse_id"]: [stop["visit_id"] for stop in route["stops"]] for route in document["routes"]}
+    return orders, {u["visit_id"] for u in document["unassigned"]}
 
 
 def booking_day(
@@ -87,9 +90,9 @@ def booking_day(
     document = built.document
     if not document["nurses"]:
         return "no nurse works that day"
-    orders = _routes_in_force(conn, region_id, day)
+    orders, left_out = _routes_in_force(conn, region_id, day)
     routed = {visit_id for order in orders.values() for visit_id in order}
-    by_id = {v["id"]: v for v in document["visits"]}
+    by_id = {v["id"]: v for v in document["visits"] if v["id"] not in left_out}
     reserving = reserving_sessions(conn, region_id, day, except_offer)
     on_shift = {n["id"] for n in document["nurses"]}
     tz = document["timezone"]
@@ -102,6 +105,8 @@ def booking_day(
         fixed = {"start": hhmm(start), "end": hhmm(start + timedelta(seconds=59))}  # its minute (documents count minutes)
         if s["status"] == "taken":
             visit_id = str(s["visit_ids"][s["session"] - 1]) if len(s["visit_ids"]) >= s["session"] else None
+            if visit_id is not None and visit_id not in by_id:  # left out by the roster: its promise still holds
+                by_id.update({v["id"]: v for v in document["visits"] if v["id"] == visit_id})
             if visit_id in by_id and visit_id not in routed:
                 by_id[visit_id] = by_id[visit_id] | {"window": fixed, "pinned_nurse": nurse_id}
             continue

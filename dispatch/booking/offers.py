@@ -32,7 +32,7 @@ from dispatch.platform.access import Principal
 from dispatch.platform.db import Db, one
 from dispatch.records.regions import region
 from dispatch.records.visits import VisitRequest, add_visit, update_visit
-from dispatch.vocabulary import MAX_OFFERS, MAX_PLAN_DAYS, PLANNED_STATUSES, WEEKDAYS
+from dispatch.vocabulary import MAX_OFFERS, MAX_PLAN_DAYS, PLANNED_STATUSES, PROMISED_PRIORITY, WEEKDAYS
 from solver.booking import Opening
 from solver.explain import may_take
 from solver.model import TimeWindow
@@ -531,6 +531,7 @@ def take(conn: Db, who: Principal, offer_id: int) -> dict[str, Any]:
                         window_start=s["window_start"],
                         window_end=s["window_end"],
                         service=offer["service_code"],
+                        priority=PROMISED_PRIORITY,
                         notes=f"booked from offer {offer_id}",
                     ),
                 )
@@ -548,12 +549,16 @@ def take(conn: Db, who: Principal, offer_id: int) -> dict[str, Any]:
 def _date_session(conn: Db, who: Principal, offer: dict[str, Any], session: dict[str, Any]) -> dict[str, Any]:
     """A course session (a movable visit) given the offer's day and window, through the visits' own change path."""
     visit_id = offer["visit_ids"][session["session"] - 1]
-    current = one(conn.execute("SELECT day, status, session_no FROM visits WHERE id = %s", [visit_id]))
+    current = one(conn.execute("SELECT day, status, session_no, priority FROM visits WHERE id = %s", [visit_id]))
     if current["day"] is not None or current["status"] not in PLANNED_STATUSES:
         raise Conflict(
             f"session {current['session_no']} of course {offer['course_id']} was dated or changed since the offer"
             f" ({current['day'] or current['status']}); ask for offers again",
             "offer",
         )
-    given = {"date": session["day"], "window": {"start": session["window_start"], "end": session["window_end"]}}
+    given = {
+        "date": session["day"],
+        "window": {"start": session["window_start"], "end": session["window_end"]},
+        "priority": max(PROMISED_PRIORITY, current["priority"]),
+    }
     return update_visit(conn, who, visit_id, given, None)

@@ -46,6 +46,7 @@ from harness.demo_region import NO_GEOCODER, load_demo_region
 PASSWORD = "demo-password"
 SERVICES = ("hydration", "myers", "ketamine", "nad")
 RACE_REGION = "race"
+WEEK_REGION = "week"
 RACE_CAPACITY = 4  # 08:00–12:00, hour-long visits, no driving
 
 
@@ -54,26 +55,32 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
-def _load(conn: Db, first: date, days: int, nurses: int, visits: int, bookings: int, callers: int, seed: int) -> list[int]:
-    """The region's days, the patients who will book (cleared, near the region's patients), and the race region."""
+def _load(
+    conn: Db, first: date, days: int, nurses: int, visits: int, booked: int, bookings: int, callers: int, seed: int
+) -> list[int]:
+    """The offers region's days; the week region's days (`booked` visits a day before the bookings) and the patients
+    who will book (cleared, near the region's patients); the race region."""
     for k in range(days):
-        _say(f"loading {first + timedelta(days=k)}: {nurses} nurses, {visits} visits")
+        _say(f"loading {first + timedelta(days=k)}: {nurses} nurses, {visits} visits (offers), {booked} (the week)")
         load_demo_region(conn, first + timedelta(days=k), nurses, visits, seed, region_id="denver")
+        if bookings:
+            load_demo_region(conn, first + timedelta(days=k), nurses, booked, seed + 1, region_id=WEEK_REGION)
     admin = principal_named(conn, "admin")
-    clinician = principal_named(conn, "clinician-denver")
-    assert admin is not None and clinician is not None
-    places = [(r["lat"], r["lon"]) for r in conn.execute("SELECT lat, lon FROM patients WHERE region_id = 'denver'")]
+    clinician = principal_named(conn, f"clinician-{WEEK_REGION}")
+    assert admin is not None
+    places = [(r["lat"], r["lon"]) for r in conn.execute("SELECT lat, lon FROM patients WHERE region_id = %s", [WEEK_REGION])]
     rng = random.Random(seed)
     cleared = {"outcome": "cleared", "mode": "telehealth", "evaluated_on": date.today() - timedelta(days=7)}
     callers_ids = []
     with conn.transaction():
         for i in range(bookings):
             lat, lon = rng.choice(places)
+            assert clinician is not None
             patient = add_patient(
                 conn,
                 admin,
                 NO_GEOCODER,
-                "denver",
+                WEEK_REGION,
                 {
                     "name": f"Caller {i}",
                     "location": {"lat": lat + rng.uniform(-0.01, 0.01), "lon": lon + rng.uniform(-0.01, 0.01)},
@@ -111,12 +118,12 @@ def _load(conn: Db, first: date, days: int, nurses: int, visits: int, bookings: 
     return callers_ids
 
 
-def _solve_days(client: httpx.Client, first: date, days: int, time_limit: float) -> dict[str, dict]:
+def _solve_days(client: httpx.Client, region: str, first: date, days: int, time_limit: float) -> dict[str, dict]:
     """Each day solved (one after the other on the server's worker); the drafts, by date."""
     rosters = {}
     for k in range(days):
         day = first + timedelta(days=k)
-        job = client.post(f"/v1/regions/denver/rosters/{day}/solve", json={"time_limit_s": time_limit}).json()
+        job = client.post(f"/v1/regions/{region}/rosters/{day}/solve", json={"time_limit_s": time_limit}).json()
         while job["state"] in ("queued", "running"):
             time.sleep(0.2)
             job = client.get(f"/v1/jobs/{job['id']}").json()
@@ -268,6 +275,7 @@ def _race(base: str, first: date, callers: int, conn_url: str) -> dict:
 def run_booking_bench(
     nurses: int,
     visits: int,
+    booked: int,
     days: int,
     requests: int,
     bookings: int,
@@ -282,7 +290,7 @@ def run_booking_bench(
     first = date.today() + timedelta(days=1)
     pool = open_pool(url, 1)
     with pool.connection() as conn:
-        booking_patients = _load(conn, first, days, nurses, visits, bookings, callers, seed)
+        booking_patients = _load(conn, first, days, nurses, visits, booked, bookings, callers, seed)
         region_patients = [r["id"] for r in conn.execute("SELECT id FROM patients WHERE region_id = 'denver' ORDER BY id")]
     pool.close()
     env = {**os.environ, "NURSE_DISPATCH_HOME": str(home)}
@@ -294,14 +302,21 @@ def run_booking_bench(
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    result: dict[str, Any] = {"nurses": nurses, "visits_per_day": visits, "days": days, "time_limit_s": time_limit}
+    result: dict[str, Any] = {
+        "nurses": nurses,
+        "visits_per_day": visits,
+        "days": days,
+        "time_limit_s": time_limit,
+        "week_booked_per_day": booked,
+        "load_at_start": os.getloadavg()[0],
+    }
     try:
         _wait_ready(base, server)
         client = httpx.Client(
             base_url=base, timeout=120, headers={"Authorization": f"Bearer {_login(base, 'dispatcher-denver', PASSWORD)}"}
         )
         _say(f"solving {days} days ({time_limit:g} s each): the drafts offers build on")
-        _solve_days(client, first, days, time_limit)
+        _solve_days(client, "denver", first, days, time_limit)
         _say(f"offers: {requests} requests over {days} days, one at a time, from this process")
         result |= _offers_timed(client, region_patients, first, days, requests, seed)
         _say(json.dumps(result))
@@ -310,10 +325,16 @@ def run_booking_bench(
             result |= _race(base, first, callers, url)
             _say(json.dumps({k: v for k, v in result.items() if k.startswith("race")}))
         if bookings:
-            _say(f"a week of bookings: {bookings} offers taken one by one, then each day solved again")
-            booked, outcomes = _book_week(client, booking_patients, first, days, seed)
+            week = httpx.Client(
+                base_url=base,
+                timeout=120,
+                headers={"Authorization": f"Bearer {_login(base, f'dispatcher-{WEEK_REGION}', PASSWORD)}"},
+            )
+            _say(f"a week of bookings: {days} days of {booked} visits solved, {bookings} offers taken one by one, solved again")
+            _solve_days(week, WEEK_REGION, first, days, time_limit)
+            taken, outcomes = _book_week(week, booking_patients, first, days, seed)
             result["bookings"] = outcomes
-            result |= _served(booked, _solve_days(client, first, days, time_limit))
+            result |= _served(taken, _solve_days(week, WEEK_REGION, first, days, time_limit))
     finally:
         server.terminate()
         server.wait(timeout=30)
