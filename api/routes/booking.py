@@ -22,6 +22,7 @@ def patient_offers(
     patient_id: int,
     conn: Conn,
     who: CurrentUser,
+    services: AppServices,
     service: Annotated[str | None, Query(min_length=1, description="a code of the service catalogue")] = None,
     course: Annotated[
         int | None, Query(ge=1, description="the patient's course: each offer books all its sessions still to date")
@@ -57,7 +58,7 @@ def patient_offers(
         preferred_to=before,
         course_id=course,
     )
-    return offers.find_offers(conn, who, question)
+    return offers.find_offers(conn, who, question, services.booking_days)
 
 
 @router.post("/v1/offers/{offer_id}/hold", response_model=OfferOut)

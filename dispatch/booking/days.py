@@ -10,15 +10,18 @@ the patient's clearance from the clinical gate, as for a solve.
 
 from __future__ import annotations
 
+import threading
+import time
+from collections import OrderedDict
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from dispatch.platform.db import Db
+from dispatch.platform.db import Db, one
 from dispatch.records.eligibility import visit_skills
 from dispatch.rosters.naming import parse_day
-from dispatch.rosters.problem import day_problem, hhmm, timed_day
+from dispatch.rosters.problem import DayProblem, day_problem, hhmm, timed_day
 from solver.booking import Opening, SettledDay, openings, settle
 from solver.model import Problem, TimeWindow, Visit
 
@@ -77,15 +80,73 @@ def _routes_in_force(conn: Db, region_id: str, day: date) -> tuple[dict[str, lis
     return orders, {u["visit_id"] for u in document["unassigned"]}
 
 
-def booking_day(
-    conn: Db,
-    region_id: str,
-    day: date,
-    patient: dict[str, Any],
-    service: dict[str, Any],
-    except_offer: int | None = None,
-) -> BookingDay | str:
-    """The day ready for the patient's new visit of `service`, or why nothing can be offered on it."""
+@dataclass
+class _BaseDay:
+    """A day without the new visit: the untimed problem document, each nurse's visit ids in order (settled once the
+    first request has placed the visits no route holds), and the sessions reserving time."""
+
+    built: DayProblem
+    orders: dict[str, list[str]]
+    reserving: list[dict[str, Any]]
+    settled: bool = False
+
+
+class DayCache:
+    """Days as booking reads them, kept while nothing they hold has changed (their fingerprint) and for `ttl_s` at most.
+
+    Only offers read it: holding and taking re-read the day, so a day kept a little too long can only make an offer
+    that a hold then refuses (409, "ask for offers again"). One per process; thread-safe."""
+
+    def __init__(self, size: int = 64, ttl_s: float = 30.0):
+        self.size, self.ttl_s = size, ttl_s
+        self._days: OrderedDict[tuple[str, date], tuple[float, str, _BaseDay | str]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, date], fingerprint: str) -> _BaseDay | str | None:
+        with self._lock:
+            found = self._days.get(key)
+            if found is None or found[1] != fingerprint or time.monotonic() - found[0] > self.ttl_s:
+                return None
+            self._days.move_to_end(key)
+            return found[2]
+
+    def put(self, key: tuple[str, date], fingerprint: str, base: _BaseDay | str) -> None:
+        with self._lock:
+            self._days[key] = (time.monotonic(), fingerprint, base)
+            self._days.move_to_end(key)
+            while len(self._days) > self.size:
+                self._days.popitem(last=False)
+
+
+def day_fingerprint(conn: Db, region_id: str, day: date) -> str:
+    """What a day's offers depend on that changes through the day: its rosters, its visits, the time held or taken, the
+    nurses, their shifts and certifications (a change to any row changes its xmin). The rest (a clearance recorded, a
+    patient moved) is picked up within the cache's ttl_s."""
+    row = one(
+        conn.execute(
+            "SELECT md5(concat_ws('|',"
+            " (SELECT string_agg(id || ':' || revision || ':' || status, ',' ORDER BY id) FROM rosters"
+            "   WHERE region_id = %(r)s AND day = %(d)s AND status <> 'superseded'),"
+            " (SELECT string_agg(id || ':' || version || ':' || status, ',' ORDER BY id) FROM visits"
+            "   WHERE region_id = %(r)s AND day = %(d)s),"
+            " (SELECT string_agg(s.id || ':' || o.status, ',' ORDER BY s.id) FROM offer_sessions s"
+            "   JOIN booking_offers o ON o.id = s.offer_id WHERE s.region_id = %(r)s AND s.day = %(d)s AND s.reserving"
+            "   AND (o.status = 'taken' OR o.held_until > now())),"
+            " (SELECT string_agg(n.id || ':' || n.xmin::text, ',' ORDER BY n.id) FROM nurses n WHERE n.region_id = %(r)s),"
+            " (SELECT string_agg(x.xmin::text, ',' ORDER BY x.xmin::text) FROM nurse_shifts x JOIN nurses n ON n.id = x.nurse_id"
+            "   WHERE n.region_id = %(r)s AND x.day = %(d)s),"
+            " (SELECT string_agg(x.xmin::text, ',' ORDER BY x.xmin::text) FROM nurse_shift_templates x"
+            "   JOIN nurses n ON n.id = x.nurse_id WHERE n.region_id = %(r)s),"
+            " (SELECT string_agg(x.xmin::text, ',' ORDER BY x.xmin::text) FROM nurse_certifications x"
+            "   JOIN nurses n ON n.id = x.nurse_id WHERE n.region_id = %(r)s)"
+            ")) AS fingerprint",
+            {"r": region_id, "d": day},
+        )
+    )
+    return row["fingerprint"]
+
+
+def _base_day(conn: Db, region_id: str, day: date, except_offer: int | None) -> _BaseDay | str:
     built = day_problem(conn, region_id, day, TIME_LIMIT_S, timed=False)
     document = built.document
     if not document["nurses"]:
@@ -120,6 +181,34 @@ def booking_day(
                 "priority": 1,
             }
         )
+    document = document | {"visits": [*by_id.values(), *held_docs]}
+    return _BaseDay(replace(built, document=document), orders, reserving)
+
+
+def booking_day(
+    conn: Db,
+    region_id: str,
+    day: date,
+    patient: dict[str, Any],
+    service: dict[str, Any],
+    except_offer: int | None = None,
+    cache: DayCache | None = None,
+) -> BookingDay | str:
+    """The day ready for the patient's new visit of `service`, or why nothing can be offered on it.
+
+    With `cache`, a day read before and unchanged since is not read again (offers only)."""
+    base: _BaseDay | str | None = None
+    if cache is not None and except_offer is None:
+        fingerprint = day_fingerprint(conn, region_id, day)
+        base = cache.get((region_id, day), fingerprint)
+    if base is None:
+        base = _base_day(conn, region_id, day, except_offer)
+        if cache is not None and except_offer is None:
+            cache.put((region_id, day), fingerprint, base)  # a day without nurses too
+    if isinstance(base, str):
+        return base
+    document = base.built.document
+    on_shift = {n["id"] for n in document["nurses"]}
     new_visit = {
         "id": NEW_VISIT,
         "patient_id": str(patient["id"]),
@@ -136,13 +225,16 @@ def booking_day(
         new_visit["excluded_nurses"] = excluded
     if preferred:
         new_visit["preferred_nurses"] = preferred
-    document = document | {"visits": [*by_id.values(), *held_docs, new_visit]}
-    timed = timed_day(conn, region_id, replace(built, document=document))
+    with_new = document | {"visits": [*document["visits"], new_visit]}
+    timed = timed_day(conn, region_id, replace(base.built, document=with_new))
     problem = parse_day(timed.document)
-    settled = settle(problem, orders, skip=frozenset({NEW_VISIT}))
+    settled = settle(problem, base.orders, skip=frozenset({NEW_VISIT}))
+    if not base.settled:  # the visits no route held are placed now; a later request starts from there
+        base.orders = {nurse.id: [v.id for v in settled.days.orders[n]] for n, nurse in enumerate(problem.nurses)}
+        base.settled = True
     visit = next(v for v in problem.visits if v.id == NEW_VISIT)
     reserved: dict[str, list[tuple[int, int]]] = {}
-    for s in reserving:
+    for s in base.reserving:
         reserved.setdefault(str(s["nurse_id"]), []).append(
             (seconds_of(problem, s["reserved"].lower), seconds_of(problem, s["reserved"].upper))
         )

@@ -24,7 +24,7 @@ from typing import Any
 from psycopg import errors
 from psycopg.types.range import Range
 
-from dispatch.booking.days import BookingDay, booking_day
+from dispatch.booking.days import BookingDay, DayCache, booking_day
 from dispatch.clinical.clearance import clearances, hold_reason
 from dispatch.errors import Conflict, InvalidField
 from dispatch.platform import audit
@@ -91,8 +91,10 @@ def arrival_window(start: int, window_min: int) -> tuple[int, int]:
     return begin, max(end, start)
 
 
-def find_offers(conn: Db, who: Principal, question: OfferQuestion) -> dict[str, Any]:
-    """Up to MAX_OFFERS offers, ranked, stored as `offered`; with each day that has none and why."""
+def find_offers(conn: Db, who: Principal, question: OfferQuestion, cache: DayCache | None = None) -> dict[str, Any]:
+    """Up to MAX_OFFERS offers, ranked, stored as `offered`; with each day that has none and why.
+
+    `cache` keeps days read by earlier requests while they are unchanged (dispatch/booking/days.py)."""
     who.require_role("admin", "dispatcher")
     started = clock.monotonic()
     patient = _patient(conn, who, question.patient_id)
@@ -112,7 +114,7 @@ def find_offers(conn: Db, who: Principal, question: OfferQuestion) -> dict[str, 
     if question.preferred_from and question.preferred_to and question.preferred_to <= question.preferred_from:
         raise InvalidField("the preferred times end before they start", "before")
     dates = [first + timedelta(days=k) for k in range(question.days)]
-    days = _Days(conn, patient, service)
+    days = _Days(conn, patient, service, cache)
     if course is not None:
         candidates, without = _course_candidates(days, question, dates, course, open_sessions)
     else:
@@ -172,14 +174,16 @@ class _Candidate:
 class _Days:
     """Each day as booking sees it, read once per request; a day the patient is not cleared on has its reason."""
 
-    def __init__(self, conn: Db, patient: dict[str, Any], service: dict[str, Any]):
-        self.conn, self.patient, self.service = conn, patient, service
+    def __init__(self, conn: Db, patient: dict[str, Any], service: dict[str, Any], cache: DayCache | None):
+        self.conn, self.patient, self.service, self.cache = conn, patient, service, cache
         self.read: dict[date, BookingDay | str] = {}
 
     def __call__(self, day: date) -> BookingDay | str:
         if day not in self.read:
             refused = _not_cleared(self.conn, self.patient, self.service, day)
-            self.read[day] = refused or booking_day(self.conn, self.patient["region_id"], day, self.patient, self.service)
+            self.read[day] = refused or booking_day(
+                self.conn, self.patient["region_id"], day, self.patient, self.service, cache=self.cache
+            )
         return self.read[day]
 
 
