@@ -13,17 +13,22 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
+
+import numpy as np
 
 from dispatch.platform.db import Db, one
 from dispatch.records.eligibility import visit_skills
 from dispatch.rosters.naming import parse_day
 from dispatch.rosters.problem import DayProblem, day_problem, hhmm, timed_day
+from dispatch.rosters.travel import GEODESIC
 from solver.booking import Opening, SettledDay, openings, settle
+from solver.insertion import RemainingDays
 from solver.model import Problem, TimeWindow, Visit
+from solver.travel import speed_durations
 
 NEW_VISIT = "booking"  # the visit being offered, in the day's problem document
 # Loading the day is all the work; no solve runs on it.
@@ -82,13 +87,16 @@ def _routes_in_force(conn: Db, region_id: str, day: date) -> tuple[dict[str, lis
 
 @dataclass
 class _BaseDay:
-    """A day without the new visit: the untimed problem document, each nurse's visit ids in order (settled once the
-    first request has placed the visits no route holds), and the sessions reserving time."""
+    """A day without the new visit: the untimed problem document, each nurse's visit ids in order, and the sessions
+    reserving time. On the geodesic model, the first request also keeps the day parsed and settled (`problem`,
+    `settled`, `points`: each place's (lat, lon) by its row), and later ones only add their visit's place to it."""
 
     built: DayProblem
     orders: dict[str, list[str]]
     reserving: list[dict[str, Any]]
-    settled: bool = False
+    problem: Problem | None = None
+    settled: SettledDay | None = None
+    points: list[tuple[float, float]] = field(default_factory=list)
 
 
 class DayCache:
@@ -196,7 +204,7 @@ def booking_day(
 ) -> BookingDay | str:
     """The day ready for the patient's new visit of `service`, or why nothing can be offered on it.
 
-    With `cache`, a day read before and unchanged since is not read again (offers only)."""
+    With `cache`, a day read before and unchanged since is not read, timed, parsed or settled again (offers only)."""
     base: _BaseDay | str | None = None
     if cache is not None and except_offer is None:
         fingerprint = day_fingerprint(conn, region_id, day)
@@ -207,7 +215,28 @@ def booking_day(
             cache.put((region_id, day), fingerprint, base)  # a day without nurses too
     if isinstance(base, str):
         return base
-    document = base.built.document
+    new_visit = _new_visit_document(base.built.document, patient, service)
+    if base.problem is None and cache is not None:
+        _keep_settled(conn, region_id, base)
+    if base.problem is not None and base.settled is not None:
+        problem, visit = _with_new_visit(base, new_visit)
+        days = RemainingDays(problem, base.settled.days.orders, [False] * len(problem.nurses), {})
+        settled = SettledDay(days, base.settled.left_out)
+    else:
+        with_new = base.built.document | {"visits": [*base.built.document["visits"], new_visit]}
+        timed = timed_day(conn, region_id, replace(base.built, document=with_new))
+        problem = parse_day(timed.document)
+        settled = settle(problem, base.orders, skip=frozenset({NEW_VISIT}))
+        visit = next(v for v in problem.visits if v.id == NEW_VISIT)
+    reserved: dict[str, list[tuple[int, int]]] = {}
+    for s in base.reserving:
+        reserved.setdefault(str(s["nurse_id"]), []).append(
+            (seconds_of(problem, s["reserved"].lower), seconds_of(problem, s["reserved"].upper))
+        )
+    return BookingDay(day, problem, settled, visit, reserved)
+
+
+def _new_visit_document(document: dict[str, Any], patient: dict[str, Any], service: dict[str, Any]) -> dict[str, Any]:
     on_shift = {n["id"] for n in document["nurses"]}
     new_visit = {
         "id": NEW_VISIT,
@@ -225,20 +254,47 @@ def booking_day(
         new_visit["excluded_nurses"] = excluded
     if preferred:
         new_visit["preferred_nurses"] = preferred
-    with_new = document | {"visits": [*document["visits"], new_visit]}
-    timed = timed_day(conn, region_id, replace(base.built, document=with_new))
+    return new_visit
+
+
+def _keep_settled(conn: Db, region_id: str, base: _BaseDay) -> None:
+    """Time, parse and settle the day once for the requests that follow; only on the geodesic model, whose time to a
+    new place is computed here (a road engine's is asked with the whole day, as a solve does)."""
+    timed = timed_day(conn, region_id, base.built)
+    if "durations_s" in timed.document.get("travel", {}):
+        return
     problem = parse_day(timed.document)
-    settled = settle(problem, base.orders, skip=frozenset({NEW_VISIT}))
-    if not base.settled:  # the visits no route held are placed now; a later request starts from there
-        base.orders = {nurse.id: [v.id for v in settled.days.orders[n]] for n, nurse in enumerate(problem.nurses)}
-        base.settled = True
-    visit = next(v for v in problem.visits if v.id == NEW_VISIT)
-    reserved: dict[str, list[tuple[int, int]]] = {}
-    for s in base.reserving:
-        reserved.setdefault(str(s["nurse_id"]), []).append(
-            (seconds_of(problem, s["reserved"].lower), seconds_of(problem, s["reserved"].upper))
-        )
-    return BookingDay(day, problem, settled, visit, reserved)
+    points: dict[int, tuple[float, float]] = {}
+    for doc, nurse in zip(timed.document["nurses"], problem.nurses, strict=True):
+        points[nurse.start_index] = (float(doc["start"]["lat"]), float(doc["start"]["lon"]))
+        end = doc.get("end", doc["start"])
+        points[nurse.end_index] = (float(end["lat"]), float(end["lon"]))
+    for doc, visit in zip(timed.document["visits"], problem.visits, strict=True):
+        points[visit.location_index] = (float(doc["location"]["lat"]), float(doc["location"]["lon"]))
+    if sorted(points) != list(range(len(problem.durations))):
+        return  # a place the document reads otherwise: no shortcut, every request parses the day
+    base.points = [points[i] for i in range(len(points))]
+    base.settled = settle(problem, base.orders)
+    base.problem = problem
+
+
+def _with_new_visit(base: _BaseDay, new_visit: dict[str, Any]) -> tuple[Problem, Visit]:
+    """The settled day's problem with the new visit's place added (a row and a column of the geodesic model)."""
+    assert base.problem is not None
+    document = base.built.document
+    alone = parse_day(
+        {
+            "date": document["date"],
+            "timezone": document["timezone"],
+            "nurses": document["nurses"],
+            "visits": [new_visit],
+            "travel": GEODESIC,
+        }
+    )
+    points = np.array([*base.points, (float(new_visit["location"]["lat"]), float(new_visit["location"]["lon"]))])
+    durations = speed_durations(points[:, 0], points[:, 1], GEODESIC["speed_kmh"], GEODESIC["circuity"])
+    visit = replace(alone.visits[0], location_index=len(base.points))
+    return replace(base.problem, visits=(*base.problem.visits, visit), durations=durations), visit
 
 
 def seconds_of(problem: Problem, moment: datetime) -> int:
