@@ -25,6 +25,7 @@ class Opening:
     arrival: int
     start: int
     added_travel: int
+    working: int = 0  # her day with it, departure to return (seconds): what a weekly cap counts
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,7 @@ def openings(settled: SettledDay, visit: Visit, limit: int) -> list[Opening]:
             f.route.stops[f.position].arrival,
             f.route.stops[f.position].start,
             f.added_travel,
+            f.route.return_time - f.route.departure,
         )
         for f in found
     ]

@@ -44,10 +44,14 @@ class BookingDay:
     settled: SettledDay
     visit: Visit
     reserved: dict[str, list[tuple[int, int]]]  # nurse id → (start, end) seconds held or taken on this day
+    week_room: dict[str, int]  # nurse id → seconds her day may last within her weekly cap (capped nurses only)
 
     def fits(self, opening: Opening) -> bool:
-        """The opening overlaps no time the database holds for its nurse (held or taken offers)."""
+        """The opening overlaps no time the database holds for its nurse (held or taken offers), and her day with it
+        keeps her week within her cap."""
         end = opening.start + self.visit.duration
+        if opening.nurse_id in self.week_room and opening.working > self.week_room[opening.nurse_id]:
+            return False
         return all(end <= start or stop <= opening.start for start, stop in self.reserved.get(opening.nurse_id, ()))
 
     def openings(self, window: TimeWindow | None, limit: int, nurse_id: str | None = None) -> list[Opening]:
@@ -94,6 +98,7 @@ class _BaseDay:
     built: DayProblem
     orders: dict[str, list[str]]
     reserving: list[dict[str, Any]]
+    week_room: dict[str, int]
     problem: Problem | None = None
     settled: SettledDay | None = None
     points: list[tuple[float, float]] = field(default_factory=list)
@@ -129,12 +134,13 @@ class DayCache:
 def day_fingerprint(conn: Db, region_id: str, day: date) -> str:
     """What a day's offers depend on that changes through the day: its rosters, its visits, the time held or taken, the
     nurses, their shifts and certifications (a change to any row changes its xmin). The rest (a clearance recorded, a
-    patient moved) is picked up within the cache's ttl_s."""
+    patient moved) is picked up within the cache's ttl_s. The week's rosters count: they hold the weekly caps' hours."""
+    monday = day - timedelta(days=day.weekday())
     row = one(
         conn.execute(
             "SELECT md5(concat_ws('|',"
             " (SELECT string_agg(id || ':' || revision || ':' || status, ',' ORDER BY id) FROM rosters"
-            "   WHERE region_id = %(r)s AND day = %(d)s AND status <> 'superseded'),"
+            "   WHERE region_id = %(r)s AND day BETWEEN %(monday)s AND %(sunday)s AND status <> 'superseded'),"
             " (SELECT string_agg(id || ':' || version || ':' || status, ',' ORDER BY id) FROM visits"
             "   WHERE region_id = %(r)s AND day = %(d)s),"
             " (SELECT string_agg(s.id || ':' || o.status, ',' ORDER BY s.id) FROM offer_sessions s"
@@ -148,7 +154,7 @@ def day_fingerprint(conn: Db, region_id: str, day: date) -> str:
             " (SELECT string_agg(x.xmin::text, ',' ORDER BY x.xmin::text) FROM nurse_certifications x"
             "   JOIN nurses n ON n.id = x.nurse_id WHERE n.region_id = %(r)s)"
             ")) AS fingerprint",
-            {"r": region_id, "d": day},
+            {"r": region_id, "d": day, "monday": monday, "sunday": monday + timedelta(days=6)},
         )
     )
     return row["fingerprint"]
@@ -190,7 +196,24 @@ def _base_day(conn: Db, region_id: str, day: date, except_offer: int | None) -> 
             }
         )
     document = document | {"visits": [*by_id.values(), *held_docs]}
-    return _BaseDay(replace(built, document=document), orders, reserving)
+    return _BaseDay(replace(built, document=document), orders, reserving, _week_room(conn, region_id, day))
+
+
+def _week_room(conn: Db, region_id: str, day: date) -> dict[str, int]:
+    """For each nurse with a weekly cap (`max_week_min`, departure to return per ISO week, as the week plan counts it):
+    the seconds her day may last, after the other days of the week in their rosters in force."""
+    monday = day - timedelta(days=day.weekday())
+    rows = conn.execute(
+        "WITH capped AS (SELECT id, max_week_min FROM nurses WHERE region_id = %(r)s AND active AND max_week_min IS NOT NULL),"
+        " in_force AS (SELECT DISTINCT ON (day) day, document FROM rosters"
+        "   WHERE region_id = %(r)s AND day BETWEEN %(monday)s AND %(sunday)s AND day <> %(d)s AND status <> 'superseded'"
+        "   ORDER BY day, status = 'published' DESC, version DESC)"
+        " SELECT c.id, c.max_week_min * 60 - coalesce(sum((route->>'working_s')::int), 0) AS room FROM capped c"
+        " LEFT JOIN (in_force f CROSS JOIN jsonb_array_elements(f.document->'routes') route)"
+        "   ON route->>'nurse_id' = c.id::text GROUP BY c.id, c.max_week_min",
+        {"r": region_id, "d": day, "monday": monday, "sunday": monday + timedelta(days=6)},
+    ).fetchall()
+    return {str(r["id"]): r["room"] for r in rows}
 
 
 def booking_day(
@@ -233,7 +256,7 @@ def booking_day(
         reserved.setdefault(str(s["nurse_id"]), []).append(
             (seconds_of(problem, s["reserved"].lower), seconds_of(problem, s["reserved"].upper))
         )
-    return BookingDay(day, problem, settled, visit, reserved)
+    return BookingDay(day, problem, settled, visit, reserved, base.week_room)
 
 
 def _new_visit_document(document: dict[str, Any], patient: dict[str, Any], service: dict[str, Any]) -> dict[str, Any]:

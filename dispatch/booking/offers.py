@@ -341,7 +341,7 @@ def _why_none(built: BookingDay) -> str:
     allowed = [n for n in built.problem.nurses if may_take(n, built.visit)]
     if not allowed:
         return "no nurse on shift that day has the certifications and licence this visit needs"
-    return "every nurse who may give it is fully booked that day"
+    return "every nurse who may give it is fully booked that day (or her weekly cap is reached)"
 
 
 def _store_offer(

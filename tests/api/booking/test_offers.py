@@ -239,3 +239,20 @@ def test_a_hold_that_ran_out_stops_reserving_and_its_offer_is_refused_once_anoth
     assert (
         region.dispatcher.get(f"/v1/regions/{region.id}/visits", params={"date": str(day)}).json() == []
     )  # nothing half-written
+
+
+def test_a_nurse_at_her_weekly_cap_is_not_offered(region, db):
+    monday = _next_monday(db, 2)
+    ana = region.nurse("Ana", shift=None)
+    week = {"mon": {"start": "08:00", "end": "16:00"}, "tue": {"start": "08:00", "end": "16:00"}}
+    contract = {"template": week, "max_week_min": 150}
+    assert region.dispatcher.put(f"/v1/nurses/{ana['id']}/contract", json=contract).status_code == 200
+    patient = region.patient("Lou")
+    tuesday = monday + timedelta(days=1)
+    assert _offers(region, patient["id"], tuesday)["offers"]  # 150 min of her week are free
+    for name in ("Mon 1", "Mon 2"):
+        region.visit(region.patient(name, lat=39.80)["id"], window=("08:00", "16:00"), day=monday)
+    roster = region.solved_roster(monday)
+    assert sum(len(r["stops"]) for r in roster["roster"]["routes"]) == 2  # over two hours of Monday: little room left
+    later = _offers(region, patient["id"], tuesday)
+    assert later["offers"] == [] and "weekly cap" in later["days_without"][0]["reason"]
