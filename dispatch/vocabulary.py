@@ -140,6 +140,9 @@ ARRIVAL_WINDOW_BOUNDS = (30, 480)
 # A visit booked from an offer at least weighs this much when a solve must leave visits out: the window was
 # promised to the patient, so it is kept before requests nobody was promised yet.
 PROMISED_PRIORITY = 10
+# A patient's own request from the public page: new until the front desk confirms (books it) or declines it.
+REQUEST_STATUSES = ("new", "confirmed", "declined")
+REQUEST_TIMES = 3  # the times the public page says the clinic may offer
 
 # ---------------------------------------------------------------- bounds
 

@@ -5,14 +5,30 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 
-from api.deps import AppServices, Conn, CurrentUser
-from api.schemas.booking import OfferOut, OffersOut
+from api.deps import AppServices, Conn, CurrentUser, client_address
+from api.schemas.booking import (
+    BookingForm,
+    BookingRequestAnswer,
+    BookingRequestClose,
+    BookingRequestIn,
+    BookingRequestOut,
+    OfferOut,
+    OffersOut,
+)
 from api.schemas.common import LocalTime
 from api.schemas.visits import VisitOut
-from dispatch.booking import offers
-from dispatch.vocabulary import ARRIVAL_WINDOW_BOUNDS, ARRIVAL_WINDOW_MIN, MAX_PLAN_DAYS, OFFER_DAYS, OFFER_URGENCIES, WEEKDAYS
+from dispatch.booking import offers, requests
+from dispatch.vocabulary import (
+    ARRIVAL_WINDOW_BOUNDS,
+    ARRIVAL_WINDOW_MIN,
+    MAX_PLAN_DAYS,
+    OFFER_DAYS,
+    OFFER_URGENCIES,
+    REQUEST_STATUSES,
+    WEEKDAYS,
+)
 
 router = APIRouter(tags=["booking"])
 
@@ -75,3 +91,43 @@ def take_offer(offer_id: int, conn: Conn, who: CurrentUser) -> dict:
 
     409 with the reason when it no longer fits, was taken already, or the booking is refused (a duplicate)."""
     return offers.take(conn, who, offer_id)
+
+
+@router.get("/v1/public/regions/{region_id}/booking-form", response_model=BookingForm)
+def booking_form(region_id: str, conn: Conn) -> dict:
+    """For the public request page (no login): the region's name and the services a nurse gives at home."""
+    return requests.booking_form(conn, region_id)
+
+
+@router.post("/v1/public/regions/{region_id}/booking-requests", response_model=BookingRequestAnswer, status_code=201)
+def request_booking(region_id: str, body: BookingRequestIn, conn: Conn, services: AppServices, request: Request) -> dict:
+    """A patient's own request (no login): recorded for the front desk, answered with times the clinic may offer.
+
+    Nothing is booked until the front desk confirms. At most NURSE_DISPATCH_BOOKING_REQUESTS_PER_HOUR requests an hour
+    from one address to one region (429 with Retry-After beyond)."""
+    return requests.take_request(
+        conn,
+        services.geocoder,
+        services.booking_days,
+        region_id,
+        body.model_dump(),
+        client_address(request),
+        services.settings.booking_requests_per_hour,
+    )
+
+
+@router.get("/v1/regions/{region_id}/booking-requests", response_model=list[BookingRequestOut])
+def booking_requests(
+    region_id: str,
+    conn: Conn,
+    who: CurrentUser,
+    status: Annotated[Literal[REQUEST_STATUSES] | None, Query(description="only these")] = None,
+) -> list[dict]:
+    """Patients' own requests for the front desk to call back, newest first."""
+    return requests.requests_in(conn, who, region_id, status)
+
+
+@router.post("/v1/booking-requests/{request_id}/close", response_model=BookingRequestOut)
+def close_booking_request(request_id: int, body: BookingRequestClose, conn: Conn, who: CurrentUser) -> dict:
+    """The front desk called back: the request is confirmed (booked through offers) or declined."""
+    return requests.close_request(conn, who, request_id, body.status)

@@ -7,8 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from api.schemas.common import Window
-from dispatch.vocabulary import OFFER_STATUSES
+from api.schemas.common import Address, Body, LocalTime, Name, Phone, Window
+from dispatch.vocabulary import OFFER_STATUSES, REQUEST_STATUSES, WEEKDAYS
 
 
 class OfferSessionOut(BaseModel):
@@ -52,3 +52,54 @@ class OffersOut(BaseModel):
     elapsed_ms: float
     offers: list[OfferOut]
     days_without: list[DayWithoutOffer] = Field(description="days of the range with no offer, and why")
+
+
+class ServiceChoice(BaseModel):
+    code: str
+    name: str
+
+
+class BookingForm(BaseModel):
+    region_id: str
+    region_name: str
+    services: list[ServiceChoice] = Field(description="what a nurse gives at home")
+
+
+class BookingRequestIn(Body):
+    name: Name
+    phone: Phone = Field(min_length=1, examples=["+1 303 555 0100"])
+    address: Address = Field(min_length=1, examples=["1600 Pennsylvania St, Denver, CO"])
+    service: Name = Field(examples=["hydration"])
+    preferred_days: list[Literal[WEEKDAYS]] = Field(default=[], examples=[["mon", "thu"]])
+    after: LocalTime | None = Field(default=None, description="preferred times from, HH:MM")
+    before: LocalTime | None = Field(default=None, description="preferred times until, HH:MM")
+
+
+class RequestedTime(BaseModel):
+    date: dt.date
+    window: Window
+
+
+class BookingRequestAnswer(BaseModel):
+    id: int
+    status: Literal[REQUEST_STATUSES]
+    times: list[RequestedTime] = Field(description="times the clinic may offer: nothing is booked until it confirms")
+    message: str
+
+
+class BookingRequestOut(BaseModel):
+    id: int
+    region_id: str
+    name: str
+    phone: str
+    address: str
+    service: str
+    preferred: str
+    times: list[RequestedTime]
+    status: Literal[REQUEST_STATUSES]
+    created_at: dt.datetime
+    closed_by: str | None
+
+
+class BookingRequestClose(Body):
+    status: Literal["confirmed", "declined"]

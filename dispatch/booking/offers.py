@@ -68,7 +68,8 @@ def _patient(conn: Db, who: Principal, patient_id: int) -> dict[str, Any]:
     return who.require_reach(row, f"patient {patient_id}")
 
 
-def _service(conn: Db, code: str) -> dict[str, Any]:
+def bookable_service(conn: Db, code: str) -> dict[str, Any]:
+    """The service of that code, if a nurse may give it at home (422 naming `service`, or 409 with the rule)."""
     service = conn.execute("SELECT * FROM service_types WHERE code = %s", [code]).fetchone()
     if service is None:
         codes = [r["code"] for r in conn.execute("SELECT code FROM service_types ORDER BY code")]
@@ -104,7 +105,7 @@ def find_offers(conn: Db, who: Principal, question: OfferQuestion, cache: DayCac
     code = course["service_code"] if course is not None else question.service
     if code is None:
         raise InvalidField("give a service, or a course", "service")
-    service = _service(conn, code)
+    service = bookable_service(conn, code)
     today = region_today(conn, patient["region_id"])
     first = question.first or today + timedelta(days=1)
     if first < today:

@@ -59,6 +59,8 @@ class Settings(BaseSettings):
     replan_time_limit_s: float = Field(default=5.0, gt=0)
     # How long a held offer keeps its nurse's time for the caller (dispatch/booking/); then it stops reserving.
     booking_hold_minutes: float = Field(default=5, gt=0)
+    # Patients' own requests on the public page: at most this many an hour from one address to one region.
+    booking_requests_per_hour: int = Field(default=5, ge=1)
     # The address users reach the service at (for calendar-feed links). Unset: the address the server
     # listens on (fine on one machine; behind a proxy or a domain name, set it). Never the Host header.
     public_url: str | None = None

@@ -34,6 +34,9 @@ PUBLIC = {
     ("GET", "/readyz"),
     ("GET", "/v1/calendar/{token}.ics"),
     ("GET", "/v1/vocabulary"),
+    # A patient's own request for a visit, and what its page shows: tests/api/booking/test_requests.py.
+    ("GET", "/v1/public/regions/{region_id}/booking-form"),
+    ("POST", "/v1/public/regions/{region_id}/booking-requests"),
 }
 NURSE_OWN = {op for op in OPERATIONS if op[1] == "/v1/me" or op[1].startswith("/v1/me/")}
 ADMIN_ONLY = {
@@ -75,8 +78,10 @@ REGION_SCOPED = sorted(
             "course_id",
             "plan_id",
             "offer_id",
+            "request_id",
         )
     )
+    and op not in PUBLIC
 )
 REFUSED = (403, 404)
 
@@ -98,6 +103,7 @@ class Side:
     course: dict
     plan: dict
     offer: dict
+    booking_request: dict
     day: date  # the region's today, so that her reports are of a day that has begun, within her shift
 
     @property
@@ -121,6 +127,7 @@ class Side:
             course_id=self.course["id"],
             plan_id=self.plan["id"],
             offer_id=self.offer["id"],
+            request_id=self.booking_request["id"],
             day=self.day,
             token="not-a-feed-token",
             username=self.account,
@@ -156,6 +163,8 @@ def _side(base_url: str, admin: httpx.Client, db) -> Side:
         f"/v1/patients/{patient['id']}/offers", params={"service": "hydration", "from": str(day), "days": 1}
     )
     assert offers.status_code == 200 and offers.json()["offers"], offers.text
+    asked = httpx.post(f"{base_url}/v1/public/regions/{region.id}/booking-requests", json=_booking_request())
+    assert asked.status_code == 201, asked.text
     return Side(
         region,
         ana,
@@ -170,8 +179,13 @@ def _side(base_url: str, admin: httpx.Client, db) -> Side:
         course.json(),
         plan.json(),
         offers.json()["offers"][0],
+        asked.json(),
         day,
     )
+
+
+def _booking_request() -> dict:
+    return {"name": "Kim", "phone": "+1 303 555 0199", "address": "1437 Bannock St, Denver, CO 80202", "service": "hydration"}
 
 
 def _course_body(patient_id: int) -> dict:
@@ -307,6 +321,10 @@ REQUESTS: dict[tuple[str, str], Callable[[Side], dict]] = {
     ("GET", "/v1/patients/{patient_id}/offers"): lambda s: {"params": {"service": "hydration", "from": str(s.day), "days": 1}},
     ("POST", "/v1/offers/{offer_id}/hold"): lambda s: {},
     ("POST", "/v1/offers/{offer_id}/take"): lambda s: {},
+    ("GET", "/v1/public/regions/{region_id}/booking-form"): lambda s: {},
+    ("POST", "/v1/public/regions/{region_id}/booking-requests"): lambda s: {"json": _booking_request()},
+    ("GET", "/v1/regions/{region_id}/booking-requests"): lambda s: {},
+    ("POST", "/v1/booking-requests/{request_id}/close"): lambda s: {"json": {"status": "declined"}},
 }
 
 

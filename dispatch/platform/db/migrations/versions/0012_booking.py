@@ -56,6 +56,25 @@ CREATE TABLE offer_sessions (
     EXCLUDE USING gist (nurse_id WITH =, reserved WITH &&) WHERE (reserving)
 );
 CREATE INDEX offer_sessions_reserving ON offer_sessions (region_id, day) WHERE reserving;
+
+-- A patient's own request from the public page (dispatch/booking/requests.py): the least the front desk needs to
+-- call back, and the times the page said the clinic may offer; nothing is booked until the desk confirms. The
+-- sender is a hash of the client's address, kept for the rate limit only.
+CREATE TABLE booking_requests (
+    id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    region_id     text NOT NULL REFERENCES regions (id),
+    name          text NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
+    phone         text NOT NULL CHECK (length(phone) BETWEEN 1 AND 40),
+    address       text NOT NULL CHECK (length(address) BETWEEN 1 AND 500),
+    service_code  text NOT NULL REFERENCES service_types (code),
+    preferred     text NOT NULL DEFAULT '',
+    times         jsonb NOT NULL DEFAULT '[]',
+    status        text NOT NULL DEFAULT 'new' CHECK (status IN ('new', 'confirmed', 'declined')),
+    sender        text NOT NULL,
+    created_at    timestamptz NOT NULL DEFAULT now(),
+    closed_by     text
+);
+CREATE INDEX booking_requests_sender ON booking_requests (region_id, sender, created_at);
 """
 
 
