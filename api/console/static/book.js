@@ -14,6 +14,27 @@ async function loadRegion() {
     request("GET", `/v1/regions/${region}/courses`),
   ]);
   showPatients();
+  await loadRequests();
+}
+
+// Patients' own requests from the public page: the desk calls back, books through offers, and closes them.
+async function loadRequests() {
+  const region = $("region").value;
+  const asked = await request("GET", `/v1/regions/${region}/booking-requests?status=new`);
+  $("requests").replaceChildren(...(asked.length ? asked.map((r) => h("tr", { "data-request": r.id },
+    h("td", {}, r.name), h("td", {}, r.phone), h("td", {}, r.address), h("td", {}, r.service), h("td", {}, r.preferred),
+    h("td", {}, r.times.map((t) => `${dayLabel(t.date)} ${t.window.start.slice(0, 5)}–${t.window.end.slice(0, 5)}`).join("; ")),
+    h("td", {},
+      h("button", { onclick: () => closeRequest(r, "confirmed") }, "Confirmed"), " ",
+      h("button", { onclick: () => closeRequest(r, "declined") }, "Declined")))) : [h("tr", {}, h("td", { colspan: 7 }, "No request waiting."))]));
+}
+
+async function closeRequest(asked, status) {
+  await attempt(async () => {
+    await request("POST", `/v1/booking-requests/${asked.id}/close`, { json: { status } });
+    say(`${asked.name}'s request: ${status}`);
+    await loadRequests();
+  });
 }
 
 // The chosen patient's active courses with sessions still to date: one offer books them all.
