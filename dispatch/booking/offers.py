@@ -24,7 +24,7 @@ from typing import Any
 from psycopg import errors
 from psycopg.types.range import Range
 
-from dispatch.booking.days import BookingDay, DayCache, booking_day
+from dispatch.booking.days import BookingDay, DayCache, booking_day, seconds_of
 from dispatch.clinical.clearance import clearances, hold_reason
 from dispatch.errors import Conflict, InvalidField
 from dispatch.platform import audit
@@ -39,6 +39,7 @@ from solver.model import TimeWindow
 
 WINDOW_STEP_S = 15 * 60  # arrival windows begin on a quarter hour
 PER_DAY = 2  # routine offers on one day at most, so that the patient hears more than one day
+SAME_DAY_LEAD_S = 3600  # an offer for today starts an hour from now at the soonest
 
 
 @dataclass(frozen=True)
@@ -178,6 +179,16 @@ class _Days:
     def __init__(self, conn: Db, patient: dict[str, Any], service: dict[str, Any], cache: DayCache | None):
         self.conn, self.patient, self.service, self.cache = conn, patient, service, cache
         self.read: dict[date, BookingDay | str] = {}
+        self.today = region_today(conn, patient["region_id"])
+        self.now = one(conn.execute("SELECT now() AS t"))["t"]
+
+    def not_before(self, built: BookingDay, within: TimeWindow | None) -> TimeWindow | None:
+        """`within` (None: the whole day), and today no sooner than SAME_DAY_LEAD_S from now."""
+        if built.day != self.today:
+            return within
+        earliest = seconds_of(built.problem, self.now) + SAME_DAY_LEAD_S
+        start, end = max(earliest, within.start if within else 0), within.end if within else 24 * 3600 - 60
+        return TimeWindow(start, max(start, end))
 
     def __call__(self, day: date) -> BookingDay | str:
         if day not in self.read:
@@ -195,7 +206,7 @@ def _single_candidates(days: _Days, question: OfferQuestion, dates: list[date]) 
         if isinstance(built, str):
             without.append({"date": day, "reason": built})
             continue
-        found = _openings_of_day(built, question, None)
+        found = _openings_of_day(built, question, days.not_before(built, None))
         if not found:
             without.append({"date": day, "reason": _why_none(built)})
         for opening, preferred in found:
@@ -247,7 +258,7 @@ def _course_candidates(
             day_clock.seconds(course["window_start"]),
             max(day_clock.seconds(course["window_start"]), day_clock.seconds(course["window_end"]) - built.visit.duration),
         )
-        found = _openings_of_day(built, question, course_window)
+        found = _openings_of_day(built, question, days.not_before(built, course_window))
         if not found:
             without.append({"date": day, "reason": _why_none(built)})
         for opening, preferred in found[:3]:

@@ -256,3 +256,19 @@ def test_a_nurse_at_her_weekly_cap_is_not_offered(region, db):
     assert sum(len(r["stops"]) for r in roster["roster"]["routes"]) == 2  # over two hours of Monday: little room left
     later = _offers(region, patient["id"], tuesday)
     assert later["offers"] == [] and "weekly cap" in later["days_without"][0]["reason"]
+
+
+def test_an_offer_for_today_starts_an_hour_from_now_at_the_soonest(region, db):
+    today = region_today(db)
+    region.nurse("Ana", shift=("00:00", "23:59"), day=today)
+    patient = region.patient()
+    local = db.execute(
+        "SELECT to_char(now() AT TIME ZONE 'America/Denver' + interval '1 hour', 'HH24:MI') AS t,"
+        " (now() AT TIME ZONE 'America/Denver')::time >= '21:30' AS late"
+    ).fetchone()
+    now = local["t"]
+    answer = _offers(region, patient["id"], today, urgency="acute")
+    if local["late"]:  # the region's day is nearly over: nothing may be left to offer
+        assert all(o["likely_start"] >= now for o in answer["offers"] if now >= "22:30")
+        return
+    assert answer["offers"] and all(o["likely_start"] >= now for o in answer["offers"])
