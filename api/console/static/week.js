@@ -17,6 +17,8 @@ async function loadGrid() {
   if (!region || !from) return;
   setHashParams({ region, from });
   state.grid = await request("GET", `/v1/regions/${region}/shift-grid?from=${from}&days=7`);
+  // The visits booked each day, promised ones (taken from an offer, book.html) counted apart: they show at once.
+  state.booked = await Promise.all(state.grid.dates.map((d) => request("GET", `/v1/regions/${region}/visits?date=${d}`)));
   drawGrid();
 }
 
@@ -42,7 +44,13 @@ function drawGrid() {
         }, cellText(cell)));
     }),
     h("td", { class: "minutes" }, `${(nurse.minutes / 60).toFixed(1)} h${nurse.max_week_min ? ` of ${(nurse.max_week_min / 60).toFixed(1)}` : ""}`)));
-  $("grid").replaceChildren(h("table", { class: "shift-grid", "aria-label": "Shifts: nurses by day" }, h("thead", {}, head), h("tbody", {}, rows)));
+  const booked = h("tr", { class: "booked" }, h("th", { scope: "row" }, "Visits booked"),
+    (state.booked || []).map((visits) => {
+      const promised = visits.filter((v) => v.promised).length;
+      return h("td", {}, `${visits.length}${promised ? ` (${promised} promised)` : ""}`);
+    }), h("td", {}));
+  $("grid").replaceChildren(h("table", { class: "shift-grid", "aria-label": "Shifts: nurses by day" },
+    h("thead", {}, head), h("tbody", {}, rows), h("tfoot", {}, booked)));
 }
 
 function openCell(nurse, cell) {

@@ -53,6 +53,8 @@ def test_a_dispatcher_finds_offers_holds_one_and_books_it_and_the_day_shows_the_
     page.locator("#booked-day").click()
     expect(page.locator("#unassigned")).to_contain_text("Lou Banks")
     expect(page.locator("#unassigned")).to_contain_text(f"{visit['window']['start'][:5]}–{visit['window']['end'][:5]}")
+    page.goto(f"{base_url}/console/week.html#region={region.id}&from={day}")
+    expect(page.locator(".shift-grid tfoot td").first).to_have_text("1 (1 promised)")
 
 
 def test_the_day_and_week_pages_link_to_booking(page, base_url, region):
