@@ -455,6 +455,15 @@ def _reserve(conn: Db, offer: dict[str, Any]) -> None:
     One transaction lock per nurse and day (taken in a fixed order) makes the check and the reservation one step;
     the exclusion constraint is the last word should anything else reserve the same time."""
     sessions = conn.execute("SELECT * FROM offer_sessions WHERE offer_id = %s ORDER BY session", [offer["id"]]).fetchall()
+    tz = region(conn, offer["region_id"])["timezone"]
+    now = one(conn.execute("SELECT (now() AT TIME ZONE %s) AS t", [tz]))["t"]
+    first = sessions[0]
+    if (first["day"], first["window_end"]) < (now.date(), now.time()):
+        raise Conflict(
+            f"offer {offer['id']} was for {first['day']} {first['window_start']:%H:%M}–{first['window_end']:%H:%M},"
+            " which has passed; ask for offers again",
+            "offer",
+        )
     for key in sorted({(s["nurse_id"], s["day"]) for s in sessions}):
         conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"booking:{key[0]}:{key[1]}"])
     patient = one(conn.execute("SELECT * FROM patients WHERE id = %s", [offer["patient_id"]]))

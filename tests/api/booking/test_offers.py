@@ -272,3 +272,13 @@ def test_an_offer_for_today_starts_an_hour_from_now_at_the_soonest(region, db):
     if local["late"]:
         pytest.skip("the region's day is nearly over: an hour from now may be tomorrow")
     assert answer["offers"] and all(o["likely_start"] >= now for o in answer["offers"])
+
+
+def test_an_offer_whose_time_has_passed_is_refused(region, db):
+    day = _ahead(db, 3)
+    region.nurse("Ana", shift=("08:00", "16:00"), day=day)
+    offer = _offers(region, region.patient()["id"], day)["offers"][0]
+    # The patient calls back too late: the offer's day has gone by (stored as yesterday).
+    db.execute("UPDATE offer_sessions SET day = %s WHERE offer_id = %s", [region_today(db) - timedelta(days=1), offer["id"]])
+    refused = region.dispatcher.post(f"/v1/offers/{offer['id']}/take")
+    assert refused.status_code == 409 and "which has passed" in refused.json()["detail"]
