@@ -44,7 +44,9 @@ def patient_offers(
         int | None, Query(ge=1, description="the patient's course: each offer books all its sessions still to date")
     ] = None,
     days: Annotated[int, Query(ge=1, le=MAX_PLAN_DAYS, description="how many days to look at")] = OFFER_DAYS,
-    from_: Annotated[dt.date | None, Query(alias="from", description="the first day; default: tomorrow")] = None,
+    from_: Annotated[
+        dt.date | None, Query(alias="from", description="the first day; default: tomorrow (today when acute)")
+    ] = None,
     window_min: Annotated[
         int, Query(ge=ARRIVAL_WINDOW_BOUNDS[0], le=ARRIVAL_WINDOW_BOUNDS[1], description="the arrival window told")
     ] = ARRIVAL_WINDOW_MIN,

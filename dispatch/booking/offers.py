@@ -108,7 +108,8 @@ def find_offers(conn: Db, who: Principal, question: OfferQuestion, cache: DayCac
         raise InvalidField("give a service, or a course", "service")
     service = bookable_service(conn, code)
     today = region_today(conn, patient["region_id"])
-    first = question.first or today + timedelta(days=1)
+    # An acute attack may be seen today (an hour from now at the soonest); a routine visit from tomorrow.
+    first = question.first or (today if question.urgency == "acute" else today + timedelta(days=1))
     if first < today:
         raise InvalidField(f"{first} is in the past (today is {today} in the region)", "from")
     if not 1 <= question.days <= MAX_PLAN_DAYS:

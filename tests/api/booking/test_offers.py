@@ -282,3 +282,16 @@ def test_an_offer_whose_time_has_passed_is_refused(region, db):
     db.execute("UPDATE offer_sessions SET day = %s WHERE offer_id = %s", [region_today(db) - timedelta(days=1), offer["id"]])
     refused = region.dispatcher.post(f"/v1/offers/{offer['id']}/take")
     assert refused.status_code == 409 and "which has passed" in refused.json()["detail"]
+
+
+def test_an_acute_attack_is_offered_today_first(region, db):
+    today = region_today(db)
+    late = db.execute("SELECT (now() AT TIME ZONE 'America/Denver')::time >= '21:30' AS late").fetchone()["late"]
+    if late:
+        pytest.skip("the region's day is nearly over: an hour from now may be tomorrow")
+    for day in (today, today + timedelta(days=1)):
+        region.nurse(f"Ana {day}", shift=("00:00", "23:59"), day=day)
+    answer = region.dispatcher.get(
+        f"/v1/patients/{region.patient()['id']}/offers", params={"service": "hydration", "urgency": "acute", "days": 2}
+    ).json()
+    assert answer["offers"][0]["date"] == str(today)
