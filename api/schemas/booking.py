@@ -35,6 +35,7 @@ class OfferOut(BaseModel):
     added_travel_min: float = Field(description="the driving the visit adds to the likely nurse's day")
     status: Literal[OFFER_STATUSES]
     held_until: dt.datetime | None = Field(description="while held: the time it stops being kept for the caller")
+    held_by: str | None = Field(default=None, description="while held: who holds it (only she may take it meanwhile)")
     visit_ids: list[int] = Field(description="the visits it books: a course's sessions; a single visit once taken")
     sessions: list[OfferSessionOut]
     preferred: bool | None = Field(default=None, description="on the patient's preferred days and times (when asked)")

@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 import time as clock
 from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import UTC, date, time, timedelta
 from typing import Any
 
 from psycopg import errors
@@ -439,6 +439,7 @@ def offer_view(conn: Db, offer_id: int) -> dict[str, Any]:
         "added_travel_min": round(offer["added_travel_s"] / 60, 1),
         "status": offer["status"],
         "held_until": offer["held_until"],
+        "held_by": offer["held_by"] if offer["status"] == "held" else None,
         "visit_ids": offer["visit_ids"],
         "sessions": shown,
     }
@@ -515,6 +516,15 @@ def _expire_holds(conn: Db, region_id: str) -> None:
         conn.execute("UPDATE booking_offers SET status = 'expired' WHERE id = ANY(%s)", [ran_out])
 
 
+def _refuse_anothers_hold(offer: dict[str, Any], who: Principal) -> None:
+    """A held offer is its holder's until the hold runs out (expired holds were marked so just before)."""
+    if offer["status"] == "held" and offer["held_by"] != who.username:
+        until = offer["held_until"].astimezone(UTC)
+        raise Conflict(
+            f"offer {offer['id']} is held by {offer['held_by']} until {until:%H:%M} UTC while the patient decides", "offer"
+        )
+
+
 def hold(conn: Db, who: Principal, offer_id: int, minutes: float) -> dict[str, Any]:
     """Keep the offer's time for `minutes` while the patient decides; 409 if it no longer fits or another caller has it."""
     with conn.transaction():
@@ -523,11 +533,12 @@ def hold(conn: Db, who: Principal, offer_id: int, minutes: float) -> dict[str, A
             raise Conflict(f"offer {offer_id} was taken already (visit {', '.join(map(str, offer['visit_ids']))})", "offer")
         _expire_holds(conn, offer["region_id"])
         offer = one(conn.execute("SELECT * FROM booking_offers WHERE id = %s", [offer_id]))
+        _refuse_anothers_hold(offer, who)
         if offer["status"] != "held":
             _reserve(conn, offer)
         conn.execute(
-            "UPDATE booking_offers SET status = 'held', held_until = now() + %s WHERE id = %s",
-            [timedelta(minutes=minutes), offer_id],
+            "UPDATE booking_offers SET status = 'held', held_until = now() + %s, held_by = %s WHERE id = %s",
+            [timedelta(minutes=minutes), who.username, offer_id],
         )
         audit.record(conn, who, "hold", f"offer/{offer_id}")
     return offer_view(conn, offer_id)
@@ -541,6 +552,7 @@ def take(conn: Db, who: Principal, offer_id: int) -> dict[str, Any]:
             raise Conflict(f"offer {offer_id} was taken already (visit {', '.join(map(str, offer['visit_ids']))})", "offer")
         _expire_holds(conn, offer["region_id"])
         offer = one(conn.execute("SELECT * FROM booking_offers WHERE id = %s", [offer_id]))
+        _refuse_anothers_hold(offer, who)
         if offer["status"] != "held":  # not held, or its hold ran out: it must still fit
             _reserve(conn, offer)
         visits = []

@@ -9,7 +9,8 @@ from datetime import date, timedelta
 import httpx
 import pytest
 
-from tests.api.conftest import region_today
+from dispatch.records.users import add_user
+from tests.api.conftest import PASSWORD, login, region_today, unique
 
 
 def _ahead(db, days: int) -> date:
@@ -295,3 +296,15 @@ def test_an_acute_attack_is_offered_today_first(region, db):
         f"/v1/patients/{region.patient()['id']}/offers", params={"service": "hydration", "urgency": "acute", "days": 2}
     ).json()
     assert answer["offers"][0]["date"] == str(today)
+
+
+def test_an_offer_held_by_one_dispatcher_is_not_taken_by_another_meanwhile(region, db, base_url):
+    day = _ahead(db, 3)
+    region.nurse("Ana", shift=("08:00", "16:00"), day=day)
+    offer = _offers(region, region.patient()["id"], day)["offers"][0]
+    assert region.dispatcher.post(f"/v1/offers/{offer['id']}/hold").json()["held_by"] == region.dispatcher_name
+    colleague = unique("desk")
+    add_user(db, colleague, PASSWORD, "dispatcher", [region.id])
+    refused = login(base_url, colleague).post(f"/v1/offers/{offer['id']}/take")
+    assert refused.status_code == 409 and f"held by {region.dispatcher_name}" in refused.json()["detail"]
+    assert region.dispatcher.post(f"/v1/offers/{offer['id']}/take").status_code == 201

@@ -31,6 +31,7 @@ CREATE TABLE booking_offers (
     rank            integer NOT NULL,
     status          text NOT NULL DEFAULT 'offered' CHECK (status IN ('offered', 'held', 'taken', 'expired')),
     held_until      timestamptz,
+    held_by         text,
     visit_ids       bigint[] NOT NULL DEFAULT '{}',
     created_by      text NOT NULL,
     created_at      timestamptz NOT NULL DEFAULT now()
