@@ -7,6 +7,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 
+import anyio.to_thread
 from fastapi import FastAPI
 
 from api import console, docs_page, openapi_document, problems
@@ -16,6 +17,7 @@ from api.request_log import RequestLog
 from api.routes import (
     audit,
     auth,
+    booking,
     courses,
     durations,
     evaluations,
@@ -60,12 +62,20 @@ or the request is refused with 408.
 """
 
 
+# Worker threads of the request handlers: room for every request waiting for a connection and the ones holding one.
+THREADS = 200
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     service_metrics = ServiceMetrics()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # A request's database connection is taken in a worker thread (api.deps.connection) and its handler runs in
+        # another: with anyio's 40 threads all waiting for a connection, the requests holding the pool's connections
+        # had no thread to go on with, and every one waited for the pool's timeout (50 callers at once: 503s after 5 s).
+        anyio.to_thread.current_default_thread_limiter().total_tokens = THREADS
         url = await asyncio.to_thread(database_url, settings)
         await asyncio.to_thread(upgrade, url)
         pool = await asyncio.to_thread(open_pool, url, settings.pool_size, settings.pool_timeout_s)
@@ -124,6 +134,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         evaluations.router,
         services.router,
         visits.router,
+        booking.router,
         courses.router,
         plans.router,
         rosters.router,

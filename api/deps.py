@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated
 
 import anyio.from_thread
@@ -12,6 +12,7 @@ from fastapi import Depends, Header, HTTPException, Request
 from fastapi.security import OAuth2PasswordBearer
 from psycopg import Connection
 
+from dispatch.booking.days import DayCache
 from dispatch.errors import DispatchError
 from dispatch.jobs import plans as plan_jobs
 from dispatch.jobs import queue
@@ -33,6 +34,7 @@ class Services:
     jobs: procrastinate.App
     geocoder: Geocoder
     worker: WorkerHealth | None = None  # the in-process solve worker, when this process runs one
+    booking_days: DayCache = field(default_factory=DayCache)  # days offers have read (dispatch/booking/days.py)
 
     def queue_job(self, job: dict) -> None:
         """Hand a new solve job to the queue, from a request handler running in the thread pool (a plain `def`)."""

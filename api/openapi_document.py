@@ -44,7 +44,7 @@ WHY = {
     428: "`If-Match` is required here: send the `revision` you read (its ETag)",
     413: "the body is over its limit (1 MiB; 5 MiB for a CSV import)",
     422: "a field is wrong: `field` names it, `detail` says why",
-    429: "too many failed logins: wait for `Retry-After`",
+    429: "too many failed logins, or public requests from one address: wait for `Retry-After`",
     503: "the database is unavailable or busy: retry after `Retry-After`",
 }
 _WRITES = {"post", "put", "patch", "delete"}
@@ -66,7 +66,7 @@ def _statuses(path: str, method: str, operation: dict[str, Any]) -> set[int]:
         statuses |= {413, 422}
     if parameters:
         statuses.add(422)
-    if path == "/v1/auth/token":
+    if path == "/v1/auth/token" or (method == "post" and path.startswith("/v1/public/")):
         statuses.add(429)
     return statuses
 

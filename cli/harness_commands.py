@@ -126,6 +126,22 @@ def add_arguments(commands: argparse._SubParsersAction) -> None:
     service_bench.add_argument("--connections", type=int, default=16)
     service_bench.add_argument("--port", type=int, default=8731)
     service_bench.set_defaults(run=_run_bench_service)
+    booking_bench = benches.add_parser(
+        "booking", help="offers through the API on a busy week, a week of bookings then the solves, callers racing"
+    )
+    booking_bench.add_argument("--nurses", type=int, default=40)
+    booking_bench.add_argument("--visits", type=int, default=300, help="visits a day")
+    booking_bench.add_argument(
+        "--booked", type=int, default=200, help="visits a day of the week region before its bookings (room for them)"
+    )
+    booking_bench.add_argument("--days", type=int, default=7)
+    booking_bench.add_argument("--requests", type=int, default=100, help="offer requests timed")
+    booking_bench.add_argument("--bookings", type=int, default=300, help="offers taken one by one, then the days solved")
+    booking_bench.add_argument("--callers", type=int, default=50, help="callers racing for one morning")
+    booking_bench.add_argument("--time-limit", type=float, default=10.0, help="each day's solve")
+    booking_bench.add_argument("--seed", type=int, default=1)
+    booking_bench.add_argument("--port", type=int, default=8732)
+    booking_bench.set_defaults(run=_run_bench_booking)
 
 
 def _day_arguments(parser: argparse.ArgumentParser) -> None:
@@ -365,3 +381,20 @@ def _run_bench_service(args: argparse.Namespace) -> int:
     if args.nurses < 1 or args.visits < 1 or args.time_limit <= 0 or args.seconds <= 0 or args.connections < 1:
         raise InputError("--nurses, --visits, --connections must be at least 1; --time-limit and --seconds above 0")
     return run_service_bench(args.nurses, args.visits, args.time_limit, args.seconds, args.connections, args.port)
+
+
+def _run_bench_booking(args: argparse.Namespace) -> int:
+    from harness.bench.booking import run_booking_bench
+
+    return run_booking_bench(
+        args.nurses,
+        args.visits,
+        args.booked,
+        args.days,
+        args.requests,
+        args.bookings,
+        args.callers,
+        args.time_limit,
+        args.port,
+        args.seed,
+    )

@@ -126,6 +126,24 @@ CONTINUITY_WEIGHT_S = 600
 # An overtime minute's price when a contract gives none: the solver's (solver/document.py), imported above.
 OVERTIME_COST_PER_MIN_S = DEFAULT_OVERTIME_COST_PER_MIN_S
 
+# ---------------------------------------------------------------- booking (dispatch/booking/)
+
+# An offer shown (offered), kept for a caller a few minutes (held), booked (taken), or its hold run out (expired).
+OFFER_STATUSES = ("offered", "held", "taken", "expired")
+# How offers are ranked: `acute` (an attack: the earliest first), `routine` (the patient's preferred days and
+# times first, then the least added driving).
+OFFER_URGENCIES = ("routine", "acute")
+MAX_OFFERS = 5
+OFFER_DAYS = 7  # how many days ahead offers look by default; at most MAX_PLAN_DAYS, the planning horizon
+ARRIVAL_WINDOW_MIN = 120  # the arrival window a patient is told by default
+ARRIVAL_WINDOW_BOUNDS = (30, 480)
+# A visit booked from an offer at least weighs this much when a solve must leave visits out: the window was
+# promised to the patient, so it is kept before requests nobody was promised yet.
+PROMISED_PRIORITY = 10
+# A patient's own request from the public page: new until the front desk confirms (books it) or declines it.
+REQUEST_STATUSES = ("new", "confirmed", "declined")
+REQUEST_TIMES = 3  # the times the public page says the clinic may offer
+
 # ---------------------------------------------------------------- bounds
 
 MIN_PRIORITY = 1
@@ -180,6 +198,8 @@ BOUNDS = MappingProxyType(
         "course_sessions": {"min": 1, "max": MAX_COURSE_SESSIONS},
         "gap_days": {"min": 1, "max": MAX_GAP_DAYS},
         "plan_days": {"min": 1, "max": MAX_PLAN_DAYS},
+        "offer_days": {"min": 1, "max": MAX_PLAN_DAYS},
+        "arrival_window_min": {"min": ARRIVAL_WINDOW_BOUNDS[0], "max": ARRIVAL_WINDOW_BOUNDS[1]},
         "systolic": {"min": SYSTOLIC_MM_HG[0], "max": SYSTOLIC_MM_HG[1]},
         "diastolic": {"min": DIASTOLIC_MM_HG[0], "max": DIASTOLIC_MM_HG[1]},
         "heart_rate": {"min": HEART_RATE_BPM[0], "max": HEART_RATE_BPM[1]},
@@ -227,4 +247,9 @@ def vocabulary() -> dict[str, Any]:
         "course_statuses": list(COURSE_STATUSES),
         "session_states": list(SESSION_STATES),
         "continuity_weight_s": CONTINUITY_WEIGHT_S,
+        "offer_statuses": list(OFFER_STATUSES),
+        "offer_urgencies": list(OFFER_URGENCIES),
+        "max_offers": MAX_OFFERS,
+        "offer_days": OFFER_DAYS,
+        "arrival_window_min": ARRIVAL_WINDOW_MIN,
     }

@@ -134,3 +134,8 @@ class Vocabulary(BaseModel):
     course_statuses: list[str]
     session_states: list[str]
     continuity_weight_s: int = Field(description="a course session given by another nurse costs like this much driving")
+    offer_statuses: list[str] = Field(default=[], description="an offer: offered, held for a caller, taken, or its hold ran out")
+    offer_urgencies: list[str] = Field(default=[], description="how offers are ranked: routine, or acute (earliest first)")
+    max_offers: int = 0
+    offer_days: int = Field(default=0, description="how many days ahead offers look by default")
+    arrival_window_min: int = Field(default=0, description="the arrival window a patient is told by default")

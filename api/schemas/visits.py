@@ -50,6 +50,9 @@ class VisitOut(BaseModel):
     status: VisitStatus
     notes: str
     version: int
+    promised: bool = Field(
+        default=False, description="booked from an offer: its window is what the patient was told (POST /v1/offers/{id}/take)"
+    )
     warnings: list[str] = Field(
         default=[], description="on a booking or a change: e.g. the patient not cleared for it on its day (it is held back)"
     )

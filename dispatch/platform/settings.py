@@ -57,6 +57,10 @@ class Settings(BaseSettings):
     # A re-plan of a day under way when the request gives no limit: short, because the dispatcher is
     # waiting and re-plans converge fast (docs/BENCHMARKS.md: the same figures at 5 s as at 30 s).
     replan_time_limit_s: float = Field(default=5.0, gt=0)
+    # How long a held offer keeps its nurse's time for the caller (dispatch/booking/); then it stops reserving.
+    booking_hold_minutes: float = Field(default=5, gt=0)
+    # Patients' own requests on the public page: at most this many an hour from one address to one region.
+    booking_requests_per_hour: int = Field(default=5, ge=1)
     # The address users reach the service at (for calendar-feed links). Unset: the address the server
     # listens on (fine on one machine; behind a proxy or a domain name, set it). Never the Host header.
     public_url: str | None = None

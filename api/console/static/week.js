@@ -19,8 +19,11 @@ async function loadGrid() {
   // Only the latest read draws: the first week's grid answering late must not replace the week chosen since.
   const asked = (state.asked = (state.asked || 0) + 1);
   const grid = await request("GET", `/v1/regions/${region}/shift-grid?from=${from}&days=7`);
+  // The visits booked each day, promised ones (taken from an offer, book.html) counted apart: they show at once.
+  const booked = await Promise.all(grid.dates.map((d) => request("GET", `/v1/regions/${region}/visits?date=${d}`)));
   if (asked !== state.asked) return;
   state.grid = grid;
+  state.booked = booked;
   drawGrid();
 }
 
@@ -46,7 +49,13 @@ function drawGrid() {
         }, cellText(cell)));
     }),
     h("td", { class: "minutes" }, `${(nurse.minutes / 60).toFixed(1)} h${nurse.max_week_min ? ` of ${(nurse.max_week_min / 60).toFixed(1)}` : ""}`)));
-  $("grid").replaceChildren(h("table", { class: "shift-grid", "aria-label": "Shifts: nurses by day" }, h("thead", {}, head), h("tbody", {}, rows)));
+  const booked = h("tr", { class: "booked" }, h("th", { scope: "row" }, "Visits booked"),
+    (state.booked || []).map((visits) => {
+      const promised = visits.filter((v) => v.promised).length;
+      return h("td", {}, `${visits.length}${promised ? ` (${promised} promised)` : ""}`);
+    }), h("td", {}));
+  $("grid").replaceChildren(h("table", { class: "shift-grid", "aria-label": "Shifts: nurses by day" },
+    h("thead", {}, head), h("tbody", {}, rows), h("tfoot", {}, booked)));
 }
 
 function openCell(nurse, cell) {

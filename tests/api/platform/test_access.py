@@ -34,6 +34,9 @@ PUBLIC = {
     ("GET", "/readyz"),
     ("GET", "/v1/calendar/{token}.ics"),
     ("GET", "/v1/vocabulary"),
+    # A patient's own request for a visit, and what its page shows: tests/api/booking/test_requests.py.
+    ("GET", "/v1/public/regions/{region_id}/booking-form"),
+    ("POST", "/v1/public/regions/{region_id}/booking-requests"),
 }
 NURSE_OWN = {op for op in OPERATIONS if op[1] == "/v1/me" or op[1].startswith("/v1/me/")}
 ADMIN_ONLY = {
@@ -74,8 +77,11 @@ REGION_SCOPED = sorted(
             "schedule_id",
             "course_id",
             "plan_id",
+            "offer_id",
+            "request_id",
         )
     )
+    and op not in PUBLIC
 )
 REFUSED = (403, 404)
 
@@ -96,6 +102,8 @@ class Side:
     schedule: dict
     course: dict
     plan: dict
+    offer: dict
+    booking_request: dict
     day: date  # the region's today, so that her reports are of a day that has begun, within her shift
     event: dict  # Bea off sick from 23:58, not re-planned: an event of the day to undo
 
@@ -119,6 +127,8 @@ class Side:
             schedule_id=self.schedule["id"],
             course_id=self.course["id"],
             plan_id=self.plan["id"],
+            offer_id=self.offer["id"],
+            request_id=self.booking_request["id"],
             day=self.day,
             event_id=self.event["id"],
             token="not-a-feed-token",
@@ -153,6 +163,12 @@ def _side(base_url: str, admin: httpx.Client, db) -> Side:
     assert plan.status_code == 202, plan.text
     sick = region.dispatcher.post(f"/v1/nurses/{bea['id']}/sick-calls", json={"date": str(day), "at": "23:58", "replan": False})
     assert sick.status_code == 201, sick.text
+    offers = region.dispatcher.get(
+        f"/v1/patients/{patient['id']}/offers", params={"service": "hydration", "from": str(day), "days": 1}
+    )
+    assert offers.status_code == 200 and offers.json()["offers"], offers.text
+    asked = httpx.post(f"{base_url}/v1/public/regions/{region.id}/booking-requests", json=_booking_request())
+    assert asked.status_code == 201, asked.text
     return Side(
         region,
         ana,
@@ -166,9 +182,15 @@ def _side(base_url: str, admin: httpx.Client, db) -> Side:
         schedule.json(),
         course.json(),
         plan.json(),
+        offers.json()["offers"][0],
+        asked.json(),
         day,
         sick.json()["event"],
     )
+
+
+def _booking_request() -> dict:
+    return {"name": "Kim", "phone": "+1 303 555 0199", "address": "1437 Bannock St, Denver, CO 80202", "service": "hydration"}
 
 
 def _course_body(patient_id: int) -> dict:
@@ -310,6 +332,13 @@ REQUESTS: dict[tuple[str, str], Callable[[Side], dict]] = {
         "json": {"code": unique("svc"), "name": "Vitamin C drip", "infusion_min": 40, "required_certifications": ["rn", "iv"]}
     },
     ("PATCH", "/v1/services/{code}"): lambda s: {"json": {"name": "Myers' cocktail"}},
+    ("GET", "/v1/patients/{patient_id}/offers"): lambda s: {"params": {"service": "hydration", "from": str(s.day), "days": 1}},
+    ("POST", "/v1/offers/{offer_id}/hold"): lambda s: {},
+    ("POST", "/v1/offers/{offer_id}/take"): lambda s: {},
+    ("GET", "/v1/public/regions/{region_id}/booking-form"): lambda s: {},
+    ("POST", "/v1/public/regions/{region_id}/booking-requests"): lambda s: {"json": _booking_request()},
+    ("GET", "/v1/regions/{region_id}/booking-requests"): lambda s: {},
+    ("POST", "/v1/booking-requests/{request_id}/close"): lambda s: {"json": {"status": "declined"}},
 }
 
 

@@ -53,6 +53,7 @@ def _bounds(db, table: str, column: str) -> tuple[float | None, float | None]:
         ("evaluations", "outcome", words.EVALUATION_OUTCOMES),
         ("evaluations", "mode", words.EVALUATION_MODES),
         ("service_types", "route", words.ROUTES_OF_ADMINISTRATION),
+        ("booking_offers", "status", words.OFFER_STATUSES),
     ],
 )
 def test_the_databases_lists_of_words_are_the_vocabularys(db, table, column, expected):

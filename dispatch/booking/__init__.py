@@ -1,0 +1,1 @@
+"""Booking: offers over the coming days, held while the patient decides, taken as promised visits."""
