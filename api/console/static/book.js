@@ -1,6 +1,6 @@
 // Book a visit: find the patient, ask for offers over the coming days (ranked as the API says), hold one while
 // the patient decides, and take it: the visit is booked with the window she was told, marked promised.
-import { attempt, h, hashParams, loggedIn, logOut, request, say, setHashParams } from "./common.js";
+import { attempt, dispatcherSignedIn, h, hashParams, logOut, request, say, setHashParams } from "./common.js";
 import { dayLabel } from "./calendar.js";
 
 const $ = (id) => document.getElementById(id);
@@ -127,12 +127,7 @@ async function take(offer) {
 }
 
 async function start() {
-  const me = await loggedIn();
-  if (me.role === "nurse") {
-    location.replace("nurse.html");
-    return;
-  }
-  $("app").hidden = false;
+  if (!(await dispatcherSignedIn())) return;
   const [regions, services, words] = await Promise.all([request("GET", "/v1/regions"), request("GET", "/v1/services"), request("GET", "/v1/vocabulary")]);
   state.words = words;
   const params = hashParams();

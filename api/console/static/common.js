@@ -169,6 +169,17 @@ export async function loggedIn() {
 }
 
 // h("button", {class: "x", onclick: f}, "text", child): attributes are set, text is text, never HTML.
+// The dispatcher's pages: /v1/me once logged in and the page shown; a nurse goes to her own page (and this resolves to null).
+export async function dispatcherSignedIn() {
+  const me = await loggedIn();
+  if (me.role === "nurse") {
+    location.replace("nurse.html");
+    return null;
+  }
+  document.getElementById("app").hidden = false;
+  return me;
+}
+
 export function h(tag, attributes = {}, ...children) {
   const element = document.createElement(tag);
   for (const [name, value] of Object.entries(attributes || {})) {

@@ -1,6 +1,6 @@
 // A patient's treatment course: its sessions done, planned (date, nurse) and at risk with the reason;
 // and a new course for a patient of the region.
-import { attempt, h, hashParams, loggedIn, logOut, request, say, setHashParams } from "./common.js";
+import { attempt, dispatcherSignedIn, h, hashParams, logOut, request, say, setHashParams } from "./common.js";
 import { dayLabel } from "./calendar.js";
 
 const $ = (id) => document.getElementById(id);
@@ -79,12 +79,7 @@ async function createCourse(event) {
 }
 
 async function start() {
-  const me = await loggedIn();
-  if (me.role === "nurse") {
-    location.replace("nurse.html");
-    return;
-  }
-  $("app").hidden = false;
+  if (!(await dispatcherSignedIn())) return;
   $("course-title").tabIndex = -1;
   const [regions, services] = await Promise.all([request("GET", "/v1/regions"), request("GET", "/v1/services")]);
   const params = hashParams();

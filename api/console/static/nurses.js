@@ -1,6 +1,6 @@
 // The region's nurses: certifications with their expiry (flagged 30 days ahead, as the API says), licences,
 // home by address, active; a nurse's login given here by her region's dispatcher, its temporary password shown once.
-import { attempt, h, hashParams, loggedIn, logOut, request, say, setHashParams, vocabulary } from "./common.js";
+import { attempt, dispatcherSignedIn, h, hashParams, logOut, request, say, setHashParams, vocabulary } from "./common.js";
 
 const $ = (id) => document.getElementById(id);
 const state = { nurses: [], editing: null, loginFor: null, certifications: [] };
@@ -180,12 +180,7 @@ async function giveLogin(nurse, username) {
 // ---------------------------------------------------------------- start
 
 async function start() {
-  const me = await loggedIn();
-  if (me.role === "nurse") {
-    location.replace("nurse.html");
-    return;
-  }
-  $("app").hidden = false;
+  if (!(await dispatcherSignedIn())) return;
   const [regions, words] = await Promise.all([request("GET", "/v1/regions"), vocabulary()]);
   state.certifications = words.certifications;
   drawCertificationInputs();

@@ -1,6 +1,6 @@
 // The region's patients: address (geocoded), phone, the nurses she prefers or must never see, her clearance (read
 // from her evaluations, never written here), her external id (MRN); search; a patients CSV imported from a file.
-import { attempt, h, hashParams, loggedIn, logOut, request, say, setHashParams } from "./common.js";
+import { attempt, dispatcherSignedIn, h, hashParams, logOut, request, say, setHashParams } from "./common.js";
 
 const $ = (id) => document.getElementById(id);
 const state = { patients: [], nurses: [], editing: null, searching: null };
@@ -149,12 +149,7 @@ async function importFile(event) {
 // ---------------------------------------------------------------- start
 
 async function start() {
-  const me = await loggedIn();
-  if (me.role === "nurse") {
-    location.replace("nurse.html");
-    return;
-  }
-  $("app").hidden = false;
+  if (!(await dispatcherSignedIn())) return;
   const regions = await request("GET", "/v1/regions");
   const wanted = hashParams().get("region");
   $("region").replaceChildren(...regions.map((r) => h("option", { value: r.id, selected: r.id === wanted }, r.name)));

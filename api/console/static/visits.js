@@ -1,6 +1,6 @@
 // A region's visits of a day (the backlog and how each stands), added, changed, rescheduled, cancelled; and the
 // visits CSV imported from a file, its patients named by their external id (MRN).
-import { STATUS_LABELS, attempt, h, hashParams, localToday, loggedIn, logOut, request, say, setHashParams } from "./common.js";
+import { STATUS_LABELS, attempt, dispatcherSignedIn, h, hashParams, localToday, logOut, request, say, setHashParams } from "./common.js";
 
 const $ = (id) => document.getElementById(id);
 const state = { visits: [], patients: new Map(), services: new Map(), editing: null, confirming: null };
@@ -167,12 +167,7 @@ async function importFile(event) {
 // ---------------------------------------------------------------- start
 
 async function start() {
-  const me = await loggedIn();
-  if (me.role === "nurse") {
-    location.replace("nurse.html");
-    return;
-  }
-  $("app").hidden = false;
+  if (!(await dispatcherSignedIn())) return;
   const [regions, services] = await Promise.all([request("GET", "/v1/regions"), request("GET", "/v1/services")]);
   state.services = new Map(services.map((s) => [s.code, s]));
   $("v-service").replaceChildren(...services.filter((s) => s.home_allowed).map((s) => h("option", { value: s.code }, `${s.name} (${s.minutes} min)`)));

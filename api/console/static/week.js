@@ -1,7 +1,7 @@
 // The dispatcher's week: the shift grid (nurses × days, each cell editable) and the week plan
 // (start it, follow its progress, see each day's sessions per nurse and what was left out, publish it).
 import { dayLabel } from "./calendar.js";
-import { attempt, h, hashParams, hhmm, localToday, loggedIn, logOut, request, say, setHashParams } from "./common.js";
+import { attempt, dispatcherSignedIn, h, hashParams, hhmm, localToday, logOut, request, say, setHashParams } from "./common.js";
 
 const POLL_MS = 700;
 const $ = (id) => document.getElementById(id);
@@ -192,12 +192,7 @@ async function publishPlan() {
 // ---------------------------------------------------------------- start
 
 async function start() {
-  const me = await loggedIn();
-  if (me.role === "nurse") {
-    location.replace("nurse.html");
-    return;
-  }
-  $("app").hidden = false;
+  if (!(await dispatcherSignedIn())) return;
   const regions = await request("GET", "/v1/regions");
   const params = hashParams();
   $("region").replaceChildren(...regions.map((r) => h("option", { value: r.id, selected: r.id === params.get("region") }, r.name)));
