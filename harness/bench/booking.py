@@ -18,8 +18,6 @@ import json
 import os
 import random
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -40,7 +38,7 @@ from dispatch.records.nurses import add_nurse, set_shift
 from dispatch.records.patients import add_patient
 from dispatch.records.regions import add_region
 from dispatch.records.users import add_user, principal_named
-from harness.bench.service import _login, _say, _wait_ready
+from harness.bench.processes import login, say, start_server, stop
 from harness.demo_region import NO_GEOCODER, load_demo_region
 
 PASSWORD = "demo-password"
@@ -61,7 +59,7 @@ def _load(
     """The offers region's days; the week region's days (`booked` visits a day before the bookings) and the patients
     who will book (cleared, near the region's patients); the race region."""
     for k in range(days):
-        _say(f"loading {first + timedelta(days=k)}: {nurses} nurses, {visits} visits (offers), {booked} (the week)")
+        say(f"loading {first + timedelta(days=k)}: {nurses} nurses, {visits} visits (offers), {booked} (the week)")
         load_demo_region(conn, first + timedelta(days=k), nurses, visits, seed, region_id="denver")
         if bookings:
             load_demo_region(conn, first + timedelta(days=k), nurses, booked, seed + 1, region_id=WEEK_REGION)
@@ -221,7 +219,7 @@ def _served(booked: list[dict], rosters: dict[str, dict]) -> dict:
 
 
 def _race(base: str, first: date, callers: int, conn_url: str) -> dict:
-    token = _login(base, f"dispatcher-{RACE_REGION}", PASSWORD)
+    token = login(base, f"dispatcher-{RACE_REGION}", PASSWORD)
     headers = {"Authorization": f"Bearer {token}"}
     patients = httpx.get(f"{base}/v1/regions/{RACE_REGION}/patients", headers=headers).json()
     statuses: Counter[int] = Counter()
@@ -302,15 +300,7 @@ def run_booking_bench(
         booking_patients = _load(conn, first, days, nurses, visits, booked, bookings, callers, seed)
         region_patients = [r["id"] for r in conn.execute("SELECT id FROM patients WHERE region_id = 'denver' ORDER BY id")]
     pool.close()
-    env = {**os.environ, "NURSE_DISPATCH_HOME": str(home)}
-    env.pop("DATABASE_URL", None)
-    base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [sys.executable, "-m", "cli.main", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    server, base = start_server(home, port)
     result: dict[str, Any] = {
         "nurses": nurses,
         "visits_per_day": visits,
@@ -320,32 +310,30 @@ def run_booking_bench(
         "load_at_start": os.getloadavg()[0],
     }
     try:
-        _wait_ready(base, server)
         client = httpx.Client(
-            base_url=base, timeout=120, headers={"Authorization": f"Bearer {_login(base, 'dispatcher-denver', PASSWORD)}"}
+            base_url=base, timeout=120, headers={"Authorization": f"Bearer {login(base, 'dispatcher-denver', PASSWORD)}"}
         )
-        _say(f"solving {days} days ({time_limit:g} s each): the drafts offers build on")
+        say(f"solving {days} days ({time_limit:g} s each): the drafts offers build on")
         _solve_days(client, "denver", first, days, time_limit)
-        _say(f"offers: {requests} requests over {days} days, one at a time, from this process")
+        say(f"offers: {requests} requests over {days} days, one at a time, from this process")
         result |= _offers_timed(client, region_patients, first, days, requests, seed)
-        _say(json.dumps(result))
+        say(json.dumps(result))
         if callers:
-            _say(f"the race: {callers} callers at once for {RACE_CAPACITY} hours of one nurse")
+            say(f"the race: {callers} callers at once for {RACE_CAPACITY} hours of one nurse")
             result |= _race(base, first, callers, url)
-            _say(json.dumps({k: v for k, v in result.items() if k.startswith("race")}))
+            say(json.dumps({k: v for k, v in result.items() if k.startswith("race")}))
         if bookings:
             week = httpx.Client(
                 base_url=base,
                 timeout=120,
-                headers={"Authorization": f"Bearer {_login(base, f'dispatcher-{WEEK_REGION}', PASSWORD)}"},
+                headers={"Authorization": f"Bearer {login(base, f'dispatcher-{WEEK_REGION}', PASSWORD)}"},
             )
-            _say(f"a week of bookings: {days} days of {booked} visits solved, {bookings} offers taken one by one, solved again")
+            say(f"a week of bookings: {days} days of {booked} visits solved, {bookings} offers taken one by one, solved again")
             _solve_days(week, WEEK_REGION, first, days, time_limit)
             taken, outcomes = _book_week(week, booking_patients, first, days, seed)
             result["bookings"] = outcomes
             result |= _served(taken, _solve_days(week, WEEK_REGION, first, days, time_limit))
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop([server], timeout=30)
     print(json.dumps(result, default=str))
     return 0

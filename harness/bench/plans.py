@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 import tempfile
 import time
 from datetime import date, timedelta
@@ -27,7 +25,7 @@ from dispatch.platform.db.migrate import upgrade
 from dispatch.platform.db.pool import open_pool
 from dispatch.platform.db.server import start_embedded
 from dispatch.records.users import add_user
-from harness.bench.service import _login, _say, _wait_ready
+from harness.bench.processes import login, say, start_server, start_workers, stop
 from harness.demo_region import load_demo_region
 
 FIRST_MONDAY = date(2026, 12, 7)
@@ -49,44 +47,21 @@ def run_plans_bench(nurses: int, visits: int, days: int, time_limit: float, work
     upgrade(url)
     horizon = weekdays(FIRST_MONDAY, days)
     pool = open_pool(url, 1)
-    _say(f"loading {nurses} nurses and {visits} visits on each of {days} days")
+    say(f"loading {nurses} nurses and {visits} visits on each of {days} days")
     with pool.connection() as conn:
         for k, day in enumerate(horizon):
             load_demo_region(conn, day, nurses, visits, seed=k + 1, region_id=REGION)
         add_user(conn, "bench", "bench-password", "dispatcher", [REGION])
     pool.close()
-    env = {
-        **os.environ,
-        "NURSE_DISPATCH_HOME": str(home),
-        "NURSE_DISPATCH_EMBEDDED_WORKER": "false",
-        "NURSE_DISPATCH_EMBEDDED_SCHEDULER": "false",
-    }
-    env.pop("DATABASE_URL", None)
-    base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [sys.executable, "-m", "cli.main", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    server, base = start_server(home, port, own_worker=False)
     results = []
     try:
-        _wait_ready(base, server)
-        token = _login(base, "bench", "bench-password")
+        token = login(base, "bench", "bench-password")
         client = httpx.Client(base_url=base, timeout=60, headers={"Authorization": f"Bearer {token}"})
         for count in worker_counts:
-            workers = [
-                subprocess.Popen(
-                    [sys.executable, "-m", "cli.main", "worker", "--name", f"w{count}-{i}"],
-                    env=env,
-                    stdout=subprocess.DEVNULL,
-                    stderr=subprocess.DEVNULL,
-                )
-                for i in range(count)
-            ]
+            workers = start_workers(home, count, f"w{count}-")
             try:
-                time.sleep(3)  # let the workers start listening
-                _say(f"{count} worker(s): a plan of {days} days × {visits} visits, {time_limit:g} s")
+                say(f"{count} worker(s): a plan of {days} days × {visits} visits, {time_limit:g} s")
                 load = os.getloadavg()[0]
                 started = time.perf_counter()
                 body = {
@@ -102,10 +77,7 @@ def run_plans_bench(nurses: int, visits: int, days: int, time_limit: float, work
                     plan = client.get(f"/v1/plans/{plan['id']}").json()
                 wall = time.perf_counter() - started
             finally:
-                for worker in workers:
-                    worker.terminate()
-                for worker in workers:
-                    worker.wait(timeout=120)
+                stop(workers)
             summary = plan.get("summary") or {}
             row = {
                 "workers": count,
@@ -122,8 +94,7 @@ def run_plans_bench(nurses: int, visits: int, days: int, time_limit: float, work
             results.append(row)
             print(json.dumps(row), flush=True)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop([server], timeout=30)
     return 0 if all(r["state"] == "succeeded" for r in results) else 1
 
 

@@ -8,7 +8,6 @@ as its own process (with its in-process worker), and the load generator as a sec
 from __future__ import annotations
 
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -22,31 +21,10 @@ import httpx
 from dispatch.platform.db.migrate import upgrade
 from dispatch.platform.db.pool import open_pool
 from dispatch.platform.db.server import start_embedded
+from harness.bench.processes import login, say, start_server, stop
 from harness.demo_region import load_demo_region
 
 BENCH_DAY = date(2026, 12, 1)
-
-
-def _say(text: str) -> None:
-    print(text, file=sys.stderr, flush=True)
-
-
-def _wait_ready(base: str, server: subprocess.Popen, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit("the server exited during start-up")
-        try:
-            if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    raise SystemExit("the server did not become ready")
-
-
-def _login(base: str, username: str, password: str) -> str:
-    return httpx.post(f"{base}/v1/auth/token", data={"username": username, "password": password}).json()["access_token"]
 
 
 def run_service_bench(
@@ -59,21 +37,12 @@ def run_service_bench(
     with pool.connection() as conn:
         accounts = load_demo_region(conn, BENCH_DAY, nurses, visits, seed)
     pool.close()
-    env = {**os.environ, "NURSE_DISPATCH_HOME": str(home)}
-    env.pop("DATABASE_URL", None)
-    base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [sys.executable, "-m", "cli.main", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    server, base = start_server(home, port)
     try:
-        _wait_ready(base, server)
         dispatcher = httpx.Client(
-            base_url=base, timeout=60, headers={"Authorization": f"Bearer {_login(base, *accounts.dispatcher)}"}
+            base_url=base, timeout=60, headers={"Authorization": f"Bearer {login(base, *accounts.dispatcher)}"}
         )
-        _say(f"{nurses} nurses / {visits} visits: solve request → draft, time limit {time_limit:g} s")
+        say(f"{nurses} nurses / {visits} visits: solve request → draft, time limit {time_limit:g} s")
         started = time.perf_counter()
         job = dispatcher.post(f"/v1/regions/denver/rosters/{BENCH_DAY}/solve", json={"time_limit_s": time_limit}).json()
         while job["state"] in ("queued", "running"):
@@ -85,13 +54,13 @@ def run_service_bench(
         roster = dispatcher.get(f"/v1/rosters/{job['roster_id']}").json()
         kpis = roster["kpis"]
         dispatcher.post(f"/v1/rosters/{roster['id']}/publish", headers={"If-Match": f'"{roster["revision"]}"'}).raise_for_status()
-        nurse_token = _login(base, *accounts.nurse)
+        nurse_token = login(base, *accounts.nurse)
         stops = len(
             httpx.get(f"{base}/v1/me/itinerary?date={BENCH_DAY}", headers={"Authorization": f"Bearer {nurse_token}"}).json()[
                 "stops"
             ]
         )
-        _say(f"itinerary under load: {connections} connections for {seconds:g} s from a second process ({stops} stops)")
+        say(f"itinerary under load: {connections} connections for {seconds:g} s from a second process ({stops} stops)")
         loaded = subprocess.run(
             [
                 sys.executable,
@@ -109,11 +78,10 @@ def run_service_bench(
             check=True,
         )
         load = json.loads(loaded.stdout)
-        _say("re-planning at 10:40: urgent slots, taking the best, then a sick call")
+        say("re-planning at 10:40: urgent slots, taking the best, then a sick call")
         replanning = _replanning(dispatcher, roster)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop([server], timeout=30)
     result = {
         "nurses": nurses,
         "visits": visits,
@@ -138,7 +106,7 @@ def _replanning(dispatcher: httpx.Client, roster: dict, repeats: int = 5) -> dic
         json={"name": "Urgent migraine", "location": {"lat": 39.74, "lon": -104.98}, "state": "CO"},
     )
     # A prescriber cleared her (by telehealth) before the dispatcher books her infusion: the demo's clinician.
-    clinician_token = _login(str(dispatcher.base_url).rstrip("/"), f"clinician-{region}", "demo-password")
+    clinician_token = login(str(dispatcher.base_url).rstrip("/"), f"clinician-{region}", "demo-password")
     cleared = httpx.post(
         f"{str(dispatcher.base_url).rstrip('/')}/v1/patients/{patient.json()['id']}/evaluations",
         json={"outcome": "cleared", "mode": "telehealth", "evaluated_on": str(min(BENCH_DAY, date.today()) - timedelta(days=1))},

@@ -8,9 +8,6 @@ job has succeeded.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import tempfile
 import time
 from datetime import date, timedelta
@@ -22,7 +19,7 @@ from dispatch.platform.db.migrate import upgrade
 from dispatch.platform.db.pool import open_pool
 from dispatch.platform.db.server import start_embedded
 from dispatch.records.users import add_user
-from harness.bench.service import _login, _say, _wait_ready
+from harness.bench.processes import login, say, start_server, start_workers, stop
 from harness.demo_region import load_demo_region
 
 FIRST_DAY = date(2026, 12, 1)
@@ -41,38 +38,15 @@ def run_throughput(regions: int, nurses: int, visits: int, time_limit: float, wo
                 load_demo_region(conn, day, nurses, visits, seed=k + 1, region_id=region_id)
         add_user(conn, "bench", "bench-password", "dispatcher", region_ids)
     pool.close()
-    env = {
-        **os.environ,
-        "NURSE_DISPATCH_HOME": str(home),
-        "NURSE_DISPATCH_EMBEDDED_WORKER": "false",
-        "NURSE_DISPATCH_EMBEDDED_SCHEDULER": "false",
-    }
-    env.pop("DATABASE_URL", None)
-    base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [sys.executable, "-m", "cli.main", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    server, base = start_server(home, port, own_worker=False)
     results = []
     try:
-        _wait_ready(base, server)
-        token = _login(base, "bench", "bench-password")
+        token = login(base, "bench", "bench-password")
         client = httpx.Client(base_url=base, timeout=60, headers={"Authorization": f"Bearer {token}"})
         for count, day in zip(worker_counts, days, strict=True):
-            workers = [
-                subprocess.Popen(
-                    [sys.executable, "-m", "cli.main", "worker", "--name", f"w{i}"],
-                    env=env,
-                    stdout=subprocess.DEVNULL,
-                    stderr=subprocess.DEVNULL,
-                )
-                for i in range(count)
-            ]
+            workers = start_workers(home, count, "w")
             try:
-                time.sleep(3)  # let the workers start listening
-                _say(f"{count} worker(s): {regions} regions of {nurses} nurses / {visits} visits, {time_limit:g} s each")
+                say(f"{count} worker(s): {regions} regions of {nurses} nurses / {visits} visits, {time_limit:g} s each")
                 started = time.perf_counter()
                 jobs = [
                     client.post(f"/v1/regions/{r}/rosters/{day}/solve", json={"time_limit_s": time_limit}).json()
@@ -86,10 +60,7 @@ def run_throughput(regions: int, nurses: int, visits: int, time_limit: float, wo
                     done.append(job)
                 wall = time.perf_counter() - started
             finally:
-                for worker in workers:
-                    worker.terminate()
-                for worker in workers:
-                    worker.wait(timeout=120)
+                stop(workers)
             failed = [j for j in done if j["state"] != "succeeded"]
             unassigned = [j["progress"].get("unassigned", 0) for j in done if j["state"] == "succeeded"]
             row = {
@@ -104,6 +75,5 @@ def run_throughput(regions: int, nurses: int, visits: int, time_limit: float, wo
             results.append(row)
             print(json.dumps(row), flush=True)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop([server], timeout=30)
     return 0 if all(r["failed"] == 0 for r in results) else 1
