@@ -168,7 +168,7 @@ def accept_slot(problem: Problem, current: Solution, visit_id: str, slot: Slot) 
     for m in changed:
         tail = roster.days.time(m, orders[m])
         if tail is None:
-            raise ValueError(f"the slot no longer fits nurse {day.nurses[m].id}'s day")
+            raise ValueError(f"the slot no longer fits {day.nurses[m].name or 'nurse ' + day.nurses[m].id}'s day")
         nurse = problem.nurses[roster.rest.nurse_positions[m]]
         now = problem.state.of(nurse.id) if problem.state is not None else None
         whole = full_route(problem, nurse, now, tail)

@@ -339,16 +339,18 @@ def move_visit(
             raise StaleVersion(f"roster {roster_id} changed since you read it (revision {row['revision']})")
         problem = parse_day(row["problem"])
         document = row["document"]
+        patient = conn.execute(
+            "SELECT p.name FROM visits v JOIN patients p ON p.id = v.patient_id WHERE v.id = %s", [visit_record_id]
+        ).fetchone()
+        label = f"{patient['name']}'s visit" if patient else f"visit {visit_id}"  # refusals name the patient
         if visit_id not in {v.id for v in problem.visits}:
             held = next((u for u in document["unassigned"] if u["visit_id"] == visit_id), None)
             raise Conflict(
-                f"visit {visit_id} cannot be placed: {held['reason']}"
-                if held
-                else f"visit {visit_id} is not part of roster {roster_id}",
+                f"{label} cannot be placed: {held['reason']}" if held else f"{label} is not part of roster {roster_id}",
                 "visit_id",
             )
         if problem.state is not None and visit_id in problem.state.committed_visit_ids():
-            raise Conflict(f"visit {visit_id} is done or under way; it stays as it is", "visit_id")
+            raise Conflict(f"{label} is done or under way; it stays as it is", "visit_id")
         if nurse_id is not None and nurse_id not in {n.id for n in problem.nurses}:
             raise Conflict(f"nurse {nurse_id} has no shift in roster {roster_id}", "nurse_id")
         orders = {route["nurse_id"]: [s["visit_id"] for s in route["stops"]] for route in document["routes"]}
@@ -356,16 +358,12 @@ def move_visit(
         for order in orders.values():
             if visit_id in order:
                 order.remove(visit_id)
-        patient = conn.execute(
-            "SELECT p.name FROM visits v JOIN patients p ON p.id = v.patient_id WHERE v.id = %s", [visit_record_id]
-        ).fetchone()
-        label = f"{patient['name']}'s visit" if patient else f"visit {visit_id}"  # refusals name the patient
         if start is not None:
             problem = _with_fixed_start(problem, visit_id, start, label)
         if nurse_id is not None:
             # The clinical gate, on today's records: the draft may be older than a clearance's withdrawal.
             if uncleared := uncleared_visits(conn, [visit_record_id]):
-                raise Conflict(f"visit {visit_id} cannot be placed: {uncleared[visit_record_id]}", "visit_id")
+                raise Conflict(f"{label} cannot be placed: {uncleared[visit_record_id]}", "visit_id")
             _check_may_take(problem, nurse_id, visit_id, label)
             orders[nurse_id] = _placed(problem, nurse_id, orders, visit_id, starts, start is not None, label)
         solution = _solution_from_orders(problem, orders, document, visit_id, who.username if nurse_id is None else None)

@@ -37,17 +37,18 @@ def _the_day(conn: Db, who: Principal, visit_id: int, at: time | None) -> tuple[
     """The visit, the moment `at` on its day (default now), the day as it stands then (document and Problem),
     and the roster in force re-timed to it."""
     visit = who.require_reach(conn.execute(_VISIT, [visit_id]).fetchone(), f"visit {visit_id}")
+    label = f"{visit['patient_name']}'s visit"  # refusals name the patient
     if visit["status"] not in PLANNED_STATUSES:
-        raise Conflict(f"visit {visit_id} is {visit['status'].replace('_', ' ')}; only a visit not begun can be placed")
+        raise Conflict(f"{label} is {visit['status'].replace('_', ' ')}; only a visit not begun can be placed")
     as_of = events.moment(conn, visit["region_id"], visit["day"], at)
     day = replan_problem(conn, visit["region_id"], visit["day"], as_of, TIME_LIMIT_S)
     held = next((h for h in day.held_back if h["visit_id"] == str(visit_id)), None)
     if held is not None:
-        raise Conflict(f"visit {visit_id} cannot be placed: {held['reason']}")
+        raise Conflict(f"{label} cannot be placed: {held['reason']}")
     problem = parse_day(day.document)
     if problem.state is not None and str(visit_id) in problem.state.committed_visit_ids():
         raise Conflict(
-            f"visit {visit_id} was due to start before {problem.clock.hhmm(problem.state.as_of)}: "
+            f"{label} was due to start before {problem.clock.hhmm(problem.state.as_of)}: "
             "it is taken as under way or done, and stays as it is"
         )
     return visit, as_of, day, problem, _without(problem, current_roster(problem), str(visit_id))

@@ -111,12 +111,13 @@ def test_an_urgent_slot_is_refused_for_a_patient_not_cleared(region):
     region.nurse("Ana")
     region.visit(region.patient("Planned")["id"])
     assert region.publish(region.solved_roster()).status_code == 200
-    urgent = region.visit(region.patient("Urgent", cleared=False)["id"], service="ketamine", window=("11:00", "15:00"))
+    patient = region.patient("Urgent", cleared=False)
+    urgent = region.visit(patient["id"], service="ketamine", window=("11:00", "15:00"))
     answer = region.dispatcher.get(f"/v1/visits/{urgent['id']}/slots", params={"as_of": "07:00"})
     assert answer.status_code == 409
     assert (
         answer.json()["detail"]
-        == f"visit {urgent['id']} cannot be placed: not cleared for ketamine infusion (migraine): no evaluation recorded"
+        == f"{patient['name']}'s visit cannot be placed: not cleared for ketamine infusion (migraine): no evaluation recorded"
     )
 
 
