@@ -137,3 +137,25 @@ def test_vrooms_first_roster_holds_to_preferred_nurses_when_asked():
     held = vroom_positions(parse_problem({**doc, "options": {"preferences_in_first_roster": True}}), 1, 2.0)
     assert free == [(0,), ()]
     assert held == [(), (0,)]
+
+
+def test_an_overbooked_day_holding_preferences_starts_from_the_better_packed_of_two_vroom_rosters(day, monkeypatch):
+    """VROOM builds a roster holding preferences and a free one; the start serves the larger priority weight."""
+    from solver.vroom_start import vroom_positions
+
+    built = []
+
+    def recording(problem, threads, seconds, exploration_level=5):
+        positions = vroom_positions(problem, threads, seconds, exploration_level)
+        built.append((exploration_level, problem.options.preferences_in_first_roster, positions))
+        return positions
+
+    monkeypatch.setattr("solver.vroom_start.vroom_positions", recording)
+    held = replace(day, options=replace(day.options, preferences_in_first_roster=True))
+    solution = solve(held)
+    assert [(level, holding) for level, holding, _ in built] == [(1, False), (5, True), (5, False)]
+    weight = {v.id: v.priority for v in day.visits}
+    best = max(sum(weight[day.visits[v].id] for order in positions for v in order) for _, _, positions in built[1:])
+    served = {s.visit_id for r in solution.routes for s in r.stops}
+    assert sum(weight[v] for v in served) >= best
+    assert check_solution(held, solution) == []
