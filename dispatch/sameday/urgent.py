@@ -40,6 +40,8 @@ def _the_day(conn: Db, who: Principal, visit_id: int, at: time | None) -> tuple[
     label = f"{visit['patient_name']}'s visit"  # refusals name the patient
     if visit["status"] not in PLANNED_STATUSES:
         raise Conflict(f"{label} is {visit['status'].replace('_', ' ')}; only a visit not begun can be placed")
+    if visit["day"] is None:  # a course session or booked visit still to date: the week plan gives it a day
+        raise Conflict(f"{label} has no day yet ({visit['earliest']} to {visit['latest']}); give it a day or plan the week first")
     as_of = events.moment(conn, visit["region_id"], visit["day"], at)
     day = replan_problem(conn, visit["region_id"], visit["day"], as_of, TIME_LIMIT_S)
     held = next((h for h in day.held_back if h["visit_id"] == str(visit_id)), None)

@@ -34,12 +34,12 @@ def day_document(
 
     `visit_ids` defaults to the visits the assignment put on that day. Each course session prefers its
     course's nurse (continuity); nurse lists are kept to the nurses working that day. For the
-    `first_routing` of a day (docs/week-document.md, "How the plan is made"): only a session the
+    `first_routing` of a day (docs/week-document.md, "The split"): only a session the
     assignment counted on its course's nurse for prefers her, and the day's first roster (VROOM's, which
     has no soft preference: without this most sessions went to whoever passed nearest) gives it to her
-    unless a free first roster serves more; the search after it moves it where that serves more. And a session weighs what leaving it out loses
-    over the horizon: its priority and that of every later session of its course, which the course rule
-    leaves out with it.
+    unless a free first roster serves more; the search after it moves it where that serves more. And a
+    session weighs what leaving it out loses over the horizon: its priority and that of every later
+    session of its course, which the course rule leaves out with it.
     """
     working = [nurse for nurse in problem.nurses if day in assignment.day_shifts.get(nurse.id, {})]
     present = {nurse.id for nurse in working}

@@ -253,3 +253,15 @@ def test_a_replan_after_a_sick_day_keeps_what_was_given_and_moves_later_sessions
     assert published.status_code == 200, published.text
     after = {s["session"]: s for s in region.dispatcher.get(f"/v1/courses/{course['id']}").json()["session_list"]}
     assert [after[k]["date"] for k in (1, 2, 3)] == [str(first_day), str(placed[2]), str(placed[3])]
+
+
+def test_an_undated_session_asks_for_a_day_before_urgent_slots_with_a_409_not_a_500(region):
+    region.nurse("Ana")
+    patient = region.patient("Evan")
+    session = _course(region, patient["id"])["session_list"][0]
+    for answer in (
+        region.dispatcher.get(f"/v1/visits/{session['visit_id']}/slots"),
+        region.dispatcher.post(f"/v1/visits/{session['visit_id']}/slots/take", json={"nurse_id": 1, "position": 0}),
+    ):
+        assert answer.status_code == 409, answer.text
+        assert answer.json()["detail"].startswith("Evan's visit has no day yet"), answer.text
