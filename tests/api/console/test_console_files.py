@@ -47,3 +47,14 @@ def test_the_shipped_swagger_ui_is_the_version_in_the_lock_file():
     locked = json.loads((CONSOLE / "package-lock.json").read_text())["packages"]["node_modules/swagger-ui-dist"]["version"]
     assert f'PACKAGE_VERSION:"{locked}"' in (STATIC / "vendor" / "swagger-ui" / "swagger-ui-bundle.js").read_text()
     assert (STATIC / "vendor" / "swagger-ui" / "LICENSE").is_file()
+
+
+def test_times_are_typed_as_24_hour_clocks_on_every_page():
+    """The browser's own time input shows 12-hour times in a US locale: every page uses a 24-hour HH:MM field."""
+    for path in OUR_FILES:
+        text = path.read_text()
+        assert 'type="time"' not in text and 'type: "time"' not in text, f"{path.name} has a browser time input"
+    pages = [p for p in OUR_FILES if p.suffix == ".html"]
+    clocks = [field for p in pages for field in re.findall(r"<input[^>]*class=\"clock\"[^>]*>", p.read_text())]
+    assert len(clocks) >= 12
+    assert all('pattern="([01][0-9]|2[0-3]):[0-5][0-9]"' in field for field in clocks)
