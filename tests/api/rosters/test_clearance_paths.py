@@ -58,7 +58,7 @@ def _placed(roster: dict) -> set[str]:
 def test_no_infusion_is_placed_for_a_patient_not_cleared_on_any_path(plan, base_url, admin, db):
     region = Region(base_url, admin, db)
     nurses = [region.nurse("Ana"), region.nurse("Bea", lat=39.70)]
-    visits, cleared = {}, {}
+    visits, cleared, history = {}, {}, {}
     for k, p in enumerate(plan["patients"]):
         person = region.patient(f"P{k}", lat=39.72 + 0.01 * k, cleared=False)
         records = []
@@ -78,6 +78,7 @@ def test_no_infusion_is_placed_for_a_patient_not_cleared_on_any_path(plan, base_
             )
         visit = region.visit(person["id"], service=p["service"], window=("08:30", "15:00"))
         visits[str(visit["id"])], cleared[str(visit["id"])] = person, oracle(records, treatments)
+        history[str(visit["id"])] = (records, treatments)
         assert (visit["warnings"] == []) == cleared[str(visit["id"])]  # booking warns at once
 
     # Solve: only cleared patients' infusions reach a nurse.
@@ -89,7 +90,10 @@ def test_no_infusion_is_placed_for_a_patient_not_cleared_on_any_path(plan, base_
     withdrawn = list(visits)[plan["withdrawn"]] if plan["withdrawn"] < len(visits) else None
     if withdrawn is not None:
         region.clear(visits[withdrawn]["id"], outcome="not_cleared", evaluated_on=str(TODAY))
-        cleared[withdrawn] = False
+        # The withdrawal is dated TODAY: a clearance recorded for a later day (the visit's) still stands after it.
+        records, treatments = history[withdrawn]
+        withdrawal = {"outcome": "not_cleared", "on": TODAY, "until": TODAY}
+        cleared[withdrawn] = oracle(sorted([*records, withdrawal], key=lambda r: r["on"]), treatments)
     for visit_id in visits:
         move = region.dispatcher.post(
             f"/v1/rosters/{draft['id']}/moves",
