@@ -23,7 +23,7 @@ import numpy as np
 from dispatch.platform.db import Db, one
 from dispatch.records.eligibility import visit_skills
 from dispatch.rosters.naming import parse_day
-from dispatch.rosters.problem import DayProblem, day_problem, hhmm, timed_day
+from dispatch.rosters.problem import DayProblem, day_problem, hhmm, patients_nurses, timed_day
 from dispatch.rosters.travel import GEODESIC
 from solver.booking import Opening, SettledDay, openings, settle
 from solver.insertion import RemainingDays
@@ -271,13 +271,7 @@ def _new_visit_document(document: dict[str, Any], patient: dict[str, Any], servi
         "required_skills": sorted(visit_skills(service["required_certifications"], patient["state"])),
         "priority": 1,
     }
-    excluded = [str(i) for i in patient["excluded_nurse_ids"] if str(i) in on_shift]
-    preferred = [str(i) for i in patient["preferred_nurse_ids"] if str(i) in on_shift]
-    if excluded:
-        new_visit["excluded_nurses"] = excluded
-    if preferred:
-        new_visit["preferred_nurses"] = preferred
-    return new_visit
+    return new_visit | patients_nurses(patient, on_shift)
 
 
 def _keep_settled(conn: Db, region_id: str, base: _BaseDay) -> None:

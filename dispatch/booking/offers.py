@@ -525,17 +525,23 @@ def _refuse_anothers_hold(offer: dict[str, Any], who: Principal) -> None:
         )
 
 
+def _offer_to_act_on(conn: Db, who: Principal, offer_id: int) -> dict[str, Any]:
+    """The offer a hold or take acts on, its time reserved: 409 if taken, held by another caller, or no longer fitting."""
+    offer = _offer_row(conn, who, offer_id)
+    if offer["status"] == "taken":
+        raise Conflict(f"offer {offer_id} was taken already (visit {', '.join(map(str, offer['visit_ids']))})", "offer")
+    _expire_holds(conn, offer["region_id"])
+    offer = one(conn.execute("SELECT * FROM booking_offers WHERE id = %s", [offer_id]))
+    _refuse_anothers_hold(offer, who)
+    if offer["status"] != "held":  # not held, or its hold ran out: it must still fit
+        _reserve(conn, offer)
+    return offer
+
+
 def hold(conn: Db, who: Principal, offer_id: int, minutes: float) -> dict[str, Any]:
     """Keep the offer's time for `minutes` while the patient decides; 409 if it no longer fits or another caller has it."""
     with conn.transaction():
-        offer = _offer_row(conn, who, offer_id)
-        if offer["status"] == "taken":
-            raise Conflict(f"offer {offer_id} was taken already (visit {', '.join(map(str, offer['visit_ids']))})", "offer")
-        _expire_holds(conn, offer["region_id"])
-        offer = one(conn.execute("SELECT * FROM booking_offers WHERE id = %s", [offer_id]))
-        _refuse_anothers_hold(offer, who)
-        if offer["status"] != "held":
-            _reserve(conn, offer)
+        _offer_to_act_on(conn, who, offer_id)
         conn.execute(
             "UPDATE booking_offers SET status = 'held', held_until = now() + %s, held_by = %s WHERE id = %s",
             [timedelta(minutes=minutes), who.username, offer_id],
@@ -547,14 +553,7 @@ def hold(conn: Db, who: Principal, offer_id: int, minutes: float) -> dict[str, A
 def take(conn: Db, who: Principal, offer_id: int) -> dict[str, Any]:
     """Book the offer: its visit with the offered window, marked promised; 409 if it no longer fits or was taken."""
     with conn.transaction():
-        offer = _offer_row(conn, who, offer_id)
-        if offer["status"] == "taken":
-            raise Conflict(f"offer {offer_id} was taken already (visit {', '.join(map(str, offer['visit_ids']))})", "offer")
-        _expire_holds(conn, offer["region_id"])
-        offer = one(conn.execute("SELECT * FROM booking_offers WHERE id = %s", [offer_id]))
-        _refuse_anothers_hold(offer, who)
-        if offer["status"] != "held":  # not held, or its hold ran out: it must still fit
-            _reserve(conn, offer)
+        offer = _offer_to_act_on(conn, who, offer_id)
         visits = []
         for s in conn.execute("SELECT * FROM offer_sessions WHERE offer_id = %s ORDER BY session", [offer_id]).fetchall():
             booked = (

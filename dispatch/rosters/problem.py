@@ -148,10 +148,13 @@ def visit_document(v: dict, on_shift: set[str]) -> dict[str, Any]:
     }
     if v["pinned_nurse_id"] is not None:
         doc["pinned_nurse"] = str(v["pinned_nurse_id"])
-    preferred = [str(i) for i in v["preferred_nurse_ids"] if str(i) in on_shift]
-    excluded = [str(i) for i in v["excluded_nurse_ids"] if str(i) in on_shift]
-    if preferred:
-        doc["preferred_nurses"] = preferred
-    if excluded:
-        doc["excluded_nurses"] = excluded
-    return doc
+    return doc | patients_nurses(v, on_shift)
+
+
+def patients_nurses(patient: dict, on_shift: set[str]) -> dict[str, list[str]]:
+    """A visit's `preferred_nurses` and `excluded_nurses` from its patient's, kept to the nurses on shift (none: no field)."""
+    lists = {
+        "preferred_nurses": [str(i) for i in patient["preferred_nurse_ids"] if str(i) in on_shift],
+        "excluded_nurses": [str(i) for i in patient["excluded_nurse_ids"] if str(i) in on_shift],
+    }
+    return {field: nurses for field, nurses in lists.items() if nurses}
