@@ -28,7 +28,6 @@ SERVICE_CODES = {
     "nad": "nad",
     "urgent migraine ketamine": "ketamine",
 }
-STATE_OF_METRO = {"denver": "CO", "phoenix": "AZ", "atlanta": "GA"}
 # Every demo patient comes with her point, so nothing is geocoded.
 NO_GEOCODER = Geocoder("none", None)
 
@@ -60,7 +59,7 @@ def load_demo_region(
     Run again on a later day, the same nurses and patients get that day's shifts and visits.
     """
     region_id = region_id or metro
-    state = STATE_OF_METRO[metro]
+    state = metro_named(metro).state
     with conn.transaction():
         if conn.execute("SELECT 1 FROM regions WHERE id = %s", [region_id]).fetchone() is None:
             add_region(conn, region_id, f"{metro.title()} metro", metro_named(metro).timezone)

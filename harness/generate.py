@@ -41,20 +41,23 @@ GRID = 30  # window bounds fall on the half hour
 
 @dataclass(frozen=True)
 class Metro:
-    """A metro area's centre and time zone."""
+    """A metro area's centre, time zone and state (where its nurses are licensed)."""
 
     name: str
     lat: float
     lon: float
     timezone: str
+    state: str
 
 
 METROS: dict[str, Metro] = {
     metro.name: metro
     for metro in (
-        Metro("denver", 39.7392, -104.9903, "America/Denver"),
-        Metro("phoenix", 33.4484, -112.0740, "America/Phoenix"),
-        Metro("atlanta", 33.7490, -84.3880, "America/New_York"),
+        Metro("denver", 39.7392, -104.9903, "America/Denver", "CO"),
+        Metro("phoenix", 33.4484, -112.0740, "America/Phoenix", "AZ"),
+        Metro("atlanta", 33.7490, -84.3880, "America/New_York", "GA"),
+        Metro("seattle", 47.6062, -122.3321, "America/Los_Angeles", "WA"),
+        Metro("houston", 29.7604, -95.3698, "America/Chicago", "TX"),
     )
 }
 

@@ -34,7 +34,7 @@ def test_reader_accepts_generated_day_with_the_asked_counts(nurses: int, visits:
     assert len({visit.patient_id for visit in problem.visits}) == visits
 
 
-@pytest.mark.parametrize("metro", ["denver", "phoenix", "atlanta"])
+@pytest.mark.parametrize("metro", ["denver", "phoenix", "atlanta", "seattle", "houston"])
 def test_every_metro_gives_a_readable_day_in_its_time_zone(metro: str):
     document = generate_day(5, 30, seed=2, metro=metro)
     assert parse_problem(document).clock.tz_name == document["timezone"]
