@@ -5,6 +5,11 @@ Demand clusters in neighbourhoods of a metro area; nurses live all over it. Visi
 staffing (more demand when more nurses are on shift) and, at about 6.5-7.5 visits per nurse, demand
 is a little above what the nurses can cover, so a few low-priority visits stay unassigned.
 All priorities are at most 10, well inside VROOM's 0..100 range.
+
+A day's shape (SHAPES) says what kind of day it is: the service mix, the geography (radius,
+neighbourhoods, scattered share, an elongated metro), visit caps, lunch and priority levels. The
+caller's size (nurses and visits) says how much demand there is against the nurses; "standard" is
+the day described above, so a change tuned to it can be measured on days it was not tuned to.
 """
 
 from __future__ import annotations
@@ -13,6 +18,8 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+
+from solver.vroom_start import VROOM_MAX_PRIORITY
 
 DEFAULT_DAY = "2026-12-01"
 BASE_VISITS = 200  # the default day's size, at which the metro has BASE_RADIUS_KM
@@ -116,6 +123,71 @@ WINDOW_KINDS = (
 MORNING = (8 * 60, 11 * 60)
 LATE_AFTERNOON = (15 * 60, 18 * 60)
 
+
+@dataclass(frozen=True)
+class Shape:
+    """What kind of day to draw: services, geography, caps, lunch and priorities; the caller's size sets the demand."""
+
+    name: str
+    services: tuple[Service, ...] = SERVICES
+    radius_scale: float = 1.0  # times metro_radius_km(visits)
+    neighbourhoods: tuple[int, int] = (8, 15)  # inclusive count range on a BASE_VISITS day (more on bigger days)
+    neighbourhood_spread_km: tuple[float, float] = NEIGHBOURHOOD_SPREAD_KM
+    scattered_share: float = SCATTERED_SHARE
+    stretch: tuple[float, float] = (1.0, 1.0)  # east and north scale of the metro: (0.58, 1.73) is a 3:1 corridor
+    max_visits: tuple[int, int] = MAX_VISITS_RANGE  # inclusive, drawn per nurse
+    lunch_minutes: int = LUNCH_MINUTES
+    lunch_window: tuple[int, int] | None = None  # one window for everyone; None staggers it by shift (LUNCH_OPENS_AFTER)
+    priorities: tuple[tuple[int, float], ...] = ()  # (priority, share) of non-urgent visits; () routine 1, series 2
+
+    def __post_init__(self) -> None:
+        if not math.isclose(sum(service.share for service in self.services), 1.0):
+            raise ValueError(f"shape {self.name!r}: service shares must add up to 1")
+        if self.priorities and not math.isclose(sum(share for _, share in self.priorities), 1.0):
+            raise ValueError(f"shape {self.name!r}: priority shares must add up to 1")
+        if any(not 1 <= level <= VROOM_MAX_PRIORITY for level, _ in self.priorities):
+            raise ValueError(f"shape {self.name!r}: priorities must lie in 1..{VROOM_MAX_PRIORITY}")
+        if min(self.stretch) <= 0 or self.radius_scale <= 0 or not 1 <= self.max_visits[0] <= self.max_visits[1]:
+            raise ValueError(f"shape {self.name!r}: stretch and radius scale must be positive, max_visits a range from 1")
+
+
+# About 37 min on site on average: eight visits and their travel fit in a shift, so a cap of 8 runs out first.
+SHORT_SERVICES = (
+    Service("hydration", (30, 45), ("rn", "iv"), 0.50),
+    Service("myers", (30, 30), ("rn", "iv"), 0.25),
+    Service("evaluation", (30, 30), ("rn",), 0.12),
+    Service("ketamine", (60, 75), ("rn", "iv", "ketamine"), 0.10),
+    Service("nad", (90, 120), ("rn", "iv", "nad"), 0.03),
+)
+# A quarter of the visits are 150-180-minute drips: NAD (certified nurses only) and IVIG (any IV nurse).
+DRIP_SERVICES = (
+    Service("hydration", (45, 45), ("rn", "iv"), 0.35),
+    Service("myers", (45, 45), ("rn", "iv"), 0.20),
+    Service("evaluation", (45, 45), ("rn",), 0.12),
+    Service("ketamine", (75, 90), ("rn", "iv", "ketamine"), 0.08),
+    Service("nad", (150, 180), ("rn", "iv", "nad"), 0.10),
+    Service("ivig", (150, 180), ("rn", "iv"), 0.15),
+)
+
+SHAPES: dict[str, Shape] = {  # docs/BENCHMARKS.md ("Day shapes") says what each draws
+    shape.name: shape
+    for shape in (
+        Shape("standard"),  # the calibrated day described at the top
+        Shape("drips", services=DRIP_SERVICES),
+        Shape("capped", services=SHORT_SERVICES, max_visits=(8, 8)),
+        # 12:00 is when the last shift starts, so one window fits every shift (the break starts inside it).
+        Shape("lunch", lunch_minutes=45, lunch_window=(12 * 60, 13 * 60 + 30)),
+        Shape("triage", priorities=((1, 0.55), (5, 0.35), (10, 0.10))),  # urgent migraines stay 10 besides
+        Shape(  # a rural region: a few towns, many patients in between
+            "sparse", radius_scale=2.25, neighbourhoods=(3, 5), neighbourhood_spread_km=(2.0, 6.0), scattered_share=0.40
+        ),
+        Shape(  # an inner city: many small neighbourhoods
+            "dense", radius_scale=0.5, neighbourhoods=(20, 30), neighbourhood_spread_km=(0.4, 1.2), scattered_share=0.10
+        ),
+        Shape("corridor", stretch=(1 / math.sqrt(3), math.sqrt(3))),  # a coastal metro, 3:1 north-south, the same area
+    )
+}
+
 FIRST_NAMES = tuple(
     "Ana Ben Carmen Dana Eli Fatima Grace Hana Isaac Jade Kofi Lena "
     "Maya Noah Olivia Priya Quinn Rosa Sam Tara Uma Victor Wen Yara".split()
@@ -147,6 +219,7 @@ class NursePlan:
     lunch_window: tuple[int, int]
     skills: frozenset[str]
     max_visits: int
+    lunch_minutes: int = LUNCH_MINUTES
 
 
 @dataclass(frozen=True)
@@ -163,16 +236,19 @@ class VisitPlan:
     priority: int
 
 
-def generate_day(nurses: int = 30, visits: int = 200, seed: int = 0, day: str | None = None, metro: str = "denver") -> dict:
-    """A problem document for one realistic day, the same for the same arguments."""
+def generate_day(
+    nurses: int = 30, visits: int = 200, seed: int = 0, day: str | None = None, metro: str = "denver", shape: str = "standard"
+) -> dict:
+    """A problem document for one realistic day of this shape (SHAPES), the same for the same arguments."""
     if nurses < 1 or visits < 0:
         raise ValueError(f"need at least one nurse and no negative visit count, got {nurses} nurses, {visits} visits")
     area = metro_named(metro)
+    kind = shape_named(shape)
     rng = np.random.default_rng(seed)
-    radius = metro_radius_km(visits)
-    neighbourhoods = draw_neighbourhoods(rng, radius, visits)
-    nurse_plans = draw_nurses(rng, nurses, radius)
-    visit_plans = draw_visits(rng, visits, radius, neighbourhoods)
+    radius = metro_radius_km(visits) * kind.radius_scale
+    neighbourhoods = draw_neighbourhoods(rng, radius, visits, kind)
+    nurse_plans = draw_nurses(rng, nurses, radius, kind)
+    visit_plans = draw_visits(rng, visits, radius, neighbourhoods, kind)
     preferred, pinned = draw_preferences(rng, visit_plans, nurse_plans)
     return {
         "date": day or DEFAULT_DAY,
@@ -192,6 +268,14 @@ def metro_named(name: str) -> Metro:
         raise ValueError(f"unknown metro {name!r} (known: {', '.join(sorted(METROS))})") from None
 
 
+def shape_named(name: str) -> Shape:
+    """The day shape with this name, or a ValueError listing the ones we know."""
+    try:
+        return SHAPES[name.lower()]
+    except KeyError:
+        raise ValueError(f"unknown shape {name!r} (known: {', '.join(SHAPES)})") from None
+
+
 def metro_radius_km(visits: int) -> float:
     """Service-area radius: 35 km at 200 visits, growing with the fourth root of the visit count."""
     # Area ∝ visits would keep density fixed but make a 2,500-visit metro 120 km wide; real metros
@@ -199,11 +283,14 @@ def metro_radius_km(visits: int) -> float:
     return BASE_RADIUS_KM * (max(visits, 1) / BASE_VISITS) ** 0.25
 
 
-def draw_neighbourhoods(rng: np.random.Generator, radius: float, visits: int) -> list[Neighbourhood]:
-    """8-15 neighbourhoods on a default day, more on bigger days; varied sizes and pulls."""
-    count = max(3, round(int(rng.integers(8, 16)) * math.sqrt(max(visits, 1) / BASE_VISITS)))
-    centres = uniform_in_disc(rng, count, 0.8 * radius)
-    spreads = rng.uniform(*NEIGHBOURHOOD_SPREAD_KM, size=count)
+def draw_neighbourhoods(
+    rng: np.random.Generator, radius: float, visits: int, shape: Shape = SHAPES["standard"]
+) -> list[Neighbourhood]:
+    """8-15 neighbourhoods on a default day (the shape's range), more on bigger days; varied sizes and pulls."""
+    fewest, most = shape.neighbourhoods
+    count = max(3, round(int(rng.integers(fewest, most + 1)) * math.sqrt(max(visits, 1) / BASE_VISITS)))
+    centres = stretched(uniform_in_disc(rng, count, 0.8 * radius), shape)
+    spreads = rng.uniform(*shape.neighbourhood_spread_km, size=count)
     weights = rng.gamma(1.5, size=count)
     weights /= weights.sum()
     return [Neighbourhood(float(x), float(y), float(s), float(w)) for (x, y), s, w in zip(centres, spreads, weights, strict=True)]
@@ -216,10 +303,17 @@ def uniform_in_disc(rng: np.random.Generator, count: int, radius: float) -> np.n
     return np.column_stack((distance * np.cos(bearing), distance * np.sin(bearing)))
 
 
-def draw_places(rng: np.random.Generator, count: int, radius: float, neighbourhoods: list[Neighbourhood]) -> np.ndarray:
+def stretched(points: np.ndarray, shape: Shape) -> np.ndarray:
+    """Points (km offsets, shape (count, 2)) on the shape's metro: the disc scaled east and north."""
+    return points * np.array(shape.stretch)
+
+
+def draw_places(
+    rng: np.random.Generator, count: int, radius: float, neighbourhoods: list[Neighbourhood], shape: Shape = SHAPES["standard"]
+) -> np.ndarray:
     """Patients' homes: mostly in neighbourhoods, some scattered over the metro."""
-    scattered = rng.uniform(size=count) < SCATTERED_SHARE
-    places = uniform_in_disc(rng, count, radius)
+    scattered = rng.uniform(size=count) < shape.scattered_share
+    places = stretched(uniform_in_disc(rng, count, radius), shape)
     chosen = rng.choice(len(neighbourhoods), size=count, p=[n.weight for n in neighbourhoods])
     centres = np.array([(n.x_km, n.y_km) for n in neighbourhoods])[chosen]
     spreads = np.array([n.spread_km for n in neighbourhoods])[chosen]
@@ -227,16 +321,16 @@ def draw_places(rng: np.random.Generator, count: int, radius: float, neighbourho
     return np.where(scattered[:, None], places, clustered)
 
 
-def draw_nurses(rng: np.random.Generator, count: int, radius: float) -> list[NursePlan]:
+def draw_nurses(rng: np.random.Generator, count: int, radius: float, shape: Shape = SHAPES["standard"]) -> list[NursePlan]:
     """Nurses living all over the metro, on staggered shifts, with certifications."""
-    homes = uniform_in_disc(rng, count, 0.85 * radius)
+    homes = stretched(uniform_in_disc(rng, count, 0.85 * radius), shape)
     patterns = rng.choice(len(SHIFT_PATTERNS), size=count, p=[p.share for p in SHIFT_PATTERNS])
     ketamine = certified(rng, count, KETAMINE_NURSE_SHARE)
     nad = certified(rng, count, NAD_NURSE_SHARE)
     plans = []
     for i in range(count):
         pattern = SHIFT_PATTERNS[patterns[i]]
-        lunch_opens = pattern.start + int(rng.choice(LUNCH_OPENS_AFTER))
+        lunch_window = shape.lunch_window or staggered_lunch(rng, pattern)
         skills = {"rn", "iv"} | ({"ketamine"} if i in ketamine else set()) | ({"nad"} if i in nad else set())
         plans.append(
             NursePlan(
@@ -244,12 +338,19 @@ def draw_nurses(rng: np.random.Generator, count: int, radius: float) -> list[Nur
                 name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
                 home=(float(homes[i, 0]), float(homes[i, 1])),
                 shift=(pattern.start, pattern.end),
-                lunch_window=(lunch_opens, lunch_opens + LUNCH_WINDOW_MINUTES),
+                lunch_window=lunch_window,
                 skills=frozenset(skills),
-                max_visits=int(rng.integers(MAX_VISITS_RANGE[0], MAX_VISITS_RANGE[1] + 1)),
+                max_visits=int(rng.integers(shape.max_visits[0], shape.max_visits[1] + 1)),
+                lunch_minutes=shape.lunch_minutes,
             )
         )
     return plans
+
+
+def staggered_lunch(rng: np.random.Generator, pattern: ShiftPattern) -> tuple[int, int]:
+    """An hour's lunch window opening 3.5-4 hours into the shift, so nurses do not all stop at once."""
+    opens = pattern.start + int(rng.choice(LUNCH_OPENS_AFTER))
+    return (opens, opens + LUNCH_WINDOW_MINUTES)
 
 
 def certified(rng: np.random.Generator, count: int, share: float) -> set[int]:
@@ -258,15 +359,17 @@ def certified(rng: np.random.Generator, count: int, share: float) -> set[int]:
     return {int(i) for i in rng.choice(count, size=holders, replace=False)}
 
 
-def draw_visits(rng: np.random.Generator, count: int, radius: float, neighbourhoods: list[Neighbourhood]) -> list[VisitPlan]:
-    """The day's visits: a service mix, booking windows, a few urgent migraines."""
-    places = draw_places(rng, count, radius, neighbourhoods)
+def draw_visits(
+    rng: np.random.Generator, count: int, radius: float, neighbourhoods: list[Neighbourhood], shape: Shape = SHAPES["standard"]
+) -> list[VisitPlan]:
+    """The day's visits: the shape's service mix, booking windows, a few urgent migraines."""
+    places = draw_places(rng, count, radius, neighbourhoods, shape)
     urgent_count = min(count, max(1, round(count * rng.uniform(*URGENT_SHARE)))) if count else 0
     urgent = {int(i) for i in rng.choice(count, size=urgent_count, replace=False)}
-    services = rng.choice(len(SERVICES), size=count, p=[s.share for s in SERVICES])
+    services = rng.choice(len(shape.services), size=count, p=[s.share for s in shape.services])
     plans = []
     for i in range(count):
-        service = URGENT_MIGRAINE if i in urgent else SERVICES[services[i]]
+        service = URGENT_MIGRAINE if i in urgent else shape.services[services[i]]
         minutes = int(rng.choice(np.arange(service.minutes[0], service.minutes[1] + 1, 5)))
         windows = (urgent_window(rng),) if i in urgent else booking_windows(rng, minutes)
         plans.append(
@@ -278,14 +381,17 @@ def draw_visits(rng: np.random.Generator, count: int, radius: float, neighbourho
                 minutes=minutes,
                 skills=frozenset(service.skills),
                 service=service.name,
-                priority=URGENT_PRIORITY if i in urgent else visit_priority(rng, service),
+                priority=URGENT_PRIORITY if i in urgent else visit_priority(rng, service, shape),
             )
         )
     return plans
 
 
-def visit_priority(rng: np.random.Generator, service: Service) -> int:
-    """Routine 1; part of a preventive series 2."""
+def visit_priority(rng: np.random.Generator, service: Service, shape: Shape = SHAPES["standard"]) -> int:
+    """The shape's priority levels if it has them; otherwise routine 1, part of a preventive series 2."""
+    if shape.priorities:
+        levels, shares = zip(*shape.priorities, strict=True)
+        return int(levels[int(rng.choice(len(levels), p=shares))])
     if service.name != "evaluation" and rng.uniform() < SERIES_SHARE:
         return SERIES_PRIORITY
     return 1
@@ -376,7 +482,7 @@ def nurse_document(nurse: NursePlan, metro: Metro) -> dict:
         "shift": window_document(nurse.shift),
         "skills": sorted(nurse.skills),
         "max_visits": nurse.max_visits,
-        "break": {"window": window_document(nurse.lunch_window), "duration_min": LUNCH_MINUTES},
+        "break": {"window": window_document(nurse.lunch_window), "duration_min": nurse.lunch_minutes},
     }
 
 

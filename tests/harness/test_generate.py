@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+import math
+import statistics
 from datetime import time
 
 import pytest
 
-from harness.generate import generate_day
+from harness.generate import SHAPES, generate_day
 from solver.document import parse_problem
 from solver.model import Problem
 from solver.vroom_start import solve_with_vroom
@@ -105,3 +109,88 @@ def test_vroom_assigns_each_visit_at_most_once_and_only_to_qualified_nurses():
             assert visits[visit_id].required_skills <= nurse.skills, (nurse.id, visit_id)
             assert visits[visit_id].pinned_nurse in (None, nurse.id), (nurse.id, visit_id)
     assert seconds >= 0
+
+
+# ---------------------------------------------------------------- shapes
+
+
+def _sha256(document: dict) -> str:
+    return hashlib.sha256(json.dumps(document, sort_keys=True).encode()).hexdigest()
+
+
+@pytest.mark.parametrize(
+    ("nurses", "visits", "seed", "metro", "digest"),
+    [  # computed before day shapes existed: "standard" is the generator as it was
+        (30, 200, 1, "denver", "996fc92c720842811055d81099a9097d6b8691283fe3602c0173263b8f0714b4"),
+        (40, 300, 2, "phoenix", "fa45d741abe5dda4e03bb86ee1fa93c5308ac41943945d669f99b5e179bb523b"),
+        (5, 30, 3, "atlanta", "c9ca374725f0e8393fb33e1158afda1b0917c56b2c2738bcf8fd597acc476dff"),
+    ],
+)
+def test_the_standard_shape_is_the_generator_as_it_was(nurses: int, visits: int, seed: int, metro: str, digest: str):
+    assert _sha256(generate_day(nurses, visits, seed=seed, metro=metro)) == digest
+    assert _sha256(generate_day(nurses, visits, seed=seed, metro=metro, shape="standard")) == digest
+
+
+@pytest.mark.parametrize("shape", sorted(SHAPES))
+def test_every_shape_gives_a_readable_day_the_same_for_the_same_seed(shape: str):
+    document = generate_day(12, 80, seed=5, shape=shape)
+    problem = parse_problem(document)
+    assert (len(problem.nurses), len(problem.visits)) == (12, 80)
+    assert all(1 <= visit.priority <= 100 for visit in problem.visits)  # VROOM's range
+    assert generate_day(12, 80, seed=5, shape=shape) == document
+    assert generate_day(12, 80, seed=6, shape=shape)["visits"] != document["visits"]
+
+
+def test_unknown_shape_is_refused_with_the_known_ones():
+    with pytest.raises(ValueError, match="unknown shape 'weekend'.*standard, drips"):
+        generate_day(shape="weekend")
+
+
+def _visit_offsets_km(document: dict) -> list[tuple[float, float]]:
+    """Each visit's (east, north) km from the visits' centroid."""
+    lats = [visit["location"]["lat"] for visit in document["visits"]]
+    lons = [visit["location"]["lon"] for visit in document["visits"]]
+    lat0, lon0 = statistics.fmean(lats), statistics.fmean(lons)
+    east = 111.32 * math.cos(math.radians(lat0))
+    return [((lon - lon0) * east, (lat - lat0) * 111.32) for lat, lon in zip(lats, lons, strict=True)]
+
+
+def _mean_distance_km(document: dict) -> float:
+    return statistics.fmean(math.hypot(x, y) for x, y in _visit_offsets_km(document))
+
+
+def test_drips_make_a_fifth_or_more_of_the_visits_two_and_a_half_hours_or_longer():
+    visits = generate_day(40, 300, seed=1, shape="drips")["visits"]
+    long = [visit for visit in visits if visit["duration_min"] >= 150]
+    assert len(long) >= 0.2 * len(visits)
+    assert {visit["service"] for visit in long} == {"nad", "ivig"}
+
+
+def test_capped_nurses_take_at_most_eight_visits_each():
+    assert {nurse["max_visits"] for nurse in generate_day(40, 300, seed=1, shape="capped")["nurses"]} == {8}
+
+
+def test_lunch_is_one_45_minute_break_in_the_same_window_for_everyone():
+    breaks = {json.dumps(nurse["break"], sort_keys=True) for nurse in generate_day(40, 300, seed=1, shape="lunch")["nurses"]}
+    assert breaks == {json.dumps({"duration_min": 45, "window": {"end": "13:30", "start": "12:00"}}, sort_keys=True)}
+
+
+def test_triage_has_three_priority_levels_each_with_real_weight():
+    priorities = [visit["priority"] for visit in generate_day(40, 300, seed=1, shape="triage")["visits"]]
+    assert sorted(set(priorities)) == [1, 5, 10]
+    assert all(priorities.count(level) >= 0.08 * len(priorities) for level in (1, 5, 10))
+
+
+def test_a_sparse_region_spreads_visits_further_and_a_dense_one_closer_than_standard():
+    standard, sparse, dense = (
+        _mean_distance_km(generate_day(40, 300, seed=1, shape=shape)) for shape in ("standard", "sparse", "dense")
+    )
+    assert sparse > 1.5 * standard
+    assert dense < 0.7 * standard
+
+
+def test_a_corridor_metro_is_at_least_twice_as_long_as_it_is_wide():
+    offsets = _visit_offsets_km(generate_day(40, 300, seed=1, shape="corridor"))
+    east = statistics.pstdev(x for x, _ in offsets)
+    north = statistics.pstdev(y for _, y in offsets)
+    assert north >= 2 * east
