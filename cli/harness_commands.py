@@ -15,10 +15,16 @@ from cli.documents import solve_and_report, write_json
 from cli.errors import InputError
 from solver import parse_problem
 
+# The harness is not installed in production, so help names these rather than importing harness.generate;
+# tests/cli/test_cli.py checks they are the generator's own.
+SHAPE_NAMES = "standard, drips, capped, lunch, triage, sparse, dense, corridor"
+METRO_NAMES = "denver, phoenix, atlanta, seattle, houston"
+
 
 def add_arguments(commands: argparse._SubParsersAction) -> None:
     generate_cmd = commands.add_parser("generate", help="generate a realistic day as a problem document")
     _day_arguments(generate_cmd)
+    generate_cmd.add_argument("--shape", default="standard", help=f"the kind of day: {SHAPE_NAMES} (docs/BENCHMARKS.md)")
     generate_cmd.add_argument("-o", "--output", help="file to write (default: standard output)")
     generate_cmd.set_defaults(run=_run_generate)
 
@@ -32,7 +38,6 @@ def add_arguments(commands: argparse._SubParsersAction) -> None:
     )
     _day_arguments(demo_cmd)
     demo_cmd.add_argument("--time-limit", type=float, default=10.0)
-    demo_cmd.add_argument("--metro", default="denver", choices=["denver", "phoenix", "atlanta"])
     demo_cmd.add_argument("--host", default="127.0.0.1")
     demo_cmd.add_argument("--port", type=int, default=8000)
     demo_cmd.add_argument(
@@ -67,7 +72,9 @@ def add_arguments(commands: argparse._SubParsersAction) -> None:
     days = benches.add_parser("days", help="generated nurse days against VROOM")
     days.add_argument("--size", action="append", required=True, help="NURSESxVISITS:SECONDS, e.g. 40x300:10")
     days.add_argument("--seeds", default="1,2,3")
+    _shape_arguments(days)
     days.add_argument("--vroom-level", type=int, default=5)
+    days.add_argument("--vroom-threads", type=int, default=1, help="VROOM's threads (the anchor's, not ours)")
     days.add_argument("--no-vroom", action="store_true")
     days.add_argument("--workers", type=int, default=1, help="our parallel searches (one per core)")
     days.add_argument("--out", help="CSV file for the results")
@@ -75,6 +82,7 @@ def add_arguments(commands: argparse._SubParsersAction) -> None:
     levels = benches.add_parser("vroom-levels", help="VROOM alone at several exploration levels on generated days")
     levels.add_argument("--size", action="append", required=True, help="NURSESxVISITS:SECONDS (the seconds are ignored)")
     levels.add_argument("--seeds", default="1,2,3")
+    _shape_arguments(levels)
     levels.add_argument("--levels", default="0,1,2,3")
     levels.add_argument("--threads", type=int, default=2)
     levels.set_defaults(run=_run_bench_vroom_levels)
@@ -149,6 +157,12 @@ def _day_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--visits", type=int, default=200)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--date", default=None, help="YYYY-MM-DD (default: a fixed date, so seeds reproduce)")
+    parser.add_argument("--metro", default="denver", help=f"one of: {METRO_NAMES}")
+
+
+def _shape_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--shapes", default="standard", help=f"kinds of day, comma-separated: {SHAPE_NAMES}")
+    parser.add_argument("--metro", default="denver", help=f"one of: {METRO_NAMES}")
 
 
 def _week_arguments(parser: argparse.ArgumentParser) -> None:
@@ -156,7 +170,7 @@ def _week_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--visits", type=int, default=300, help="visits a day")
     parser.add_argument("--weeks", type=int, default=2)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--metro", default="denver", choices=["denver", "phoenix", "atlanta"])
+    parser.add_argument("--metro", default="denver", help=f"one of: {METRO_NAMES}")
     parser.add_argument("--course-share", type=float, default=0.25, help="share of each day's visits that are course sessions")
     parser.add_argument("--min-gap", default="2,4", help="range of courses' minimum gaps in days")
     parser.add_argument("--extra-gap", default="2,5", help="range of max gap minus min gap in days")
@@ -172,6 +186,7 @@ def _run_generate_week(args: argparse.Namespace) -> int:
     min_gap, extra_gap = _integers(args.min_gap, "--min-gap"), _integers(args.extra_gap, "--extra-gap")
     if len(min_gap) != 2 or len(extra_gap) != 2 or min_gap[0] < 1 or extra_gap[0] < 0:
         raise InputError("--min-gap and --extra-gap are ranges LOW,HIGH (min gap at least 1 day)")
+    _known_metro(args.metro)
     doc = generate_week(
         nurses=args.nurses,
         visits_per_day=args.visits,
@@ -200,16 +215,45 @@ def _run_bench_week(args: argparse.Namespace) -> int:
     return run_week_bench(shapes, _integers(args.seeds, "--seeds"), args.workers, not args.no_replan, args.out)
 
 
-def _generated(args: argparse.Namespace) -> dict[str, Any]:
+def _generated(args: argparse.Namespace, shape: str = "standard") -> dict[str, Any]:
     from harness.generate import generate_day
 
     if args.nurses < 1 or args.visits < 1:
         raise InputError("--nurses and --visits must be at least 1")
-    return generate_day(nurses=args.nurses, visits=args.visits, seed=args.seed, **({"day": args.date} if args.date else {}))
+    _known_metro(args.metro)
+    _known_shapes([shape])
+    return generate_day(
+        nurses=args.nurses,
+        visits=args.visits,
+        seed=args.seed,
+        metro=args.metro,
+        shape=shape,
+        **({"day": args.date} if args.date else {}),
+    )
+
+
+def _known_metro(name: str) -> None:
+    """An InputError naming the metros we know unless `name` is one of them."""
+    from harness.generate import metro_named
+
+    try:
+        metro_named(name)
+    except ValueError as error:
+        raise InputError(str(error)) from None
+
+
+def _known_shapes(names: list[str]) -> list[str]:
+    """The shape names, each checked against harness.generate.SHAPES (an InputError listing them otherwise)."""
+    from harness.generate import shape_named
+
+    try:
+        return [shape_named(name).name for name in names]
+    except ValueError as error:
+        raise InputError(str(error)) from None
 
 
 def _run_generate(args: argparse.Namespace) -> int:
-    write_json(_generated(args), args.output)
+    write_json(_generated(args, args.shape), args.output)
     return 0
 
 
@@ -233,6 +277,7 @@ def _run_demo_online(args: argparse.Namespace) -> int:
     from cli.service import database, logging_to_stderr, settings
     from harness.demo import DemoError, serve_demo
 
+    _known_metro(args.metro)
     logging_to_stderr(quiet=True)  # the demo prints its own summary
     try:
         return serve_demo(
@@ -314,7 +359,20 @@ def _run_bench_days(args: argparse.Namespace) -> int:
     except ValueError as error:
         raise InputError(str(error)) from None
     seeds = _integers(args.seeds, "--seeds")
-    return run_days(sizes, seeds, None if args.no_vroom else args.vroom_level, args.out, args.workers)
+    if args.vroom_threads < 1:
+        raise InputError("--vroom-threads must be at least 1")
+    shapes = _known_shapes(args.shapes.split(","))
+    _known_metro(args.metro)
+    return run_days(
+        sizes,
+        seeds,
+        None if args.no_vroom else args.vroom_level,
+        args.out,
+        args.workers,
+        shapes=shapes,
+        metro=args.metro,
+        vroom_threads=args.vroom_threads,
+    )
 
 
 def _run_bench_vroom_levels(args: argparse.Namespace) -> int:
@@ -324,7 +382,11 @@ def _run_bench_vroom_levels(args: argparse.Namespace) -> int:
         sizes = [parse_size(text) for text in args.size]
     except ValueError as error:
         raise InputError(str(error)) from None
-    return run_vroom_levels(sizes, _integers(args.seeds, "--seeds"), _integers(args.levels, "--levels"), args.threads)
+    shapes = _known_shapes(args.shapes.split(","))
+    _known_metro(args.metro)
+    return run_vroom_levels(
+        sizes, _integers(args.seeds, "--seeds"), _integers(args.levels, "--levels"), args.threads, shapes, args.metro
+    )
 
 
 def _run_bench_plans(args: argparse.Namespace) -> int:

@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from harness.bench.solomon import (
     SolomonInstance,
@@ -173,24 +174,56 @@ def parse_size(text: str) -> tuple[int, int, float]:
 
 
 def run_days(
-    sizes: Sequence[tuple[int, int, float]], seeds: Sequence[int], vroom_level: int | None, out: str | None, workers: int = 1
+    sizes: Sequence[tuple[int, int, float]],
+    seeds: Sequence[int],
+    vroom_level: int | None,
+    out: str | None,
+    workers: int = 1,
+    shapes: Sequence[str] = ("standard",),
+    metro: str = "denver",
+    vroom_threads: int = 1,
 ) -> int:
+    """Ours (and VROOM at `vroom_level`) on each (size, shape, seed) day: one row each, a summary per shape."""
     from harness.generate import generate_day
 
     rows = []
     for nurses, visits, seconds in sizes:
-        for seed in seeds:
-            doc = generate_day(nurses=nurses, visits=visits, seed=seed)
-            doc["options"] = {**doc.get("options", {}), "time_limit_s": seconds, "workers": workers}
-            row = {"nurses": nurses, "visits": visits, "seed": seed, "time_limit_s": seconds, "workers": workers}
-            row.update(_ours_on_day(parse_problem(doc)))
-            if vroom_level is not None:
-                row.update(_vroom_on_day(parse_problem(doc), vroom_level))
-            rows.append(row)
-            _say(" ".join(f"{k}={v}" for k, v in row.items()))
+        for shape in shapes:
+            for seed in seeds:
+                doc = generate_day(nurses=nurses, visits=visits, seed=seed, metro=metro, shape=shape)
+                doc["options"] = {**doc.get("options", {}), "time_limit_s": seconds, "workers": workers}
+                row: dict[str, Any] = {
+                    "nurses": nurses,
+                    "visits": visits,
+                    "shape": shape,
+                    "metro": metro,
+                    "seed": seed,
+                    "time_limit_s": seconds,
+                    "workers": workers,
+                }
+                row.update(_ours_on_day(parse_problem(doc)))
+                if vroom_level is not None:
+                    row.update(_vroom_on_day(parse_problem(doc), vroom_level, vroom_threads))
+                rows.append(row)
+                _say(" ".join(f"{k}={v}" for k, v in row.items()))
+    _summarise_days(rows)
     if out:
         _write_csv(Path(out), rows)
     return 0 if all(row["ours_feasible"] for row in rows) else 1
+
+
+def _summarise_days(rows: list[dict[str, Any]]) -> None:
+    """Per size and shape, the priority weight left out summed over the seeds: a gain on one shape beside the others."""
+    totals: dict[tuple[int, int, str], dict[str, int]] = {}
+    for row in rows:
+        total = totals.setdefault((row["nurses"], row["visits"], row["shape"]), {"days": 0})
+        total["days"] += 1
+        for engine in ("ours", "vroom"):
+            if f"{engine}_unassigned_weight" in row:
+                total[engine] = total.get(engine, 0) + row[f"{engine}_unassigned_weight"]
+    for (nurses, visits, shape), total in totals.items():
+        vroom = f", VROOM {total['vroom']}" if "vroom" in total else ""
+        _say(f"{nurses}/{visits} {shape}: weight left out over {total['days']} seeds: ours {total['ours']}{vroom}")
 
 
 def _ours_on_day(problem: Problem) -> dict[str, object]:
@@ -207,11 +240,11 @@ def _ours_on_day(problem: Problem) -> dict[str, object]:
     }
 
 
-def _vroom_on_day(problem: Problem, level: int) -> dict[str, object]:
+def _vroom_on_day(problem: Problem, level: int, threads: int = 1) -> dict[str, object]:
     from solver.schedule import InfeasibleSequence, schedule_route
     from solver.vroom_start import solve_with_vroom
 
-    sequences, unassigned, seconds = solve_with_vroom(problem, exploration_level=level)
+    sequences, unassigned, seconds = solve_with_vroom(problem, exploration_level=level, threads=threads)
     by_id = {visit.id: visit for visit in problem.visits}
     travel, timed_ok = 0, True
     for nurse, order in zip(problem.nurses, sequences):
@@ -221,6 +254,7 @@ def _vroom_on_day(problem: Problem, level: int) -> dict[str, object]:
             timed_ok = False
     return {
         "vroom_level": level,
+        "vroom_threads": threads,
         "vroom_s": round(seconds, 2),
         "vroom_unassigned": len(unassigned),
         "vroom_unassigned_weight": _dropped_weight(problem, unassigned),
@@ -229,23 +263,31 @@ def _vroom_on_day(problem: Problem, level: int) -> dict[str, object]:
     }
 
 
-def run_vroom_levels(sizes: Sequence[tuple[int, int, float]], seeds: Sequence[int], levels: Sequence[int], threads: int) -> int:
-    """VROOM alone at several exploration levels on generated days: time and weight left out."""
+def run_vroom_levels(
+    sizes: Sequence[tuple[int, int, float]],
+    seeds: Sequence[int],
+    levels: Sequence[int],
+    threads: int,
+    shapes: Sequence[str] = ("standard",),
+    metro: str = "denver",
+) -> int:
+    """VROOM alone at several exploration levels on generated days of each shape: time and weight left out."""
     from harness.generate import generate_day
     from solver.vroom_start import solve_with_vroom
 
-    print("| day | seed | level | threads | time | left out (weight) |")
-    print("|---|---|---|---|---|---|")
+    print("| day | shape | metro | seed | level | threads | time | left out (weight) |")
+    print("|---|---|---|---|---|---|---|---|")
     for nurses, visits, _ in sizes:
-        for seed in seeds:
-            problem = parse_problem(generate_day(nurses, visits, seed=seed))
-            for level in levels:
-                _, unassigned, seconds = solve_with_vroom(problem, exploration_level=level, threads=threads)
-                print(
-                    f"| {nurses}/{visits} | {seed} | {level} | {threads} | {seconds:.1f} s | "
-                    f"{len(unassigned)} ({_dropped_weight(problem, unassigned)}) |",
-                    flush=True,
-                )
+        for shape in shapes:
+            for seed in seeds:
+                problem = parse_problem(generate_day(nurses, visits, seed=seed, metro=metro, shape=shape))
+                for level in levels:
+                    _, unassigned, seconds = solve_with_vroom(problem, exploration_level=level, threads=threads)
+                    print(
+                        f"| {nurses}/{visits} | {shape} | {metro} | {seed} | {level} | {threads} | {seconds:.1f} s | "
+                        f"{len(unassigned)} ({_dropped_weight(problem, unassigned)}) |",
+                        flush=True,
+                    )
     return 0
 
 

@@ -74,6 +74,23 @@ def test_generate_is_seeded_and_solvable(tmp_path):
     assert roster["summary"]["assigned"] + roster["summary"]["unassigned"] == 30
 
 
+def test_generate_draws_the_shape_and_metro_asked_for():
+    result = run("generate", "--nurses", "4", "--visits", "20", "--shape", "capped", "--metro", "houston")
+    assert result.returncode == 0, result.stderr
+    day = json.loads(result.stdout)
+    assert day["timezone"] == "America/Chicago" and {nurse["max_visits"] for nurse in day["nurses"]} == {8}
+    refused = run("generate", "--shape", "weekend")
+    assert refused.returncode == 2 and "unknown shape 'weekend' (known: standard, drips" in refused.stderr
+
+
+def test_help_names_the_generators_own_shapes_and_metros():
+    from cli.harness_commands import METRO_NAMES, SHAPE_NAMES
+    from harness.generate import METROS, SHAPES
+
+    assert SHAPE_NAMES == ", ".join(SHAPES)
+    assert METRO_NAMES == ", ".join(METROS)
+
+
 def test_demo_solves_a_generated_day():
     result = run("demo", "--offline", "--nurses", "8", "--visits", "50", "--time-limit", "2")
     assert result.returncode == 0, result.stderr

@@ -35,3 +35,32 @@ def test_bench_travel_reports_time_and_memory():
 def test_bench_days_rejects_a_malformed_size():
     result = run("bench", "days", "--size", "40by300")
     assert result.returncode == 2 and "must look like NURSESxVISITS:SECONDS" in result.stderr
+
+
+def test_bench_days_writes_one_row_per_size_shape_and_seed(tmp_path):
+    out = tmp_path / "days.csv"
+    result = run(
+        "bench", "days", "--size", "3x10:0.5", "--shapes", "standard,drips", "--seeds", "1",
+        "--metro", "seattle", "--vroom-level", "0", "--vroom-threads", "1", "--out", str(out),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(out.open()))
+    assert [(row["shape"], row["metro"], row["seed"]) for row in rows] == [
+        ("standard", "seattle", "1"),
+        ("drips", "seattle", "1"),
+    ]
+    assert all(row["ours_feasible"] == "True" and row["vroom_threads"] == "1" for row in rows)
+    assert "3/10 drips: weight left out over 1 seeds" in result.stderr
+
+
+def test_bench_days_refuses_an_unknown_shape_naming_the_known_ones():
+    result = run("bench", "days", "--size", "3x10:0.5", "--shapes", "standard,weekend")
+    assert result.returncode == 2 and "unknown shape 'weekend'" in result.stderr and "corridor" in result.stderr
+
+
+def test_bench_vroom_levels_reports_each_shape():
+    result = run(
+        "bench", "vroom-levels", "--size", "3x10:0", "--shapes", "lunch,triage", "--seeds", "2", "--levels", "0", "--threads", "1"
+    )
+    assert result.returncode == 0, result.stderr
+    assert "| 3/10 | lunch | denver | 2 | 0 | 1 |" in result.stdout and "| 3/10 | triage | denver | 2 | 0 | 1 |" in result.stdout
