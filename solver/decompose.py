@@ -7,6 +7,7 @@ ordered along the same axis and shared in proportion to the nurses on each side.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -79,3 +80,16 @@ def subproblem(problem: Problem, part: Part) -> Problem:
         visits=tuple(problem.visits[v] for v in part.visit_positions),
         options=replace(problem.options, workers=1),
     )
+
+
+def parts_keeping_plans(parts: Sequence[Part], initial: Sequence[Sequence[int]]) -> list[Part]:
+    """The parts with every kept visit moved to the part of the nurse it is planned for."""
+    part_of_nurse = {n: k for k, part in enumerate(parts) for n in part.nurse_positions}
+    part_of_visit = {v: k for k, part in enumerate(parts) for v in part.visit_positions}
+    for n, order in enumerate(initial):
+        for v in order:
+            part_of_visit[v] = part_of_nurse[n]
+    visits: list[list[int]] = [[] for _ in parts]
+    for v, k in sorted(part_of_visit.items()):
+        visits[k].append(v)
+    return [Part(part.nurse_positions, tuple(visits[k])) for k, part in enumerate(parts)]

@@ -13,14 +13,14 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from solver.check import assert_feasible
-from solver.decompose import Part, partition, subproblem
+from solver.decompose import partition, parts_keeping_plans
 from solver.explain import Eligibility, eligibility
 from solver.insertion import RemainingDays
 from solver.model import Problem, Solution, SolveStats, Unassigned
 from solver.residual import nurse_name, reason_in_state, residual, whole_day_routes
 from solver.routing import PORTFOLIO, Progress, Sequences, search
 from solver.schedule import InfeasibleSequence, schedule_near_plan, schedule_route
-from solver.search import DECOMPOSE_ABOVE_VISITS, PART_VISITS, search_day, solve_deadline, unassigned_visits
+from solver.search import DECOMPOSE_ABOVE_VISITS, PART_VISITS, search_day, search_parts, solve_deadline, unassigned_visits
 
 NOT_PLANNED = "not in the roster in force yet"
 NOT_REASSIGNED = "not given to another nurse yet (re-plan)"
@@ -173,40 +173,4 @@ def _search_from_plan(
     plan = replace(PORTFOLIO[0], metaheuristic="GLS")
     if sum(1 for e in eligible if e.nurse_positions) <= DECOMPOSE_ABOVE_VISITS:
         return search(day, eligible, on_progress, plan, initial=initial, deadline=deadline)
-    parts = parts_keeping_plans(partition(day, eligible, PART_VISITS), initial)
-    per_nurse: list[tuple[int, ...]] = [() for _ in day.nurses]
-    objective, found, complete = 0, 0, True
-    started = time.monotonic()
-    for position, part in enumerate(parts):
-        part_day = subproblem(day, part)
-        local = {v: k for k, v in enumerate(part.visit_positions)}
-        part_initial = [tuple(local[v] for v in initial[n] if v in local) for n in part.nurse_positions]
-        placed = sum(len(order) for order in per_nurse)
-        report = (
-            None
-            if on_progress is None
-            else (
-                lambda value, _elapsed, in_part, done=objective, done_placed=placed: on_progress(
-                    done + value, time.monotonic() - started, done_placed + in_part
-                )
-            )
-        )
-        part_deadline = time.monotonic() + (deadline - time.monotonic()) / (len(parts) - position)
-        result = search(part_day, eligibility(part_day), report, plan, initial=part_initial, deadline=part_deadline)
-        for n, order in zip(part.nurse_positions, result.per_nurse, strict=True):
-            per_nurse[n] = tuple(part.visit_positions[v] for v in order)
-        objective, found, complete = objective + result.objective, found + result.solutions_found, complete and result.complete
-    return Sequences(tuple(per_nurse), objective, found, complete)
-
-
-def parts_keeping_plans(parts: Sequence[Part], initial: Sequence[Sequence[int]]) -> list[Part]:
-    """The parts with every kept visit moved to the part of the nurse it is planned for."""
-    part_of_nurse = {n: k for k, part in enumerate(parts) for n in part.nurse_positions}
-    part_of_visit = {v: k for k, part in enumerate(parts) for v in part.visit_positions}
-    for n, order in enumerate(initial):
-        for v in order:
-            part_of_visit[v] = part_of_nurse[n]
-    visits: list[list[int]] = [[] for _ in parts]
-    for v, k in sorted(part_of_visit.items()):
-        visits[k].append(v)
-    return [Part(part.nurse_positions, tuple(visits[k])) for k, part in enumerate(parts)]
+    return search_parts(day, parts_keeping_plans(partition(day, eligible, PART_VISITS), initial), initial, on_progress, deadline)

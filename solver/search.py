@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import multiprocessing
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import replace
 
-from solver.decompose import partition, subproblem
+from solver.decompose import Part, partition, subproblem
 from solver.explain import Eligibility, dropped_reason, eligibility
 from solver.model import Problem, Unassigned
+from solver.pyvrp_start import pyvrp_can_express, pyvrp_positions
 from solver.routing import PORTFOLIO, Progress, SearchPlan, Sequences, search
 
 # Above this many routable visits the day is searched in geographic parts of about PART_VISITS
@@ -29,6 +30,9 @@ PART_VISITS = 300
 VROOM_SHARE = 0.5
 VROOM_PROBE_SHARE = 0.1  # at most; a 300-visit probe takes about 0.2-0.9 s
 VROOM_MIN_THREADS = 2
+# On a day PyVRP can express (solver.pyvrp_start: no breaks, no skills, ...), its genetic search gets
+# this share of the time to build the first roster and OR-Tools the rest to improve it.
+PYVRP_SHARE = 0.8
 OUT_OF_TIME = "not placed: the time limit ran out before a first roster was built (allow more time_limit_s)"
 
 
@@ -81,16 +85,33 @@ def _portfolio_search(problem: Problem, eligible: list[Eligibility], on_progress
 
 
 def _search_in_parts(problem: Problem, eligible: list[Eligibility], on_progress: Progress | None, deadline: float) -> Sequences:
-    """Search geographic parts (several at once when workers > 1) and put their rosters together.
+    """Search geographic parts, each building its own roster, and put their rosters together."""
+    return search_parts(problem, partition(problem, eligible, PART_VISITS), None, on_progress, deadline)
 
-    Parts run in rounds of `workers`; each round ends at its share of the time left. Progress
-    reports the sum of the parts' objectives: finished parts' best plus the running one's.
+
+def search_parts(
+    problem: Problem,
+    parts: list[Part],
+    initial: Sequence[Sequence[int]] | None,
+    on_progress: Progress | None,
+    deadline: float,
+) -> Sequences:
+    """Search each part (several at once when workers > 1) and put their rosters together.
+
+    With `initial` (visit positions per nurse; every part must hold its nurses' visits), each part
+    is improved from its nurses' orders (never to less weight served); without, each part builds
+    its own roster (`_search_from_first_roster`). Parts run in rounds of `workers`; each round ends
+    at its share of the time left. Progress reports the sum of the parts' objectives: finished
+    parts' best plus the running one's.
     """
     started = time.monotonic()
-    parts = partition(problem, eligible, PART_VISITS)
+    subproblems = [subproblem(problem, part) for part in parts]
+    starts: list[list[tuple[int, ...]] | None] = [None] * len(parts)
+    if initial is not None:
+        local = [{v: k for k, v in enumerate(part.visit_positions)} for part in parts]
+        starts = [[tuple(local[p][v] for v in initial[n]) for n in part.nurse_positions] for p, part in enumerate(parts)]
     workers = max(1, min(problem.options.workers, len(parts)))
     rounds = -(-len(parts) // workers)
-    subproblems = [subproblem(problem, part) for part in parts]
     results: list[Sequences] = []
     if workers == 1:
         for position, sub in enumerate(subproblems):
@@ -106,12 +127,13 @@ def _search_in_parts(problem: Problem, eligible: list[Eligibility], on_progress:
                 )
             )
             part_deadline = time.monotonic() + (deadline - time.monotonic()) / (len(subproblems) - position)
-            results.append(_search_part(sub, report, part_deadline))
+            results.append(_search_part(sub, report, part_deadline, starts[position]))
     else:
         share = (deadline - started) / rounds
         with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
             futures = [
-                pool.submit(_search_part, sub, None, started + (i // workers + 1) * share) for i, sub in enumerate(subproblems)
+                pool.submit(_search_part, sub, None, started + (i // workers + 1) * share, starts[i])
+                for i, sub in enumerate(subproblems)
             ]
             for _ in as_completed(futures):
                 if on_progress is not None:
@@ -130,9 +152,19 @@ def _search_in_parts(problem: Problem, eligible: list[Eligibility], on_progress:
     )
 
 
-def _search_part(part_problem: Problem, on_progress: Progress | None, deadline: float) -> Sequences:
-    plan = replace(PORTFOLIO[0], metaheuristic=part_problem.options.metaheuristic)
-    return _search_from_first_roster(part_problem, eligibility(part_problem), on_progress, plan, deadline)
+def _search_part(
+    part_problem: Problem, on_progress: Progress | None, deadline: float, initial: list[tuple[int, ...]] | None = None
+) -> Sequences:
+    eligible = eligibility(part_problem)
+    if initial is None:
+        plan = replace(PORTFOLIO[0], metaheuristic=part_problem.options.metaheuristic)
+        return _search_from_first_roster(part_problem, eligible, on_progress, plan, deadline)
+    improved = search(part_problem, eligible, on_progress, replace(PORTFOLIO[0], metaheuristic="GLS"), initial, deadline)
+    if not improved.complete or _served_weight(part_problem, improved.per_nurse) < _served_weight(part_problem, initial):
+        # The search could not hold the given roster and started afresh, worse (weight served comes
+        # first in every objective): keep what was given.
+        return Sequences(tuple(initial), improved.objective, improved.solutions_found, True)
+    return improved
 
 
 def _search_from_first_roster(
@@ -155,7 +187,11 @@ def _search_from_first_roster(
         routable = sum(1 for e in eligible if e.nurse_positions)
         free = replace(problem, options=replace(problem.options, preferences_in_first_roster=False))
         probe = vroom_positions(free, threads, VROOM_PROBE_SHARE * (deadline - time.monotonic()), 1)
-        if sum(len(order) for order in probe) < routable:
+        serves_all = sum(len(order) for order in probe) == routable
+        if pyvrp_can_express(problem, eligible):
+            # None (nothing feasible found): OR-Tools builds its own, as below
+            initial = pyvrp_positions(problem, eligible, PYVRP_SHARE * (deadline - time.monotonic()), serves_all)
+        elif not serves_all:
             seconds = VROOM_SHARE * (deadline - time.monotonic())
             if problem.options.preferences_in_first_roster:
                 starts = [vroom_positions(problem, threads, seconds / 2), vroom_positions(free, threads, seconds / 2)]
@@ -165,7 +201,7 @@ def _search_from_first_roster(
     return search(problem, eligible, on_progress, plan, initial=initial, deadline=deadline)
 
 
-def _served_weight(problem: Problem, positions: list[tuple[int, ...]]) -> int:
+def _served_weight(problem: Problem, positions: Sequence[Sequence[int]]) -> int:
     return sum(problem.visits[v].priority for order in positions for v in order)
 
 
