@@ -194,9 +194,13 @@ def search(
             params.time_limit.FromMilliseconds(max(1, int((deadline - time.monotonic()) * 1000)))
     if start is not None:
         assignment = routing.SolveFromAssignmentWithParameters(start, params)
-        if assignment is None and time.monotonic() < deadline - 0.1:
-            # The given routes do not hold in this model (the search could not time them): start afresh.
-            return search(problem, eligible, on_progress, plan, None, deadline)
+        if assignment is None and initial is not None and time.monotonic() < deadline - 0.1:
+            # The search could not start from the given routes (OR-Tools often fails to time routes with
+            # breaks it is handed, though they hold: the "lunch" day shape, docs/BENCHMARKS.md): start
+            # afresh, and keep the given roster if that does no better.
+            fresh = search(problem, eligible, on_progress, plan, None, deadline)
+            given = _given_roster(problem, eligible, initial, unit, travel_costs, nodes)
+            return fresh if given is None or (fresh.complete and fresh.objective <= given.objective) else given
     elif plan.metaheuristic == "ILS":
         # Iterated local search only runs through this entry point (SolveWithParameters ignores it).
         assignment = routing.SolveWithIteratedLocalSearch(params)
@@ -212,6 +216,42 @@ def search(
             index = assignment.Value(routing.NextVar(index))
         per_nurse.append(tuple(order))
     return Sequences(tuple(per_nurse), assignment.ObjectiveValue(), found[0])
+
+
+def _given_roster(
+    problem: Problem,
+    eligible: list[Eligibility],
+    initial: Sequence[Sequence[int]],
+    unit: int,
+    travel_costs: np.ndarray,
+    nodes: _Nodes,
+) -> Sequences | None:
+    """The given roster as the search's answer, if every route holds (solver.schedule times it), else None.
+
+    Its objective counts what the model counts first, priority weight left out and travel; the soft
+    costs are left out, so it is a lower bound of the model's objective for this roster.
+    """
+    from solver.schedule import InfeasibleSequence, schedule_route
+
+    node_of_visit = {v: node for node, v in enumerate(nodes.visit_of_node)}
+    orders = tuple(tuple(v for v in order if v in node_of_visit) for order in initial)
+    travel = 0
+    for position, (nurse, order) in enumerate(zip(problem.nurses, orders, strict=True)):
+        if not order:
+            continue
+        if any(position not in eligible[v].nurse_positions for v in order):
+            return None
+        if nurse.capacity is not None and sum(problem.visits[v].demand for v in order) > nurse.capacity:
+            return None
+        try:
+            schedule_route(problem, nurse, [problem.visits[v] for v in order])
+        except InfeasibleSequence:
+            return None
+        path = [nodes.starts[position], *(node_of_visit[v] for v in order), nodes.ends[position]]
+        travel += sum(int(travel_costs[a, b]) for a, b in zip(path, path[1:], strict=False))
+    served = {v for order in orders for v in order}
+    left_out = sum(problem.visits[v].priority for v in nodes.visit_of_node if v not in served)
+    return Sequences(orders, left_out * unit + travel, 0)
 
 
 def _initial_routes(nodes: _Nodes, manager, initial: Sequence[Sequence[int]]) -> list[list[int]]:

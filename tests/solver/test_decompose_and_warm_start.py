@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 
 import pytest
@@ -159,3 +160,17 @@ def test_an_overbooked_day_holding_preferences_starts_from_the_better_packed_of_
     served = {s.visit_id for r in solution.routes for s in r.stops}
     assert sum(weight[v] for v in served) >= best
     assert check_solution(held, solution) == []
+
+
+def test_a_roster_or_tools_cannot_start_from_is_kept_when_searching_afresh_does_worse():
+    # Everyone's lunch in one window (the "lunch" shape): OR-Tools fails to time VROOM's routes, which hold,
+    # and searching afresh left 79 weight out where VROOM's roster leaves 44.
+    from solver.vroom_start import vroom_positions
+
+    doc = generate_day(nurses=40, visits=300, seed=1, shape="lunch")
+    problem = parse_problem(doc)
+    eligible = eligibility(problem)
+    given = vroom_positions(problem, 2, 3.0)
+    result = search(problem, eligible, initial=given, deadline=time.monotonic() + 3.0)
+    weight = [visit.priority for visit in problem.visits]
+    assert sum(weight[v] for order in result.per_nurse for v in order) >= sum(weight[v] for order in given for v in order)
