@@ -99,8 +99,8 @@ def generate_vrptw(kind: str, customers: int = 200, seed: int = 0) -> str:
     """A feasible VRPTW instance of Solomon class `kind` (C1 C2 R1 R2 RC1 RC2), as Solomon-format text."""
     if kind not in KIND_RULES:
         raise ValueError(f"kind must be one of {', '.join(KINDS)}; got {kind!r}")
-    if customers < 1:
-        raise ValueError(f"customers must be at least 1; got {customers}")
+    if customers < 1 or seed < 0:
+        raise ValueError(f"customers must be at least 1 and the seed not negative; got {customers} and {seed}")
     rules = KIND_RULES[kind]
     scale = max(1.0, customers / 100)
     horizon = _horizon(rules, scale)

@@ -127,3 +127,28 @@ def test_the_share_of_customers_with_a_window_follows_the_seed_as_solomons_x01_t
 def test_an_unknown_kind_is_refused_with_the_kinds_named():
     with pytest.raises(ValueError, match="C1, C2, R1, R2, RC1, RC2"):
         generate_vrptw("R3")
+
+
+# --- the command ---------------------------------------------------------------------------------
+
+
+def test_generate_vrptw_writes_one_parsable_file_per_kind_and_seed_and_no_best_known_table(tmp_path):
+    from tests.cli.test_cli import run
+
+    result = run("generate-vrptw", "--kinds", "C1,R2,rc1", "--customers", "30", "--seeds", "1,2", "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    files = sorted(path.name for path in tmp_path.iterdir())
+    assert files == [f"G1_{kind}_30c_s{seed}.txt" for kind in ("C1", "R2", "RC1") for seed in (1, 2)]
+    for path in tmp_path.iterdir():
+        instance = parse_solomon(path.read_text(), path.stem)
+        assert len(instance.customers) == 30 and unreachable_alone(instance) == []
+    assert "6 instances of 30 customers written to" in result.stderr
+
+
+def test_generate_vrptw_refuses_an_unknown_kind_and_writes_nothing(tmp_path):
+    from tests.cli.test_cli import run
+
+    out = tmp_path / "out"
+    result = run("generate-vrptw", "--kinds", "C1,R3", "--out", str(out))
+    assert result.returncode == 2 and "kind must be one of C1, C2, R1, R2, RC1, RC2; got 'R3'" in result.stderr
+    assert not out.exists()
