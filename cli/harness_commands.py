@@ -33,6 +33,15 @@ def add_arguments(commands: argparse._SubParsersAction) -> None:
     week_cmd.add_argument("-o", "--output", help="file to write (default: standard output)")
     week_cmd.set_defaults(run=_run_generate_week)
 
+    vrptw_cmd = commands.add_parser(
+        "generate-vrptw", help="generate Gehring & Homberger-style VRPTW instances, one Solomon-format file each"
+    )
+    vrptw_cmd.add_argument("--kinds", default="C1,C2,R1,R2,RC1,RC2", help="Solomon classes, comma-separated")
+    vrptw_cmd.add_argument("--customers", type=int, default=200)
+    vrptw_cmd.add_argument("--seeds", default="1", help="one instance per kind and seed, e.g. 1,2")
+    vrptw_cmd.add_argument("--out", required=True, help="directory for the <NAME>.txt files")
+    vrptw_cmd.set_defaults(run=_run_generate_vrptw)
+
     demo_cmd = commands.add_parser(
         "demo", help="the service on the embedded database: a demo region solved, published and served"
     )
@@ -200,6 +209,23 @@ def _run_generate_week(args: argparse.Namespace) -> int:
         time_limit_s=args.time_limit,
     )
     write_json(doc, args.output)
+    return 0
+
+
+def _run_generate_vrptw(args: argparse.Namespace) -> int:
+    from harness.vrptw_generate import generate_vrptw
+
+    kinds = [kind.strip().upper() for kind in args.kinds.split(",")]
+    seeds = _integers(args.seeds, "--seeds")
+    try:  # every instance first, so a bad kind or size writes nothing
+        texts = [generate_vrptw(kind, args.customers, seed) for kind in kinds for seed in seeds]
+    except ValueError as error:
+        raise InputError(f"--kinds, --customers or --seeds: {error}") from None
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    for text in texts:  # the name is the first line, as in Solomon's files
+        (out / f"{text.splitlines()[0]}.txt").write_text(text)
+    print(f"{len(texts)} instances of {args.customers} customers written to {out}", file=sys.stderr)
     return 0
 
 

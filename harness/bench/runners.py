@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import math
+import re
 import resource
 import sys
 import time
@@ -127,11 +128,8 @@ def _summarise_solomon(results: list[SolomonResult]) -> None:
         by_engine.setdefault(result.engine, []).append(result)
     for engine, rows in by_engine.items():
         gaps = [r.gap_percent for r in rows if r.gap_percent is not None]
-        mean = sum(gaps) / len(gaps) if gaps else float("nan")
-        _say(
-            f"{engine}: {len(rows)} instances, {sum(r.feasible for r in rows)} feasible, mean gap {mean:.2f}%, "
-            f"worst {max(gaps, default=float('nan')):.2f}%"
-        )
+        gap = f"mean gap {sum(gaps) / len(gaps):.2f}%, worst {max(gaps):.2f}%" if gaps else "no best-known values"
+        _say(f"{engine}: {len(rows)} instances, {sum(r.feasible for r in rows)} feasible, {gap}")
 
 
 # ---------------------------------------------------------------- travel matrices
@@ -309,6 +307,14 @@ def _write_csv(path: Path, rows: list[dict]) -> None:
 # ---------------------------------------------------------------- reports for docs/BENCHMARKS.md
 
 
+def solomon_class(name: str) -> str:
+    """The Solomon class of an instance name: C101 and C1_2_1 are C1, RC208 is RC2, G1_R2_2_S3 (generated) is R2."""
+    name = re.sub(r"^G\d+_", "", name.upper())
+    if "_" in name:
+        return name.split("_")[0]
+    return name[:3] if name.startswith("RC") else name[:2]
+
+
 def solomon_report(csv_path: str) -> str:
     """Markdown: mean gap and feasibility per engine and instance class, with ratios to ours."""
     with open(csv_path, newline="") as handle:
@@ -316,12 +322,14 @@ def solomon_report(csv_path: str) -> str:
     engines = list(dict.fromkeys(r["engine"] for r in rows))
     classes = ["C1", "C2", "R1", "R2", "RC1", "RC2"]
 
-    def klass(name: str) -> str:
-        return name[:3] if name.startswith("RC") else name[:2]
-
-    def mean_gap(engine: str, cls: str | None = None) -> float:
-        gaps = [float(r["gap_percent"]) for r in rows if r["engine"] == engine and (cls is None or klass(r["instance"]) == cls)]
-        return sum(gaps) / len(gaps) if gaps else float("nan")
+    def mean_gap(engine: str, cls: str | None = None) -> str:
+        """Mean gap to the best-known values, or a dash where there are none (generated instances)."""
+        gaps = [
+            float(r["gap_percent"])
+            for r in rows
+            if r["engine"] == engine and r["gap_percent"] and (cls is None or solomon_class(r["instance"]) == cls)
+        ]
+        return f"{sum(gaps) / len(gaps):.2f} %" if gaps else "–"
 
     distance = {(r["engine"], r["instance"]): float(r["distance"]) for r in rows}
     ours = engines[0]
@@ -339,8 +347,8 @@ def solomon_report(csv_path: str) -> str:
         mine = [r for r in rows if r["engine"] == engine]
         seconds = sum(float(r["seconds"]) for r in mine) / len(mine)
         lines.append(
-            f"| {engine} | {len(mine)} | {sum(r['feasible'] == 'True' for r in mine)} | {mean_gap(engine):.2f} % | "
-            + " | ".join(f"{mean_gap(engine, c):.2f} %" for c in classes)
+            f"| {engine} | {len(mine)} | {sum(r['feasible'] == 'True' for r in mine)} | {mean_gap(engine)} | "
+            + " | ".join(mean_gap(engine, c) for c in classes)
             + f" | {distance_ratio(engine):.4f} | {seconds:.1f} |"
         )
     return "\n".join(lines)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import csv
+import importlib.util
 
 import pytest
 
+from harness.bench.runners import solomon_class
 from tests.cli.test_cli import run
 from tests.conftest import SHARED
 
@@ -64,3 +66,26 @@ def test_bench_vroom_levels_reports_each_shape():
     )
     assert result.returncode == 0, result.stderr
     assert "| 3/10 | lunch | denver | 2 | 0 | 1 |" in result.stdout and "| 3/10 | triage | denver | 2 | 0 | 1 |" in result.stdout
+
+
+def test_bench_solomon_on_a_generated_instance_reports_distance_ratios_and_no_gap(tmp_path):
+    instances, out = tmp_path / "instances", tmp_path / "out"
+    assert run("generate-vrptw", "--kinds", "R1", "--customers", "25", "--seeds", "1", "--out", str(instances)).returncode == 0
+    anchors = ["--anchors", "pyvrp"] if importlib.util.find_spec("pyvrp") else []
+    result = run("bench", "solomon", str(instances / "G1_R1_25c_s1.txt"), "--time-limit", "1", "--out", str(out), *anchors)
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader((out / "results.csv").open()))
+    assert [(row["instance"], row["gap_percent"], row["feasible"]) for row in rows][0] == ("G1_R1_25C_S1", "", "True")
+    assert "gap -" in result.stderr and "no best-known values" in result.stderr
+    report = run("bench", "report", str(out / "results.csv"))
+    assert report.returncode == 0, report.stderr
+    assert "distance ÷ nurse-dispatch" in report.stdout and "nan" not in report.stdout
+    assert "| nurse-dispatch | 1 | 1 | – | – | – | – | – | – | – | 1.0000 |" in report.stdout
+
+
+@pytest.mark.parametrize(
+    ("name", "klass"),
+    [("C101", "C1"), ("RC208", "RC2"), ("R1_2_1", "R1"), ("RC2_2_10", "RC2"), ("G1_C2_2_S3", "C2"), ("G1_RC1_25C_S1", "RC1")],
+)
+def test_report_classes_solomon_gh_and_generated_names(name, klass):
+    assert solomon_class(name) == klass
