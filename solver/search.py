@@ -24,10 +24,10 @@ from solver.routing import PORTFOLIO, Progress, SearchPlan, Sequences, search
 DECOMPOSE_ABOVE_VISITS = 400
 PART_VISITS = 300
 # With options.first_roster "vroom", VROOM (in process, its own threads) gets this share of the time
-# to build the first roster and OR-Tools the rest to improve it (docs/BENCHMARKS.md: VROOM at level 5
-# stopped after 5 s of a 10 s budget packs 40/300 days as well as unlimited; OR-Tools alone leaves
-# 1.2-1.3x its weight out).
-VROOM_SHARE = 0.5
+# to build the first roster and OR-Tools the rest to improve it. On overbooked days the weight served
+# is VROOM's: OR-Tools' phase shortens travel but seldom serves more (docs/BENCHMARKS.md, day shapes:
+# 0.5 of the time left 350 and 378 weight out on seven shapes, seeds 1 and 2; 0.85 left 341 and 373).
+VROOM_SHARE = 0.8
 VROOM_PROBE_SHARE = 0.1  # at most; a 300-visit probe takes about 0.2-0.9 s
 VROOM_MIN_THREADS = 2
 # On a day PyVRP can express (solver.pyvrp_start: no breaks, no skills, ...), its genetic search gets
