@@ -19,7 +19,7 @@ from dispatch.platform.db import Db
 from dispatch.records.contracts import shifts_between
 from dispatch.records.eligibility import nurse_skills
 from dispatch.records.regions import region
-from dispatch.rosters.problem import hhmm, overtime_of, visit_document
+from dispatch.rosters.problem import hhmm, overtime_of, pinned_nurse_off, visit_document
 from dispatch.rosters.travel import region_travel, with_travel
 from dispatch.vocabulary import CONTINUITY_WEIGHT_S, PLANNED_STATUSES, UNDER_WAY_STATUSES, WEEKDAYS
 
@@ -79,7 +79,7 @@ def week_document(conn: Db, region_id: str, first: date, days: int, time_limit_s
             if v["pinned_nurse_id"] is not None and not any(
                 n["id"] == str(v["pinned_nurse_id"]) and v["day"].isoformat() in n["shifts"] for n in nurse_docs
             ):
-                hold(v, f"pinned nurse {v['pinned_nurse_id']} has no shift that day")
+                hold(v, pinned_nurse_off(conn, v["pinned_nurse_id"]))
                 continue
             visit_docs.append(doc | {"date": v["day"].isoformat()})
             continue

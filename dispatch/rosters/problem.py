@@ -72,11 +72,7 @@ def day_problem(
             held_back.append({"visit_id": str(v["id"]), "reason": uncleared[v["id"]], "priority": v["priority"]})
         elif v["pinned_nurse_id"] is not None and str(v["pinned_nurse_id"]) not in on_shift:
             held_back.append(
-                {
-                    "visit_id": str(v["id"]),
-                    "priority": v["priority"],
-                    "reason": f"pinned nurse {v['pinned_nurse_id']} has no shift that day",
-                }
+                {"visit_id": str(v["id"]), "priority": v["priority"], "reason": pinned_nurse_off(conn, v["pinned_nurse_id"])}
             )
         else:
             visit_docs.append(visit_document(v, on_shift))
@@ -89,6 +85,12 @@ def day_problem(
     }
     problem = DayProblem(document, held_back, based_on)
     return timed_day(conn, region_id, problem) if timed else problem
+
+
+def pinned_nurse_off(conn: Db, nurse_id: int) -> str:
+    """Why a visit pinned to a nurse without a shift that day is held back, naming her."""
+    nurse = conn.execute("SELECT name FROM nurses WHERE id = %s", [nurse_id]).fetchone()
+    return f"pinned nurse {nurse['name'] if nurse else nurse_id} has no shift that day"
 
 
 def timed_day(conn: Db, region_id: str, problem: DayProblem) -> DayProblem:

@@ -238,3 +238,12 @@ def test_a_visit_moved_to_a_fixed_start_inside_its_window_can_be_published(regio
     assert published.status_code == 200, published.text
     stop = published.json()["roster"]["routes"][0]["stops"][0]
     assert stop["start"][11:16] == "11:00"
+
+
+def test_a_visit_pinned_to_a_nurse_without_a_shift_is_held_back_naming_her(region):
+    region.nurse("Ana Reyes")
+    cleo = region.nurse("Cleo Park", shift=None)  # no shift that day
+    visit = region.visit(region.patient("Jordan Lee")["id"], pinned_nurse_id=cleo["id"])
+    roster = region.solved_roster()
+    reasons = {u["visit_id"]: u["reason"] for u in roster["roster"]["unassigned"]}
+    assert reasons[str(visit["id"])] == "pinned nurse Cleo Park has no shift that day"
