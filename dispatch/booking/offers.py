@@ -40,6 +40,7 @@ from solver.model import TimeWindow
 WINDOW_STEP_S = 15 * 60  # arrival windows begin on a quarter hour
 PER_DAY = 2  # routine offers on one day at most, so that the patient hears more than one day
 SAME_DAY_LEAD_S = 3600  # an offer for today starts an hour from now at the soonest
+OFFER_KEPT = timedelta(days=1)  # an offer nobody held or took (or whose hold ran out) is forgotten after this
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,7 @@ def find_offers(conn: Db, who: Principal, question: OfferQuestion, cache: DayCac
         if len(chosen) == MAX_OFFERS:
             break
     with conn.transaction():
+        _forget_stale_offers(conn, patient["region_id"])
         stored = [
             _store_offer(conn, who, patient, service, rank, candidate, course, open_sessions)
             for rank, candidate in enumerate(chosen, start=1)
@@ -499,6 +501,24 @@ def _reserve(conn: Db, offer: dict[str, Any]) -> None:
                 )
         except errors.ExclusionViolation:
             raise Conflict(gone, "offer") from None
+
+
+def _forget_stale_offers(conn: Db, region_id: str) -> None:
+    """Delete the region's offers older than OFFER_KEPT that nobody holds or took, with their sessions.
+
+    They reserve nothing, but every question stores up to MAX_OFFERS of them. Asking again gives fresh
+    offers; holding or taking a forgotten one is a 404. Rows another transaction holds are left to it."""
+    stale = [
+        r["id"]
+        for r in conn.execute(
+            "SELECT id FROM booking_offers WHERE region_id = %s AND status IN ('offered', 'expired')"
+            " AND created_at < now() - %s ORDER BY id FOR UPDATE SKIP LOCKED",
+            [region_id, OFFER_KEPT],
+        )
+    ]
+    if stale:
+        conn.execute("DELETE FROM offer_sessions WHERE offer_id = ANY(%s)", [stale])
+        conn.execute("DELETE FROM booking_offers WHERE id = ANY(%s)", [stale])
 
 
 def _expire_holds(conn: Db, region_id: str) -> None:

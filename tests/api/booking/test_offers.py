@@ -308,3 +308,20 @@ def test_an_offer_held_by_one_dispatcher_is_not_taken_by_another_meanwhile(regio
     refused = login(base_url, colleague).post(f"/v1/offers/{offer['id']}/take")
     assert refused.status_code == 409 and f"held by {region.dispatcher_name}" in refused.json()["detail"]
     assert region.dispatcher.post(f"/v1/offers/{offer['id']}/take").status_code == 201
+
+
+def test_offers_nobody_held_or_took_are_forgotten_after_a_day_and_then_refused_as_unknown(region, db):
+    day = _ahead(db, 3)
+    region.nurse("Ana", lat=39.75, lon=-104.98, shift=("08:00", "16:00"), day=day)
+    patient = region.patient("Jordan", lat=39.75, lon=-104.98)
+    unheld = _offers(region, patient["id"], day)["offers"]
+    held = _offers(region, patient["id"], day)["offers"][0]
+    assert region.dispatcher.post(f"/v1/offers/{held['id']}/hold").status_code == 200
+    ids = [offer["id"] for offer in unheld] + [held["id"]]
+    db.execute("UPDATE booking_offers SET created_at = now() - interval '25 hours' WHERE id = ANY(%s)", [ids])
+    fresh = _offers(region, patient["id"], day)["offers"]  # asking again forgets the stale ones
+    left = {r["id"] for r in db.execute("SELECT id FROM booking_offers WHERE id = ANY(%s)", [ids])}
+    assert left == {held["id"]}  # the held one stays (its holder is deciding)
+    assert db.execute("SELECT count(*) AS n FROM offer_sessions WHERE offer_id = ANY(%s)", [ids]).fetchone()["n"] == 1
+    assert region.dispatcher.post(f"/v1/offers/{unheld[0]['id']}/take").status_code == 404
+    assert all(offer["id"] not in ids for offer in fresh)
