@@ -71,8 +71,10 @@ def test_a_move_to_a_time_inside_the_window_fixes_the_start(region):
 def test_a_fixed_time_that_pushes_her_other_visits_out_of_their_windows_is_refused(region):
     ana = region.nurse("Ana")
     other = region.visit(region.patient("H")["id"], window=("11:00", "11:30"))
-    ketamine = region.visit(region.patient("K", lat=39.73)["id"], window=("10:00", "12:00"), service="ketamine")
+    # Both fit her day (the infusion early, H at 11:00); at 10:45 the infusion runs past H's window.
+    ketamine = region.visit(region.patient("K", lat=39.73)["id"], window=("08:00", "12:00"), service="ketamine")
     roster = region.solved_roster()
+    assert roster["roster"]["unassigned"] == []
     refused = _move(region, roster, visit_id=ketamine["id"], nurse_id=ana["id"], start="10:45")
     assert refused.status_code == 409
     assert f"visit {other['id']} cannot start in any of its windows" in refused.json()["detail"]
