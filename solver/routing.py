@@ -194,28 +194,44 @@ def search(
             params.time_limit.FromMilliseconds(max(1, int((deadline - time.monotonic()) * 1000)))
     if start is not None:
         assignment = routing.SolveFromAssignmentWithParameters(start, params)
-        if assignment is None and initial is not None and time.monotonic() < deadline - 0.1:
+        if assignment is None and time.monotonic() < deadline - 0.1:
             # The search could not start from the given routes (OR-Tools often fails to time routes with
-            # breaks it is handed, though they hold: the "lunch" day shape, docs/BENCHMARKS.md): start
-            # afresh, and keep the given roster if that does no better.
+            # breaks it is handed, though they hold: the "lunch" day shape, docs/BENCHMARKS.md): start afresh.
             fresh = search(problem, eligible, on_progress, plan, None, deadline)
-            given = _given_roster(problem, eligible, initial, unit, travel_costs, nodes)
-            return fresh if given is None or (fresh.complete and fresh.objective <= given.objective) else given
+            return _given_unless_beaten(problem, eligible, initial, unit, travel_costs, nodes, fresh)
     elif plan.metaheuristic == "ILS":
         # Iterated local search only runs through this entry point (SolveWithParameters ignores it).
         assignment = routing.SolveWithIteratedLocalSearch(params)
     else:
         assignment = routing.SolveWithParameters(params)
     if assignment is None:  # the time ran out before a first roster was built
-        return Sequences(tuple(() for _ in problem.nurses), 0, 0, complete=False)
-    per_nurse = []
-    for vehicle in range(len(problem.nurses)):
-        order, index = [], assignment.Value(routing.NextVar(routing.Start(vehicle)))
-        while not routing.IsEnd(index):
-            order.append(nodes.visit_of_node[manager.IndexToNode(index)])
-            index = assignment.Value(routing.NextVar(index))
-        per_nurse.append(tuple(order))
-    return Sequences(tuple(per_nurse), assignment.ObjectiveValue(), found[0])
+        result = Sequences(tuple(() for _ in problem.nurses), 0, 0, complete=False)
+    else:
+        per_nurse = []
+        for vehicle in range(len(problem.nurses)):
+            order, index = [], assignment.Value(routing.NextVar(routing.Start(vehicle)))
+            while not routing.IsEnd(index):
+                order.append(nodes.visit_of_node[manager.IndexToNode(index)])
+                index = assignment.Value(routing.NextVar(index))
+            per_nurse.append(tuple(order))
+        result = Sequences(tuple(per_nurse), assignment.ObjectiveValue(), found[0])
+    if initial is not None and (start is None or assignment is None):  # the search did not start from it
+        return _given_unless_beaten(problem, eligible, initial, unit, travel_costs, nodes, result)
+    return result
+
+
+def _given_unless_beaten(
+    problem: Problem,
+    eligible: list[Eligibility],
+    initial: Sequence[Sequence[int]] | None,
+    unit: int,
+    travel_costs: np.ndarray,
+    nodes: _Nodes,
+    fresh: Sequences,
+) -> Sequences:
+    """The given roster when it holds and a search that could not start from it did no better, else that search's."""
+    given = None if initial is None else _given_roster(problem, eligible, initial, unit, travel_costs, nodes)
+    return fresh if given is None or (fresh.complete and fresh.objective <= given.objective) else given
 
 
 def _given_roster(

@@ -100,7 +100,7 @@ def search_parts(
     """Search each part (several at once when workers > 1) and put their rosters together.
 
     With `initial` (visit positions per nurse; every part must hold its nurses' visits), each part
-    is improved from its nurses' orders (never to less weight served); without, each part builds
+    is improved from its nurses' orders; without, each part builds
     its own roster (`_search_from_first_roster`). Parts run in rounds of `workers`; each round ends
     at its share of the time left. Progress reports the sum of the parts' objectives: finished
     parts' best plus the running one's.
@@ -160,12 +160,8 @@ def _search_part(
     if initial is None:
         plan = replace(PORTFOLIO[0], metaheuristic=part_problem.options.metaheuristic)
         return _search_from_first_roster(part_problem, eligible, on_progress, plan, deadline)
-    improved = search(part_problem, eligible, on_progress, replace(PORTFOLIO[0], metaheuristic="GLS"), initial, deadline)
-    if not improved.complete or _served_weight(part_problem, improved.per_nurse) < _served_weight(part_problem, initial):
-        # The search could not hold the given roster and started afresh, worse (weight served comes
-        # first in every objective): keep what was given.
-        return Sequences(tuple(initial), improved.objective, improved.solutions_found, True)
-    return improved
+    # A search that cannot start from the given roster keeps it unless it does better (solver.routing).
+    return search(part_problem, eligible, on_progress, replace(PORTFOLIO[0], metaheuristic="GLS"), initial, deadline)
 
 
 def _search_from_first_roster(
