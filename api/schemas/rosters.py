@@ -144,6 +144,7 @@ class VisitOnMap(BaseModel):
     service: str
     window: LocalWindow
     priority: int
+    promised: bool = Field(description="booked from an offer: the patient was told its window")
     status: VisitStatus
     pinned_nurse_id: int | None
     duration_min: int = Field(description="minutes on site as planned (the console shows an infusion's progress against it)")

@@ -74,7 +74,7 @@ def reserving_sessions(conn: Db, region_id: str, day: date, except_offer: int | 
     ).fetchall()
 
 
-def _routes_in_force(conn: Db, region_id: str, day: date) -> tuple[dict[str, list[str]], set[str]]:
+def routes_in_force(conn: Db, region_id: str, day: date) -> tuple[dict[str, list[str]], set[str]]:
     """Each nurse's visit ids in order in the published roster, else the newest draft (none when the day has
     neither), and the visits that roster left out (they hold no nurse's time: booking does not try them again)."""
     row = conn.execute(
@@ -165,7 +165,7 @@ def _base_day(conn: Db, region_id: str, day: date, except_offer: int | None) -> 
     document = built.document
     if not document["nurses"]:
         return "no nurse works that day"
-    orders, left_out = _routes_in_force(conn, region_id, day)
+    orders, left_out = routes_in_force(conn, region_id, day)
     routed = {visit_id for order in orders.values() for visit_id in order}
     by_id = {v["id"]: v for v in document["visits"] if v["id"] not in left_out}
     reserving = reserving_sessions(conn, region_id, day, except_offer)

@@ -10,7 +10,9 @@ exclusion constraint on (nurse, reserved time) among reserving sessions lets no 
 process writes them; a transaction lock per nurse and day makes the re-check of her day (does the visit
 still fit, with what was held since?) and the reservation one step. A hold runs out after the setting's
 minutes; taking books the visit through the visits' own path (duplicates, service rules, clearance
-warnings) with the offered window, marked promised, in the same transaction as the offer's change.
+warnings) with the offered window, marked promised, in the same transaction as the offer's change. A taken
+offer reserves its nurse's time until a roster (published, else the newest draft) holds the visit: from then
+the roster keeps the promise, with whichever nurse it gives the visit to.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from typing import Any
 from psycopg import errors
 from psycopg.types.range import Range
 
-from dispatch.booking.days import BookingDay, DayCache, booking_day, seconds_of
+from dispatch.booking.days import BookingDay, DayCache, booking_day, routes_in_force, seconds_of
 from dispatch.clinical.clearance import clearances, hold_reason
 from dispatch.errors import Conflict, InvalidField
 from dispatch.platform import audit
@@ -118,6 +120,8 @@ def find_offers(conn: Db, who: Principal, question: OfferQuestion, cache: DayCac
     if question.preferred_from and question.preferred_to and question.preferred_to <= question.preferred_from:
         raise InvalidField("the preferred times end before they start", "before")
     dates = [first + timedelta(days=k) for k in range(question.days)]
+    with conn.transaction():
+        _release_kept_promises(conn, patient["region_id"])
     days = _Days(conn, patient, service, cache)
     if course is not None:
         candidates, without = _course_candidates(days, question, dates, course, open_sessions)
@@ -536,6 +540,30 @@ def _expire_holds(conn: Db, region_id: str) -> None:
         conn.execute("UPDATE booking_offers SET status = 'expired' WHERE id = ANY(%s)", [ran_out])
 
 
+def _release_kept_promises(conn: Db, region_id: str) -> None:
+    """Taken offers whose visit a roster now holds stop reserving their nurse's time: the roster keeps the promise
+    (the visit carries the offered window and PROMISED_PRIORITY), with whichever nurse it gives the visit to, so
+    the nurse first offered is free for other callers wherever the roster does not use her. Rows another
+    transaction holds are left to it (no waiting)."""
+    taken = conn.execute(
+        "SELECT s.id, s.day, s.session, o.visit_ids FROM offer_sessions s JOIN booking_offers o ON o.id = s.offer_id"
+        " WHERE s.region_id = %s AND s.reserving AND o.status = 'taken' AND s.day >= current_date - 1"
+        " ORDER BY s.id FOR UPDATE OF s SKIP LOCKED",
+        [region_id],
+    ).fetchall()
+    kept = []
+    for day in sorted({s["day"] for s in taken}):
+        orders, _ = routes_in_force(conn, region_id, day)
+        routed = {visit_id for order in orders.values() for visit_id in order}
+        kept += [
+            s["id"]
+            for s in taken
+            if s["day"] == day and len(s["visit_ids"]) >= s["session"] and str(s["visit_ids"][s["session"] - 1]) in routed
+        ]
+    if kept:
+        conn.execute("UPDATE offer_sessions SET reserving = false WHERE id = ANY(%s)", [kept])
+
+
 def _refuse_anothers_hold(offer: dict[str, Any], who: Principal) -> None:
     """A held offer is its holder's until the hold runs out (expired holds were marked so just before)."""
     if offer["status"] == "held" and offer["held_by"] != who.username:
@@ -551,6 +579,7 @@ def _offer_to_act_on(conn: Db, who: Principal, offer_id: int) -> dict[str, Any]:
     if offer["status"] == "taken":
         raise Conflict(f"offer {offer_id} was taken already (visit {', '.join(map(str, offer['visit_ids']))})", "offer")
     _expire_holds(conn, offer["region_id"])
+    _release_kept_promises(conn, offer["region_id"])
     offer = one(conn.execute("SELECT * FROM booking_offers WHERE id = %s", [offer_id]))
     _refuse_anothers_hold(offer, who)
     if offer["status"] != "held":  # not held, or its hold ran out: it must still fit

@@ -24,7 +24,7 @@ from solver import Problem
 
 NEWER_REASON = "booked after this roster was made: find it a slot, or re-plan"
 _VISITS = """
-SELECT v.id, v.status, v.priority, v.pinned_nurse_id, v.window_start, v.window_end, v.duration_min,
+SELECT v.id, v.status, v.priority, v.promised, v.pinned_nurse_id, v.window_start, v.window_end, v.duration_min,
        st.name AS service, p.name AS patient_name, p.lat, p.lon, p.phone, p.address
 FROM visits v JOIN patients p ON p.id = v.patient_id JOIN service_types st ON st.code = v.service_code
 WHERE v.id = ANY(%s)
@@ -115,6 +115,7 @@ def _visit_facts(visit: dict, reports: dict) -> dict[str, Any]:
         "service": visit["service"],
         "window": {"start": visit["window_start"].strftime("%H:%M"), "end": visit["window_end"].strftime("%H:%M")},
         "priority": visit["priority"],
+        "promised": visit["promised"],  # booked from an offer: the patient was told its window
         "status": visit["status"],
         "pinned_nurse_id": visit["pinned_nurse_id"],
         "duration_min": visit["duration_min"],

@@ -202,7 +202,8 @@ function renderUnassigned(view) {
     h("h2", {}, `Unassigned (${list.length})`),
     list.length ? h("ul", { class: "unassigned-list" }, list.map((u) => h("li", { "data-visit": u.visit_id },
       h("button", { class: "link", onclick: () => select(u.visit_id), "data-visit": u.visit_id },
-        `${u.patient_name} · ${u.service} · ${u.window.start}–${u.window.end} · priority ${u.priority}`),
+        `${u.patient_name} · ${u.service} · ${u.window.start}–${u.window.end} · priority ${u.priority}` +
+        `${u.promised ? " · promised" : ""}`),
       h("p", { class: "reason" }, u.reason)))) : h("p", {}, "Every visit has a nurse."),
   );
 }
@@ -331,6 +332,8 @@ function showSelected(visitId, force = false) {
   panel.replaceChildren(...[
     h("h2", {}, visit.patient_name),
     h("p", {}, `${visit.service} · window ${visit.window.start}–${visit.window.end} · priority ${visit.priority}`),
+    visit.promised ? h("p", { class: "promised" }, `Promised: the patient was told ${visit.window.start}–${visit.window.end} ` +
+      "when the visit was booked from an offer. Keep it inside that window, or call her.") : null,
     h("p", {}, `${STATUS_LABELS[visit.status]}${report}`),
     h("p", { class: "where" }, where),
     risky ? h("p", { class: "risk" }, `At risk: ${nurse.name} is off sick from ${hhmm(nurse.off_from)}. Re-plan to give it to another nurse.`) : null,

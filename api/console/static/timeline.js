@@ -55,8 +55,9 @@ function stopLabel(nurse, stop, sequence, risky) {
   const late = stop.report?.kind === "running_late" ? `, running ${stop.report.minutes_late} min late` : "";
   const phase = livePhase(stop) ? `, ${livePhase(stop)}` : "";
   const risk = risky ? `, at risk: ${nurse.name} is off sick from ${hhmm(nurse.off_from)}` : "";
+  const promised = stop.promised ? `, promised ${stop.window.start}–${stop.window.end}` : "";
   return `${nurse.name}, stop ${sequence}: ${stop.patient_name}, ${stop.service}, ${hhmm(stop.start)}–${hhmm(stop.end)}, ` +
-    `${stop.status.replace("_", " ")}${late}${phase}${risk}`;
+    `${stop.status.replace("_", " ")}${promised}${late}${phase}${risk}`;
 }
 
 function nurseRow(range, nurse, index, options) {
@@ -77,7 +78,8 @@ function nurseRow(range, nurse, index, options) {
     risky += risk ? 1 : 0;
     const movable = options.draggable && options.plannedStatuses.includes(stop.status);
     const element = bar(range, start, minutesOfDay(stop.end),
-      `service status-${stop.status}${late ? " late" : ""}${risk ? " at-risk" : ""}${movable ? " movable" : ""}`, {
+      `service status-${stop.status}${late ? " late" : ""}${risk ? " at-risk" : ""}${movable ? " movable" : ""}` +
+      `${stop.promised ? " promised" : ""}`, {
         onclick: () => options.onSelect(stop.visit_id), "data-visit": stop.visit_id,
         "aria-label": stopLabel(nurse, stop, i + 1, risk), title: stopLabel(nurse, stop, i + 1, risk),
         style: { background: colour },
@@ -188,6 +190,7 @@ export function drawTimeline(element, view, options) {
       h("span", {}, h("i", { class: "bar-sample service status-en_route" }), "on the way"),
       h("span", {}, h("i", { class: "bar-sample service status-in_progress" }), "in progress"),
       h("span", {}, h("i", { class: "bar-sample service at-risk" }), "at risk (nurse off sick)"),
+      h("span", {}, h("i", { class: "bar-sample service promised" }), "promised (booked from an offer: keep its window)"),
       options.draggable ? h("span", {}, "drag a visit to move it") : null),
     axisRow,
     ...view.nurses.map((nurse, index) => nurseRow(range, nurse, index, options)),

@@ -325,3 +325,26 @@ def test_offers_nobody_held_or_took_are_forgotten_after_a_day_and_then_refused_a
     assert db.execute("SELECT count(*) AS n FROM offer_sessions WHERE offer_id = ANY(%s)", [ids]).fetchone()["n"] == 1
     assert region.dispatcher.post(f"/v1/offers/{unheld[0]['id']}/take").status_code == 404
     assert all(offer["id"] not in ids for offer in fresh)
+
+
+def test_a_taken_offer_stops_reserving_its_nurse_once_the_roster_gives_the_visit_to_another(region, db):
+    day = _ahead(db, 3)
+    ana = region.nurse("Ana", lat=39.75, lon=-104.98, shift=("08:00", "09:00"), day=day)  # room for one hour's visit
+    bea = region.nurse("Bea", lat=39.75, lon=-104.96, shift=("08:00", "16:00"), day=day)
+    first, second = region.patient("First", lat=39.75, lon=-104.98), region.patient("Second", lat=39.75, lon=-104.98)
+    offer = next(o for o in _offers(region, first["id"], day, before="09:00")["offers"] if o["nurse_id"] == ana["id"])
+    visit = region.dispatcher.post(f"/v1/offers/{offer['id']}/take").json()
+    roster = region.solved_roster(day)
+    nurse_of = {s["visit_id"]: r["nurse_id"] for r in roster["roster"]["routes"] for s in r["stops"]}
+    if nurse_of[str(visit["id"])] != str(bea["id"]):
+        moved = region.dispatcher.post(
+            f"/v1/rosters/{roster['id']}/moves",
+            json={"visit_id": visit["id"], "nurse_id": bea["id"]},
+            headers={"If-Match": f'"{roster["revision"]}"'},
+        )
+        assert moved.status_code == 200, moved.text
+    # Bea keeps First's promise now; Ana's hour is free again for the next caller.
+    later = _offers(region, second["id"], day, before="09:00")["offers"]
+    assert any(o["nurse_id"] == ana["id"] for o in later), later
+    held = region.dispatcher.post(f"/v1/offers/{next(o for o in later if o['nurse_id'] == ana['id'])['id']}/hold")
+    assert held.status_code == 200, held.text

@@ -6,14 +6,14 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.api.browser import DESKTOP, contrast, log_in, needs_chromium, open_page
-from tests.api.conftest import DAY, PASSWORD, TIMEZONE, Region
+from tests.api.conftest import DAY, PASSWORD, TIMEZONE, Region, region_today
 
 pytestmark = needs_chromium()
 
@@ -488,3 +488,29 @@ def test_a_visit_dragged_to_another_nurse_and_time_is_moved_by_the_server(page, 
     expect(
         page.locator(f'.timeline .row[data-nurse="{other["nurse_id"]}"] .bar.service[data-visit="{stop["visit_id"]}"]')
     ).to_have_count(1)
+
+
+def test_a_visit_booked_from_an_offer_is_marked_promised_with_its_window(page, base_url, region, db):
+    day = region_today(db) + timedelta(days=3)  # offers look forward only
+    region.nurse("Ana", lat=39.74, lon=-104.99, day=day)
+    region.visit(region.patient("Walk-in", lat=39.72)["id"], window=("09:00", "15:30"), day=day)
+    patient = region.patient("Booked", lat=39.75, lon=-104.97)
+    offers = region.dispatcher.get(
+        f"/v1/patients/{patient['id']}/offers", params={"service": "hydration", "from": str(day), "days": 1}
+    )
+    assert offers.status_code == 200, offers.text
+    offer = offers.json()["offers"][0]
+    taken = region.dispatcher.post(f"/v1/offers/{offer['id']}/take")
+    assert taken.status_code == 201, taken.text
+    region.solved_roster(day)
+    page.goto(f"{base_url}/console/#region={region.id}&date={day}")
+    log_in(page, region.dispatcher_name, PASSWORD)
+    promised = page.locator(".bar.service.promised")
+    expect(promised).to_have_count(1)
+    window = f"{offer['window']['start'][:5]}–{offer['window']['end'][:5]}"
+    assert promised.get_attribute("data-visit") == str(taken.json()["id"])
+    label = promised.get_attribute("aria-label")
+    assert "Booked" in label and f"promised {window}" in label
+    assert page.locator(".bar.service:not(.promised)").count() == 1  # the walk-in is not marked
+    promised.click()
+    expect(page.locator("#selected .promised")).to_contain_text(f"the patient was told {window}")
