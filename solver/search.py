@@ -173,33 +173,24 @@ def _search_from_first_roster(
     day is won on travel and OR-Tools' iterated local search from its own start does best (Solomon,
     docs/BENCHMARKS.md); if not, it is won on packing, where VROOM's roster is the better start.
 
-    With options.preferences_in_first_roster, VROOM builds two rosters in the same time, one holding
-    visits to their preferred nurses and one free, and the one serving more priority weight is the
-    start (the one holding preferences when they serve as much): a preference never costs a visit.
+    With options.preferences_in_first_roster, VROOM's roster prices each preference a nurse misses as
+    our objective does (solver.vroom_start): it serves as much weight as it can first, like any VROOM
+    roster, then weighs travel and preferences together.
     """
     initial = None
     vroom_positions = _vroom_positions() if problem.options.first_roster == "vroom" else None
     if vroom_positions is not None:
         threads = max(VROOM_MIN_THREADS, problem.options.workers)
         routable = sum(1 for e in eligible if e.nurse_positions)
-        free = replace(problem, options=replace(problem.options, preferences_in_first_roster=False))
-        probe = vroom_positions(free, threads, VROOM_PROBE_SHARE * (deadline - time.monotonic()), 1)
+        plain = replace(problem, options=replace(problem.options, preferences_in_first_roster=False))
+        probe = vroom_positions(plain, threads, VROOM_PROBE_SHARE * (deadline - time.monotonic()), 1)
         serves_all = sum(len(order) for order in probe) == routable
         if pyvrp_can_express(problem, eligible):
             # None (nothing feasible found): OR-Tools builds its own, as below
             initial = pyvrp_positions(problem, eligible, PYVRP_SHARE * (deadline - time.monotonic()), serves_all)
         elif not serves_all:
-            seconds = VROOM_SHARE * (deadline - time.monotonic())
-            if problem.options.preferences_in_first_roster:
-                starts = [vroom_positions(problem, threads, seconds / 2), vroom_positions(free, threads, seconds / 2)]
-                initial = max(starts, key=lambda start: _served_weight(problem, start))  # the first of equals: held
-            else:
-                initial = vroom_positions(problem, threads, seconds)
+            initial = vroom_positions(problem, threads, VROOM_SHARE * (deadline - time.monotonic()))
     return search(problem, eligible, on_progress, plan, initial=initial, deadline=deadline)
-
-
-def _served_weight(problem: Problem, positions: Sequence[Sequence[int]]) -> int:
-    return sum(problem.visits[v].priority for order in positions for v in order)
 
 
 def _vroom_positions() -> Callable[..., list[tuple[int, ...]]] | None:

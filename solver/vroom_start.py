@@ -5,17 +5,21 @@ time limit (docs/BENCHMARKS.md), so `solve` starts from its roster and OR-Tools 
 
 What carries over: the duration matrix (and a cost matrix if the problem has one), shifts, skills,
 max visits per nurse, lunch breaks, visit windows and durations, priorities, pinned nurses (as a
-skill only that nurse holds), excluded nurses (as a skill every other nurse holds) and load
-limits. What does not: preferred nurses (VROOM has no soft nurse preference; with
-options.preferences_in_first_roster they are held to, as a skill those nurses hold) and fairness; the
-OR-Tools phase weighs those. VROOM first maximises the sum of priorities of assigned jobs in
-0..100; our priorities are clipped to 100, which loses nothing for generated days (all ≤ 10).
+skill only that nurse holds), excluded nurses (as a skill every other nurse holds), load limits and,
+with options.preferences_in_first_roster, preferred nurses. VROOM has no soft nurse preference, so a
+preference becomes an arc cost: each visit that prefers nurses gets a matrix node of its own (a copy
+of its place), and every nurse it does not prefer drives on a profile whose cost matrix adds
+preference_weight_s to entering that node, which is what a miss costs in our objective. Without that
+option the OR-Tools phase alone weighs preferences; it always alone weighs fairness. VROOM first
+maximises the sum of priorities of assigned jobs in 0..100; our priorities are clipped to 100, which
+loses nothing for generated days (all ≤ 10).
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -45,26 +49,63 @@ def to_vroom_input(problem: Problem, exploration_level: int = 5, threads: int = 
     excluding = [j for j, visit in enumerate(problem.visits) if visit.excluded_nurses]
     exclusion_skill = {j: len(skill_ids) + len(problem.nurses) + k for k, j in enumerate(excluding)}
     capacitated = any(nurse.capacity is not None for nurse in problem.nurses)
-    # With options.preferences_in_first_roster, a visit's preferred nurses hold a skill of its own.
-    preferring = (
-        [j for j, visit in enumerate(problem.visits) if visit.preferred_nurses and not visit.pinned_nurse]
-        if problem.options.preferences_in_first_roster
-        else []
-    )
-    preference_skill = {j: len(skill_ids) + len(problem.nurses) + len(excluding) + k for k, j in enumerate(preferring)}
 
     vroom_input = vroom.Input()
-    vroom_input.set_durations_matrix(PROFILE, np.asarray(problem.durations, dtype=np.uint32))
-    if problem.costs is not None:
-        vroom_input.set_costs_matrix(PROFILE, np.asarray(problem.costs, dtype=np.uint32))
+    matrices = preference_matrices(problem) if problem.options.preferences_in_first_roster else None
+    if matrices is None:
+        vroom_input.set_durations_matrix(PROFILE, np.asarray(problem.durations, dtype=np.uint32))
+        if problem.costs is not None:
+            vroom_input.set_costs_matrix(PROFILE, np.asarray(problem.costs, dtype=np.uint32))
+        profile_of, node_of = [PROFILE] * len(problem.nurses), [visit.location_index for visit in problem.visits]
+    else:
+        for profile, costs in matrices.costs.items():
+            vroom_input.set_durations_matrix(profile, matrices.durations)
+            vroom_input.set_costs_matrix(profile, costs)
+        profile_of, node_of = matrices.profile_of, matrices.node_of
     for i, nurse in enumerate(problem.nurses):
         allowed = {exclusion_skill[j] for j in excluding if nurse.id not in problem.visits[j].excluded_nurses}
-        allowed |= {preference_skill[j] for j in preferring if nurse.id in problem.visits[j].preferred_nurses}
-        vroom_input.add_vehicle(vroom_vehicle(i, nurse, skill_ids, pinned_skill[nurse.id], capacitated, allowed))
+        vehicle = vroom_vehicle(i, nurse, skill_ids, pinned_skill[nurse.id], capacitated, allowed, profile_of[i])
+        vroom_input.add_vehicle(vehicle)
     for j, visit in enumerate(problem.visits):
-        job = vroom_job(j, visit, skill_ids, pinned_skill, capacitated, exclusion_skill.get(j), preference_skill.get(j))
+        job = vroom_job(j, visit, skill_ids, pinned_skill, capacitated, exclusion_skill.get(j), node_of[j])
         vroom_input.add_job(job)
     return vroom_input
+
+
+@dataclass(frozen=True)
+class PreferenceMatrices:
+    """Preferred nurses as arc costs: a matrix node per preferring visit, a cost profile per set of nodes nurses miss."""
+
+    durations: np.ndarray  # the day's durations over the nodes (uint32)
+    costs: dict[str, np.ndarray]  # profile -> arc costs over the nodes, a miss priced on entering the visit's node
+    profile_of: list[str]  # nurse position -> profile
+    node_of: list[int]  # visit position -> node
+
+
+def preference_matrices(problem: Problem) -> PreferenceMatrices | None:
+    """The matrices that price each preference a nurse misses (options.preference_weight_s), or None without preferences."""
+    preferring = [j for j, visit in enumerate(problem.visits) if visit.preferred_nurses and visit.pinned_nurse is None]
+    weight = problem.options.preference_weight_s
+    if not preferring or weight <= 0:
+        return None
+    places = len(problem.durations)
+    nodes = np.concatenate([np.arange(places), [problem.visits[j].location_index for j in preferring]])
+    durations = np.asarray(problem.durations, dtype=np.uint32)[np.ix_(nodes, nodes)]
+    base = np.asarray(problem.arc_costs(), dtype=np.uint32)[np.ix_(nodes, nodes)]
+    node_of = [visit.location_index for visit in problem.visits]
+    for k, j in enumerate(preferring):
+        node_of[j] = places + k
+    profiles: dict[tuple[int, ...], str] = {}  # the nodes a nurse is not preferred at -> her profile
+    costs: dict[str, np.ndarray] = {}
+    profile_of = []
+    for nurse in problem.nurses:
+        missed = tuple(node_of[j] for j in preferring if nurse.id not in problem.visits[j].preferred_nurses)
+        if missed not in profiles:
+            profiles[missed] = f"{PROFILE} {len(profiles)}"
+            costs[profiles[missed]] = base.copy()
+            costs[profiles[missed]][:, list(missed)] += np.uint32(weight)
+        profile_of.append(profiles[missed])
+    return PreferenceMatrices(durations, costs, profile_of, node_of)
 
 
 def skill_numbering(problem: Problem) -> dict[str, int]:
@@ -81,6 +122,7 @@ def vroom_vehicle(
     own_skill: int,
     capacitated: bool,
     extra_skills: AbstractSet[int] = frozenset(),
+    profile: str = PROFILE,
 ) -> Any:
     """One nurse as a VROOM vehicle: shift, skills plus her own pin skill, max visits, lunch."""
     import vroom
@@ -97,7 +139,7 @@ def vroom_vehicle(
         index,
         start=nurse.start_index,
         end=nurse.end_index,
-        profile=PROFILE,
+        profile=profile,
         skills={skill_ids[skill] for skill in nurse.skills} | {own_skill} | set(extra_skills),
         time_window=vroom.TimeWindow(nurse.shift.start, nurse.shift.end),
         description=nurse.id,
@@ -112,21 +154,20 @@ def vroom_job(
     pinned_skill: dict[str, int],
     capacitated: bool,
     exclusion_skill: int | None = None,
-    preference_skill: int | None = None,
+    node: int | None = None,
 ) -> Any:
-    """One visit as a VROOM job: place, duration, windows, needed skills, priority."""
+    """One visit as a VROOM job: place (its matrix node, by default its location), duration, windows, needed skills, priority."""
     import vroom
 
     skills = {skill_ids[skill] for skill in visit.required_skills}
     if visit.pinned_nurse is not None:
         skills.add(pinned_skill.get(visit.pinned_nurse, NOBODYS_SKILL))
-    for extra in (exclusion_skill, preference_skill):
-        if extra is not None:
-            skills.add(extra)
+    if exclusion_skill is not None:
+        skills.add(exclusion_skill)
     options: dict[str, Any] = {"delivery": [visit.demand]} if capacitated else {}
     return vroom.Job(
         index,
-        location=visit.location_index,
+        location=visit.location_index if node is None else node,
         default_service=visit.duration,
         skills=skills,
         priority=min(VROOM_MAX_PRIORITY, visit.priority),

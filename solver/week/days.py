@@ -33,25 +33,20 @@ def day_document(
     """The day problem document for `day`: the nurses working it (shifts after weekly caps) and its visits.
 
     `visit_ids` defaults to the visits the assignment put on that day. Each course session prefers its
-    course's nurse (continuity); nurse lists are kept to the nurses working that day. For the
-    `first_routing` of a day (docs/week-document.md, "The split"): only a session the
-    assignment counted on its course's nurse for prefers her, and the day's first roster (VROOM's, which
-    has no soft preference: without this most sessions went to whoever passed nearest) gives it to her
-    unless a free first roster serves more; the search after it moves it where that serves more. And a
-    session weighs what leaving it out loses over the horizon: its priority and that of every later
-    session of its course, which the course rule leaves out with it.
+    course's nurse (continuity, at continuity_weight_s); nurse lists are kept to the nurses working that
+    day. For the `first_routing` of a day (docs/week-document.md, "The split"): the day's first roster
+    (VROOM's) prices those preferences too (`preferences_in_first_roster`: without it most sessions went
+    to whoever passed nearest), and a session weighs what leaving it out loses over the horizon: its
+    priority and that of every later session of its course, which the course rule leaves out with it.
     """
     working = [nurse for nurse in problem.nurses if day in assignment.day_shifts.get(nurse.id, {})]
     present = {nurse.id for nurse in working}
-    if first_routing:  # only where the assignment counted on her room that day
-        own_nurse = {v: placement.nurse for v, placement in assignment.placements.items() if placement.nurse}
-    else:
-        own_nurse = {
-            visit_id: assignment.course_nurses[course.id]
-            for course in problem.courses
-            if course.id in assignment.course_nurses
-            for visit_id in course.sessions
-        }
+    own_nurse = {
+        visit_id: assignment.course_nurses[course.id]
+        for course in problem.courses
+        if course.id in assignment.course_nurses
+        for visit_id in course.sessions
+    }
     ids = assignment.visits_on(day) if visit_ids is None else list(visit_ids)
     options = {"preference_weight_s": problem.options.continuity_weight_s, **problem.options.day_options}
     weights: dict[str, int] = {}

@@ -112,36 +112,40 @@ def test_the_insertion_start_leaves_vroom_out(day, monkeypatch):
     assert check_solution(day, solution) == []
 
 
-def test_vrooms_first_roster_holds_to_preferred_nurses_when_asked():
-    """One visit beside N1's home prefers N2, across town: VROOM gives it to N1 unless preferences are held to."""
+def test_vrooms_first_roster_prices_a_missed_preference_as_the_objective_does_when_asked():
+    """Two visits at one place 100 s from N1's home and 200 s from N2's; V1 prefers N2, V2 prefers N1.
+
+    Without pricing, VROOM gives N1 both (200 s of driving). Priced at 600 s a miss, V1 goes to N2 (400 s of
+    driving against 600) and V2 stays with N1: each visit has a node of its own, though they share a place.
+    Priced at 150 s, the miss is cheaper than N2's drive and N1 keeps both: a price, not a rule.
+    """
     from solver.vroom_start import vroom_positions
 
     doc = {
         "date": "2026-12-07",
         "timezone": "America/Denver",
-        "travel": {"durations_s": [[0, 3000, 60], [3000, 0, 3000], [60, 3000, 0]]},
+        "travel": {"durations_s": [[0, 300, 100], [300, 0, 200], [100, 200, 0]]},
         "nurses": [
             {"id": "N1", "start": {"index": 0}, "shift": {"start": "08:00", "end": "16:00"}},
             {"id": "N2", "start": {"index": 1}, "shift": {"start": "08:00", "end": "16:00"}},
         ],
         "visits": [
-            {
-                "id": "V1",
-                "location": {"index": 2},
-                "window": {"start": "09:00", "end": "12:00"},
-                "duration_min": 40,
-                "preferred_nurses": ["N2"],
-            }
+            {"id": f"V{k}", "location": {"index": 2}, "window": {"start": "09:00", "end": "15:00"}, "duration_min": 40}
+            | {"preferred_nurses": [nurse]}
+            for k, nurse in enumerate(["N2", "N1"], start=1)
         ],
     }
-    free = vroom_positions(parse_problem(doc), 1, 2.0)
-    held = vroom_positions(parse_problem({**doc, "options": {"preferences_in_first_roster": True}}), 1, 2.0)
-    assert free == [(0,), ()]
-    assert held == [(), (0,)]
+
+    def roster(**options):
+        return vroom_positions(parse_problem({**doc, "options": options}), 1, 2.0)
+
+    assert sorted(roster(preference_weight_s=600)[0]) == [0, 1]
+    assert roster(preference_weight_s=600, preferences_in_first_roster=True) == [(1,), (0,)]
+    assert sorted(roster(preference_weight_s=150, preferences_in_first_roster=True)[0]) == [0, 1]
 
 
-def test_an_overbooked_day_holding_preferences_starts_from_the_better_packed_of_two_vroom_rosters(day, monkeypatch):
-    """VROOM builds a roster holding preferences and a free one; the start serves the larger priority weight."""
+def test_an_overbooked_day_pricing_preferences_starts_from_vrooms_priced_roster(day, monkeypatch):
+    """The probe is plain (does everything fit?); the roster the search starts from prices preferences."""
     from solver.vroom_start import vroom_positions
 
     built = []
@@ -152,14 +156,14 @@ def test_an_overbooked_day_holding_preferences_starts_from_the_better_packed_of_
         return positions
 
     monkeypatch.setattr("solver.vroom_start.vroom_positions", recording)
-    held = replace(day, options=replace(day.options, preferences_in_first_roster=True))
-    solution = solve(held)
-    assert [(level, holding) for level, holding, _ in built] == [(1, False), (5, True), (5, False)]
+    priced = replace(day, options=replace(day.options, preferences_in_first_roster=True))
+    solution = solve(priced)
+    assert [(level, pricing) for level, pricing, _ in built] == [(1, False), (5, True)]
     weight = {v.id: v.priority for v in day.visits}
-    best = max(sum(weight[day.visits[v].id] for order in positions for v in order) for _, _, positions in built[1:])
+    start = sum(weight[day.visits[v].id] for order in built[1][2] for v in order)
     served = {s.visit_id for r in solution.routes for s in r.stops}
-    assert sum(weight[v] for v in served) >= best
-    assert check_solution(held, solution) == []
+    assert sum(weight[v] for v in served) >= start
+    assert check_solution(priced, solution) == []
 
 
 def test_a_roster_or_tools_cannot_start_from_is_kept_when_searching_afresh_does_worse():

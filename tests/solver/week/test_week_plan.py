@@ -183,7 +183,7 @@ def test_a_visit_a_day_drops_goes_to_another_nurse_that_day_before_another_day(w
     assert {_nurse_of(plan, "B1"), _nurse_of(plan, "B2")} == {"N1", "N2"}
 
 
-def test_the_first_routing_of_a_day_weighs_sessions_by_their_course_and_prefers_the_counted_nurse(week):
+def test_the_first_routing_of_a_day_weighs_sessions_by_their_course_and_prices_their_nurse(week):
     from solver.week import day_document
 
     week["courses"][0]["nurse"] = "N2"
@@ -191,14 +191,18 @@ def test_the_first_routing_of_a_day_weighs_sessions_by_their_course_and_prefers_
     problem = parse_week(week)
     shifts = assign_days(problem).day_shifts
     monday, thursday = date(2026, 12, 7), date(2026, 12, 10)
-    # A1 counted on its course's nurse; A2 on a day she was not counted on (her room was full, say).
+    # A1 counted on its course's nurse; A2 on a day she was not counted on (her room was full, say): both prefer her.
     assignment = DayAssignment({"A1": Placement(monday, "N2"), "A2": Placement(thursday)}, {}, {"C1": "N2"}, shifts)
-    first = {v["id"]: v for v in day_document(problem, assignment, monday, first_routing=True)["visits"]}
+    first = day_document(problem, assignment, monday, first_routing=True)
+    visits = {v["id"]: v for v in first["visits"]}
     later = {v["id"]: v for v in day_document(problem, assignment, thursday, first_routing=True)["visits"]}
-    assert first["A1"]["priority"] == 3  # its own 2 and A2's 1: leaving A1 out leaves A2 out
-    assert first["A1"]["preferred_nurses"] == ["N2"]
-    assert later["A2"]["priority"] == 1 and "preferred_nurses" not in later["A2"]
-    assert day_document(problem, assignment, monday, first_routing=True)["options"]["preferences_in_first_roster"] is True
+    assert visits["A1"]["priority"] == 3  # its own 2 and A2's 1: leaving A1 out leaves A2 out
+    assert visits["A1"]["preferred_nurses"] == ["N2"] and later["A2"]["preferred_nurses"] == ["N2"]
+    assert later["A2"]["priority"] == 1
+    assert first["options"]["preferences_in_first_roster"] is True
+    assert first["options"]["preference_weight_s"] == problem.options.continuity_weight_s
     # Outside the first routing (the repair, the stored roster's problem): priorities as given, the course's nurse preferred.
-    plain = {v["id"]: v for v in day_document(problem, assignment, thursday)["visits"]}
-    assert plain["A2"]["preferred_nurses"] == ["N2"] and plain["A2"].get("priority", 1) == 1
+    plain = day_document(problem, assignment, thursday)
+    assert plain["options"].get("preferences_in_first_roster") is None
+    assert {v["id"]: v for v in plain["visits"]}["A2"]["preferred_nurses"] == ["N2"]
+    assert {v["id"]: v for v in plain["visits"]}["A2"].get("priority", 1) == 1
