@@ -68,6 +68,26 @@ def _without(problem: Problem, current: Solution, visit_id: str) -> Solution:
     return replace(current, unassigned=tuple(u for u in current.unassigned if u.visit_id != visit_id))
 
 
+def _refuse_a_take_that_changes_nothing(
+    conn: Db, day: DayProblem, in_force: Solution, solution: Solution, visit_id: str, nurse_id: str, visit: dict
+) -> None:
+    """409 when the roster in force already has the visit where the slot puts it: another take of the same slot
+    was published first (two dispatchers answering one call), and this one would publish a copy of it."""
+
+    def order(roster: Solution) -> list[str]:
+        return next(([s.visit_id for s in r.stops] for r in roster.routes if r.nurse_id == nurse_id), [])
+
+    if day.based_on is None or visit_id not in order(in_force) or order(in_force) != order(solution):
+        return
+    published = one(conn.execute("SELECT version, published_by, published_at FROM rosters WHERE id = %s", [day.based_on]))
+    raise Conflict(
+        f"roster {day.based_on} (version {published['version']}) was published by {published['published_by']} at "
+        f"{published['published_at'].isoformat(timespec='seconds')} with {visit['patient_name']}'s visit in that very "
+        "slot; nothing to change",
+        "position",
+    )
+
+
 def _published_reasons(conn: Db, published_id: int | None, document: dict[str, Any]) -> dict[str, Any]:
     """The draft with each visit the published roster left out keeping the reason it gave (why no nurse could take it),
     not "not in the roster in force yet", which only says it was not planned."""
@@ -160,6 +180,7 @@ def take_slot(
         solution = accept_slot(problem, current, str(visit_id), chosen)
     except ValueError as why:  # found a moment ago, so only a day changed in between gets here
         raise Conflict(f"that slot no longer fits: {why}; ask for the slots again", "position") from None
+    _refuse_a_take_that_changes_nothing(conn, day, current_roster(problem), solution, str(visit_id), nurse_id, visit)
     roster_doc = _published_reasons(conn, day.based_on, with_held_back(roster_document(problem, solution), day.held_back))
     reason = f"urgent visit for {visit['patient_name']}: {problem.nurse(nurse_id).name} at {problem.clock.hhmm(chosen.start)}"
     # Stored and (if asked) published in one transaction: a take that loses the race to publish leaves no draft.

@@ -111,6 +111,22 @@ def test_concurrent_urgent_takes_each_get_their_own_draft_version(region, db):
     assert [r["version"] for r in stored] == list(range(1, 9))
 
 
+def test_a_take_of_a_slot_published_meanwhile_is_refused_naming_the_roster(region, db):
+    # The race above when the second take reads the day only after the first was published: the slot it asks
+    # for is where the visit already stands, so it would publish a copy of the winner's roster.
+    published_day(region)
+    urgent, slot = urgent_slot(region)
+    first = take_request(region, urgent, slot, publish=True)()
+    assert first.status_code == 201, first.text
+    second = take_request(region, urgent, slot, publish=True)()
+    assert second.status_code == 409, second.text
+    winner = first.json()
+    assert f"roster {winner['id']} (version {winner['version']}) was published by" in second.json()["detail"]
+    assert "Migraine now's visit in that very slot" in second.json()["detail"]
+    versions = db.execute("SELECT count(*) AS n FROM rosters WHERE region_id = %s AND day = %s", [region.id, DAY]).fetchone()
+    assert versions["n"] == 2  # the first roster and the winner's: nothing was stored for the refused take
+
+
 def test_concurrent_urgent_takes_published_at_once_have_one_winner_and_leave_nothing_else(region, db):
     first = published_day(region)
     urgent, slot = urgent_slot(region)
