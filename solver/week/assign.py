@@ -229,11 +229,7 @@ def assign_days(problem: WeekProblem, deadline: float | None = None) -> DayAssig
         if not solver.value(placed[visit.id]):
             left_out[visit.id] = _gap_reason(problem, visit, session_of.get(visit.id))
             continue
-        day = next(d for d in visit.dates if (visit.id, d) in on and solver.value(on[visit.id, d]))
-        expected = None
-        if (visit.id, day) in with_own and solver.value(with_own[visit.id, day]):
-            expected = own[session_of[visit.id][0].id]
-        placements[visit.id] = Placement(day, expected)
+        placements[visit.id] = Placement(next(d for d in visit.dates if (visit.id, d) in on and solver.value(on[visit.id, d])))
     if replanning:
         _back_to_days_in_force(problem, placements, left_out, days_of, session_of)
     return DayAssignment(placements, left_out, own, shifts)
@@ -258,7 +254,7 @@ def _back_to_days_in_force(
             session = session_of.get(visit.id)
             if session is not None and not _gaps_hold(placements, session[0], session[1], in_force[0]):
                 continue
-            placements[visit.id] = Placement(in_force[0], None)
+            placements[visit.id] = Placement(in_force[0])
             left_out.pop(visit.id, None)
 
 

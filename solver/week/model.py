@@ -126,10 +126,9 @@ class WeekProblem:
 
 @dataclass(frozen=True)
 class Placement:
-    """Where the day assignment put a visit: a day, and the nurse the plan expects (a course's own), if any."""
+    """Where the day assignment put a visit: its day (its nurse is the day's routing's to choose)."""
 
     day: date
-    nurse: str | None = None
 
 
 @dataclass(frozen=True)

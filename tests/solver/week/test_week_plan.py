@@ -191,8 +191,8 @@ def test_the_first_routing_of_a_day_weighs_sessions_by_their_course_and_prices_t
     problem = parse_week(week)
     shifts = assign_days(problem).day_shifts
     monday, thursday = date(2026, 12, 7), date(2026, 12, 10)
-    # A1 counted on its course's nurse; A2 on a day she was not counted on (her room was full, say): both prefer her.
-    assignment = DayAssignment({"A1": Placement(monday, "N2"), "A2": Placement(thursday)}, {}, {"C1": "N2"}, shifts)
+    # Both sessions prefer their course's nurse, whether or not the assignment counted on her room that day.
+    assignment = DayAssignment({"A1": Placement(monday), "A2": Placement(thursday)}, {}, {"C1": "N2"}, shifts)
     first = day_document(problem, assignment, monday, first_routing=True)
     visits = {v["id"]: v for v in first["visits"]}
     later = {v["id"]: v for v in day_document(problem, assignment, thursday, first_routing=True)["visits"]}
