@@ -35,7 +35,7 @@ _VISIT = "SELECT v.*, p.name AS patient_name FROM visits v JOIN patients p ON p.
 
 def _the_day(conn: Db, who: Principal, visit_id: int, at: time | None) -> tuple[dict, datetime, DayProblem, Problem, Solution]:
     """The visit, the moment `at` on its day (default now), the day as it stands then (document and Problem),
-    and the roster in force re-timed to it."""
+    and the roster in force re-timed to it (the visit still in it, if it is: `_without` takes it out)."""
     visit = who.require_reach(conn.execute(_VISIT, [visit_id]).fetchone(), f"visit {visit_id}")
     label = f"{visit['patient_name']}'s visit"  # refusals name the patient
     if visit["status"] not in PLANNED_STATUSES:
@@ -53,7 +53,7 @@ def _the_day(conn: Db, who: Principal, visit_id: int, at: time | None) -> tuple[
             f"{label} was due to start before {problem.clock.hhmm(problem.state.as_of)}: "
             "it is taken as under way or done, and stays as it is"
         )
-    return visit, as_of, day, problem, _without(problem, current_roster(problem), str(visit_id))
+    return visit, as_of, day, problem, current_roster(problem)
 
 
 def _without(problem: Problem, current: Solution, visit_id: str) -> Solution:
@@ -138,8 +138,8 @@ def _slot_out(problem: Problem, visit_id: int, slot: Slot, rank: int) -> dict[st
 def slots(conn: Db, who: Principal, visit_id: int, at: time | None, limit: int) -> dict[str, Any]:
     """Where the visit could go at `at` (default now), best first, each with what else moves."""
     started = clock.monotonic()
-    _, as_of, _, problem, current = _the_day(conn, who, visit_id, at)
-    found = urgent_slots(problem, current, str(visit_id), limit)
+    _, as_of, _, problem, in_force = _the_day(conn, who, visit_id, at)
+    found = urgent_slots(problem, _without(problem, in_force, str(visit_id)), str(visit_id), limit)
     audit.record(conn, who, "read", f"visit/{visit_id}/slots", slots=len(found))
     return {
         "visit_id": visit_id,
@@ -163,7 +163,8 @@ def take_slot(
 
     The slot is found again on the day as it stands now, so a slot that no longer fits is refused (409).
     """
-    visit, as_of, day, problem, current = _the_day(conn, who, visit_id, at)
+    visit, as_of, day, problem, in_force = _the_day(conn, who, visit_id, at)
+    current = _without(problem, in_force, str(visit_id))
     nurse_id = str(nurse_record_id)  # the solver's documents name nurses and visits by strings
     wanted = (nurse_id, position, sorted(str(b) for b in bumped_visit_ids))
     chosen = next(
@@ -180,7 +181,7 @@ def take_slot(
         solution = accept_slot(problem, current, str(visit_id), chosen)
     except ValueError as why:  # found a moment ago, so only a day changed in between gets here
         raise Conflict(f"that slot no longer fits: {why}; ask for the slots again", "position") from None
-    _refuse_a_take_that_changes_nothing(conn, day, current_roster(problem), solution, str(visit_id), nurse_id, visit)
+    _refuse_a_take_that_changes_nothing(conn, day, in_force, solution, str(visit_id), nurse_id, visit)
     roster_doc = _published_reasons(conn, day.based_on, with_held_back(roster_document(problem, solution), day.held_back))
     reason = f"urgent visit for {visit['patient_name']}: {problem.nurse(nurse_id).name} at {problem.clock.hhmm(chosen.start)}"
     # Stored and (if asked) published in one transaction: a take that loses the race to publish leaves no draft.
