@@ -34,7 +34,7 @@ from dispatch.errors import DispatchError
 from dispatch.platform.db import DbPool, one
 from solver.week.assemble import assemble
 from solver.week.check import check_week
-from solver.week.days import day_document
+from solver.week.days import day_document, following_the_days
 from solver.week.document import parse_week
 
 log = logging.getLogger(__name__)
@@ -183,7 +183,7 @@ def _store_replan(pool: DbPool, row: dict, base: dict, whole: dict[str, Any]) ->
         nurse: {day: shift for day, shift in shifts.items() if day.isoformat() not in sick.get(nurse, [])}
         for nurse, shifts in assignment.day_shifts.items()
     }
-    assignment = replace(assignment, day_shifts=day_shifts)
+    assignment = following_the_days(problem, replace(assignment, day_shifts=day_shifts), whole["days"].values())
     days = {d: roster for d, roster in whole["days"].items() if date.fromisoformat(d) >= first}
     document = whole | {"days": days}
     day_problems = {}
@@ -191,10 +191,10 @@ def _store_replan(pool: DbPool, row: dict, base: dict, whole: dict[str, Any]) ->
         served = [s["visit_id"] for r in roster["routes"] for s in r["stops"]] + [u["visit_id"] for u in roster["unassigned"]]
         day_problems[day_text] = day_document(problem, assignment, date.fromisoformat(day_text), served)
     held_back = [h for h in base["held_back"] if not h.get("day") or date.fromisoformat(h["day"]) >= first]
-    with pool.connection() as conn:
+    with pool.connection() as conn, conn.transaction():
         conn.execute(
             "UPDATE plans SET problem = %s, held_back = %s, assignment = %s WHERE id = %s",
-            [Jsonb(base["problem"]), Jsonb(held_back), base["assignment"], row["id"]],
+            [Jsonb(base["problem"]), Jsonb(held_back), pickle.dumps(assignment), row["id"]],
         )
         store_plan(conn, row["id"], document, day_problems)
 
@@ -213,13 +213,11 @@ def _read_week(pool: DbPool, row: dict) -> WeekBuild:
 
 async def plan_day(context: procrastinate.JobContext, plan_id: int, day: str) -> None:
     pool = _pool(context)
-    found = await asyncio.to_thread(
-        _execute, pool, "SELECT problem, roster FROM plan_days WHERE plan_id = %s AND day = %s", [plan_id, day]
-    )
-    if found is None or found["roster"] is not None:
+    problem = await asyncio.to_thread(_day_problem_following, pool, plan_id, day)
+    if problem is None:
         return
     started = time.monotonic()
-    answer = await _child("day", {"day": found["problem"]})
+    answer = await _child("day", {"day": problem})
     if "error" in answer:
         await asyncio.to_thread(_fail, pool, plan_id, f"{day}: {answer['error']}")
         return
@@ -240,6 +238,26 @@ async def plan_day(context: procrastinate.JobContext, plan_id: int, day: str) ->
         await context.app.configure_task(ASSEMBLE_TASK).defer_async(plan_id=plan_id)
 
 
+def _day_problem_following(pool: DbPool, plan_id: int, day: str) -> dict[str, Any] | None:
+    """The day's problem (None once routed), its sessions preferring whoever gave their courses' sessions on the
+    days before it routed so far (the solver's `following_the_days`): with one worker the days go in date order."""
+    with pool.connection() as conn:
+        found = conn.execute("SELECT problem, roster FROM plan_days WHERE plan_id = %s AND day = %s", [plan_id, day]).fetchone()
+        if found is None or found["roster"] is not None:
+            return None
+        before = conn.execute(
+            "SELECT roster FROM plan_days WHERE plan_id = %s AND day < %s AND roster IS NOT NULL", [plan_id, day]
+        ).fetchall()
+        if not before:
+            return found["problem"]
+        plan = one(conn.execute("SELECT problem, assignment FROM plans WHERE id = %s", [plan_id]))
+    week = parse_week(plan["problem"])
+    assignment = pickle.loads(plan["assignment"])  # written by our own plan_week job, never by a client
+    followed = following_the_days(week, assignment, [b["roster"] for b in before])
+    doc = day_document(week, followed, date.fromisoformat(day), first_routing=True)
+    return doc | {"options": doc["options"] | {"time_limit_s": found["problem"]["options"]["time_limit_s"]}}
+
+
 async def assemble_plan(context: procrastinate.JobContext, plan_id: int) -> None:
     pool = _pool(context)
     await asyncio.to_thread(
@@ -258,6 +276,7 @@ def _assemble(pool: DbPool, plan_id: int) -> None:
         days = conn.execute("SELECT day, roster FROM plan_days WHERE plan_id = %s", [plan_id]).fetchall()
     problem = parse_week(plan["problem"])
     assignment = pickle.loads(plan["assignment"])  # written by our own plan_week job, never by a client
+    assignment = following_the_days(problem, assignment, [d["roster"] for d in days])
     week = assemble(problem, assignment, {d["day"]: d["roster"] for d in days})
     document = week.document()
     faults = check_week(problem, document)
@@ -267,5 +286,6 @@ def _assemble(pool: DbPool, plan_id: int) -> None:
     for day_text, roster in document["days"].items():
         served = [s["visit_id"] for r in roster["routes"] for s in r["stops"]] + [u["visit_id"] for u in roster["unassigned"]]
         day_problems[day_text] = day_document(problem, assignment, date.fromisoformat(day_text), served)
-    with pool.connection() as conn:
+    with pool.connection() as conn, conn.transaction():
+        conn.execute("UPDATE plans SET assignment = %s WHERE id = %s", [pickle.dumps(assignment), plan_id])
         store_plan(conn, plan_id, document, day_problems)

@@ -23,7 +23,7 @@ from solver.model import Problem, Solution, SolveStats, Unassigned
 from solver.roster import roster_document
 from solver.schedule import InfeasibleSequence, schedule_route
 from solver.week.assign import allowed_days, assign_days
-from solver.week.days import day_document, route_days
+from solver.week.days import day_document, following_the_days, route_days
 from solver.week.model import DayAssignment, WeekPlan, WeekProblem
 
 # The day assignment's share of the time limit: CP-SAT finds its plan early and then mostly proves bounds,
@@ -59,6 +59,7 @@ def plan_week(
     kept = unchanged_days(problem, assignment, rosters_in_force or {})
     routed = route_days(problem, assignment, started + limit - repair_reserve, [d for d in problem.days if d not in kept])
     rosters = {**kept, **routed}
+    assignment = following_the_days(problem, assignment, rosters.values())
     routed_at = time.monotonic()
     report("repairing", 0.9)
     plan = assemble(problem, assignment, rosters)
@@ -219,17 +220,68 @@ class _Repair:
                 continue
             giver, taker = position[nurse_id], position[own]
             visit = next(v for v in remaining.orders[giver] if v.id == visit_id)
-            found = remaining.best(visit, [taker], limit=1)
+            without = [v for v in remaining.orders[giver] if v.id != visit_id]
+            if remaining.time(giver, without) is None:
+                continue
+            moved = self._moved_to_own(remaining, visit, giver, taker, without) or self._swapped_in(
+                day, remaining, visit, giver, taker, without
+            )
+            if moved is None:
+                continue
+            for n, order in moved.items():
+                remaining.orders[n] = order
+                self.orders[day][day_problem.nurses[n].id] = [v.id for v in order]
+
+    def _moved_to_own(self, remaining: RemainingDays, visit, giver: int, taker: int, without: list) -> dict | None:
+        """The session moved into its nurse's route, if the added travel less the travel saved is below the price."""
+        found = remaining.best(visit, [taker], limit=1)
+        if not found:
+            return None
+        saved = remaining.travel_of(giver, remaining.orders[giver]) - remaining.travel_of(giver, without)
+        if found[0].cost - saved >= self.problem.options.continuity_weight_s:
+            return None
+        taker_order = list(remaining.orders[taker])
+        taker_order.insert(found[0].position, visit)
+        return {giver: without, taker: taker_order}
+
+    def _swapped_in(self, day: date, remaining: RemainingDays, visit, giver: int, taker: int, without: list) -> dict | None:
+        """The session in its nurse's route in place of a one-off visit, which goes to whichever nurse takes it cheapest.
+
+        Her routes are full in time on an overbooked day, so a session rarely fits beside her visits; a
+        visit of no course (continuity is nothing to it) can often go to another nurse instead. Taken
+        when the day's travel and missed preferences fall (continuity_weight_s each), every route timed.
+        """
+        day_problem = remaining.day
+        price = self.problem.options.continuity_weight_s
+
+        def missed(v, n: int) -> int:
+            return price if v.preferred_nurses and day_problem.nurses[n].id not in v.preferred_nurses else 0
+
+        before = remaining.travel_of(giver, remaining.orders[giver]) + remaining.travel_of(taker, remaining.orders[taker])
+        best: tuple[int, dict] | None = None
+        for out in remaining.orders[taker]:
+            if self.problem.course_of(out.id) is not None or out.pinned_nurse is not None:
+                continue
+            taker_without = [v for v in remaining.orders[taker] if v.id != out.id]
+            found = remaining.best(visit, [taker], limit=1, orders={taker: taker_without})
             if not found:
                 continue
-            without = [v for v in remaining.orders[giver] if v.id != visit_id]
-            saved = remaining.travel_of(giver, remaining.orders[giver]) - remaining.travel_of(giver, without)
-            if found[0].cost - saved >= self.problem.options.continuity_weight_s or remaining.time(giver, without) is None:
+            taker_order = [*taker_without[: found[0].position], visit, *taker_without[found[0].position :]]
+            orders = {giver: without, taker: taker_order}
+            others = [n for n in self.eligible[day].get(out.id, ()) if n != taker]
+            placed = remaining.best(out, others, limit=1, orders=orders)
+            if not placed:
                 continue
-            remaining.orders[giver] = without
-            remaining.orders[taker].insert(found[0].position, visit)
-            self.orders[day][nurse_id].remove(visit_id)
-            self.orders[day].setdefault(own, []).insert(found[0].position, visit_id)
+            receiver = placed[0].nurse
+            receiver_order = list(orders.get(receiver, remaining.orders[receiver]))
+            receiver_before = 0 if receiver in (giver, taker) else remaining.travel_of(receiver, remaining.orders[receiver])
+            receiver_order.insert(placed[0].position, out)
+            orders[receiver] = receiver_order
+            after = sum(remaining.travel_of(n, order) for n, order in orders.items())
+            change = after - before - receiver_before - price + missed(out, receiver) - missed(out, taker)
+            if change < 0 and (best is None or change < best[0]):
+                best = (change, orders)
+        return None if best is None else best[1]
 
 
 def _leave_out_later_sessions(problem: WeekProblem, orders, served_on: dict[str, date], left_out: dict[str, str]) -> None:

@@ -94,7 +94,7 @@ def course_nurses(problem: WeekProblem, shifts: dict[str, dict[date, tuple[str, 
             for nurse in problem.nurses:
                 if not skills <= nurse.skills or nurse.id in excluded or (pinned and nurse.id not in pinned):
                     continue
-                covered = sum(1 for s in sessions if any(day in shifts[nurse.id] for day in s.dates))
+                covered = sum(1 for s in sessions if any(shift_fits(shifts[nurse.id].get(day), s) for day in s.dates))
                 crowded = own_load[nurse.id] > 0.6 * room[nurse.id]
                 key = (-covered, crowded, int(problem.durations[nurse.start_index, place]))
                 if best is None or key < best[0]:
@@ -104,6 +104,23 @@ def course_nurses(problem: WeekProblem, shifts: dict[str, dict[date, tuple[str, 
             chosen[course.id] = best[1]
         own_load[chosen[course.id]] += sum(estimated_minutes(problem, s) for s in sessions)
     return chosen
+
+
+def shift_fits(shift: tuple[str, str, int] | None, visit: WeekVisit) -> bool:
+    """Whether the visit can start in one of its windows on that shift and end within it (overtime included).
+
+    Travel is left out: a course's nurse is chosen, and counted on, only where her hours can hold the
+    session at all (a morning session's nurse on an afternoon shift gave it away every time).
+    """
+    if shift is None:
+        return False
+    start, end, overtime = shift
+    opens, closes = _minutes(start), _minutes(end) + overtime - round(visit.duration_min)
+    return any(max(earliest, opens) <= min(latest, closes) for earliest, latest in visit.window_min or ((0, 24 * 60),))
+
+
+def _minutes(hhmm: str) -> int:
+    return int(hhmm[:2]) * 60 + int(hhmm[3:])
 
 
 def allowed_days(visit: WeekVisit, shifts: dict[str, dict[date, tuple[str, str, int]]]) -> tuple[date, ...]:
@@ -145,7 +162,7 @@ def assign_days(problem: WeekProblem, deadline: float | None = None) -> DayAssig
             nurse_id = own.get(course.id)
             if nurse_id is not None and _may_take(nurses_by_id[nurse_id], visit):
                 for day in days:
-                    if day in shifts[nurse_id]:
+                    if shift_fits(shifts[nurse_id].get(day), visit):
                         with_own[visit.id, day] = model.new_bool_var(f"{visit.id} with own on {day}")
                         model.add_implication(with_own[visit.id, day], on[visit.id, day])
             counted = [with_own[visit.id, day] for day in days if (visit.id, day) in with_own]

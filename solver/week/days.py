@@ -8,10 +8,13 @@ processes: each costs a Python start-up and the day's parse, about a second).
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import time
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -41,12 +44,8 @@ def day_document(
     """
     working = [nurse for nurse in problem.nurses if day in assignment.day_shifts.get(nurse.id, {})]
     present = {nurse.id for nurse in working}
-    own_nurse = {
-        visit_id: assignment.course_nurses[course.id]
-        for course in problem.courses
-        if course.id in assignment.course_nurses
-        for visit_id in course.sessions
-    }
+    chosen = assignment.course_nurses
+    own_nurse = {visit_id: chosen[course.id] for course in problem.courses if course.id in chosen for visit_id in course.sessions}
     ids = assignment.visits_on(day) if visit_ids is None else list(visit_ids)
     options = {"preference_weight_s": problem.options.continuity_weight_s, **problem.options.day_options}
     weights: dict[str, int] = {}
@@ -115,22 +114,50 @@ def solve_day_document(doc: Mapping[str, Any]) -> dict[str, Any]:
     return roster_document(day_problem, plan(day_problem))
 
 
+def following_the_days(problem: WeekProblem, assignment: DayAssignment, rosters: Iterable[Mapping[str, Any]]) -> DayAssignment:
+    """The assignment with each course's nurse the one who gives most of its sessions in `rosters` and the plan in force.
+
+    A course keeps its own nurse (the assignment's) until a session is given, and wherever she is among
+    those giving the most; a course with a named nurse keeps her. Days routed in date order, each following
+    the days before it, keep a course whose nurse could not take one session with whoever did, rather than
+    with a different nurse each day (docs/week-document.md, "The split").
+    """
+    given_by = {visit_id: placed[1] for visit_id, placed in problem.in_force.items()}
+    for roster in rosters:
+        given_by.update({stop["visit_id"]: route["nurse_id"] for route in roster["routes"] for stop in route["stops"]})
+    followed = dict(assignment.course_nurses)
+    for course in problem.courses:
+        counts = Counter(given_by[v] for v in course.sessions if v in given_by)
+        if course.nurse is not None or not counts:
+            continue
+        most = max(counts.values())
+        if counts.get(followed.get(course.id, ""), 0) < most:
+            followed[course.id] = next(nurse for nurse, count in counts.items() if count == most)
+    return replace(assignment, course_nurses=followed)
+
+
 def route_days(
     problem: WeekProblem, assignment: DayAssignment, deadline: float, days: Sequence[date] | None = None
 ) -> dict[date, dict[str, Any]]:
-    """Each day's roster document (every day of the horizon, or `days`), sharing the time until `deadline`."""
-    days = list(problem.days if days is None else days)
+    """Each day's roster document (every day of the horizon, or `days`), sharing the time until `deadline`.
+
+    Days are routed in date order, `workers` at a time, each wave following the days routed before it
+    (following_the_days).
+    """
+    days = sorted(problem.days if days is None else days)
     if not days:
         return {}
     workers = max(1, min(problem.options.workers, len(days)))
-    rounds = -(-len(days) // workers)
-    per_day = max(0.5, (deadline - time.monotonic()) / rounds)
-    docs = [day_document(problem, assignment, day, time_limit_s=per_day, first_routing=True) for day in days]
-    if workers == 1:
-        rosters = []
-        for position, doc in enumerate(docs):
-            left = (deadline - time.monotonic()) / (len(docs) - position)
-            rosters.append(solve_day_document({**doc, "options": {**doc["options"], "time_limit_s": max(0.5, left)}}))
-        return dict(zip(days, rosters, strict=True))
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        return dict(zip(days, pool.map(solve_day_document, docs), strict=True))
+    rosters: dict[date, dict[str, Any]] = {}
+    with contextlib.ExitStack() as stack:
+        pool = None
+        if workers > 1:
+            pool = stack.enter_context(ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")))
+        for start in range(0, len(days), workers):
+            wave = days[start : start + workers]
+            per_day = max(0.5, (deadline - time.monotonic()) / -(-(len(days) - start) // workers))
+            followed = following_the_days(problem, assignment, rosters.values())
+            docs = [day_document(problem, followed, day, time_limit_s=per_day, first_routing=True) for day in wave]
+            routed = map(solve_day_document, docs) if pool is None else pool.map(solve_day_document, docs)
+            rosters.update(zip(wave, routed, strict=True))
+    return rosters

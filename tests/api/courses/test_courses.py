@@ -182,6 +182,35 @@ def test_the_week_plan_places_sessions_within_their_gaps_and_publishing_dates_th
     assert region.dispatcher.post(f"/v1/plans/{plan['id']}/publish").status_code == 409
 
 
+def test_a_course_stays_with_the_nurse_who_gave_its_first_session_when_its_own_nurse_was_held(region):
+    """Ana lives at Gus's and is the planner's choice for his course; on its first day visits pinned to her at 09:00
+    and 11:00 across town leave no room for it, so Bea (two minutes away) gives it. The plan's next day is routed
+    after it, and the second session follows Bea (a nurse change costs like ten minutes of driving)."""
+    ana = region.nurse("Ana", lat=39.75, lon=-104.98, shift=None)
+    bea = region.nurse("Bea", lat=39.757, lon=-104.98, shift=None)
+    for nurse in (ana, bea):
+        assert region.dispatcher.put(f"/v1/nurses/{nurse['id']}/contract", json={"template": WEEK}).status_code == 200
+    gus = region.patient("Gus", lat=39.75, lon=-104.98)
+    for name, lat, start in (("Hana", 39.80, "09:00"), ("Ivy", 39.70, "11:00")):
+        region.visit(region.patient(name, lat=lat, lon=-104.98)["id"], window=(start, start), pinned_nurse_id=ana["id"])
+    course = _course(
+        region,
+        gus["id"],
+        service="hydration",
+        sessions=2,
+        min_gap_days=2,
+        max_gap_days=2,
+        window={"start": "09:00", "end": "12:00"},
+    )
+    plan = _plan(region)
+    assert plan["state"] == "succeeded", plan
+    page = region.dispatcher.get(f"/v1/courses/{course['id']}").json()
+    assert [(s["date"], s["nurse_name"]) for s in page["session_list"]] == [
+        (str(DAY), "Bea"),
+        (str(DAY + timedelta(days=2)), "Bea"),
+    ]
+
+
 def test_the_week_plan_holds_back_sessions_on_days_the_patient_is_not_cleared(region):
     nurse = region.nurse("Ivy", shift=None)
     region.dispatcher.put(f"/v1/nurses/{nurse['id']}/contract", json={"template": WEEK})

@@ -206,3 +206,85 @@ def test_the_first_routing_of_a_day_weighs_sessions_by_their_course_and_prices_t
     assert plain["options"].get("preferences_in_first_roster") is None
     assert {v["id"]: v for v in plain["visits"]}["A2"]["preferred_nurses"] == ["N2"]
     assert {v["id"]: v for v in plain["visits"]}["A2"].get("priority", 1) == 1
+
+
+def test_a_course_nurse_is_one_whose_hours_hold_its_sessions(week):
+    """N1 comes first and drives the same as N2, but works afternoons: the course's 09:00-12:00 sessions go to N2."""
+    week["nurses"][0]["shifts"] = {day: {"start": "13:00", "end": "21:00"} for day in week["days"]}
+    assignment = assign_days(parse_week(week))
+    assert assignment.course_nurses["C1"] == "N2"
+    _, plan = _plan(week)
+    assert _nurse_of(plan, "A1") == _nurse_of(plan, "A2") == "N2"
+
+
+def _monday_taken_by_n1(week):
+    """N1's Monday morning is held by X1 (pinned to her, 09:00-12:00): A1 cannot be hers that day."""
+    week["visits"].append(
+        {
+            "id": "X1",
+            "location": {"index": 4},
+            "window": {"start": "09:00", "end": "09:00"},
+            "duration_min": 180,
+            "date": MON,
+            "pinned_nurse": "N1",
+        }
+    )
+    return week
+
+
+def test_a_course_follows_the_nurse_who_gave_its_sessions_when_its_own_could_not(week):
+    """The planner chooses N1 for C1 (both nurses drive the same; N1 comes first); on Monday N1 is held elsewhere
+    and N2 gives A1; A2's day (Thursday or Friday) then prefers N2, and the plan counts N2 as the course's nurse."""
+    import time
+
+    from solver.week import day_document
+    from solver.week.days import following_the_days
+
+    problem = parse_week(_monday_taken_by_n1(week))
+    assignment = assign_days(problem)
+    assert assignment.course_nurses["C1"] == "N1"
+    rosters = route_days(problem, assignment, time.monotonic() + 3)
+    routed = {"days": {d.isoformat(): r for d, r in rosters.items()}}
+    assert (_nurse_of(routed, "A1"), _nurse_of(routed, "A2")) == ("N2", "N2")
+    followed = following_the_days(problem, assignment, [rosters[date(2026, 12, 7)]])
+    a2_day = date.fromisoformat(_day_of(routed, "A2"))
+    later = {v["id"]: v for v in day_document(problem, followed, a2_day)["visits"]}
+    assert later["A2"]["preferred_nurses"] == ["N2"]
+    assert {v["id"]: v for v in day_document(problem, assignment, a2_day)["visits"]}["A2"]["preferred_nurses"] == ["N1"]
+    assert following_the_days(problem, assignment, []).course_nurses["C1"] == "N1"  # nothing given yet: her own
+    plan = plan_week(problem).document()
+    assert check_week(problem, plan) == []
+    assert _nurse_of(plan, "A2") == "N2"
+    assert plan["summary"]["sessions_with_course_nurse"] == 2
+
+
+def test_a_course_with_a_named_nurse_does_not_follow_another(week):
+    week["courses"][0]["nurse"] = "N1"
+    problem = parse_week(_monday_taken_by_n1(week))
+    plan = plan_week(problem).document()
+    assert check_week(problem, plan) == []
+    assert (_nurse_of(plan, "A1"), _nurse_of(plan, "A2")) == ("N2", "N1")
+
+
+def test_a_session_takes_a_one_off_visits_place_in_its_nurses_full_day_and_the_visit_goes_to_another(week):
+    """Monday, routed with A1 pinned to N2 and O1 to N1 (who takes one visit a day): A1 cannot join N1's day beside
+    O1, but O1 needs no particular nurse; the repair gives A1 to its course's nurse N1 and O1 to N2 (same driving)."""
+    import time
+
+    week["nurses"][0]["max_visits"] = 1
+    week["courses"][0]["nurse"] = "N1"
+    one_off = {"id": "O1", "location": {"index": 3}, "window": {"start": "13:00", "end": "15:00"}, "duration_min": 45}
+    week["visits"] = [week["visits"][0], one_off | {"date": MON}]
+    week["courses"][0]["sessions"] = ["A1"]
+    pinned = copy.deepcopy(week)
+    pinned["visits"][0]["pinned_nurse"], pinned["visits"][1]["pinned_nurse"] = "N2", "N1"
+    problem, routed_problem = parse_week(week), parse_week(pinned)
+    monday = date(2026, 12, 7)
+    shifts = assign_days(problem).day_shifts
+    forced = DayAssignment({"A1": Placement(monday), "O1": Placement(monday)}, {}, {"C1": "N1"}, shifts)
+    rosters = route_days(routed_problem, forced, time.monotonic() + 2)
+    routed = {"days": {d.isoformat(): r for d, r in rosters.items()}}
+    assert (_nurse_of(routed, "A1"), _nurse_of(routed, "O1")) == ("N2", "N1")
+    plan = assemble(problem, forced, rosters).document()
+    assert check_week(problem, plan) == []
+    assert (_nurse_of(plan, "A1"), _nurse_of(plan, "O1")) == ("N1", "N2")
