@@ -31,6 +31,8 @@ from solver.week.model import DayAssignment, WeekPlan, WeekProblem
 ASSIGN_SHARE = 0.06
 ASSIGN_MAX_S = 20.0
 
+EXCHANGE_CANDIDATES = 8  # visits left out tried in the time a session leaves when it joins its nurse (nearest first)
+
 WeekProgress = Callable[[str, float], None]  # (what is being done, share of the plan done 0..1)
 
 
@@ -54,15 +56,17 @@ def plan_week(
     assignment = assign_days(problem, started + min(ASSIGN_MAX_S, max(0.5, ASSIGN_SHARE * limit)))
     assigned_at = time.monotonic()
     report("routing days", 0.15)
-    # The repair parses each day again and inserts (well under a second for 300 visits a day).
-    repair_reserve = min(10.0, 0.5 + 0.001 * len(problem.visits))
+    # The repair parses each day again, inserts and moves sessions to their nurses (about 5 s for 3,000
+    # visits); its continuity moves stop in time for the days' final timing and checks (about 2 s).
+    repair_reserve = min(15.0, 0.5 + 0.002 * len(problem.visits))
+    final_reserve = min(8.0, 0.3 + 0.001 * len(problem.visits))
     kept = unchanged_days(problem, assignment, rosters_in_force or {})
     routed = route_days(problem, assignment, started + limit - repair_reserve, [d for d in problem.days if d not in kept])
     rosters = {**kept, **routed}
     assignment = following_the_days(problem, assignment, rosters.values())
     routed_at = time.monotonic()
     report("repairing", 0.9)
-    plan = assemble(problem, assignment, rosters)
+    plan = assemble(problem, assignment, rosters, continuity_until=started + limit - final_reserve)
     finished = time.monotonic()
     report("done", 1.0)
     phases: dict[str, Any] = {"assign": round(assigned_at - started, 2), "route": round(routed_at - assigned_at, 2)}
@@ -105,8 +109,16 @@ def unchanged_days(
     return kept
 
 
-def assemble(problem: WeekProblem, assignment: DayAssignment, rosters_by_day: Mapping[date, Mapping[str, Any]]) -> WeekPlan:
-    """The day rosters put together, visits the days left out moved where their gaps and a nurse's day allow."""
+def assemble(
+    problem: WeekProblem,
+    assignment: DayAssignment,
+    rosters_by_day: Mapping[date, Mapping[str, Any]],
+    continuity_until: float | None = None,
+) -> WeekPlan:
+    """The day rosters put together, visits the days left out moved where their gaps and a nurse's day allow.
+
+    Moving sessions to their course's nurse stops at `continuity_until` (time.monotonic()), if given.
+    """
     orders: dict[date, dict[str, list[str]]] = {
         day: {route["nurse_id"]: [stop["visit_id"] for stop in route["stops"]] for route in rosters_by_day[day]["routes"]}
         for day in problem.days
@@ -116,7 +128,7 @@ def assemble(problem: WeekProblem, assignment: DayAssignment, rosters_by_day: Ma
         item["visit_id"]: (day, item["reason"]) for day in problem.days for item in rosters_by_day[day]["unassigned"]
     }
     left_out: dict[str, str] = dict(assignment.left_out)
-    repair = _Repair(problem, assignment, orders, served_on, dropped)
+    repair = _Repair(problem, assignment, orders, served_on, dropped, left_out)
     for visit_id in sorted(dropped, key=lambda v: (dropped[v][0], -problem.visit(v).priority, v)):
         if not repair.place(visit_id):
             day, reason = dropped[visit_id]
@@ -125,7 +137,7 @@ def assemble(problem: WeekProblem, assignment: DayAssignment, rosters_by_day: Ma
                 reason if visit.fixed else f"{reason} (on {day}); no other day of its range within its gaps had room"
             )
     for day in problem.days:
-        repair.bring_sessions_to_their_nurse(day)
+        repair.bring_sessions_to_their_nurse(day, continuity_until)
     _leave_out_later_sessions(problem, orders, served_on, left_out)
     days = {day: _final_roster(problem, assignment, day, orders[day], left_out, rosters_by_day[day]) for day in problem.days}
     unassigned = tuple((v.id, left_out[v.id]) for v in problem.visits if v.id in left_out)
@@ -135,9 +147,9 @@ def assemble(problem: WeekProblem, assignment: DayAssignment, rosters_by_day: Ma
 class _Repair:
     """Each day's routes as visit orders, and cheapest insertions into them (day problems built on demand)."""
 
-    def __init__(self, problem, assignment, orders, served_on, dropped):
+    def __init__(self, problem, assignment, orders, served_on, dropped, left_out):
         self.problem, self.assignment, self.orders = problem, assignment, orders
-        self.served_on, self.dropped = served_on, dropped
+        self.served_on, self.dropped, self.left_out = served_on, dropped, left_out
         self.days: dict[date, tuple[Problem, RemainingDays]] = {}
         self.eligible: dict[date, dict[str, tuple[int, ...]]] = {}
 
@@ -181,7 +193,9 @@ class _Repair:
         own = self.assignment.course_nurses.get(session[0].id) if session else None
         for day in sorted(days, key=lambda d: (abs((d - first_day).days), d)):
             day_problem, remaining = self._day(day)
-            visit = next(v for v in day_problem.visits if v.id == visit_id)
+            visit = next((v for v in day_problem.visits if v.id == visit_id), None)
+            if visit is None:  # the day's problem was built before this visit left its route (a continuity exchange)
+                continue
             found = remaining.best(visit, self.eligible[day][visit_id], limit=3)
             if not found:
                 continue
@@ -194,12 +208,12 @@ class _Repair:
             return True
         return False
 
-    def bring_sessions_to_their_nurse(self, day: date) -> None:
-        """Continuity: a session another nurse took moves into its course nurse's route where that costs less.
+    def bring_sessions_to_their_nurse(self, day: date, until: float | None = None) -> None:
+        """Continuity: a session another nurse gives moves to its course's nurse, every route still timing.
 
-        The day's search weighs continuity too, but on an overbooked day its first roster (VROOM) does not;
-        here each such session moves when the added travel for its course's nurse, less the travel saved,
-        is below continuity_weight_s, and both routes still time.
+        Beside her visits, where her added driving less the driving saved is under continuity_weight_s;
+        where her day is full, in place of a visit of no course that another nurse takes (_swapped_in), or
+        failing that which a visit left out replaces (_exchanged_with_left_out). Stops at `until`.
         """
         own_of = self.assignment.course_nurses
         strays = [
@@ -215,6 +229,8 @@ class _Repair:
         day_problem, remaining = self._day(day)
         position = {nurse.id: n for n, nurse in enumerate(day_problem.nurses)}
         for visit_id, nurse_id in strays:
+            if until is not None and time.monotonic() > until:
+                return
             own = own_of[self.problem.course_of(visit_id)[0].id]
             if own not in position or position[own] not in self.eligible[day].get(visit_id, ()):
                 continue
@@ -226,11 +242,23 @@ class _Repair:
             moved = self._moved_to_own(remaining, visit, giver, taker, without) or self._swapped_in(
                 day, remaining, visit, giver, taker, without
             )
+            exchanged = None
             if moved is None:
-                continue
+                exchanged = self._exchanged_with_left_out(day, remaining, visit, giver, taker, without)
+                if exchanged is None:
+                    continue
+                moved, out, taken = exchanged
+                del self.left_out[taken.id]
+                self.served_on.pop(out.id, None)
+                self.served_on[taken.id] = day
             for n, order in moved.items():
                 remaining.orders[n] = order
                 self.orders[day][day_problem.nurses[n].id] = [v.id for v in order]
+            if exchanged is not None:
+                reason = f"no nurse had room for it on {day} once {visit.id}, a session of her course, took its place"
+                self.dropped[out.id] = (day, reason)
+                if not self.place(out.id):
+                    self.left_out[out.id] = reason
 
     def _moved_to_own(self, remaining: RemainingDays, visit, giver: int, taker: int, without: list) -> dict | None:
         """The session moved into its nurse's route, if the added travel less the travel saved is below the price."""
@@ -250,6 +278,7 @@ class _Repair:
         Her routes are full in time on an overbooked day, so a session rarely fits beside her visits; a
         visit of no course (continuity is nothing to it) can often go to another nurse instead. Taken
         when the day's travel and missed preferences fall (continuity_weight_s each), every route timed.
+        A visit of the plan in force keeps its nurse (a re-plan keeps what it can).
         """
         day_problem = remaining.day
         price = self.problem.options.continuity_weight_s
@@ -260,7 +289,7 @@ class _Repair:
         before = remaining.travel_of(giver, remaining.orders[giver]) + remaining.travel_of(taker, remaining.orders[taker])
         best: tuple[int, dict] | None = None
         for out in remaining.orders[taker]:
-            if self.problem.course_of(out.id) is not None or out.pinned_nurse is not None:
+            if self.problem.course_of(out.id) is not None or out.pinned_nurse is not None or out.id in self.problem.in_force:
                 continue
             taker_without = [v for v in remaining.orders[taker] if v.id != out.id]
             found = remaining.best(visit, [taker], limit=1, orders={taker: taker_without})
@@ -282,6 +311,58 @@ class _Repair:
             if change < 0 and (best is None or change < best[0]):
                 best = (change, orders)
         return None if best is None else best[1]
+
+    def _exchanged_with_left_out(self, day: date, remaining: RemainingDays, visit, giver: int, taker: int, without: list):
+        """The session in its nurse's full day in place of a visit of no course that no other nurse can take, and a
+        visit left out (of no course, its range holding the day, at least as high a priority) into the time freed.
+
+        As much weight is served and the session is with its nurse; taken when the weight served grows, or
+        when it stays and the day's driving and missed preferences fall. A visit of the plan in force never
+        goes out (a re-plan keeps what it can).
+        """
+        day_problem = remaining.day
+        price = self.problem.options.continuity_weight_s
+        # Those that may fill the time the session leaves: the nearest to its place (a handful, for speed).
+        near = sorted(
+            (
+                v
+                for v in day_problem.visits
+                if v.id in self.left_out
+                and v.id in self.dropped
+                and self.problem.course_of(v.id) is None
+                and (self.dropped[v.id][0] == day or day in self._range(v.id))
+            ),
+            key=lambda v: (day_problem.travel(visit.location_index, v.location_index), v.id),
+        )[:EXCHANGE_CANDIDATES]
+        waiting = sorted(near, key=lambda v: -v.priority)
+        before = remaining.travel_of(giver, remaining.orders[giver]) + remaining.travel_of(taker, remaining.orders[taker])
+        for out in remaining.orders[taker]:
+            if self.problem.course_of(out.id) is not None or out.pinned_nurse is not None or out.id in self.problem.in_force:
+                continue
+            taker_without = [v for v in remaining.orders[taker] if v.id != out.id]
+            found = remaining.best(visit, [taker], limit=1, orders={taker: taker_without})
+            if not found:
+                continue
+            taker_order = [*taker_without[: found[0].position], visit, *taker_without[found[0].position :]]
+            orders = {giver: without, taker: taker_order}
+            for waiting_visit in waiting:
+                if waiting_visit.priority < out.priority:
+                    break
+                placed = remaining.best(
+                    waiting_visit, list(self.eligible[day].get(waiting_visit.id, ())), orders=orders, max_timed=20
+                )
+                if not placed:
+                    continue
+                receiver = placed[0].nurse
+                receiver_before = 0 if receiver in (giver, taker) else remaining.travel_of(receiver, remaining.orders[receiver])
+                receiver_order = list(orders.get(receiver, remaining.orders[receiver]))
+                receiver_order.insert(placed[0].position, waiting_visit)
+                changed = {**orders, receiver: receiver_order}
+                travel = sum(remaining.travel_of(n, order) for n, order in changed.items()) - before - receiver_before
+                missed = placed[0].cost - placed[0].added_travel  # her preference, if the receiver is not hers
+                if waiting_visit.priority > out.priority or travel + missed - price < 0:
+                    return changed, out, waiting_visit
+        return None
 
 
 def _leave_out_later_sessions(problem: WeekProblem, orders, served_on: dict[str, date], left_out: dict[str, str]) -> None:

@@ -288,3 +288,32 @@ def test_a_session_takes_a_one_off_visits_place_in_its_nurses_full_day_and_the_v
     plan = assemble(problem, forced, rosters).document()
     assert check_week(problem, plan) == []
     assert (_nurse_of(plan, "A1"), _nurse_of(plan, "O1")) == ("N1", "N2")
+
+
+def test_a_session_takes_the_place_of_a_visit_no_other_nurse_may_take_and_a_visit_left_out_fills_the_time_it_leaves(week):
+    """Monday, both nurses take one visit: A1 is routed to N2, O1 (N2 excluded) to N1, and W1 is left out. A1 joins
+    its course's nurse N1 in O1's place, W1 takes N2's freed day (as much weight served), and O1 is left out saying why."""
+    import time
+
+    for nurse in week["nurses"]:
+        nurse["max_visits"] = 1
+    week["courses"][0]["nurse"] = "N1"
+    week["courses"][0]["sessions"] = ["A1"]
+    one_off = {"location": {"index": 3}, "window": {"start": "13:00", "end": "15:00"}, "duration_min": 45, "date": MON}
+    week["visits"] = [week["visits"][0], one_off | {"id": "O1", "excluded_nurses": ["N2"]}, one_off | {"id": "W1"}]
+    routed_week = copy.deepcopy(week)
+    routed_week["visits"][0]["pinned_nurse"] = "N2"
+    routed_week["visits"][1]["priority"] = 5  # so Monday's routing keeps O1 rather than W1
+    problem, routed_problem = parse_week(week), parse_week(routed_week)
+    monday = date(2026, 12, 7)
+    placed = {v: Placement(monday) for v in ("A1", "O1", "W1")}
+    forced = DayAssignment(placed, {}, {"C1": "N1"}, assign_days(problem).day_shifts)
+    rosters = route_days(routed_problem, forced, time.monotonic() + 2)
+    routed = {"days": {d.isoformat(): r for d, r in rosters.items()}}
+    assert (_nurse_of(routed, "A1"), _nurse_of(routed, "O1")) == ("N2", "N1")
+    assert [u["visit_id"] for u in rosters[monday]["unassigned"]] == ["W1"]
+    plan = assemble(problem, forced, rosters).document()
+    assert check_week(problem, plan) == []
+    assert (_nurse_of(plan, "A1"), _nurse_of(plan, "W1")) == ("N1", "N2")
+    reasons = {u["visit_id"]: u["reason"] for u in plan["unassigned"]}
+    assert list(reasons) == ["O1"] and "A1" in reasons["O1"]
