@@ -272,6 +272,21 @@ class _Repair:
         taker_order.insert(found[0].position, visit)
         return {giver: without, taker: taker_order}
 
+    def _in_place_of_a_one_off(self, remaining: RemainingDays, visit, giver: int, taker: int, without: list):
+        """(visit out, orders) for each visit of no course in the taker's day the session can take the place of.
+
+        The orders: the giver's day without the session, the taker's with the session where the visit was
+        (at its cheapest position, timed). Pinned visits and visits of the plan in force stay.
+        """
+        for out in remaining.orders[taker]:
+            if self.problem.course_of(out.id) is not None or out.pinned_nurse is not None or out.id in self.problem.in_force:
+                continue
+            taker_without = [v for v in remaining.orders[taker] if v.id != out.id]
+            found = remaining.best(visit, [taker], limit=1, orders={taker: taker_without})
+            if found:
+                position = found[0].position
+                yield out, {giver: without, taker: [*taker_without[:position], visit, *taker_without[position:]]}
+
     def _swapped_in(self, day: date, remaining: RemainingDays, visit, giver: int, taker: int, without: list) -> dict | None:
         """The session in its nurse's route in place of a one-off visit, which goes to whichever nurse takes it cheapest.
 
@@ -288,15 +303,7 @@ class _Repair:
 
         before = remaining.travel_of(giver, remaining.orders[giver]) + remaining.travel_of(taker, remaining.orders[taker])
         best: tuple[int, dict] | None = None
-        for out in remaining.orders[taker]:
-            if self.problem.course_of(out.id) is not None or out.pinned_nurse is not None or out.id in self.problem.in_force:
-                continue
-            taker_without = [v for v in remaining.orders[taker] if v.id != out.id]
-            found = remaining.best(visit, [taker], limit=1, orders={taker: taker_without})
-            if not found:
-                continue
-            taker_order = [*taker_without[: found[0].position], visit, *taker_without[found[0].position :]]
-            orders = {giver: without, taker: taker_order}
+        for out, orders in self._in_place_of_a_one_off(remaining, visit, giver, taker, without):
             others = [n for n in self.eligible[day].get(out.id, ()) if n != taker]
             placed = remaining.best(out, others, limit=1, orders=orders)
             if not placed:
@@ -336,15 +343,7 @@ class _Repair:
         )[:EXCHANGE_CANDIDATES]
         waiting = sorted(near, key=lambda v: -v.priority)
         before = remaining.travel_of(giver, remaining.orders[giver]) + remaining.travel_of(taker, remaining.orders[taker])
-        for out in remaining.orders[taker]:
-            if self.problem.course_of(out.id) is not None or out.pinned_nurse is not None or out.id in self.problem.in_force:
-                continue
-            taker_without = [v for v in remaining.orders[taker] if v.id != out.id]
-            found = remaining.best(visit, [taker], limit=1, orders={taker: taker_without})
-            if not found:
-                continue
-            taker_order = [*taker_without[: found[0].position], visit, *taker_without[found[0].position :]]
-            orders = {giver: without, taker: taker_order}
+        for out, orders in self._in_place_of_a_one_off(remaining, visit, giver, taker, without):
             for waiting_visit in waiting:
                 if waiting_visit.priority < out.priority:
                     break
