@@ -251,6 +251,8 @@ def _day_problem_following(pool: DbPool, plan_id: int, day: str) -> dict[str, An
         if not before:
             return found["problem"]
         plan = one(conn.execute("SELECT problem, assignment FROM plans WHERE id = %s", [plan_id]))
+    if not plan["problem"].get("courses"):
+        return found["problem"]  # nothing to follow: the week need not be parsed again
     week = parse_week(plan["problem"])
     assignment = pickle.loads(plan["assignment"])  # written by our own plan_week job, never by a client
     followed = following_the_days(week, assignment, [b["roster"] for b in before])

@@ -18,7 +18,7 @@ from typing import Any
 from solver.check import check_solution
 from solver.document import parse_problem
 from solver.explain import eligibility
-from solver.insertion import RemainingDays
+from solver.insertion import Insertion, RemainingDays
 from solver.model import Problem, Solution, SolveStats, Unassigned
 from solver.roster import roster_document
 from solver.schedule import InfeasibleSequence, schedule_route
@@ -301,22 +301,16 @@ class _Repair:
         def missed(v, n: int) -> int:
             return price if v.preferred_nurses and day_problem.nurses[n].id not in v.preferred_nurses else 0
 
-        before = remaining.travel_of(giver, remaining.orders[giver]) + remaining.travel_of(taker, remaining.orders[taker])
         best: tuple[int, dict] | None = None
         for out, orders in self._in_place_of_a_one_off(remaining, visit, giver, taker, without):
             others = [n for n in self.eligible[day].get(out.id, ()) if n != taker]
             placed = remaining.best(out, others, limit=1, orders=orders)
             if not placed:
                 continue
-            receiver = placed[0].nurse
-            receiver_order = list(orders.get(receiver, remaining.orders[receiver]))
-            receiver_before = 0 if receiver in (giver, taker) else remaining.travel_of(receiver, remaining.orders[receiver])
-            receiver_order.insert(placed[0].position, out)
-            orders[receiver] = receiver_order
-            after = sum(remaining.travel_of(n, order) for n, order in orders.items())
-            change = after - before - receiver_before - price + missed(out, receiver) - missed(out, taker)
+            changed = _with_inserted(remaining, orders, placed[0], out)
+            change = _driving_change(remaining, changed) - price + missed(out, placed[0].nurse) - missed(out, taker)
             if change < 0 and (best is None or change < best[0]):
-                best = (change, orders)
+                best = (change, changed)
         return None if best is None else best[1]
 
     def _exchanged_with_left_out(self, day: date, remaining: RemainingDays, visit, giver: int, taker: int, without: list):
@@ -342,7 +336,6 @@ class _Repair:
             key=lambda v: (day_problem.travel(visit.location_index, v.location_index), v.id),
         )[:EXCHANGE_CANDIDATES]
         waiting = sorted(near, key=lambda v: -v.priority)
-        before = remaining.travel_of(giver, remaining.orders[giver]) + remaining.travel_of(taker, remaining.orders[taker])
         for out, orders in self._in_place_of_a_one_off(remaining, visit, giver, taker, without):
             for waiting_visit in waiting:
                 if waiting_visit.priority < out.priority:
@@ -352,16 +345,23 @@ class _Repair:
                 )
                 if not placed:
                     continue
-                receiver = placed[0].nurse
-                receiver_before = 0 if receiver in (giver, taker) else remaining.travel_of(receiver, remaining.orders[receiver])
-                receiver_order = list(orders.get(receiver, remaining.orders[receiver]))
-                receiver_order.insert(placed[0].position, waiting_visit)
-                changed = {**orders, receiver: receiver_order}
-                travel = sum(remaining.travel_of(n, order) for n, order in changed.items()) - before - receiver_before
+                changed = _with_inserted(remaining, orders, placed[0], waiting_visit)
                 missed = placed[0].cost - placed[0].added_travel  # her preference, if the receiver is not hers
-                if waiting_visit.priority > out.priority or travel + missed - price < 0:
+                if waiting_visit.priority > out.priority or _driving_change(remaining, changed) + missed - price < 0:
                     return changed, out, waiting_visit
         return None
+
+
+def _with_inserted(remaining: RemainingDays, orders: dict[int, list], found: Insertion, visit) -> dict[int, list]:
+    """`orders` (some nurses' days as they would be) with `visit` inserted where `found` puts it."""
+    receiver = list(orders.get(found.nurse, remaining.orders[found.nurse]))
+    receiver.insert(found.position, visit)
+    return {**orders, found.nurse: receiver}
+
+
+def _driving_change(remaining: RemainingDays, orders: dict[int, list]) -> int:
+    """The driving of the nurses' days in `orders` less that of their days as they are."""
+    return sum(remaining.travel_of(n, order) - remaining.travel_of(n, remaining.orders[n]) for n, order in orders.items())
 
 
 def _leave_out_later_sessions(problem: WeekProblem, orders, served_on: dict[str, date], left_out: dict[str, str]) -> None:

@@ -59,8 +59,7 @@ def _break_end_at_earliest(nurse: WeekNurse) -> int:
     brk = nurse.day_fields.get("break")
     if not brk:
         return 0
-    opens = brk["window"]["start"]
-    return int(opens[:2]) * 60 + int(opens[3:]) + round(brk["duration_min"])
+    return _minutes(brk["window"]["start"]) + round(brk["duration_min"])
 
 
 def _hhmm(minutes: int) -> str:
@@ -69,7 +68,7 @@ def _hhmm(minutes: int) -> str:
 
 def _day_minutes(shift: tuple[str, str, int]) -> int:
     start, end, _ = shift
-    return int(end[:2]) * 60 + int(end[3:]) - int(start[:2]) * 60 - int(start[3:])
+    return _minutes(end) - _minutes(start)
 
 
 def estimated_minutes(problem: WeekProblem, visit: WeekVisit) -> int:

@@ -44,8 +44,12 @@ def day_document(
     """
     working = [nurse for nurse in problem.nurses if day in assignment.day_shifts.get(nurse.id, {})]
     present = {nurse.id for nurse in working}
-    chosen = assignment.course_nurses
-    own_nurse = {visit_id: chosen[course.id] for course in problem.courses if course.id in chosen for visit_id in course.sessions}
+    own_nurse = {
+        visit_id: assignment.course_nurses[course.id]
+        for course in problem.courses
+        if course.id in assignment.course_nurses
+        for visit_id in course.sessions
+    }
     ids = assignment.visits_on(day) if visit_ids is None else list(visit_ids)
     options = {"preference_weight_s": problem.options.continuity_weight_s, **problem.options.day_options}
     weights: dict[str, int] = {}
