@@ -173,7 +173,8 @@ async function start() {
   $("v-service").replaceChildren(...services.filter((s) => s.home_allowed).map((s) => h("option", { value: s.code }, `${s.name} (${s.minutes} min)`)));
   const params = hashParams();
   $("region").replaceChildren(...regions.map((r) => h("option", { value: r.id, selected: r.id === params.get("region") }, r.name)));
-  $("day").value = params.get("date") || localToday();
+  // A day typed while the page was still loading stays (its change came before anyone listened).
+  $("day").value ||= params.get("date") || localToday();
   $("v-date").value = $("day").value;
   $("region").addEventListener("change", () => attempt(async () => { resetForm(); await loadRegion(); }));
   $("day").addEventListener("change", () => attempt(async () => { if (!state.editing) $("v-date").value = $("day").value; await loadDay(); }));

@@ -196,7 +196,8 @@ async function start() {
   const regions = await request("GET", "/v1/regions");
   const params = hashParams();
   $("region").replaceChildren(...regions.map((r) => h("option", { value: r.id, selected: r.id === params.get("region") }, r.name)));
-  $("from").value = params.get("from") || localToday();
+  // A week typed while the page was still loading stays (its change came before anyone listened).
+  $("from").value ||= params.get("from") || localToday();
   $("region").addEventListener("change", () => attempt(loadGrid));
   $("from").addEventListener("change", () => attempt(loadGrid));
   $("logout").addEventListener("click", logOut);

@@ -239,6 +239,30 @@ def test_the_visits_page_changes_reschedules_and_cancels_a_visit_from_the_keyboa
     assert region.dispatcher.get(f"/v1/visits/{jo_visit['id']}").json()["status"] == "cancelled"
 
 
+def test_a_day_typed_while_the_visits_page_is_still_loading_is_the_day_it_lists(page, base_url, region, db):
+    """The first walk-through once failed this way: the day was typed before the page had its services, and the
+    page then put today back in the field, so the visits added for the typed day never showed."""
+    day = region_today(db) + timedelta(days=2)
+    jo = region.patient("Jo Amel", external_id="MRN-71")
+    region.visit(jo["id"], window=("09:00", "11:00"), day=day)
+    held = []
+    page.route("**/v1/services", lambda route: held.append(route))  # the page waits on this until the day is typed
+    page.goto(f"{base_url}/console/visits.html#region={region.id}")
+    log_in(page, region.dispatcher_name, PASSWORD)
+    for _ in range(200):  # up to 10 s for the page to ask
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert held, "the visits page never asked for the services"
+    page.get_by_label("Day", exact=True).fill(str(day))
+    page.get_by_label("Day", exact=True).dispatch_event("change")
+    held[0].continue_()
+    expect(page.locator("#visits tbody tr")).to_have_count(1)
+    expect(page.locator("#visits tbody tr")).to_contain_text("Jo Amel")
+    expect(page.get_by_label("Day", exact=True)).to_have_value(str(day))
+    expect(page).to_have_url(re.compile(rf"date={day}"))
+
+
 def test_a_refusal_on_the_visits_page_names_the_patient_and_the_visit_stays(page, base_url, region, db):
     day = region_today(db) + timedelta(days=1)
     jo = region.patient("Jo Amel", external_id="MRN-61")
