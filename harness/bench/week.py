@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass, replace
 
 from harness.generate_week import generate_week
 from solver.week import DayAssignment, Placement, check_week, parse_week, plan_week, route_days
-from solver.week.assign import allowed_days, capped_shifts
+from solver.week.assign import capped_shifts, earliest_days
 from solver.week.model import WeekProblem
 
 
@@ -84,25 +84,9 @@ def baseline(problem: WeekProblem, seconds: float) -> tuple[int, float]:
     """Weighted unassigned and wall time of: each session on its earliest feasible day, then each day solved."""
     started = time.monotonic()
     shifts = capped_shifts(problem)
-    placements: dict[str, Placement] = {}
-    left_out: dict[str, str] = {}
-    for visit in problem.visits:
-        if problem.course_of(visit.id) is None:
-            days = allowed_days(visit, shifts)
-            if days:
-                placements[visit.id] = Placement(days[0])
-            else:
-                left_out[visit.id] = "no day"
-    for course in problem.courses:
-        previous = course.last_given
-        for k, visit_id in enumerate(course.sessions):
-            days = allowed_days(problem.visit(visit_id), shifts)
-            ok = [d for d in days if previous is None or course.min_gap_days <= (d - previous).days <= course.max_gap_days]
-            if (k > 0 and previous is None) or not ok:
-                left_out.update({v: "gap" for v in course.sessions[k:]})
-                break
-            placements[visit_id] = Placement(ok[0])
-            previous = ok[0]
+    earliest = earliest_days(problem, shifts)
+    placements = {visit_id: Placement(day) for visit_id, day in earliest.items() if day is not None}
+    left_out = {visit_id: "no day" for visit_id, day in earliest.items() if day is None}
     assignment = DayAssignment(placements, left_out, {}, shifts)
     rosters = route_days(problem, assignment, started + seconds)
     served = {s["visit_id"]: day for day, r in rosters.items() for route in r["routes"] for s in route["stops"]}

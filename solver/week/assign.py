@@ -129,6 +129,30 @@ def allowed_days(visit: WeekVisit, shifts: dict[str, dict[date, tuple[str, str, 
     return tuple(day for day in visit.dates if any(day in nurse_days for nurse_days in shifts.values()))
 
 
+def earliest_days(problem: WeekProblem, shifts: dict[str, dict[date, tuple[str, str, int]]]) -> dict[str, date | None]:
+    """Each visit on its earliest allowed day, each session on the earliest within its gaps after the one before
+    (None: no such day, and every later session of its course None too).
+
+    Always keeps the hard rules of the assignment (loads are soft): the search's start, the plan when the
+    search finds none in its time, and the week benchmark's baseline.
+    """
+    earliest: dict[str, date | None] = {}
+    for visit in problem.visits:
+        if problem.course_of(visit.id) is None:
+            days = allowed_days(visit, shifts)
+            earliest[visit.id] = days[0] if days else None
+    for course in problem.courses:
+        previous = course.last_given
+        for k, visit_id in enumerate(course.sessions):
+            days = allowed_days(problem.visit(visit_id), shifts)
+            within = [d for d in days if previous is None or course.min_gap_days <= (d - previous).days <= course.max_gap_days]
+            if (k > 0 and previous is None) or not within:
+                earliest.update(dict.fromkeys(course.sessions[k:]))
+                break
+            earliest[visit_id] = previous = within[0]
+    return earliest
+
+
 def assign_days(problem: WeekProblem, deadline: float | None = None) -> DayAssignment:
     """Every visit's day (or why it has none), each course's nurse, and the shifts after weekly caps."""
     if deadline is None:
@@ -215,19 +239,18 @@ def assign_days(problem: WeekProblem, deadline: float | None = None) -> DayAssig
                 model.add(above_average >= load - int(utilisation * capacity[day]))
                 objective.append(above_average)
     model.minimize(sum(objective))
-    # A hint: every visit on its earliest allowed day; in a re-plan, what is in force on its day and nothing
-    # else (always feasible: the plan in force kept every gap, and loads are soft), so a short search
-    # under load starts from the plan in force rather than from wherever its repair of a broken hint led.
+    # A hint that keeps every hard rule, so even a short search under load has a plan at once: each visit on
+    # its earliest day within its gaps (earliest_days); in a re-plan, what is in force on its day and nothing
+    # else (the plan in force kept every gap, and loads are soft).
+    earliest = earliest_days(problem, shifts)
     for visit_id in placed:
-        if replanning and visit_id not in problem.in_force:
-            model.add_hint(placed[visit_id], 0)
-            for day in days_of[visit_id]:
-                model.add_hint(on[visit_id, day], 0)
-            continue
-        model.add_hint(placed[visit_id], 1)
-        hinted = problem.in_force[visit_id][0] if visit_id in problem.in_force else days_of[visit_id][0]
+        if replanning:
+            hinted = problem.in_force[visit_id][0] if visit_id in problem.in_force else None
+        else:
+            hinted = earliest[visit_id]
         if hinted not in days_of[visit_id]:
-            hinted = days_of[visit_id][0]
+            hinted = None
+        model.add_hint(placed[visit_id], hinted is not None)
         for day in days_of[visit_id]:
             model.add_hint(on[visit_id, day], day == hinted)
 
@@ -236,16 +259,19 @@ def assign_days(problem: WeekProblem, deadline: float | None = None) -> DayAssig
     solver.parameters.num_workers = max(2, problem.options.workers)
     solver.parameters.random_seed = problem.options.seed
     status = solver.solve(model)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        raise RuntimeError(f"the day assignment found no plan ({solver.status_name(status)})")
+    found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
     placements: dict[str, Placement] = {}
     for visit in problem.visits:
         if visit.id not in placed:
             continue
-        if not solver.value(placed[visit.id]):
+        if found:  # else (no plan in the time given: a huge horizon, a few seconds) the hint as it is
+            chosen = next((d for d in days_of[visit.id] if solver.value(on[visit.id, d])), None)
+        else:
+            chosen = problem.in_force[visit.id][0] if replanning and visit.id in problem.in_force else earliest[visit.id]
+        if chosen is None or chosen not in days_of[visit.id]:
             left_out[visit.id] = _gap_reason(problem, visit, session_of.get(visit.id))
             continue
-        placements[visit.id] = Placement(next(d for d in visit.dates if (visit.id, d) in on and solver.value(on[visit.id, d])))
+        placements[visit.id] = Placement(chosen)
     if replanning:
         _back_to_days_in_force(problem, placements, left_out, days_of, session_of)
     return DayAssignment(placements, left_out, own, shifts)
