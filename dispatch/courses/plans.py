@@ -22,6 +22,7 @@ from dispatch.platform.db import Db, one
 from dispatch.records.regions import region
 from dispatch.rosters.workflow import lock_day, publish, published_id, store_draft, with_held_back
 from dispatch.vocabulary import MAX_PLAN_DAYS, MAX_TIME_LIMIT_S, PLANNED_STATUSES
+from solver.week.document import too_short_time_limit
 
 
 def request_plan(
@@ -43,6 +44,8 @@ def request_plan(
         raise InvalidField(f"must be 1 to {MAX_PLAN_DAYS}", "days")
     if not 0 < time_limit_s <= MAX_TIME_LIMIT_S:
         raise InvalidField(f"must be more than 0 and at most {MAX_TIME_LIMIT_S} seconds", "time_limit_s")
+    if (too_short := too_short_time_limit(time_limit_s, days)) is not None:
+        raise InvalidField(too_short, "time_limit_s")
     try:
         with conn.transaction():
             row = one(

@@ -395,9 +395,7 @@ def _final_roster(
     # problem can hold it then: it is in the plan's unassigned only).
     working = {nurse_id for nurse_id, shifts in assignment.day_shifts.items() if day in shifts}
     fixed_out = [
-        v.id
-        for v in problem.visits
-        if v.fixed and v.dates[0] == day and v.id in left_out and v.pinned_nurse in (None, *working)
+        v.id for v in problem.visits if v.fixed and v.dates[0] == day and v.id in left_out and v.pinned_nurse in (None, *working)
     ]
     day_problem = parse_problem(day_document(problem, assignment, day, served + fixed_out))
     visits = {visit.id: visit for visit in day_problem.visits}

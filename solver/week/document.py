@@ -48,6 +48,16 @@ WEEK_OPTIONS = {"time_limit_s", "workers", "continuity_weight_s", "travel_allowa
 # Day options passed to every day's solve (validated by the day parser); time_limit_s and workers are the planner's.
 DAY_OPTIONS = {"preference_weight_s", "fairness_weight_s", "metaheuristic", "first_roster"}
 MAX_HORIZON_DAYS = 28
+# Each day's routing needs about this much at least (the day solver's floor): a shorter plan overran its limit.
+MIN_TIME_PER_DAY_S = 0.5
+
+
+def too_short_time_limit(time_limit_s: float, days: int) -> str | None:
+    """Why a plan of `days` days cannot keep to `time_limit_s`, or None when it can."""
+    least = MIN_TIME_PER_DAY_S * days
+    if time_limit_s >= least:
+        return None
+    return f"{time_limit_s:g} s is too short for {days} days: at least {least:g} s (half a second a day)"
 
 
 def parse_week(doc: Any) -> WeekProblem:
@@ -109,8 +119,11 @@ def parse_week(doc: Any) -> WeekProblem:
         _read_visit(raw, f"visits[{j}]", parsed, days, weekdays_of_course.get(parsed.id))
         for j, (raw, parsed) in enumerate(zip(raw_visits, horizon.visits, strict=True))
     ]
+    time_limit_s = _number(raw_options.get("time_limit_s", 60), "options.time_limit_s", above=0)
+    if (too_short := too_short_time_limit(time_limit_s, len(days))) is not None:
+        raise ProblemError("options.time_limit_s", too_short)
     options = WeekOptions(
-        time_limit_s=_number(raw_options.get("time_limit_s", 60), "options.time_limit_s", above=0),
+        time_limit_s=time_limit_s,
         workers=_integer(raw_options.get("workers", 1), "options.workers", minimum=1, maximum=64),
         continuity_weight_s=_integer(raw_options.get("continuity_weight_s", 600), "options.continuity_weight_s", minimum=0),
         travel_allowance_min=_integer(raw_options.get("travel_allowance_min", 20), "options.travel_allowance_min", minimum=0),

@@ -138,7 +138,7 @@ def test_the_course_page_creates_a_course_from_a_patient_and_shows_sessions_plan
 def test_a_session_at_risk_shows_its_reason_on_the_course_page(page, base_url, region):
     region.nurse("Max Ode", certifications=("rn", "iv"), shift=None)  # no ketamine: nobody can give it
     course = _course(region, region.patient("Nia Cole")["id"])
-    plan = region.dispatcher.post(f"/v1/regions/{region.id}/plans", json={"from": str(DAY), "days": 7, "time_limit_s": 3}).json()
+    plan = region.dispatcher.post(f"/v1/regions/{region.id}/plans", json={"from": str(DAY), "days": 7, "time_limit_s": 4}).json()
     for _ in range(180):
         if plan["state"] not in ("queued", "running"):
             break

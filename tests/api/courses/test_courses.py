@@ -63,6 +63,13 @@ def test_a_course_whose_max_gap_is_below_its_min_gap_is_refused_naming_max_gap_d
     assert db.execute("SELECT count(*) AS n FROM courses WHERE patient_id = %s", [patient["id"]]).fetchone()["n"] == 0
 
 
+def test_a_plan_with_too_short_a_time_limit_for_its_days_is_refused_before_it_is_queued(region, db):
+    answer = region.dispatcher.post(f"/v1/regions/{region.id}/plans", json={"from": str(DAY), "days": 28, "time_limit_s": 10})
+    assert answer.status_code == 422
+    assert answer.json()["field"] == "time_limit_s" and "at least 14 s" in answer.json()["detail"]
+    assert db.execute("SELECT count(*) AS n FROM plans WHERE region_id = %s", [region.id]).fetchone()["n"] == 0
+
+
 def test_a_template_shift_ending_before_it_starts_is_refused_naming_the_weekday(region):
     nurse = region.nurse("Bea", shift=None)
     answer = region.dispatcher.put(
@@ -217,7 +224,7 @@ def test_the_week_plan_holds_back_sessions_on_days_the_patient_is_not_cleared(re
     patient = region.patient("Jay", cleared=False)
     course = _course(region, patient["id"])
     assert course["warnings"] and "not cleared" in course["warnings"][0]
-    plan = _plan(region, time_limit_s=3)
+    plan = _plan(region, time_limit_s=4)
     assert plan["state"] == "succeeded", plan
     reasons = {u["visit_id"]: u["reason"] for u in plan["unassigned"]}
     first, second, third = (str(s["visit_id"]) for s in course["session_list"])
@@ -232,7 +239,7 @@ def test_a_session_no_nurse_can_give_is_at_risk_with_the_reason(region):
     nurse = region.nurse("Kim", certifications=("rn", "iv"), shift=None)  # no ketamine
     region.dispatcher.put(f"/v1/nurses/{nurse['id']}/contract", json={"template": WEEK})
     course = _course(region, region.patient("Lou")["id"], last_given=str(DAY - timedelta(days=2)), start_on=None)
-    plan = _plan(region, time_limit_s=3)
+    plan = _plan(region, time_limit_s=4)
     assert plan["state"] == "succeeded", plan
     risk = region.dispatcher.get(f"/v1/courses/{course['id']}").json()["session_list"][0]["at_risk"]
     assert risk.startswith("cannot be planned within 3 days of the last session: "), risk

@@ -73,3 +73,8 @@ def test_a_movable_visit_with_no_day_left_is_refused(week):
 def test_a_session_in_two_courses_is_refused(week):
     week["courses"].append({"id": "C2", "sessions": ["A2"], "min_gap_days": 1, "max_gap_days": 2})
     _refused(week, r"^courses\[1\]\.sessions\[0\]: visit A2 is already a session of course C1")
+
+
+def test_a_time_limit_too_short_for_the_horizon_is_refused_with_the_least_it_needs(week):
+    week["options"]["time_limit_s"] = 2  # five days need 2.5 s: each day's routing has a floor of half a second
+    _refused(week, r"^options\.time_limit_s: 2 s is too short for 5 days: at least 2\.5 s")
