@@ -26,8 +26,11 @@ OVERLOAD_WEIGHT = 10  # per minute above a day's capacity, against 1 per minute 
 def capped_shifts(problem: WeekProblem) -> dict[str, dict[date, tuple[str, str, int]]]:
     """Each nurse's (start, end, overtime minutes) per working day, cut so each ISO week stays within max_week_min.
 
-    A route works at most from its shift start to its shift end plus overtime; when those add up to
-    more than the cap in a week, each day gets a share of the cap in proportion to its length.
+    A route works at most from its shift start to its shift end plus overtime. When those add up to more
+    than the cap in a week, each day gets a share of the cap in proportion to its length; when the cap is
+    under half of them, she works whole days instead (a 16-hour cap over five 8-hour shifts: two days, not
+    five slivers of 3 h 12 min each spent mostly driving out and back), spread over the week, and what is
+    left of the cap on one more day.
     """
     out: dict[str, dict[date, tuple[str, str, int]]] = {}
     for nurse in problem.nurses:
@@ -41,18 +44,38 @@ def capped_shifts(problem: WeekProblem) -> dict[str, dict[date, tuple[str, str, 
             cap = nurse.max_week_min
             if cap is not None:  # minutes worked already that week (a re-plan keeps the days before it)
                 cap = max(0, cap - nurse.worked_min.get(week_days[0].isocalendar()[:2], 0))
-            for day in week_days:
+            if cap is None or total <= cap:
+                worked = lengths
+            elif 2 * cap >= total:
+                worked = {day: (cap * lengths[day]) // total for day in week_days}
+            else:
+                worked = _whole_days(sorted(week_days), lengths, cap)
+            for day, minutes in worked.items():
                 shift = nurse.shifts[day]
-                if cap is None or total <= cap:
-                    days[day] = (shift.start, shift.end, nurse.overtime_min)
-                    continue
-                latest = shift.start_min + (cap * lengths[day]) // total
+                latest = shift.start_min + minutes
                 end = min(shift.end_min, latest)
                 if end <= shift.start_min or end < _break_end_at_earliest(nurse):
                     continue  # too short a day for her break (which must fit her shift): she does not work it
-                days[day] = (shift.start, _hhmm(end), max(0, latest - end))
+                days[day] = (shift.start, _hhmm(end), max(0, min(nurse.overtime_min, latest - end)))
         out[nurse.id] = dict(sorted(days.items()))
     return out
+
+
+def _whole_days(week_days: list[date], lengths: dict[date, int], cap: int) -> dict[date, int]:
+    """As many whole days as the cap holds, spread over the week; what is left of the cap on the first day free,
+    if it makes at least half of that day (else it is left unused rather than worked as a sliver)."""
+    for count in range(len(week_days), 0, -1):
+        chosen = [week_days[int((k + 0.5) * len(week_days) / count)] for k in range(count)]
+        if sum(lengths[day] for day in chosen) <= cap:
+            break
+    else:
+        chosen = []
+    worked = {day: lengths[day] for day in chosen}
+    left = cap - sum(worked.values())
+    spare = next((day for day in week_days if day not in worked), None)
+    if spare is not None and 2 * left >= lengths[spare]:
+        worked[spare] = min(left, lengths[spare])
+    return dict(sorted(worked.items()))
 
 
 def _break_end_at_earliest(nurse: WeekNurse) -> int:

@@ -105,6 +105,16 @@ def test_a_weekly_cap_cuts_each_day_in_proportion(week):
     assert capped_shifts(problem)["N2"][date(2026, 12, 7)] == ("08:00", "16:00", 0)
 
 
+def test_a_weekly_cap_under_half_her_shifts_gives_whole_days_spread_over_the_week(week):
+    """Drawn unlike the generator: a nurse capped at 8 hours a week with a shift every day worked seven slivers
+    of 68 minutes, each spent mostly driving out and back."""
+    week["nurses"][0]["max_week_min"] = 960  # five 8-hour days → two whole days
+    shifts = capped_shifts(parse_week(week))["N1"]
+    assert shifts == {date(2026, 12, 8): ("08:00", "16:00", 0), date(2026, 12, 10): ("08:00", "16:00", 0)}
+    _, plan = _plan(week)  # and the plan keeps it
+    assert not any(r["stops"] for d in (WED, FRI) for r in plan["days"][d]["routes"] if r["nurse_id"] == "N1")
+
+
 def test_weekly_caps_hold_in_the_plan(week):
     for nurse in week["nurses"]:
         nurse["max_week_min"] = 300
