@@ -120,7 +120,10 @@ def add_arguments(commands: argparse._SubParsersAction) -> None:
     durations.set_defaults(run=_run_bench_durations)
     week_bench = benches.add_parser("week", help="week plans against the baseline (each session on its earliest day)")
     week_bench.add_argument(
-        "--shape", action="append", required=True, help="a generated horizon: NURSESxVISITS_PER_DAYxWEEKS:SECONDS[:metro[:drips]]"
+        "--shape",
+        action="append",
+        required=True,
+        help="a generated horizon: NURSESxVISITS_PER_DAYxWEEKS:SECONDS[:metro[:drips]] (metro odd: generate_odd_week's weeks)",
     )
     week_bench.add_argument("--seeds", default="1,2,3")
     week_bench.add_argument("--workers", type=int, default=1, help="days routed at once (processes)")

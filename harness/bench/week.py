@@ -19,6 +19,7 @@ import time
 from collections import Counter
 from dataclasses import asdict, dataclass, replace
 
+from harness.generate_odd_week import generate_odd_week
 from harness.generate_week import generate_week
 from solver.week import DayAssignment, Placement, check_week, parse_week, plan_week, route_days
 from solver.week.assign import capped_shifts, earliest_days
@@ -58,7 +59,7 @@ class WeekRow:
 
 
 def parse_shape(text: str) -> Shape:
-    """'40x300x2:180[:metro[:drips]]' → Shape."""
+    """'40x300x2:180[:metro[:drips]]' → Shape; metro "odd" draws harness.generate_odd_week's weeks instead."""
     parts = text.split(":")
     try:
         nurses, visits, weeks = (int(x) for x in parts[0].split("x"))
@@ -119,19 +120,26 @@ def sick_day_replan(problem: WeekProblem, plan: dict, seconds: float) -> tuple[f
     return moved / max(1, len(sessions)), len(check_week(problem, new_plan))
 
 
+def _week(shape: Shape, seed: int) -> dict:
+    """The shape's week: generate_week's, or with metro "odd" generate_odd_week's (7 days a week, weekends too)."""
+    if shape.metro == "odd":
+        return generate_odd_week(seed, shape.nurses, shape.visits_per_day, 7 * shape.weeks, shape.seconds)
+    return generate_week(
+        nurses=shape.nurses,
+        visits_per_day=shape.visits_per_day,
+        weeks=shape.weeks,
+        seed=seed,
+        metro=shape.metro,
+        long_drips=shape.long_drips,
+        time_limit_s=shape.seconds,
+    )
+
+
 def run_week_bench(shapes: list[Shape], seeds: list[int], workers: int, replan: bool, out: str | None) -> int:
     rows = []
     for shape in shapes:
         for seed in seeds:
-            doc = generate_week(
-                nurses=shape.nurses,
-                visits_per_day=shape.visits_per_day,
-                weeks=shape.weeks,
-                seed=seed,
-                metro=shape.metro,
-                long_drips=shape.long_drips,
-                time_limit_s=shape.seconds,
-            )
+            doc = _week(shape, seed)
             doc["options"]["workers"] = workers
             problem = parse_week(doc)
             load = f"{os.getloadavg()[0]:.1f}"

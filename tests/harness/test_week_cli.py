@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from harness.bench.week import parse_shape
+from harness.generate_odd_week import generate_odd_week
 from harness.generate_week import generate_week
 from solver.week import check_week, parse_week
 
@@ -55,6 +56,15 @@ def test_bench_shapes_read_metro_and_drips():
         "atlanta",
         True,
     )
+
+
+def test_bench_week_runs_weeks_drawn_unlike_the_generator_beside_the_baseline(tmp_path):
+    out = tmp_path / "odd.csv"
+    result = run("bench", "week", "--shape", "3x4x1:5:odd", "--seeds", "2", "--no-replan", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    row = out.read_text().splitlines()[1].split(",")
+    assert row[0] == "odd 3x4x1w" and row[4] == "0"  # shape, violations
+    assert int(row[2]) == len(parse_week(generate_odd_week(2, 3, 4, 7, 5.0)).visits)
 
 
 def test_bench_plans_fans_a_week_plans_days_out_across_workers():
