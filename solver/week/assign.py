@@ -56,7 +56,7 @@ def capped_shifts(problem: WeekProblem) -> dict[str, dict[date, tuple[str, str, 
                 end = min(shift.end_min, latest)
                 if end <= shift.start_min or end < _break_end_at_earliest(nurse):
                     continue  # too short a day for her break (which must fit her shift): she does not work it
-                days[day] = (shift.start, _hhmm(end), max(0, min(nurse.overtime_min, latest - end)))
+                days[day] = (shift.start, _hhmm(end), max(0, latest - end))
         out[nurse.id] = dict(sorted(days.items()))
     return out
 
@@ -287,7 +287,7 @@ def assign_days(problem: WeekProblem, deadline: float | None = None) -> DayAssig
     for visit in problem.visits:
         if visit.id not in placed:
             continue
-        if found:  # else (no plan in the time given: a huge horizon, a few seconds) the hint as it is
+        if found:  # else (no plan in the time given: a huge horizon, a few seconds) the day in force or the earliest
             chosen = next((d for d in days_of[visit.id] if solver.value(on[visit.id, d])), None)
         else:
             chosen = problem.in_force[visit.id][0] if replanning and visit.id in problem.in_force else earliest[visit.id]

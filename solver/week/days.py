@@ -22,6 +22,7 @@ from solver.document import MAX_PRIORITY, parse_problem
 from solver.replan import replan
 from solver.roster import roster_document
 from solver.solve import solve
+from solver.week.document import MIN_TIME_PER_DAY_S
 from solver.week.model import DayAssignment, WeekNurse, WeekProblem, WeekVisit
 
 
@@ -159,7 +160,7 @@ def route_days(
             pool = stack.enter_context(ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")))
         for start in range(0, len(days), workers):
             wave = days[start : start + workers]
-            per_day = max(0.5, (deadline - time.monotonic()) / -(-(len(days) - start) // workers))
+            per_day = max(MIN_TIME_PER_DAY_S, (deadline - time.monotonic()) / -(-(len(days) - start) // workers))
             followed = following_the_days(problem, assignment, rosters.values())
             docs = [day_document(problem, followed, day, time_limit_s=per_day, first_routing=True) for day in wave]
             routed = map(solve_day_document, docs) if pool is None else pool.map(solve_day_document, docs)

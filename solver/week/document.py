@@ -48,7 +48,7 @@ WEEK_OPTIONS = {"time_limit_s", "workers", "continuity_weight_s", "travel_allowa
 # Day options passed to every day's solve (validated by the day parser); time_limit_s and workers are the planner's.
 DAY_OPTIONS = {"preference_weight_s", "fairness_weight_s", "metaheuristic", "first_roster"}
 MAX_HORIZON_DAYS = 28
-# Each day's routing needs about this much at least (the day solver's floor): a shorter plan overran its limit.
+# Each day's routing gets at least this much (route_days): a plan with less a day overran its limit.
 MIN_TIME_PER_DAY_S = 0.5
 
 
