@@ -345,8 +345,8 @@ def test_a_session_takes_the_place_of_a_visit_no_other_nurse_may_take_and_a_visi
 
 def test_a_day_assignment_out_of_time_still_gives_every_visit_a_day_within_its_gaps():
     """A large horizon with a few seconds (a fuzzer's 21 days, 4,564 visits, 5 s): the search found no plan in its
-    share and the whole plan failed. Now the search starts from the earliest days within the gaps, and falls back
-    on them when it finds nothing better in time."""
+    share and the whole plan failed. Now, when the search finds nothing in time, each visit goes on its earliest day
+    within the gaps."""
     problem = parse_week(generate_week(nurses=40, visits_per_day=300, weeks=2, seed=3))
     assignment = assign_days(problem, deadline=time.monotonic())  # its floor: half a second
     assert len(assignment.placements) + len(assignment.left_out) == len(problem.visits)
