@@ -35,7 +35,7 @@ from dispatch.errors import DispatchError
 from dispatch.platform.db import DbPool, one
 from solver.week.assemble import assemble
 from solver.week.check import check_week
-from solver.week.days import day_document, following_the_days
+from solver.week.days import day_document, following_the_days, visits_to_route
 from solver.week.document import parse_week
 from solver.week.model import WeekProblem
 
@@ -215,7 +215,7 @@ def _read_week(pool: DbPool, row: dict) -> WeekBuild:
 
 async def plan_day(context: procrastinate.JobContext, plan_id: int, day: str) -> None:
     pool = _pool(context)
-    problem = await asyncio.to_thread(_day_problem_following, pool, plan_id, day)
+    problem = await asyncio.to_thread(_day_problem, pool, plan_id, day)
     if problem is None:
         return
     started = time.monotonic()
@@ -250,30 +250,24 @@ def _plan_week_problem(pool: DbPool, plan_id: int) -> WeekProblem:
     return parse_week(plan["problem"])
 
 
-def _day_problem_following(pool: DbPool, plan_id: int, day: str) -> dict[str, Any] | None:
-    """The day's problem (None once routed), its sessions preferring whoever gave their courses' sessions on the
-    days before it routed so far (the solver's `following_the_days`): with one worker the days go in date order."""
+def _day_problem(pool: DbPool, plan_id: int, day: str) -> dict[str, Any] | None:
+    """The day's problem (None once routed) as the days routed so far leave it (the solver's `visits_to_route` and
+    `following_the_days`): its visits less those an earlier day served ahead of it, the movable one-offs of days not
+    routed yet, its sessions preferring whoever gave their courses' sessions. With one worker the days go in date
+    order; on several, a day sees what the others have finished."""
     with pool.connection() as conn:
         found = conn.execute("SELECT problem, roster FROM plan_days WHERE plan_id = %s AND day = %s", [plan_id, day]).fetchone()
         if found is None or found["roster"] is not None:
             return None
-        before = conn.execute(
-            "SELECT roster FROM plan_days WHERE plan_id = %s AND day < %s AND roster IS NOT NULL", [plan_id, day]
-        ).fetchall()
-        if not before:
-            return found["problem"]
-        plan = one(
-            conn.execute(
-                "SELECT coalesce(problem->'courses', '[]') <> '[]' AS has_courses, assignment FROM plans WHERE id = %s",
-                [plan_id],
-            )
-        )
-    if not plan["has_courses"]:
-        return found["problem"]  # nothing to follow
+        others = conn.execute("SELECT day, roster FROM plan_days WHERE plan_id = %s AND day <> %s", [plan_id, day]).fetchall()
+        plan = one(conn.execute("SELECT assignment FROM plans WHERE id = %s", [plan_id]))
     week = _plan_week_problem(pool, plan_id)
     assignment = pickle.loads(plan["assignment"])  # written by our own plan_week job, never by a client
-    followed = following_the_days(week, assignment, [b["roster"] for b in before])
-    doc = day_document(week, followed, date.fromisoformat(day), first_routing=True)
+    routed = [o["roster"] for o in others if o["roster"] is not None]
+    later = [o["day"] for o in others if o["roster"] is None]
+    this_day = date.fromisoformat(day)
+    visits = visits_to_route(week, assignment, this_day, routed, later)
+    doc = day_document(week, following_the_days(week, assignment, routed), this_day, visits, first_routing=True)
     return doc | {"options": doc["options"] | {"time_limit_s": found["problem"]["options"]["time_limit_s"]}}
 
 

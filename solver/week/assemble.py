@@ -119,13 +119,14 @@ def assemble(
 
     Moving sessions to their course's nurse stops at `continuity_until` (time.monotonic()), if given.
     """
-    orders: dict[date, dict[str, list[str]]] = {
-        day: {route["nurse_id"]: [stop["visit_id"] for stop in route["stops"]] for route in rosters_by_day[day]["routes"]}
-        for day in problem.days
-    }
-    served_on: dict[str, date] = {v: day for day, by_nurse in orders.items() for order in by_nurse.values() for v in order}
+    orders, served_on = _first_serving_days(problem, rosters_by_day)
+    # A visit offered ahead of its day (route_days' lead) and left out there is listed by that day too: it
+    # counts as dropped from the last day listing it, its own.
     dropped: dict[str, tuple[date, str]] = {
-        item["visit_id"]: (day, item["reason"]) for day in problem.days for item in rosters_by_day[day]["unassigned"]
+        item["visit_id"]: (day, item["reason"])
+        for day in problem.days
+        for item in rosters_by_day[day]["unassigned"]
+        if item["visit_id"] not in served_on
     }
     left_out: dict[str, str] = dict(assignment.left_out)
     repair = _Repair(problem, assignment, orders, served_on, dropped, left_out)
@@ -142,6 +143,20 @@ def assemble(
     days = {day: _final_roster(problem, assignment, day, orders[day], left_out, rosters_by_day[day]) for day in problem.days}
     unassigned = tuple((v.id, left_out[v.id]) for v in problem.visits if v.id in left_out)
     return WeekPlan(days, unassigned, _summary(problem, assignment, days, unassigned))
+
+
+def _first_serving_days(
+    problem: WeekProblem, rosters_by_day: Mapping[date, Mapping[str, Any]]
+) -> tuple[dict[date, dict[str, list[str]]], dict[str, date]]:
+    """Each day's visit order per nurse, and each served visit's day: a visit two days serve (days routed at once,
+    both offered it by route_days' lead) stays on the first and leaves the later day's route."""
+    orders: dict[date, dict[str, list[str]]] = {}
+    served_on: dict[str, date] = {}
+    for day in problem.days:
+        routes = rosters_by_day[day]["routes"]
+        orders[day] = {r["nurse_id"]: [s["visit_id"] for s in r["stops"] if s["visit_id"] not in served_on] for r in routes}
+        served_on.update({v: day for order in orders[day].values() for v in order})
+    return orders, served_on
 
 
 class _Repair:

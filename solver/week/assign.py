@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
+from collections.abc import Mapping
 from datetime import date
 
 from ortools.sat.python import cp_model
@@ -145,7 +146,7 @@ def _minutes(hhmm: str) -> int:
     return int(hhmm[:2]) * 60 + int(hhmm[3:])
 
 
-def allowed_days(visit: WeekVisit, shifts: dict[str, dict[date, tuple[str, str, int]]]) -> tuple[date, ...]:
+def allowed_days(visit: WeekVisit, shifts: Mapping[str, Mapping[date, tuple[str, str, int]]]) -> tuple[date, ...]:
     """The visit's days on which someone could take it: a pinned visit only on its nurse's working days."""
     if visit.pinned_nurse is not None:
         return tuple(day for day in visit.dates if day in shifts[visit.pinned_nurse])

@@ -1,9 +1,9 @@
 """A day of the week plan as a day problem document, and routing the days (in parallel processes if asked).
 
-Once each visit has its day the days are independent: the service may route each on a different
-worker (`day_document` → `solver.solve(parse_problem(doc))` → `roster_document`); `route_days` does
-the same here, several days at once when options.workers > 1 (the day solver holds the GIL, so
-processes: each costs a Python start-up and the day's parse, about a second).
+Once each visit has its day the days are nearly independent: the service may route each on a different
+worker (`visits_to_route` → `day_document` → `solver.solve(parse_problem(doc))` → `roster_document`);
+`route_days` does the same here, several days at once when options.workers > 1 (the day solver holds
+the GIL, so processes: each costs a Python start-up and the day's parse, about a second).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import contextlib
 import multiprocessing
 import time
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from datetime import date
@@ -22,6 +22,7 @@ from solver.document import MAX_PRIORITY, parse_problem
 from solver.replan import replan
 from solver.roster import roster_document
 from solver.solve import solve
+from solver.week.assign import allowed_days
 from solver.week.document import MIN_TIME_PER_DAY_S
 from solver.week.model import DayAssignment, WeekNurse, WeekProblem, WeekVisit
 
@@ -141,13 +142,47 @@ def following_the_days(problem: WeekProblem, assignment: DayAssignment, rosters:
     return replace(assignment, course_nurses=followed)
 
 
+def visits_to_route(
+    problem: WeekProblem,
+    assignment: DayAssignment,
+    day: date,
+    routed: Iterable[Mapping[str, Any]],
+    later: Collection[date],
+) -> list[str]:
+    """The visits `day`'s routing is offered: those the assignment put on it that no `routed` roster serves, and
+    ahead of their day, the movable one-off visits put on a day of `later` (days not routed yet) whose range
+    holds `day`.
+
+    The lead: the assignment balances days by load, travel aside, and leaves days short of what their
+    routing can serve; a visit served ahead of its day leaves room on that day, and one left out stays
+    on its day. Sessions are not offered (their course's gaps were set around their days), nor fixed
+    visits, nor a re-plan's visits in force (a re-plan keeps what it can). Two days routed at once may
+    both serve such a visit; the assembly keeps the first (solver.week.assemble).
+    """
+    served = {stop["visit_id"] for roster in routed for route in roster["routes"] for stop in route["stops"]}
+    own = [v for v in assignment.visits_on(day) if v not in served]
+    later_days = {d for d in later if d > day}
+    ahead = [
+        visit.id
+        for visit in problem.visits
+        if (placed := assignment.placements.get(visit.id)) is not None
+        and placed.day in later_days
+        and not visit.fixed
+        and problem.course_of(visit.id) is None
+        and visit.id not in problem.in_force
+        and visit.id not in served
+        and day in allowed_days(visit, assignment.day_shifts)
+    ]
+    return own + ahead
+
+
 def route_days(
     problem: WeekProblem, assignment: DayAssignment, deadline: float, days: Sequence[date] | None = None
 ) -> dict[date, dict[str, Any]]:
     """Each day's roster document (every day of the horizon, or `days`), sharing the time until `deadline`.
 
     Days are routed in date order, `workers` at a time, each wave following the days routed before it
-    (following_the_days).
+    (following_the_days) and offered the movable one-offs of the days after it (visits_to_route).
     """
     days = sorted(problem.days if days is None else days)
     if not days:
@@ -161,8 +196,19 @@ def route_days(
         for start in range(0, len(days), workers):
             wave = days[start : start + workers]
             per_day = max(MIN_TIME_PER_DAY_S, (deadline - time.monotonic()) / -(-(len(days) - start) // workers))
+            later = days[start + workers :]
             followed = following_the_days(problem, assignment, rosters.values())
-            docs = [day_document(problem, followed, day, time_limit_s=per_day, first_routing=True) for day in wave]
+            docs = [
+                day_document(
+                    problem,
+                    followed,
+                    day,
+                    visits_to_route(problem, assignment, day, rosters.values(), later),
+                    time_limit_s=per_day,
+                    first_routing=True,
+                )
+                for day in wave
+            ]
             routed = map(solve_day_document, docs) if pool is None else pool.map(solve_day_document, docs)
             rosters.update(zip(wave, routed, strict=True))
     return rosters

@@ -173,6 +173,7 @@ def test_a_session_another_nurse_took_moves_to_its_course_nurse_when_it_costs_le
 
     from solver.week import assign_days, route_days
 
+    week["visits"] = week["visits"][:2]  # B1 alone: served ahead on Monday by N1, it would make the move cost the price
     pinned = copy.deepcopy(week)
     pinned["visits"][0]["pinned_nurse"] = "N1"
     week["courses"][0]["nurse"] = "N2"
@@ -356,3 +357,82 @@ def test_a_day_assignment_out_of_time_still_gives_every_visit_a_day_within_its_g
         before = [course.last_given] if course.last_given else []
         for earlier, later in zip(before + days, days[len(before) == 0 :], strict=False):
             assert course.min_gap_days <= (later - earlier).days <= course.max_gap_days, course.id
+
+
+def _one_off_week(week, max_visits: int):
+    """N1 alone, taking `max_visits` a day; B1 put on Monday and B2 (the same, priority 1 against B1's 2) on Tuesday."""
+    week["nurses"] = week["nurses"][:1]
+    week["nurses"][0]["max_visits"] = max_visits
+    week["visits"] = [{**week["visits"][2], "priority": 2}, {**copy.deepcopy(week["visits"][2]), "id": "B2"}]
+    week["courses"] = []
+    problem = parse_week(week)
+    placed = {"B1": Placement(date(2026, 12, 7)), "B2": Placement(date(2026, 12, 8))}
+    return problem, DayAssignment(placed, {}, {}, assign_days(problem).day_shifts)
+
+
+def test_a_day_with_room_serves_a_movable_visit_of_a_later_day_ahead_of_it(week):
+    """Monday has room for both: B2, put on Tuesday, is served on Monday and Tuesday's routing is not offered it."""
+    problem, forced = _one_off_week(week, max_visits=2)
+    rosters = route_days(problem, forced, time.monotonic() + 3)
+    monday = rosters[date(2026, 12, 7)]
+    assert sorted(s["visit_id"] for r in monday["routes"] for s in r["stops"]) == ["B1", "B2"]
+    assert all(not r["stops"] for r in rosters[date(2026, 12, 8)]["routes"])
+    assert rosters[date(2026, 12, 8)]["unassigned"] == []
+    plan = assemble(problem, forced, rosters).document()
+    assert check_week(problem, plan) == [] and plan["unassigned"] == []
+    assert (_day_of(plan, "B1"), _day_of(plan, "B2")) == (MON, MON)
+
+
+def test_a_movable_visit_offered_ahead_of_its_day_and_left_out_there_stays_on_its_day(week):
+    """Monday takes one visit: B1 (priority 2) is served there, B2 is left out on Monday and served on its Tuesday."""
+    problem, forced = _one_off_week(week, max_visits=1)
+    rosters = route_days(problem, forced, time.monotonic() + 3)
+    assert [s["visit_id"] for r in rosters[date(2026, 12, 7)]["routes"] for s in r["stops"]] == ["B1"]
+    assert [s["visit_id"] for r in rosters[date(2026, 12, 8)]["routes"] for s in r["stops"]] == ["B2"]
+    plan = assemble(problem, forced, rosters).document()
+    assert check_week(problem, plan) == [] and plan["unassigned"] == []
+    assert (_day_of(plan, "B1"), _day_of(plan, "B2")) == (MON, TUE)
+
+
+def test_sessions_fixed_visits_visits_in_force_and_days_outside_a_range_are_not_offered_ahead(week):
+    from solver.week.days import visits_to_route
+
+    week["visits"] += [
+        {**copy.deepcopy(week["visits"][2]), "id": "F1", "date": WED},
+        {**copy.deepcopy(week["visits"][2]), "id": "L1", "dates": {"from": TUE, "to": FRI}},
+        {**copy.deepcopy(week["visits"][2]), "id": "P1", "pinned_nurse": "N2"},
+        {**copy.deepcopy(week["visits"][2]), "id": "K1"},
+    ]
+    week["nurses"][1]["shifts"] = {day: SHIFT for day in (TUE, WED, THU, FRI)}
+    for visit in week["visits"][-4:]:
+        if "date" in visit:
+            visit.pop("dates", None)
+    problem = parse_week(week)
+    wednesday = date(2026, 12, 9)
+    placed = {v: Placement(wednesday) for v in ("A2", "B1", "F1", "L1", "P1", "K1")} | {"A1": Placement(date(2026, 12, 7))}
+    forced = DayAssignment(placed, {}, {}, assign_days(problem).day_shifts)
+    from dataclasses import replace
+
+    problem = replace(problem, in_force={"K1": (wednesday, "N1", "13:00")})
+    monday, tuesday = date(2026, 12, 7), date(2026, 12, 8)
+    # Monday: B1 only (A2 is a session, F1 fixed, L1's range starts on Tuesday, P1's nurse is off, K1 in force).
+    assert visits_to_route(problem, forced, monday, [], [tuesday, wednesday]) == ["A1", "B1"]
+    assert sorted(visits_to_route(problem, forced, tuesday, [], [wednesday])) == ["B1", "L1", "P1"]
+    assert visits_to_route(problem, forced, tuesday, [], []) == []  # Wednesday routed already: nothing ahead
+    served_monday = {"routes": [{"nurse_id": "N1", "stops": [{"visit_id": "B1"}]}], "unassigned": []}
+    assert "B1" not in visits_to_route(problem, forced, wednesday, [served_monday], [])
+
+
+def test_a_visit_two_days_routed_at_once_both_served_stays_on_the_first(week):
+    """Days routed on two workers at once may both serve a visit offered ahead of its day: the first keeps it."""
+    from solver.week.days import day_document, solve_day_document
+
+    problem, forced = _one_off_week(week, max_visits=2)
+    rosters = route_days(problem, forced, time.monotonic() + 3)
+    tuesday = date(2026, 12, 8)
+    rosters[tuesday] = solve_day_document(day_document(problem, forced, tuesday, ["B2"], time_limit_s=1))
+    assert [s["visit_id"] for r in rosters[tuesday]["routes"] for s in r["stops"]] == ["B2"]
+    plan = assemble(problem, forced, rosters).document()
+    assert check_week(problem, plan) == [] and plan["unassigned"] == []
+    assert _day_of(plan, "B2") == MON
+    assert all(not r["stops"] for r in plan["days"][TUE]["routes"])
