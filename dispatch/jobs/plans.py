@@ -253,8 +253,8 @@ def _plan_week_problem(pool: DbPool, plan_id: int) -> WeekProblem:
 def _day_problem(pool: DbPool, plan_id: int, day: str) -> dict[str, Any] | None:
     """The day's problem (None once routed) as the days routed so far leave it (the solver's `visits_to_route` and
     `following_the_days`): its visits less those an earlier day served ahead of it, the movable one-offs of days not
-    routed yet, its sessions preferring whoever gave their courses' sessions. With one worker the days go in date
-    order; on several, a day sees what the others have finished."""
+    routed yet and those routed days left out, its sessions preferring whoever gave their courses' sessions. With
+    one worker the days go in date order; on several, a day sees what the others have finished."""
     with pool.connection() as conn:
         found = conn.execute("SELECT problem, roster FROM plan_days WHERE plan_id = %s AND day = %s", [plan_id, day]).fetchone()
         if found is None or found["roster"] is not None:

@@ -82,14 +82,15 @@ def continuity(plan: dict, problem: WeekProblem) -> tuple[float, float]:
 
 
 def baseline(problem: WeekProblem, seconds: float) -> tuple[int, float]:
-    """Weighted unassigned and wall time of: each session on its earliest feasible day, then each day solved."""
+    """Weighted unassigned and wall time of: each visit on its earliest feasible day, then each day solved (its own
+    visits only)."""
     started = time.monotonic()
     shifts = capped_shifts(problem)
     earliest = earliest_days(problem, shifts)
     placements = {visit_id: Placement(day) for visit_id, day in earliest.items() if day is not None}
     left_out = {visit_id: "no day" for visit_id, day in earliest.items() if day is None}
     assignment = DayAssignment(placements, left_out, {}, shifts)
-    rosters = route_days(problem, assignment, started + seconds)
+    rosters = route_days(problem, assignment, started + seconds, move_one_offs=False)
     served = {s["visit_id"]: day for day, r in rosters.items() for route in r["routes"] for s in route["stops"]}
     out = {v.id for v in problem.visits if v.id not in served}
     for course in problem.courses:  # a session left out leaves the later ones out

@@ -120,8 +120,8 @@ def assemble(
     Moving sessions to their course's nurse stops at `continuity_until` (time.monotonic()), if given.
     """
     orders, served_on = _first_serving_days(problem, rosters_by_day)
-    # A visit offered ahead of its day (route_days' lead) and left out there is listed by that day too: it
-    # counts as dropped from the last day listing it, its own.
+    # A movable visit offered to several days and left out by each (route_days: ahead of its day, and left
+    # behind after it) counts as dropped from the last day listing it.
     dropped: dict[str, tuple[date, str]] = {
         item["visit_id"]: (day, item["reason"])
         for day in problem.days

@@ -146,43 +146,52 @@ def visits_to_route(
     problem: WeekProblem,
     assignment: DayAssignment,
     day: date,
-    routed: Iterable[Mapping[str, Any]],
+    routed: Collection[Mapping[str, Any]],
     later: Collection[date],
 ) -> list[str]:
-    """The visits `day`'s routing is offered: those the assignment put on it that no `routed` roster serves, and
-    ahead of their day, the movable one-off visits put on a day of `later` (days not routed yet) whose range
-    holds `day`.
+    """The visits `day`'s routing is offered, given the `routed` days' rosters and the `later` days not routed yet.
 
-    The lead: the assignment balances days by load, travel aside, and leaves days short of what their
-    routing can serve; a visit served ahead of its day leaves room on that day, and one left out stays
-    on its day. Sessions are not offered (their course's gaps were set around their days), nor fixed
-    visits, nor a re-plan's visits in force (a re-plan keeps what it can). Two days routed at once may
-    both serve such a visit; the assembly keeps the first (solver.week.assemble).
+    Those the assignment put on `day` that no routed roster serves, and the movable one-off visits whose
+    range holds `day` that are put on a later day not routed yet (ahead of their day) or that a routed
+    day left out (left behind). The assignment balances days by load, travel aside, and leaves days short
+    of what their routing can serve: offered more, a day's routing chooses the visits that fit its
+    routes; a visit served off its day leaves that day, one left out stays there. Sessions are not
+    offered (their course's gaps were set around their days), nor fixed visits, nor a re-plan's visits
+    in force (a re-plan keeps what it can). Two days routed at once may both serve such a visit; the
+    assembly keeps the first (solver.week.assemble).
     """
     served = {stop["visit_id"] for roster in routed for route in roster["routes"] for stop in route["stops"]}
+    left_behind = {item["visit_id"] for roster in routed for item in roster["unassigned"]} - served
     own = [v for v in assignment.visits_on(day) if v not in served]
     later_days = {d for d in later if d > day}
-    ahead = [
-        visit.id
-        for visit in problem.visits
-        if (placed := assignment.placements.get(visit.id)) is not None
-        and placed.day in later_days
-        and not visit.fixed
-        and problem.course_of(visit.id) is None
-        and visit.id not in problem.in_force
-        and visit.id not in served
-        and day in allowed_days(visit, assignment.day_shifts)
-    ]
-    return own + ahead
+
+    def offered(visit: WeekVisit) -> bool:
+        placed = assignment.placements.get(visit.id)
+        return (
+            placed is not None
+            and (placed.day in later_days or (placed.day < day and visit.id in left_behind))
+            and not visit.fixed
+            and problem.course_of(visit.id) is None
+            and visit.id not in problem.in_force
+            and visit.id not in served
+            and day in allowed_days(visit, assignment.day_shifts)
+        )
+
+    return own + [visit.id for visit in problem.visits if offered(visit)]
 
 
 def route_days(
-    problem: WeekProblem, assignment: DayAssignment, deadline: float, days: Sequence[date] | None = None
+    problem: WeekProblem,
+    assignment: DayAssignment,
+    deadline: float,
+    days: Sequence[date] | None = None,
+    move_one_offs: bool = True,
 ) -> dict[date, dict[str, Any]]:
     """Each day's roster document (every day of the horizon, or `days`), sharing the time until `deadline`.
 
     Days are routed in date order, `workers` at a time, each wave following the days routed before it
-    (following_the_days) and offered the movable one-offs of the days after it (visits_to_route).
+    (following_the_days) and, if `move_one_offs`, offered the movable one-offs of the days after it and
+    those the days before left out (visits_to_route); else each day routes the visits put on it.
     """
     days = sorted(problem.days if days is None else days)
     if not days:
@@ -203,7 +212,7 @@ def route_days(
                     problem,
                     followed,
                     day,
-                    visits_to_route(problem, assignment, day, rosters.values(), later),
+                    visits_to_route(problem, assignment, day, rosters.values(), later) if move_one_offs else None,
                     time_limit_s=per_day,
                     first_routing=True,
                 )

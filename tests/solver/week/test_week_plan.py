@@ -149,9 +149,7 @@ def test_a_visit_a_day_drops_moves_to_another_day_of_its_range(week):
     forced = DayAssignment(
         {"B1": Placement(date(2026, 12, 7)), "B2": Placement(date(2026, 12, 7))}, {}, {}, assignment.day_shifts
     )
-    import time
-
-    rosters = route_days(problem, forced, time.monotonic() + 2)
+    rosters = route_days(problem, forced, time.monotonic() + 2, move_one_offs=False)  # the repair alone moves it
     assert len(rosters[date(2026, 12, 7)]["unassigned"]) == 1
     plan = assemble(problem, forced, rosters).document()
     assert check_week(problem, plan) == []
@@ -200,7 +198,8 @@ def test_a_visit_a_day_drops_goes_to_another_nurse_that_day_before_another_day(w
     monday = date(2026, 12, 7)
     shifts = assign_days(problem).day_shifts
     forced = DayAssignment({"B1": Placement(monday), "B2": Placement(monday)}, {}, {}, shifts)
-    rosters = route_days(routed_problem, forced, time.monotonic() + 2)
+    # Tuesday's routing is not offered the visit Monday's left out: the repair alone places it.
+    rosters = route_days(routed_problem, forced, time.monotonic() + 2, move_one_offs=False)
     assert len(rosters[monday]["unassigned"]) == 1
     plan = assemble(problem, forced, rosters).document()
     assert check_week(problem, plan) == []
@@ -436,3 +435,22 @@ def test_a_visit_two_days_routed_at_once_both_served_stays_on_the_first(week):
     assert check_week(problem, plan) == [] and plan["unassigned"] == []
     assert _day_of(plan, "B2") == MON
     assert all(not r["stops"] for r in plan["days"][TUE]["routes"])
+
+
+def test_a_movable_visit_a_day_left_out_is_offered_to_the_next_days_of_its_range(week):
+    """Monday takes one visit and both are put on it: B2, left out on Monday, is routed on Tuesday."""
+    problem, forced = _one_off_week(week, max_visits=1)
+    forced = DayAssignment({v: Placement(date(2026, 12, 7)) for v in ("B1", "B2")}, {}, {}, forced.day_shifts)
+    rosters = route_days(problem, forced, time.monotonic() + 3)
+    assert [s["visit_id"] for r in rosters[date(2026, 12, 7)]["routes"] for s in r["stops"]] == ["B1"]
+    assert [s["visit_id"] for r in rosters[date(2026, 12, 8)]["routes"] for s in r["stops"]] == ["B2"]
+    plan = assemble(problem, forced, rosters).document()
+    assert check_week(problem, plan) == [] and plan["unassigned"] == []
+
+
+def test_without_moving_one_offs_each_day_routes_the_visits_put_on_it(week):
+    """The benchmark's baseline: Monday has room for both, but B2 stays on its Tuesday."""
+    problem, forced = _one_off_week(week, max_visits=2)
+    rosters = route_days(problem, forced, time.monotonic() + 3, move_one_offs=False)
+    assert [s["visit_id"] for r in rosters[date(2026, 12, 7)]["routes"] for s in r["stops"]] == ["B1"]
+    assert [s["visit_id"] for r in rosters[date(2026, 12, 8)]["routes"] for s in r["stops"]] == ["B2"]
