@@ -163,8 +163,12 @@ def _side(base_url: str, admin: httpx.Client, db) -> Side:
     assert plan.status_code == 202, plan.text
     sick = region.dispatcher.post(f"/v1/nurses/{bea['id']}/sick-calls", json={"date": str(day), "at": "23:58", "replan": False})
     assert sick.status_code == 201, sick.text
+    # Offers from tomorrow, when Ana works too: late in the region's evening today has no hour left to offer.
+    tomorrow = day + timedelta(days=1)
+    shift = region.dispatcher.put(f"/v1/nurses/{ana['id']}/shifts/{tomorrow}", json={"start": "08:00", "end": "16:00"})
+    assert shift.status_code == 200, shift.text
     offers = region.dispatcher.get(
-        f"/v1/patients/{patient['id']}/offers", params={"service": "hydration", "from": str(day), "days": 1}
+        f"/v1/patients/{patient['id']}/offers", params={"service": "hydration", "from": str(tomorrow), "days": 1}
     )
     assert offers.status_code == 200 and offers.json()["offers"], offers.text
     asked = httpx.post(f"{base_url}/v1/public/regions/{region.id}/booking-requests", json=_booking_request())
