@@ -149,7 +149,7 @@ def _first_serving_days(
     problem: WeekProblem, rosters_by_day: Mapping[date, Mapping[str, Any]]
 ) -> tuple[dict[date, dict[str, list[str]]], dict[str, date]]:
     """Each day's visit order per nurse, and each served visit's day: a visit two days serve (days routed at once,
-    both offered it by route_days' lead) stays on the first and leaves the later day's route."""
+    both offered it by visits_to_route) stays on the first and leaves the later day's route."""
     orders: dict[date, dict[str, list[str]]] = {}
     served_on: dict[str, date] = {}
     for day in problem.days:
