@@ -308,7 +308,13 @@ def _back_to_days_in_force(
     out) goes back to it where that day is still allowed and its course's gaps hold there. A search cut
     short (a few seconds, on a busy machine) moves visits it need not; loads are soft and each day's
     re-plan and the repair deal with an overfull day.
+
+    A course's sessions in force go back together first (_course_back_to_days_in_force): one at a time,
+    a session moved with its neighbours (a course shifted a day to make room for a session the plan in
+    force left out) could never go back.
     """
+    for course in problem.courses:
+        _course_back_to_days_in_force(problem, course, placements, left_out, days_of)
     for _ in range(2):  # twice: a session moved back may let the next one of its course go back too
         for visit in problem.visits:
             in_force = problem.in_force.get(visit.id)
@@ -322,6 +328,44 @@ def _back_to_days_in_force(
                 continue
             placements[visit.id] = Placement(in_force[0])
             left_out.pop(visit.id, None)
+
+
+def _course_back_to_days_in_force(
+    problem: WeekProblem, course: Course, placements: dict[str, Placement], left_out: dict[str, str], days_of
+) -> None:
+    """The course's sessions in force all back on their days, where those days are still allowed and keep the gaps.
+
+    A session the plan in force left out keeps the day the search gave it only where the gaps to the sessions in
+    force still hold; else it and the later ones are left out again. A session in force whose day no longer
+    holds it (its nurse sick, a gap to a session that had to move) leaves the course as the search placed it.
+    """
+    in_force = {
+        v: Placement(problem.in_force[v][0])
+        for v in course.sessions
+        if v in problem.in_force and problem.in_force[v][0] in days_of.get(v, ())
+    }
+    if all(placements.get(v) == placement for v, placement in in_force.items()):
+        return
+    trial = {v: placements[v] for v in course.sessions if v in placements} | in_force
+    previous = course.last_given
+    gaps = range(course.min_gap_days, course.max_gap_days + 1)
+    for k, visit_id in enumerate(course.sessions):
+        placement = trial.get(visit_id)
+        if placement is None or (previous is not None and (placement.day - previous).days not in gaps):
+            later = course.sessions[k:]
+            if any(v in in_force for v in later):
+                return
+            for j, v in enumerate(later, start=k):
+                if trial.pop(v, None) is not None:
+                    left_out[v] = _gap_reason(problem, problem.visit(v), (course, j))
+            break
+        previous = placement.day
+    for visit_id in course.sessions:
+        if visit_id in trial:
+            placements[visit_id] = trial[visit_id]
+            left_out.pop(visit_id, None)
+        else:
+            placements.pop(visit_id, None)
 
 
 def _gaps_hold(placements: dict[str, Placement], course: Course, k: int, day: date) -> bool:

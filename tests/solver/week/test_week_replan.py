@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import copy
 from datetime import date
 
 from solver.week import check_week, parse_week, plan_week, replan_week
-from tests.solver.week.conftest import MON, TUE
+from tests.solver.week.conftest import MON, TUE, WED
 
 
 def test_a_sick_nurse_loses_her_days_and_the_days_before_stay(week):
@@ -83,3 +84,31 @@ def test_after_a_sick_day_the_other_days_keep_their_rosters_in_force():
             order = [s["visit_id"] for s in new_route["stops"] if s["visit_id"] in kept]
             assert order == kept  # the same nurse, in the same order (the repair may have inserted visits between)
             assert len(kept) >= len(route["stops"]) - 1
+
+
+def test_a_re_plan_keeps_a_course_on_its_days_rather_than_shift_it_for_a_session_left_out(week):
+    """Daily sessions S1 (Mon-Tue), S2 (Tue-Wed), S3 (Wed only). The plan in force gave S1 on Tuesday and S2 on
+    Wednesday, so S3 was left out. A re-plan after an event elsewhere (N2 off on Friday) could serve S3 by moving
+    both to a day earlier; it keeps them on their days instead (least disruption: their patients were told) and
+    S3 stays out, naming the gap. One at a time neither could go back (each one's gap was to the other's new day);
+    before courses went back as a whole, S1 and S2 moved (and on a full week such a shift lost the sessions)."""
+    session = {"location": {"index": 2}, "window": {"start": "09:00", "end": "12:00"}, "duration_min": 60}
+    week["visits"] = [
+        session | {"id": "S1", "dates": {"from": MON, "to": TUE}},
+        session | {"id": "S2", "dates": {"from": TUE, "to": WED}},
+        session | {"id": "S3", "dates": {"from": WED, "to": WED}},
+    ]
+    week["courses"] = [{"id": "C1", "sessions": ["S1", "S2", "S3"], "min_gap_days": 1, "max_gap_days": 1}]
+    as_given = copy.deepcopy(week)
+    as_given["visits"][0] = session | {"id": "S1", "date": TUE}
+    as_given["visits"][1] = session | {"id": "S2", "date": WED}
+    in_force = plan_week(parse_week(as_given)).document()
+    assert [u["visit_id"] for u in in_force["unassigned"]] == ["S3"]
+
+    problem = parse_week(week)
+    new = replan_week(problem, in_force, date(2026, 12, 7), sick={"N2": [date(2026, 12, 11)]}).document()
+    assert check_week(problem, new) == []
+    served = {s["visit_id"]: day for day, r in new["days"].items() for route in r["routes"] for s in route["stops"]}
+    assert served == {"S1": TUE, "S2": WED}
+    reason = next(u["reason"] for u in new["unassigned"] if u["visit_id"] == "S3")
+    assert "1–1 days after session S2 of course C1" in reason
