@@ -1,8 +1,8 @@
 """Week plans on the solve workers, in three kinds of job so the days fan out across workers.
 
 1. `plan_week` reads the horizon (dispatch/courses/week.py) and assigns each visit its day (the
-   solver's `assign_days`, CP-SAT, in a child process), stores each day's problem in `plan_days`, and
-   queues one `plan_day` job per day.
+   solver's `assign_days`, CP-SAT, in a child process), stores each day's search time in `plan_days`,
+   and queues one `plan_day` job per day.
 2. `plan_day` routes one day (any worker; the day solve in a child process, as a roster's solve).
    The last day to finish queues the assembly.
 3. `assemble_plan` puts the days together with the solver's repair (`assemble`), checks the whole
@@ -133,10 +133,9 @@ async def plan_week(context: procrastinate.JobContext, plan_id: int) -> None:
                 plan_id,
             ],
         )
+        limit = round(per_day, 2)
         for day in days:
-            doc = answer["days"][day]
-            doc["options"]["time_limit_s"] = round(per_day, 2)
-            conn.execute("INSERT INTO plan_days (plan_id, day, problem) VALUES (%s, %s, %s)", [plan_id, day, Jsonb(doc)])
+            conn.execute("INSERT INTO plan_days (plan_id, day, time_limit_s) VALUES (%s, %s, %s)", [plan_id, day, limit])
     for day in days:
         await context.app.configure_task(PLAN_DAY_TASK).defer_async(plan_id=plan_id, day=day)
 
@@ -256,7 +255,9 @@ def _day_problem(pool: DbPool, plan_id: int, day: str) -> dict[str, Any] | None:
     routed yet and those routed days left out, its sessions preferring whoever gave their courses' sessions. With
     one worker the days go in date order; on several, a day sees what the others have finished."""
     with pool.connection() as conn:
-        found = conn.execute("SELECT problem, roster FROM plan_days WHERE plan_id = %s AND day = %s", [plan_id, day]).fetchone()
+        found = conn.execute(
+            "SELECT time_limit_s, roster FROM plan_days WHERE plan_id = %s AND day = %s", [plan_id, day]
+        ).fetchone()
         if found is None or found["roster"] is not None:
             return None
         others = conn.execute("SELECT day, roster FROM plan_days WHERE plan_id = %s AND day <> %s", [plan_id, day]).fetchall()
@@ -268,7 +269,7 @@ def _day_problem(pool: DbPool, plan_id: int, day: str) -> dict[str, Any] | None:
     this_day = date.fromisoformat(day)
     visits = visits_to_route(week, assignment, this_day, routed, later)
     doc = day_document(week, following_the_days(week, assignment, routed), this_day, visits, first_routing=True)
-    return doc | {"options": doc["options"] | {"time_limit_s": found["problem"]["options"]["time_limit_s"]}}
+    return doc | {"options": doc["options"] | {"time_limit_s": found["time_limit_s"]}}
 
 
 async def assemble_plan(context: procrastinate.JobContext, plan_id: int) -> None:
