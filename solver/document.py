@@ -29,6 +29,27 @@ DEFAULT_OVERTIME_COST_PER_MIN_S = 120  # a minute past the shift end costs like 
 _HHMM = re.compile(r"^([01]\d|2[0-4]):([0-5]\d)$")
 
 
+# A nurse's and a visit's fields in any day, the week document's days included; a day document adds the nurse's
+# `shift`, and a re-plan her `now` and the visits' `planned` and `progress` (solver/week/document.py adds its own).
+NURSE_FIELDS = frozenset({"id", "name", "start", "end", "skills", "max_visits", "break", "overtime"})
+VISIT_FIELDS = frozenset(
+    {
+        "id",
+        "patient_id",
+        "service",
+        "location",
+        "window",
+        "windows",
+        "duration_min",
+        "required_skills",
+        "priority",
+        "pinned_nurse",
+        "preferred_nurses",
+        "excluded_nurses",
+    }
+)
+
+
 class ProblemError(ValueError):
     """Bad input, with the path of the field at fault."""
 
@@ -41,7 +62,7 @@ class ProblemError(ValueError):
 # ---------------------------------------------------------------- small readers
 
 
-def _object(value: Any, path: str, allowed: set[str], required: AbstractSet[str] = frozenset()) -> Mapping:
+def _object(value: Any, path: str, allowed: AbstractSet[str], required: AbstractSet[str] = frozenset()) -> Mapping:
     if not isinstance(value, Mapping):
         raise ProblemError(path, f"must be an object, got {_kind(value)}")
     for key in value:
@@ -245,7 +266,7 @@ def _clock_time(value: Any, path: str, clock: DayClock) -> int:
 def _read_nurses(raw_nurses: list, clock: DayClock, locations: _Locations) -> tuple[list[Nurse], dict[str, _Report]]:
     nurses, seen = [], set[str]()
     reports: dict[str, _Report] = {}
-    fields = {"id", "name", "start", "end", "shift", "skills", "max_visits", "break", "now", "overtime"}
+    fields = NURSE_FIELDS | {"shift", "now"}
     for i, value in enumerate(raw_nurses):
         path = f"nurses[{i}]"
         raw = _object(value, path, fields, {"id", "start", "shift"})
@@ -312,22 +333,7 @@ def _read_visits(
 ) -> tuple[list[Visit], list[_Progress]]:
     visits, seen = [], set[str]()
     progress: list[_Progress] = []
-    fields = {
-        "id",
-        "patient_id",
-        "location",
-        "window",
-        "windows",
-        "duration_min",
-        "required_skills",
-        "priority",
-        "pinned_nurse",
-        "preferred_nurses",
-        "excluded_nurses",
-        "service",
-        "planned",
-        "progress",
-    }
+    fields = VISIT_FIELDS | {"planned", "progress"}
     for i, value in enumerate(raw_visits):
         path = f"visits[{i}]"
         raw = _object(value, path, fields, {"id", "location"})

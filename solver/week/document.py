@@ -10,10 +10,13 @@ field: `visits[12].dates.to: ...`, `courses[3].sessions[2]: unknown visit V9`.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from datetime import date
 from typing import Any
 
 from solver.document import (
+    NURSE_FIELDS,
+    VISIT_FIELDS,
     ProblemError,
     _integer,
     _join,
@@ -26,23 +29,9 @@ from solver.document import (
 from solver.model import Visit
 from solver.week.model import WEEKDAYS, Course, Shift, WeekNurse, WeekOptions, WeekProblem, WeekVisit
 
-# A day document's nurse fields the week document also takes; `shift` becomes `shifts` (one per working day).
-DAY_NURSE_FIELDS = {"id", "name", "start", "end", "skills", "max_visits", "break", "overtime"}
+# Beside a day's nurse and visit fields (solver.document): a nurse's `shifts` (one per working day) in place of the
+# day's `shift`, and a visit's days.
 WEEK_NURSE_FIELDS = {"shifts", "max_week_min"}
-DAY_VISIT_FIELDS = {
-    "id",
-    "patient_id",
-    "service",
-    "location",
-    "window",
-    "windows",
-    "duration_min",
-    "required_skills",
-    "priority",
-    "pinned_nurse",
-    "preferred_nurses",
-    "excluded_nurses",
-}
 WEEK_VISIT_FIELDS = {"date", "dates", "excluded_dates", "weekdays"}
 WEEK_OPTIONS = {"time_limit_s", "workers", "continuity_weight_s", "travel_allowance_min", "seed"}
 # Day options passed to every day's solve (validated by the day parser); time_limit_s and workers are the planner's.
@@ -67,9 +56,9 @@ def parse_week(doc: Any) -> WeekProblem:
     raw_nurses = _list(top["nurses"], "nurses")
     raw_visits = _list(top["visits"], "visits")
     for i, raw in enumerate(raw_nurses):
-        _object(raw, f"nurses[{i}]", DAY_NURSE_FIELDS | WEEK_NURSE_FIELDS, {"id", "start"})
+        _object(raw, f"nurses[{i}]", NURSE_FIELDS | WEEK_NURSE_FIELDS, {"id", "start"})
     for j, raw in enumerate(raw_visits):
-        _object(raw, f"visits[{j}]", DAY_VISIT_FIELDS | WEEK_VISIT_FIELDS, {"id", "location"})
+        _object(raw, f"visits[{j}]", VISIT_FIELDS | WEEK_VISIT_FIELDS, {"id", "location"})
     raw_options = _object(top.get("options", {}), "options", WEEK_OPTIONS | DAY_OPTIONS)
     day_options = {key: raw_options[key] for key in DAY_OPTIONS if key in raw_options}
 
@@ -83,10 +72,10 @@ def parse_week(doc: Any) -> WeekProblem:
             "travel": top.get("travel", {}),
             "options": day_options,
             "nurses": [
-                {**_day_part(raw, DAY_NURSE_FIELDS), "shift": _first_shift_document(shift)}
+                {**_day_part(raw, NURSE_FIELDS), "shift": _first_shift_document(shift)}
                 for raw, shift in zip(raw_nurses, shifts, strict=True)
             ],
-            "visits": [_day_part(raw, DAY_VISIT_FIELDS) for raw in raw_visits],
+            "visits": [_day_part(raw, VISIT_FIELDS) for raw in raw_visits],
         }
     )
     for i, (raw, nurse_shifts) in enumerate(zip(raw_nurses, shifts, strict=True)):
@@ -104,7 +93,7 @@ def parse_week(doc: Any) -> WeekProblem:
                 max_visits=parsed.max_visits,
                 max_week_min=None if max_week is None else _integer(max_week, f"nurses[{i}].max_week_min", minimum=0),
                 overtime_min=parsed.overtime // 60,
-                day_fields=_day_part(raw, DAY_NURSE_FIELDS),
+                day_fields=_day_part(raw, NURSE_FIELDS),
             )
         )
     nurse_ids = {nurse.id for nurse in nurses}
@@ -142,7 +131,7 @@ def parse_week(doc: Any) -> WeekProblem:
     )
 
 
-def _day_part(raw: Mapping, fields: set[str]) -> dict[str, Any]:
+def _day_part(raw: Mapping, fields: AbstractSet[str]) -> dict[str, Any]:
     return {key: value for key, value in raw.items() if key in fields}
 
 
@@ -282,7 +271,7 @@ def _read_visit(
         pinned_nurse=parsed.pinned_nurse,
         excluded_nurses=parsed.excluded_nurses,
         window_min=tuple((w.start // 60, w.end // 60) for w in parsed.windows),
-        day_fields=_day_part(raw, DAY_VISIT_FIELDS),
+        day_fields=_day_part(raw, VISIT_FIELDS),
     )
 
 
