@@ -18,9 +18,11 @@ import httpx
 import psycopg
 import pytest
 import uvicorn
+from alembic import command
 from psycopg.rows import dict_row
 
 from api.app import create_app
+from dispatch.platform.db.migrate import alembic_config
 from dispatch.platform.db.server import start_embedded
 from dispatch.platform.settings import Settings
 from dispatch.records.users import add_user
@@ -65,6 +67,17 @@ def service_home(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def database(service_home) -> str:
     return start_embedded(service_home / "pgdata")
+
+
+def database_at_revision(database: str, revision: str) -> str:
+    """A new, empty database on the test server migrated up to `revision` (for testing a later migration): its URL."""
+    name = f"migration_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(database, autocommit=True) as admin_conn:
+        admin_conn.execute(f"CREATE DATABASE {name}")
+    base, _, query = database.partition("?")  # postgresql://user@/postgres?host=/socket/dir
+    url = base.rsplit("/", 1)[0] + f"/{name}" + (f"?{query}" if query else "")
+    command.upgrade(alembic_config(url), revision)
+    return url
 
 
 @contextmanager

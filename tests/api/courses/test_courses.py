@@ -5,7 +5,13 @@ from __future__ import annotations
 import time
 from datetime import date, timedelta
 
-from tests.api.conftest import DAY
+import psycopg
+from alembic import command
+from psycopg.rows import dict_row
+from psycopg.types.json import Jsonb
+
+from dispatch.platform.db.migrate import alembic_config
+from tests.api.conftest import DAY, database_at_revision
 
 WEEK = {
     "mon": {"start": "08:00", "end": "16:00"},
@@ -301,3 +307,22 @@ def test_an_undated_session_asks_for_a_day_before_urgent_slots_with_a_409_not_a_
     ):
         assert answer.status_code == 409, answer.text
         assert answer.json()["detail"].startswith("Evan's visit has no day yet"), answer.text
+
+
+def test_plan_days_written_before_the_migration_keep_their_search_time(database):
+    """0015 keeps a plan's day's search time out of the day problem it stored before, and drops the problem."""
+    url = database_at_revision(database, "0012booking")
+    with psycopg.connect(url, autocommit=True, row_factory=dict_row) as conn:
+        conn.execute("INSERT INTO regions VALUES ('old', 'Old', 'America/Denver')")
+        plan = conn.execute(
+            "INSERT INTO plans (region_id, first_day, days, time_limit_s, requested_by)"
+            " VALUES ('old', '2026-11-02', 2, 30, 'desk') RETURNING id"
+        ).fetchone()["id"]
+        for day, seconds in (("2026-11-02", 12.5), ("2026-11-03", 13.0)):
+            problem = {"date": day, "nurses": [], "visits": [], "options": {"time_limit_s": seconds}}
+            conn.execute("INSERT INTO plan_days (plan_id, day, problem) VALUES (%s, %s, %s)", [plan, day, Jsonb(problem)])
+    command.upgrade(alembic_config(url), "head")
+    with psycopg.connect(url, row_factory=dict_row) as conn:
+        rows = conn.execute("SELECT * FROM plan_days ORDER BY day").fetchall()
+    assert [(str(r["day"]), r["time_limit_s"]) for r in rows] == [("2026-11-02", 12.5), ("2026-11-03", 13.0)]
+    assert "problem" not in rows[0]

@@ -11,7 +11,7 @@ from alembic import command
 from psycopg.rows import dict_row
 
 from dispatch.platform.db.migrate import alembic_config
-from tests.api.conftest import DAY, EVALUATED_ON
+from tests.api.conftest import DAY, EVALUATED_ON, database_at_revision
 
 
 def _unassigned(roster: dict) -> dict[str, str]:
@@ -186,12 +186,7 @@ def test_nurse_certifications_and_states_come_from_the_vocabulary_and_a_nurse_wh
 
 
 def test_patients_flagged_before_the_migration_get_a_migrated_record(database):
-    name = f"migration_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(database, autocommit=True) as admin_conn:
-        admin_conn.execute(f"CREATE DATABASE {name}")
-    base, _, query = database.partition("?")  # postgresql://user@/postgres?host=/socket/dir
-    url = base.rsplit("/", 1)[0] + f"/{name}" + (f"?{query}" if query else "")
-    command.upgrade(alembic_config(url), "0006a")
+    url = database_at_revision(database, "0006a")
     with psycopg.connect(url, autocommit=True, row_factory=dict_row) as conn:
         conn.execute("INSERT INTO regions VALUES ('old', 'Old', 'America/Denver')")
         flagged, unflagged = (
