@@ -81,7 +81,7 @@ def add_arguments(commands: argparse._SubParsersAction) -> None:
     days = benches.add_parser("days", help="generated nurse days against VROOM")
     days.add_argument("--size", action="append", required=True, help="NURSESxVISITS:SECONDS, e.g. 40x300:10")
     days.add_argument("--seeds", default="1,2,3")
-    _shape_arguments(days)
+    _shape_arguments(days, odd=True)
     days.add_argument("--vroom-level", type=int, default=5)
     days.add_argument("--vroom-threads", type=int, default=1, help="VROOM's threads (the anchor's, not ours)")
     days.add_argument("--no-vroom", action="store_true")
@@ -172,9 +172,10 @@ def _day_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--metro", default="denver", help=f"one of: {METRO_NAMES}")
 
 
-def _shape_arguments(parser: argparse.ArgumentParser) -> None:
+def _shape_arguments(parser: argparse.ArgumentParser, odd: bool = False) -> None:
     parser.add_argument("--shapes", default="standard", help=f"kinds of day, comma-separated: {SHAPE_NAMES}")
-    parser.add_argument("--metro", default="denver", help=f"one of: {METRO_NAMES}")
+    odd_days = " or odd (harness.generate_odd_day: city and shape drawn from the seed; --shapes unused)" if odd else ""
+    parser.add_argument("--metro", default="denver", help=f"one of: {METRO_NAMES}{odd_days}")
 
 
 def _week_arguments(parser: argparse.ArgumentParser) -> None:
@@ -391,7 +392,8 @@ def _run_bench_days(args: argparse.Namespace) -> int:
     if args.vroom_threads < 1:
         raise InputError("--vroom-threads must be at least 1")
     shapes = _known_shapes(args.shapes.split(","))
-    _known_metro(args.metro)
+    if args.metro != "odd":  # odd: harness.generate_odd_day's days, each drawing its own city and shape
+        _known_metro(args.metro)
     return run_days(
         sizes,
         seeds,

@@ -27,7 +27,7 @@ FIRST_DAY = date(2027, 1, 4)
 
 def generate_odd_week(seed: int, nurses: int, visits_per_day: int, days: int, time_limit_s: float) -> dict[str, Any]:
     """A valid week document of `days` consecutive days (weekends included), drawn from `seed`."""
-    draw = _Draw(random.Random(seed))
+    draw = OddDraw(random.Random(seed))
     first = FIRST_DAY + timedelta(days=draw.rng.randint(0, 6))  # any weekday
     horizon = [first + timedelta(days=k) for k in range(days)]
     nurse_docs = [draw.nurse(f"n{i}", horizon) for i in range(nurses)]
@@ -53,7 +53,9 @@ def generate_odd_week(seed: int, nurses: int, visits_per_day: int, days: int, ti
     }
 
 
-class _Draw:
+class OddDraw:
+    """Places, nurses, visits and courses drawn from one random generator (harness.generate_odd_day's days too)."""
+
     def __init__(self, rng: random.Random):
         self.rng = rng
         self.city = rng.choice(CITIES)

@@ -181,14 +181,21 @@ def run_days(
     metro: str = "denver",
     vroom_threads: int = 1,
 ) -> int:
-    """Ours (and VROOM at `vroom_level`) on each (size, shape, seed) day: one row each, a summary per shape."""
+    """Ours (and VROOM at `vroom_level`) on each (size, shape, seed) day: one row each, a summary per shape.
+
+    Metro "odd" draws harness.generate_odd_day's days instead (their shape drawn from the seed; `shapes` unused).
+    """
     from harness.generate import generate_day
+    from harness.generate_odd_day import generate_odd_day
 
     rows = []
     for nurses, visits, seconds in sizes:
-        for shape in shapes:
+        for shape in ("odd",) if metro == "odd" else shapes:
             for seed in seeds:
-                doc = generate_day(nurses=nurses, visits=visits, seed=seed, metro=metro, shape=shape)
+                if metro == "odd":
+                    doc = generate_odd_day(nurses, visits, seed)
+                else:
+                    doc = generate_day(nurses=nurses, visits=visits, seed=seed, metro=metro, shape=shape)
                 doc["options"] = {**doc.get("options", {}), "time_limit_s": seconds, "workers": workers}
                 row: dict[str, Any] = {
                     "nurses": nurses,

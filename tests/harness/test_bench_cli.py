@@ -55,6 +55,17 @@ def test_bench_days_writes_one_row_per_size_shape_and_seed(tmp_path):
     assert "3/10 drips: weight left out over 1 seeds" in result.stderr
 
 
+def test_bench_days_on_odd_days_draws_each_day_from_its_seed(tmp_path):
+    out = tmp_path / "odd.csv"
+    result = run(
+        "bench", "days", "--size", "4x12:0.5", "--metro", "odd", "--seeds", "3,4", "--vroom-level", "0", "--out", str(out)
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(out.open()))
+    assert [(row["shape"], row["metro"], row["seed"]) for row in rows] == [("odd", "odd", "3"), ("odd", "odd", "4")]
+    assert all(row["ours_feasible"] == "True" for row in rows)
+
+
 def test_bench_days_refuses_an_unknown_shape_naming_the_known_ones():
     result = run("bench", "days", "--size", "3x10:0.5", "--shapes", "standard,weekend")
     assert result.returncode == 2 and "unknown shape 'weekend'" in result.stderr and "corridor" in result.stderr

@@ -5,6 +5,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from harness.generate_odd_day import generate_odd_day
 from solver import check_solution, parse_problem, solve
 
 SKILLS = ["rn", "iv", "ketamine", "nad"]
@@ -100,3 +101,16 @@ def test_no_visit_is_dropped_while_its_only_nurse_is_idle(document):
     solution = solve(problem)
     for item in solution.unassigned:
         assert "fully booked" not in item.reason, item.reason
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, 10_000), st.integers(1, 8), st.integers(0, 60))
+def test_days_drawn_unlike_the_generator_pass_the_checker(seed, nurses, visits):
+    """Five cities, any area, own hours, overtime, no break, visit caps, two windows, pins (harness.generate_odd_day)."""
+    document = generate_odd_day(nurses, visits, seed, time_limit_s=0.5)
+    problem = parse_problem(document)
+    solution = solve(problem)
+    assert check_solution(problem, solution) == []
+    assert sorted(solution.assigned_visit_ids() + [u.visit_id for u in solution.unassigned]) == sorted(
+        v["id"] for v in document["visits"]
+    )
