@@ -1,7 +1,7 @@
 """A week plan's solver steps in a process of their own (CP-SAT and OR-Tools hold the GIL while they search).
 
 `python -m dispatch.jobs.plan_process assign`: {"week": <week document>, "time_limit_s"} on stdin →
-{"assignment": <base64 pickle of the solver's DayAssignment>, "days": [the horizon's dates]}.
+{"assignment": <base64 pickle of the solver's DayAssignment>}.
 `python -m dispatch.jobs.plan_process day`: {"day": <day problem document>} → {"roster": <roster document>}.
 `python -m dispatch.jobs.plan_process replan`: {"week", "plan", "from", "sick", "cancelled", "time_limit_s"} → {"plan":
 <plan document of the whole horizon>} (the solver's `replan_week`, from the plan in force).
@@ -34,8 +34,7 @@ def main(argv: list[str] | None = None) -> int:
         if mode == "assign":
             problem = parse_week(payload["week"])
             assignment = assign_days(problem, time.monotonic() + payload["time_limit_s"])
-            dates = [day.isoformat() for day in problem.days]
-            answer: dict[str, Any] = {"assignment": base64.b64encode(pickle.dumps(assignment)).decode(), "days": dates}
+            answer: dict[str, Any] = {"assignment": base64.b64encode(pickle.dumps(assignment)).decode()}
         elif mode == "replan":
             week = payload["week"] | {"options": payload["week"].get("options", {}) | {"time_limit_s": payload["time_limit_s"]}}
             sick = {nurse: [date.fromisoformat(d) for d in days] for nurse, days in payload["sick"].items()}

@@ -119,7 +119,7 @@ async def plan_week(context: procrastinate.JobContext, plan_id: int) -> None:
     if "error" in answer:
         await asyncio.to_thread(_fail, pool, plan_id, answer["error"])
         return
-    days = sorted(answer["days"])
+    days = build.document["days"]  # the horizon's dates, in order
     routing_s = max(0.5, row["time_limit_s"] * (1 - ASSEMBLE_SHARE) - (time.monotonic() - started))
     per_day = max(0.5, routing_s / max(1, len(days)))
     with pool.connection() as conn, conn.transaction():
