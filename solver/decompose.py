@@ -2,7 +2,9 @@
 
 Nurses are split by recursive bisection along the axis between two far-apart start locations,
 measured in travel time (so it works with road matrices as well as coordinates); visits are
-ordered along the same axis and shared in proportion to the nurses on each side.
+ordered along the same axis and shared in proportion to the nurses on each side. A visit a part
+leaves out is offered to a part searched after it that holds one of its nearest qualified nurses
+(`offered_to`), so a border does not decide alone who may serve it.
 """
 
 from __future__ import annotations
@@ -14,6 +16,11 @@ import numpy as np
 
 from solver.explain import Eligibility
 from solver.model import Problem
+
+# A visit one part leaves out is offered to a later part holding one of this many of its nearest
+# qualified nurses (by travel from where each starts): its neighbours across the part's border,
+# not the far side of the region (docs/BENCHMARKS.md, "Parts that pass on what they leave out").
+OFFERED_TO_NEAREST_NURSES = 10
 
 
 @dataclass(frozen=True)
@@ -93,3 +100,22 @@ def parts_keeping_plans(parts: Sequence[Part], initial: Sequence[Sequence[int]])
     for v, k in sorted(part_of_visit.items()):
         visits[k].append(v)
     return [Part(part.nurse_positions, tuple(visits[k])) for k, part in enumerate(parts)]
+
+
+def offered_to(
+    problem: Problem, eligible: list[Eligibility], parts: Sequence[Part], position: int, left_out: Sequence[int]
+) -> tuple[tuple[int, ...], list[int]]:
+    """The visits left out so far that part `position` is offered, and those still left out.
+
+    A visit is offered to the part when one of its OFFERED_TO_NEAREST_NURSES nearest qualified nurses is
+    the part's; each visit to one part at a time.
+    """
+    nurses = set(parts[position].nurse_positions)
+    d = problem.durations
+    offered: list[int] = []
+    still_left_out: list[int] = []
+    for v in left_out:
+        place = problem.visits[v].location_index
+        nearest = sorted(eligible[v].nurse_positions, key=lambda n: (int(d[problem.nurses[n].start_index, place]), n))
+        (offered if nurses.intersection(nearest[:OFFERED_TO_NEAREST_NURSES]) else still_left_out).append(v)
+    return tuple(offered), still_left_out

@@ -173,4 +173,5 @@ def _search_from_plan(
     plan = replace(PORTFOLIO[0], metaheuristic="GLS")
     if sum(1 for e in eligible if e.nurse_positions) <= DECOMPOSE_ABOVE_VISITS:
         return search(day, eligible, on_progress, plan, initial=initial, deadline=deadline)
-    return search_parts(day, parts_keeping_plans(partition(day, eligible, PART_VISITS), initial), initial, on_progress, deadline)
+    parts = parts_keeping_plans(partition(day, eligible, PART_VISITS), initial)
+    return search_parts(day, eligible, parts, initial, on_progress, deadline)

@@ -10,9 +10,10 @@ import multiprocessing
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import nullcontext
 from dataclasses import replace
 
-from solver.decompose import Part, partition, subproblem
+from solver.decompose import Part, offered_to, partition, subproblem
 from solver.explain import Eligibility, dropped_reason, eligibility
 from solver.model import Problem, Unassigned
 from solver.pyvrp_start import pyvrp_can_express, pyvrp_positions
@@ -87,62 +88,57 @@ def _portfolio_search(problem: Problem, eligible: list[Eligibility], on_progress
 
 def _search_in_parts(problem: Problem, eligible: list[Eligibility], on_progress: Progress | None, deadline: float) -> Sequences:
     """Search geographic parts, each building its own roster, and put their rosters together."""
-    return search_parts(problem, partition(problem, eligible, PART_VISITS), None, on_progress, deadline)
+    return search_parts(problem, eligible, partition(problem, eligible, PART_VISITS), None, on_progress, deadline)
 
 
 def search_parts(
     problem: Problem,
+    eligible: list[Eligibility],
     parts: list[Part],
     initial: Sequence[Sequence[int]] | None,
     on_progress: Progress | None,
     deadline: float,
 ) -> Sequences:
-    """Search each part (several at once when workers > 1) and put their rosters together.
+    """Search each part (`workers` at a time) and put their rosters together.
 
     With `initial` (visit positions per nurse; every part must hold its nurses' visits), each part
     is improved from its nurses' orders; without, each part builds
     its own roster (`_search_from_first_roster`). Parts run in rounds of `workers`; each round ends
-    at its share of the time left. Progress reports the sum of the parts' objectives: finished
-    parts' best plus the running one's.
+    at its share of the time left, and the visits it leaves out are offered to the later parts that
+    hold their nearest qualified nurses (solver.decompose.offered_to). Progress reports the sum of
+    the parts' objectives: finished parts' best plus the running one's.
     """
     started = time.monotonic()
-    subproblems = [subproblem(problem, part) for part in parts]
     starts: list[list[tuple[int, ...]] | None] = [None] * len(parts)
     if initial is not None:
         local = [{v: k for k, v in enumerate(part.visit_positions)} for part in parts]
         starts = [[tuple(local[p][v] for v in initial[n]) for n in part.nurse_positions] for p, part in enumerate(parts)]
     workers = max(1, min(problem.options.workers, len(parts)))
-    rounds = -(-len(parts) // workers)
+    searched = list(parts)  # each part with the visits it was offered (after its own, so starts keep their indices)
     results: list[Sequences] = []
-    if workers == 1:
-        for position, sub in enumerate(subproblems):
-            done = sum(r.objective for r in results)
-            done_placed = sum(r.placed for r in results)
-            report = (
-                None
-                if on_progress is None
-                else (
-                    lambda objective, _elapsed, placed, done=done, done_placed=done_placed: on_progress(
-                        done + objective, time.monotonic() - started, done_placed + placed
-                    )
-                )
-            )
-            part_deadline = time.monotonic() + (deadline - time.monotonic()) / (len(subproblems) - position)
-            results.append(_search_part(sub, report, part_deadline, starts[position]))
-    else:
-        share = (deadline - started) / rounds
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            futures = [
-                pool.submit(_search_part, sub, None, started + (i // workers + 1) * share, starts[i])
-                for i, sub in enumerate(subproblems)
-            ]
-            for _ in as_completed(futures):
-                if on_progress is not None:
-                    finished = [f.result() for f in futures if f.done()]
-                    on_progress(sum(r.objective for r in finished), time.monotonic() - started, sum(r.placed for r in finished))
-            results = [f.result() for f in futures]
+    left_out: list[int] = []
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) if workers > 1 else None
+    with pool if pool is not None else nullcontext():
+        for first in range(0, len(parts), workers):
+            in_round = range(first, min(first + workers, len(parts)))
+            for p in in_round:
+                offered, left_out = offered_to(problem, eligible, parts, p, left_out)
+                searched[p] = Part(parts[p].nurse_positions, parts[p].visit_positions + offered)
+            rounds_left = -(-(len(parts) - first) // workers)
+            round_deadline = time.monotonic() + (deadline - time.monotonic()) / rounds_left
+            subproblems = [subproblem(problem, searched[p]) for p in in_round]
+            round_starts = [starts[p] for p in in_round]
+            report = _parts_progress(on_progress, results, started)
+            if pool is None:
+                round_results = [_search_part(subproblems[0], report, round_deadline, round_starts[0])]
+            else:
+                round_results = _search_round_in_pool(pool, subproblems, round_starts, report, round_deadline)
+            for p, result in zip(in_round, round_results, strict=True):
+                served = {v for order in result.per_nurse for v in order}
+                left_out += [whole for v, whole in enumerate(searched[p].visit_positions) if v not in served]
+            results += round_results
     per_nurse: list[tuple[int, ...]] = [() for _ in problem.nurses]
-    for part, result in zip(parts, results, strict=True):
+    for part, result in zip(searched, results, strict=True):
         for nurse_position, order in zip(part.nurse_positions, result.per_nurse, strict=True):
             per_nurse[nurse_position] = tuple(part.visit_positions[v] for v in order)
     return Sequences(
@@ -151,6 +147,31 @@ def search_parts(
         sum(r.solutions_found for r in results),
         all(r.complete for r in results),
     )
+
+
+def _parts_progress(on_progress: Progress | None, finished: list[Sequences], started: float) -> Progress | None:
+    """Progress of a round's search: the finished parts' sums plus the running search's figures."""
+    if on_progress is None:
+        return None
+    done = sum(r.objective for r in finished)
+    done_placed = sum(r.placed for r in finished)
+    return lambda objective, _elapsed, placed: on_progress(done + objective, time.monotonic() - started, done_placed + placed)
+
+
+def _search_round_in_pool(
+    pool: ProcessPoolExecutor,
+    subproblems: list[Problem],
+    starts: list[list[tuple[int, ...]] | None],
+    report: Progress | None,
+    deadline: float,
+) -> list[Sequences]:
+    """The round's parts at once, one per worker process; progress as each one finishes."""
+    futures = [pool.submit(_search_part, sub, None, deadline, start) for sub, start in zip(subproblems, starts, strict=True)]
+    for _ in as_completed(futures):
+        if report is not None:
+            finished = [f.result() for f in futures if f.done()]
+            report(sum(r.objective for r in finished), 0.0, sum(r.placed for r in finished))
+    return [f.result() for f in futures]
 
 
 def _search_part(

@@ -51,6 +51,35 @@ def test_a_day_solved_in_parts_is_feasible_and_uses_every_part(day, monkeypatch)
     assert not any("time limit ran out" in u.reason for u in solution.unassigned)
 
 
+def test_what_a_part_leaves_out_is_offered_to_the_later_part_of_its_nearest_nurses(day, monkeypatch):
+    """Half the nurses hold every visit and cannot serve them all; the other half, searched after, hold none.
+
+    The visits the first part leaves out go to the second part when one of its nurses is among their
+    nearest qualified ones, so its nurses serve them; before they were offered, they served nothing.
+    """
+    from solver.decompose import OFFERED_TO_NEAREST_NURSES, Part
+
+    eligible = eligibility(day)
+    routable = tuple(v for v, e in enumerate(eligible) if e.nurse_positions)
+    first, second = tuple(range(8)), tuple(range(8, len(day.nurses)))
+    monkeypatch.setattr(search_module, "DECOMPOSE_ABOVE_VISITS", 40)
+    monkeypatch.setattr(search_module, "partition", lambda *_: [Part(first, routable), Part(second, ())])
+    solution = solve(day)
+    assert check_solution(day, solution) == []
+    by_position = {visit.id: v for v, visit in enumerate(day.visits)}
+    served_by_second = [
+        by_position[stop.visit_id]
+        for route in solution.routes
+        if route.nurse_id in {day.nurses[n].id for n in second}
+        for stop in route.stops
+    ]
+    assert len(served_by_second) >= 10
+    for v in served_by_second:  # each one near enough: one of its nearest qualified nurses is the second part's
+        place = day.visits[v].location_index
+        nearest = sorted(eligible[v].nurse_positions, key=lambda n: (int(day.durations[day.nurses[n].start_index, place]), n))
+        assert set(nearest[:OFFERED_TO_NEAREST_NURSES]) & set(second)
+
+
 def test_search_improves_a_given_roster_and_never_worsens_it(day):
     eligible = eligibility(day)
     first = search(replace(day, options=replace(day.options, time_limit_s=0.5)), eligible)
