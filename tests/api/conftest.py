@@ -10,7 +10,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, timedelta
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 
@@ -37,6 +37,16 @@ EVALUATED_ON = date(2026, 11, 20)
 TIMEZONE = "America/Denver"
 # A shift that covers any moment of its day, for nurses who report "now" (a report must lie within her shift).
 WHOLE_DAY = ("00:00", "23:59")
+
+
+def ahead_of_today(day: date = DAY) -> date:
+    """`day` if it is still to come, else the first date after today on its weekday.
+
+    For tests whose answer depends on which days have passed (a course's session is at risk once its last
+    possible day is behind us): DAY itself is fixed, and the calendar moves past it.
+    """
+    today = date.today()
+    return day if day > today else day + timedelta(weeks=(today - day).days // 7 + 1)
 
 
 def region_today(db) -> date:

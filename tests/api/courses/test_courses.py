@@ -11,7 +11,7 @@ from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
 from dispatch.platform.db.migrate import alembic_config
-from tests.api.conftest import DAY, database_at_revision
+from tests.api.conftest import DAY, ahead_of_today, database_at_revision
 
 WEEK = {
     "mon": {"start": "08:00", "end": "16:00"},
@@ -37,9 +37,9 @@ def _course(region, patient_id: int, **extra) -> dict:
     return answer.json()
 
 
-def _plan(region, days: int = 7, time_limit_s: float = 6) -> dict:
+def _plan(region, days: int = 7, time_limit_s: float = 6, start: date = DAY) -> dict:
     answer = region.dispatcher.post(
-        f"/v1/regions/{region.id}/plans", json={"from": str(DAY), "days": days, "time_limit_s": time_limit_s}
+        f"/v1/regions/{region.id}/plans", json={"from": str(start), "days": days, "time_limit_s": time_limit_s}
     )
     assert answer.status_code == 202, answer.text
     plan = answer.json()
@@ -228,24 +228,26 @@ def test_the_week_plan_holds_back_sessions_on_days_the_patient_is_not_cleared(re
     nurse = region.nurse("Ivy", shift=None)
     region.dispatcher.put(f"/v1/nurses/{nurse['id']}/contract", json={"template": WEEK})
     patient = region.patient("Jay", cleared=False)
-    course = _course(region, patient["id"])
+    start = ahead_of_today()
+    course = _course(region, patient["id"], start_on=str(start))
     assert course["warnings"] and "not cleared" in course["warnings"][0]
-    plan = _plan(region, time_limit_s=4)
+    plan = _plan(region, time_limit_s=4, start=start)
     assert plan["state"] == "succeeded", plan
     reasons = {u["visit_id"]: u["reason"] for u in plan["unassigned"]}
     first, second, third = (str(s["visit_id"]) for s in course["session_list"])
     assert "not cleared for ketamine" in reasons[first]
     assert reasons[second] == f"an earlier session of course {course['id']} ({first}) is not planned"
     page = region.dispatcher.get(f"/v1/courses/{course['id']}").json()
-    assert page["session_list"][0]["at_risk"].startswith(f"cannot be planned between {DAY} and")
+    assert page["session_list"][0]["at_risk"].startswith(f"cannot be planned between {start} and")
     assert "not cleared for ketamine" in page["session_list"][0]["at_risk"]
 
 
 def test_a_session_no_nurse_can_give_is_at_risk_with_the_reason(region):
     nurse = region.nurse("Kim", certifications=("rn", "iv"), shift=None)  # no ketamine
     region.dispatcher.put(f"/v1/nurses/{nurse['id']}/contract", json={"template": WEEK})
-    course = _course(region, region.patient("Lou")["id"], last_given=str(DAY - timedelta(days=2)), start_on=None)
-    plan = _plan(region, time_limit_s=4)
+    start = ahead_of_today()
+    course = _course(region, region.patient("Lou")["id"], last_given=str(start - timedelta(days=2)), start_on=None)
+    plan = _plan(region, time_limit_s=4, start=start)
     assert plan["state"] == "succeeded", plan
     risk = region.dispatcher.get(f"/v1/courses/{course['id']}").json()["session_list"][0]["at_risk"]
     assert risk.startswith("cannot be planned within 3 days of the last session: "), risk
