@@ -128,6 +128,11 @@ def assemble(
         for item in rosters_by_day[day]["unassigned"]
         if item["visit_id"] not in served_on
     }
+    # Sessions no day was offered (visits_to_route: one before them was left out) wait for the repair, after
+    # the one before: if it finds that one a day, they may follow it.
+    not_routed = {v: (day, _after_left_out(problem, v)) for day in problem.days for v in assignment.visits_on(day)}
+    not_routed = {v: dropped_on for v, dropped_on in not_routed.items() if v not in served_on and v not in dropped}
+    dropped.update(not_routed)
     left_out: dict[str, str] = dict(assignment.left_out)
     repair = _Repair(problem, assignment, orders, served_on, dropped, left_out)
     for visit_id in sorted(dropped, key=lambda v: (dropped[v][0], -problem.visit(v).priority, v)):
@@ -135,7 +140,9 @@ def assemble(
             day, reason = dropped[visit_id]
             visit = problem.visit(visit_id)
             left_out[visit_id] = (
-                reason if visit.fixed else f"{reason} (on {day}); no other day of its range within its gaps had room"
+                reason
+                if visit.fixed or visit_id in not_routed
+                else f"{reason} (on {day}); no other day of its range within its gaps had room"
             )
     for day in problem.days:
         repair.bring_sessions_to_their_nurse(day, continuity_until)
@@ -143,6 +150,13 @@ def assemble(
     days = {day: _final_roster(problem, assignment, day, orders[day], left_out, rosters_by_day[day]) for day in problem.days}
     unassigned = tuple((v.id, left_out[v.id]) for v in problem.visits if v.id in left_out)
     return WeekPlan(days, unassigned, _summary(problem, assignment, days, unassigned))
+
+
+def _after_left_out(problem: WeekProblem, visit_id: str) -> str:
+    """Why a session was not routed: the reason of the course rule (solver.week.days.visits_to_route)."""
+    session = problem.course_of(visit_id)
+    course_id = session[0].id if session else "?"
+    return f"an earlier session of course {course_id} was left out"
 
 
 def _first_serving_days(

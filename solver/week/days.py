@@ -153,16 +153,26 @@ def visits_to_route(
 
     Those the assignment put on `day` that no routed roster serves, and the movable one-off visits whose
     range holds `day` that are put on a later day not routed yet (ahead of their day) or that a routed
-    day left out (left behind). The assignment balances days by load, travel aside, and leaves days short
-    of what their routing can serve: offered more, a day's routing chooses the visits that fit its
-    routes; a visit served off its day leaves that day, one left out stays there. Sessions are not
+    day left out (left behind); not the sessions after one a routed day left out (the course rule
+    leaves them out with it: routed, they would take a nurse's time from visits that count; the
+    assembly places them still if its repair finds the one before a day). The assignment balances days
+    by load, travel aside, and leaves days short of what their routing can serve: offered more, a day's
+    routing chooses the visits that fit its routes; a visit served off its day leaves that day, one left
+    out stays there. Sessions are not
     offered (their course's gaps were set around their days), nor fixed visits, nor a re-plan's visits
     in force (a re-plan keeps what it can). Two days routed at once may both serve such a visit; the
     assembly keeps the first (solver.week.assemble).
     """
     served = {stop["visit_id"] for roster in routed for route in roster["routes"] for stop in route["stops"]}
     left_behind = {item["visit_id"] for roster in routed for item in roster["unassigned"]} - served
-    own = [v for v in assignment.visits_on(day) if v not in served]
+    after_a_session_left_out = {
+        later
+        for course in problem.courses
+        for k, session in enumerate(course.sessions)
+        if session in left_behind
+        for later in course.sessions[k + 1 :]
+    }
+    own = [v for v in assignment.visits_on(day) if v not in served and v not in after_a_session_left_out]
     later_days = {d for d in later if d > day}
 
     def offered(visit: WeekVisit) -> bool:

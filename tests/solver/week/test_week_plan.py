@@ -454,3 +454,44 @@ def test_without_moving_one_offs_each_day_routes_the_visits_put_on_it(week):
     rosters = route_days(problem, forced, time.monotonic() + 3, move_one_offs=False)
     assert [s["visit_id"] for r in rosters[date(2026, 12, 7)]["routes"] for s in r["stops"]] == ["B1"]
     assert [s["visit_id"] for r in rosters[date(2026, 12, 8)]["routes"] for s in r["stops"]] == ["B2"]
+
+
+def _course_left_out_on_monday(week, first_dates):
+    """A1 (dates `first_dates`) put on Monday, when no nurse's hours reach its 09:00-12:00 window; A2 put on Thursday."""
+    afternoon = {"start": "13:00", "end": "16:00"}
+    for nurse in week["nurses"]:
+        nurse["shifts"][MON] = afternoon
+    week["visits"][0] = {key: value for key, value in week["visits"][0].items() if key not in ("date", "dates")}
+    week["visits"][0].update(first_dates)
+    problem = parse_week(week)
+    placed = {"A1": Placement(date(2026, 12, 7)), "A2": Placement(date(2026, 12, 10)), "B1": Placement(date(2026, 12, 8))}
+    return problem, DayAssignment(placed, {}, {}, assign_days(problem).day_shifts)
+
+
+def test_a_session_after_one_a_routed_day_left_out_is_not_routed_and_is_left_out_with_it(week):
+    """A1 cannot be given on Monday, its only day: Thursday's routing is not offered A2, which the rule leaves out."""
+    from solver.week.days import visits_to_route
+
+    problem, forced = _course_left_out_on_monday(week, {"date": MON})
+    rosters = route_days(problem, forced, time.monotonic() + 3)
+    assert [u["visit_id"] for u in rosters[date(2026, 12, 7)]["unassigned"]] == ["A1"]
+    thursday = rosters[date(2026, 12, 10)]
+    assert all(not r["stops"] for r in thursday["routes"]) and thursday["unassigned"] == []
+    assert visits_to_route(problem, forced, date(2026, 12, 10), [], []) == ["A2"]  # before Monday is routed, it is
+    plan = assemble(problem, forced, rosters).document()
+    assert check_week(problem, plan) == []
+    reasons = {u["visit_id"]: u["reason"] for u in plan["unassigned"]}
+    assert sorted(reasons) == ["A1", "A2"]
+    assert reasons["A2"].startswith("an earlier session of course C1")
+
+
+def test_a_session_not_routed_follows_the_one_before_when_the_repair_gives_it_a_day(week):
+    """A1 may go Monday or Tuesday: left out on Monday, the repair puts it on Tuesday, and A2 on Friday, 3 days after."""
+    week["visits"][1]["dates"] = {"from": THU, "to": FRI}
+    problem, forced = _course_left_out_on_monday(week, {"dates": {"from": MON, "to": TUE}})
+    rosters = route_days(problem, forced, time.monotonic() + 3)
+    assert not any(s["visit_id"] == "A2" for r in rosters[date(2026, 12, 10)]["routes"] for s in r["stops"])
+    plan = assemble(problem, forced, rosters).document()
+    assert check_week(problem, plan) == []
+    assert plan["unassigned"] == []
+    assert (_day_of(plan, "A1"), _day_of(plan, "A2")) == (TUE, FRI)
