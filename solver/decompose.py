@@ -9,7 +9,7 @@ leaves out is offered to a part searched after it that holds one of its nearest 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -102,20 +102,25 @@ def parts_keeping_plans(parts: Sequence[Part], initial: Sequence[Sequence[int]])
     return [Part(part.nurse_positions, tuple(visits[k])) for k, part in enumerate(parts)]
 
 
-def offered_to(
-    problem: Problem, eligible: list[Eligibility], parts: Sequence[Part], position: int, left_out: Sequence[int]
-) -> tuple[tuple[int, ...], list[int]]:
-    """The visits left out so far that part `position` is offered, and those still left out.
-
-    A visit is offered to the part when one of its OFFERED_TO_NEAREST_NURSES nearest qualified nurses is
-    the part's; each visit to one part at a time.
-    """
-    nurses = set(parts[position].nurse_positions)
+def nearest_qualified_nurses(problem: Problem, eligible: list[Eligibility], visits: Sequence[int]) -> dict[int, frozenset[int]]:
+    """Each visit's OFFERED_TO_NEAREST_NURSES nearest qualified nurses (positions), by travel from where each starts."""
     d = problem.durations
+    nearest: dict[int, frozenset[int]] = {}
+    for v in visits:
+        place = problem.visits[v].location_index
+        by_travel = sorted(eligible[v].nurse_positions, key=lambda n: (int(d[problem.nurses[n].start_index, place]), n))
+        nearest[v] = frozenset(by_travel[:OFFERED_TO_NEAREST_NURSES])
+    return nearest
+
+
+def offered_to(part: Part, nearest: Mapping[int, frozenset[int]], left_out: Sequence[int]) -> tuple[tuple[int, ...], list[int]]:
+    """The visits left out so far that `part` is offered, and those still left out.
+
+    A visit is offered to the part when one of its nearest qualified nurses (`nearest`, from
+    nearest_qualified_nurses) is the part's; each visit to one part at a time.
+    """
     offered: list[int] = []
     still_left_out: list[int] = []
     for v in left_out:
-        place = problem.visits[v].location_index
-        nearest = sorted(eligible[v].nurse_positions, key=lambda n: (int(d[problem.nurses[n].start_index, place]), n))
-        (offered if nurses.intersection(nearest[:OFFERED_TO_NEAREST_NURSES]) else still_left_out).append(v)
+        (offered if nearest[v].intersection(part.nurse_positions) else still_left_out).append(v)
     return tuple(offered), still_left_out

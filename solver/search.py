@@ -13,7 +13,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import nullcontext
 from dataclasses import replace
 
-from solver.decompose import Part, offered_to, partition, subproblem
+from solver.decompose import Part, nearest_qualified_nurses, offered_to, partition, subproblem
 from solver.explain import Eligibility, dropped_reason, eligibility
 from solver.model import Problem, Unassigned
 from solver.pyvrp_start import pyvrp_can_express, pyvrp_positions
@@ -117,12 +117,13 @@ def search_parts(
     searched = list(parts)  # each part with the visits it was offered (after its own, so starts keep their indices)
     results: list[Sequences] = []
     left_out: list[int] = []
+    nearest: dict[int, frozenset[int]] = {}  # of each visit left out so far
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) if workers > 1 else None
     with pool if pool is not None else nullcontext():
         for first in range(0, len(parts), workers):
             in_round = range(first, min(first + workers, len(parts)))
             for p in in_round:
-                offered, left_out = offered_to(problem, eligible, parts, p, left_out)
+                offered, left_out = offered_to(parts[p], nearest, left_out)
                 searched[p] = Part(parts[p].nurse_positions, parts[p].visit_positions + offered)
             rounds_left = -(-(len(parts) - first) // workers)
             round_deadline = time.monotonic() + (deadline - time.monotonic()) / rounds_left
@@ -136,6 +137,7 @@ def search_parts(
             for p, result in zip(in_round, round_results, strict=True):
                 served = {v for order in result.per_nurse for v in order}
                 left_out += [whole for v, whole in enumerate(searched[p].visit_positions) if v not in served]
+            nearest.update(nearest_qualified_nurses(problem, eligible, [v for v in left_out if v not in nearest]))
             results += round_results
     per_nurse: list[tuple[int, ...]] = [() for _ in problem.nurses]
     for part, result in zip(searched, results, strict=True):
