@@ -93,10 +93,7 @@ def baseline(problem: WeekProblem, seconds: float) -> tuple[int, float]:
     rosters = route_days(problem, assignment, started + seconds, move_one_offs=False)
     served = {s["visit_id"]: day for day, r in rosters.items() for route in r["routes"] for s in route["stops"]}
     out = {v.id for v in problem.visits if v.id not in served}
-    for course in problem.courses:  # a session left out leaves the later ones out
-        missing = next((k for k, v in enumerate(course.sessions) if v in out), None)
-        if missing is not None:
-            out |= set(course.sessions[missing:])
+    out |= problem.sessions_after(out)  # a session left out leaves the later ones out
     return sum(problem.visit(v).priority for v in out), time.monotonic() - started
 
 

@@ -130,8 +130,11 @@ def assemble(
     }
     # Sessions no day was offered (visits_to_route: one before them was left out) wait for the repair, after
     # the one before: if it finds that one a day, they may follow it.
-    not_routed = {v: (day, _after_left_out(problem, v)) for day in problem.days for v in assignment.visits_on(day)}
-    not_routed = {v: dropped_on for v, dropped_on in not_routed.items() if v not in served_on and v not in dropped}
+    not_routed = {
+        v: (placed.day, _after_left_out(problem, v))
+        for v, placed in assignment.placements.items()
+        if placed.day in problem.days and v not in served_on and v not in dropped
+    }
     dropped.update(not_routed)
     left_out: dict[str, str] = dict(assignment.left_out)
     repair = _Repair(problem, assignment, orders, served_on, dropped, left_out)

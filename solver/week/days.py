@@ -165,13 +165,7 @@ def visits_to_route(
     """
     served = {stop["visit_id"] for roster in routed for route in roster["routes"] for stop in route["stops"]}
     left_behind = {item["visit_id"] for roster in routed for item in roster["unassigned"]} - served
-    after_a_session_left_out = {
-        later
-        for course in problem.courses
-        for k, session in enumerate(course.sessions)
-        if session in left_behind
-        for later in course.sessions[k + 1 :]
-    }
+    after_a_session_left_out = problem.sessions_after(left_behind)
     own = [v for v in assignment.visits_on(day) if v not in served and v not in after_a_session_left_out]
     later_days = {d for d in later if d > day}
 

@@ -8,7 +8,7 @@ into the fields here. Minutes are minutes since the local midnight of the day th
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -108,6 +108,16 @@ class WeekProblem:
     def course_of(self, visit_id: str) -> tuple[Course, int] | None:
         """The course a visit is a session of, and its position in it."""
         return self._sessions().get(visit_id)
+
+    def sessions_after(self, visit_ids: Collection[str]) -> set[str]:
+        """The sessions after any of `visit_ids` in its course: the course rule leaves them out with it."""
+        return {
+            later
+            for course in self.courses
+            for k, session in enumerate(course.sessions)
+            if session in visit_ids
+            for later in course.sessions[k + 1 :]
+        }
 
     def _visits_by_id(self) -> dict[str, WeekVisit]:
         cached = self.__dict__.get("_by_id")
