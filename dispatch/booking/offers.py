@@ -32,7 +32,7 @@ from dispatch.errors import Conflict, InvalidField
 from dispatch.platform import audit
 from dispatch.platform.access import Principal
 from dispatch.platform.db import Db, one
-from dispatch.records.regions import region
+from dispatch.records.regions import region, region_today
 from dispatch.records.visits import VisitRequest, add_visit, update_visit
 from dispatch.vocabulary import MAX_OFFERS, MAX_PLAN_DAYS, PLANNED_STATUSES, PROMISED_PRIORITY, WEEKDAYS
 from solver.booking import Opening
@@ -81,11 +81,6 @@ def bookable_service(conn: Db, code: str) -> dict[str, Any]:
     if not service["home_allowed"]:
         raise Conflict(f"{service['name']} cannot be given at home: {service['home_rule']}", "service")
     return service
-
-
-def region_today(conn: Db, region_id: str) -> date:
-    tz = region(conn, region_id)["timezone"]
-    return one(conn.execute("SELECT (now() AT TIME ZONE %s)::date AS d", [tz]))["d"]
 
 
 def arrival_window(start: int, window_min: int) -> tuple[int, int]:

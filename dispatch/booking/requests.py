@@ -16,13 +16,13 @@ from typing import Any
 from psycopg.types.json import Jsonb
 
 from dispatch.booking.days import DayCache, booking_day
-from dispatch.booking.offers import arrival_window, bookable_service, region_today
+from dispatch.booking.offers import arrival_window, bookable_service
 from dispatch.errors import Conflict, NotFound, Throttled
 from dispatch.platform import audit
 from dispatch.platform.access import Principal
 from dispatch.platform.db import Db, one
 from dispatch.platform.geocoding import Geocoder
-from dispatch.records.regions import managed_region
+from dispatch.records.regions import managed_region, region_today
 from dispatch.vocabulary import ARRIVAL_WINDOW_MIN, OFFER_DAYS, REQUEST_STATUSES, REQUEST_TIMES, WEEKDAYS
 from solver.model import TimeWindow
 

@@ -7,14 +7,14 @@ evaluation visit adds a record that needs review. Every record and every read is
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from dispatch.errors import Forbidden, InvalidField, NotFound
 from dispatch.platform import audit
 from dispatch.platform.access import Principal
 from dispatch.platform.db import Db
+from dispatch.records.regions import today_in
 from dispatch.vocabulary import CLEARANCE_VALID_DAYS, EVALUATION_MODES, EVALUATION_OUTCOMES, MAX_NOTES_LENGTH
 
 _VALID = timedelta(days=CLEARANCE_VALID_DAYS)
@@ -53,7 +53,7 @@ def record_evaluation(conn: Db, who: Principal, patient_id: int, given: dict[str
         raise InvalidField(f"at most {MAX_NOTES_LENGTH} characters", "notes")
     with conn.transaction():
         patient = reachable_patient(conn, who, patient_id, lock=True)
-        today = _today(patient["timezone"])
+        today = today_in(patient["timezone"])
         evaluated_on: date = given.get("evaluated_on") or today
         if evaluated_on > today + timedelta(days=1):  # a day's slack: the clinician's clock may be in another timezone
             raise InvalidField(f"{evaluated_on} is in the future; record an evaluation once it has happened", "evaluated_on")
@@ -106,7 +106,3 @@ def evaluations_of(conn: Db, who: Principal, patient_id: int) -> list[dict]:
     rows = conn.execute("SELECT * FROM evaluations WHERE patient_id = %s ORDER BY evaluated_on, id", [patient_id]).fetchall()
     audit.record(conn, who, "read", f"patient/{patient_id}/evaluations", count=len(rows))
     return rows
-
-
-def _today(timezone: str) -> date:
-    return datetime.now(ZoneInfo(timezone)).date()

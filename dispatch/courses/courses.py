@@ -18,7 +18,7 @@ from dispatch.errors import Conflict, InvalidField
 from dispatch.platform import audit
 from dispatch.platform.access import Principal
 from dispatch.platform.db import Db, one
-from dispatch.records.regions import managed_region
+from dispatch.records.regions import managed_region, region_today
 from dispatch.vocabulary import MAX_GAP_DAYS, PLANNED_STATUSES, UNDER_WAY_STATUSES, WEEKDAYS
 
 
@@ -65,7 +65,9 @@ def add_course(conn: Db, who: Principal, given: dict[str, Any]) -> dict[str, Any
     who.require_role("admin", "dispatcher")
     patient, service, _ = _check(conn, who, given)
     start_on = given.get("start_on") or (
-        given["last_given"] + timedelta(days=given["min_gap_days"]) if given.get("last_given") else date.today()
+        given["last_given"] + timedelta(days=given["min_gap_days"])
+        if given.get("last_given")
+        else region_today(conn, patient["region_id"])
     )
     if given.get("last_given") and given["last_given"] >= start_on:
         raise InvalidField(f"{patient['name']}: the last session given must be before {start_on}", "last_given")
@@ -228,8 +230,9 @@ def _at_risk(conn: Db, course: dict, sessions: list[dict]) -> dict[int, str]:
             s = open_ids.get(str(item["visit_id"]))
             if s is not None and s["day"] is None:
                 risks[s["id"]] = _risk_text(course, s, item["reason"])
+    today = region_today(conn, course["region_id"])
     for s in open_ids.values():
-        if s["day"] is None and s["latest"] < date.today():
+        if s["day"] is None and s["latest"] < today:
             risks[s["id"]] = f"its last possible day, {s['latest']}, has passed"
     return risks
 

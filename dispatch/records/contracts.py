@@ -18,7 +18,7 @@ from dispatch.platform import audit
 from dispatch.platform.access import Principal
 from dispatch.platform.db import Db, one
 from dispatch.records.nurses import nurse
-from dispatch.records.regions import managed_region
+from dispatch.records.regions import managed_region, region_today
 from dispatch.vocabulary import WEEKDAYS
 
 MAX_SHIFT_RANGE_DAYS = 366
@@ -176,11 +176,11 @@ def shift_grid(conn: Db, who: Principal, region_id: str, first: date, days: int)
 
 def shifts(conn: Db, who: Principal, nurse_id: int, first: date | None, last: date | None) -> list[dict]:
     """Her shifts from `first` (default today) to `last` (default a month on), template and exceptions together."""
-    first = first or date.today()
+    her = nurse(conn, who, nurse_id)
+    first = first or region_today(conn, her["region_id"])
     last = last or min(first, date.max - timedelta(days=30)) + timedelta(days=30)
     if (last - first).days > MAX_SHIFT_RANGE_DAYS:
         raise InvalidField(f"ask for at most {MAX_SHIFT_RANGE_DAYS} days at once", "to")
-    nurse(conn, who, nurse_id)
     found = shifts_between(conn, [nurse_id], first, last)
     return [
         {"nurse_id": nurse_id, "date": day, "start": shift.starts, "end": shift.ends, "source": shift.source}

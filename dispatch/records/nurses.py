@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, time
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from psycopg import errors
 
@@ -15,7 +14,7 @@ from dispatch.platform.db import Db, one
 from dispatch.platform.db.versioned import update_versioned
 from dispatch.platform.geocoding import Geocoder
 from dispatch.records.eligibility import nurse_skills
-from dispatch.records.regions import managed_region, region
+from dispatch.records.regions import managed_region, region_today
 from dispatch.vocabulary import CERTIFICATION_WARNING_DAYS, CERTIFICATIONS, STATE_CODES
 
 _COLUMNS = (
@@ -216,7 +215,8 @@ def update_nurse(
 
 def _warnings(conn: Db, saved: dict) -> list[str]:
     """A nurse saved who can take no service at all (no certification valid today covers any), said at once."""
-    held = nurse_skills([(c["name"], c["expires_on"]) for c in saved["certifications"]], (), date.today())
+    certifications = [(c["name"], c["expires_on"]) for c in saved["certifications"]]
+    held = nurse_skills(certifications, (), region_today(conn, saved["region_id"]))
     services = conn.execute("SELECT name, required_certifications FROM service_types ORDER BY minutes, code").fetchall()
     if any(set(s["required_certifications"]) <= held for s in services):
         return []
@@ -262,11 +262,6 @@ def nurse(conn: Db, who: Principal, nurse_id: int, lock: bool = False) -> dict:
         [nurse_id],
     ).fetchall()
     return _record(row, region_today(conn, row["region_id"]))
-
-
-def region_today(conn: Db, region_id: str) -> date:
-    """The date now in the region's zone."""
-    return datetime.now(ZoneInfo(region(conn, region_id)["timezone"])).date()
 
 
 def nurses_in(conn: Db, who: Principal, region_id: str) -> list[dict]:

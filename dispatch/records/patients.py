@@ -5,9 +5,7 @@ Clearance is never written here: it is derived from the evaluation records (disp
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from psycopg import errors
 
@@ -20,7 +18,7 @@ from dispatch.platform.db import Db, one
 from dispatch.platform.db.versioned import update_versioned
 from dispatch.platform.geocoding import Geocoder
 from dispatch.records.csv_files import read_records
-from dispatch.records.regions import managed_region, region
+from dispatch.records.regions import managed_region, region_today
 from dispatch.vocabulary import (
     MAX_ADDRESS_LENGTH,
     MAX_EXTERNAL_ID_LENGTH,
@@ -62,7 +60,7 @@ def _records(conn: Db, rows: list[dict]) -> list[dict]:
     """Her columns → the shape the API answers (location {lat, lon}), with her clearance today in her region."""
     if not rows:
         return []
-    today = datetime.now(ZoneInfo(region(conn, rows[0]["region_id"])["timezone"])).date()
+    today = region_today(conn, rows[0]["region_id"])
     status = clearances(conn, [r["id"] for r in rows], today)
     return [
         row

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from psycopg import errors
@@ -96,3 +97,13 @@ def visible_regions(conn: Db, who: Principal) -> list[dict]:
     who.require_role("admin", "dispatcher")
     rows = conn.execute(f"SELECT {_COLUMNS} FROM regions ORDER BY id").fetchall()
     return [row for row in rows if who.may_manage(row["id"])]
+
+
+def today_in(timezone: str) -> date:
+    """The date now in `timezone`: a region's day begins at its own midnight, not the server's."""
+    return datetime.now(ZoneInfo(timezone)).date()
+
+
+def region_today(conn: Db, region_id: str) -> date:
+    """The date now in the region's zone (what "today" means for every rule about its days)."""
+    return today_in(region(conn, region_id)["timezone"])

@@ -157,10 +157,10 @@ def unique(prefix: str) -> str:
 class Region:
     """A region made through the API, with a dispatcher of its own: `nurse(...)`, `patient(...)`, `visit(...)`."""
 
-    def __init__(self, base_url: str, admin: httpx.Client, db: psycopg.Connection):
+    def __init__(self, base_url: str, admin: httpx.Client, db: psycopg.Connection, timezone: str = TIMEZONE):
         self.base_url, self.db = base_url, db
         self.id = unique("r")
-        assert admin.post("/v1/regions", json={"id": self.id, "name": "Test", "timezone": "America/Denver"}).status_code == 201
+        assert admin.post("/v1/regions", json={"id": self.id, "name": "Test", "timezone": timezone}).status_code == 201
         self.dispatcher_name = unique("dispatcher")
         add_user(db, self.dispatcher_name, PASSWORD, "dispatcher", [self.id])
         self.dispatcher = login(base_url, self.dispatcher_name)

@@ -6,12 +6,14 @@ import time
 from datetime import date, timedelta
 
 import psycopg
+import pytest
 from alembic import command
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
 from dispatch.platform.db.migrate import alembic_config
-from tests.api.conftest import DAY, ahead_of_today, database_at_revision
+from dispatch.records.regions import today_in
+from tests.api.conftest import DAY, Region, ahead_of_today, database_at_revision
 
 WEEK = {
     "mon": {"start": "08:00", "end": "16:00"},
@@ -328,3 +330,28 @@ def test_plan_days_written_before_the_migration_keep_their_search_time(database)
         rows = conn.execute("SELECT * FROM plan_days ORDER BY day").fetchall()
     assert [(str(r["day"]), r["time_limit_s"]) for r in rows] == [("2026-11-02", 12.5), ("2026-11-03", 13.0)]
     assert "problem" not in rows[0]
+
+
+def test_a_sessions_last_day_passes_at_midnight_in_its_region_not_on_the_servers_clock(base_url, admin, db):
+    # Kiritimati is 14 h ahead of UTC and Etc/GMT+12 12 h behind: at any moment one of them is on another date.
+    zone = next((z for z in ("Pacific/Kiritimati", "Etc/GMT+12") if today_in(z) != date.today()), None)
+    if zone is None:
+        pytest.skip("this machine's clock is on the same date as both zones 26 h apart (not UTC?)")
+    region = Region(base_url, admin, db, timezone=zone)
+    today = today_in(zone)
+    one_session = {"sessions": 1, "min_gap_days": 2, "max_gap_days": 2}
+    ended = _course(region, region.patient("Lou")["id"], start_on=str(today - timedelta(days=1)), **one_session)
+    ends_today = _course(region, region.patient("Mo")["id"], start_on=str(today), **one_session)
+    undated = _course(region, region.patient("Ny")["id"], start_on=None, **one_session)
+
+    def first_session(course: dict) -> dict:
+        return region.dispatcher.get(f"/v1/courses/{course['id']}").json()["session_list"][0]
+
+    assert first_session(ended)["at_risk"] == f"its last possible day, {today - timedelta(days=1)}, has passed"
+    assert first_session(ends_today)["at_risk"] is None
+    assert first_session(undated)["earliest"] == str(today)  # a course with no start date starts today, the region's
+    nurse = region.nurse("Kim", shift=None)
+    every_day = {day: {"start": "08:00", "end": "16:00"} for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
+    assert region.dispatcher.put(f"/v1/nurses/{nurse['id']}/contract", json={"template": every_day}).status_code == 200
+    shifts = region.dispatcher.get(f"/v1/nurses/{nurse['id']}/shifts").json()
+    assert shifts[0]["date"] == str(today)  # her shifts from the region's today, not the server's
