@@ -3,8 +3,9 @@
 Nurses are split by recursive bisection along the axis between two far-apart start locations,
 measured in travel time (so it works with road matrices as well as coordinates); visits are
 ordered along the same axis and shared in proportion to the nurses on each side. A visit a part
-leaves out is offered to a part searched after it that holds one of its nearest qualified nurses
-(`offered_to`), so a border does not decide alone who may serve it.
+leaves out is offered to a part that holds one of its nearest qualified nurses (`offered_to`): one
+searched after it, or in a second pass one searched before (solver.search), so a border does not
+decide alone who may serve it.
 """
 
 from __future__ import annotations

@@ -34,6 +34,10 @@ VROOM_MIN_THREADS = 2
 # On a day PyVRP can express (solver.pyvrp_start: no breaks, no skills, ...), its genetic search gets
 # this share of the time to build the first roster and OR-Tools the rest to improve it.
 PYVRP_SHARE = 0.8
+# The share of a large day's time kept for its second pass over the parts (`_second_pass`; docs/BENCHMARKS.md,
+# "A second pass over the parts": odd 120/900 days left out 1,222 weight with none, 1,215 with 0.08,
+# 1,205 with 0.15, 1,207 with 0.25).
+SECOND_PASS_SHARE = 0.15
 OUT_OF_TIME = "not placed: the time limit ran out before a first roster was built (allow more time_limit_s)"
 
 
@@ -105,8 +109,9 @@ def search_parts(
     is improved from its nurses' orders; without, each part builds
     its own roster (`_search_from_first_roster`). Parts run in rounds of `workers`; each round ends
     at its share of the time left, and the visits it leaves out are offered to the later parts that
-    hold their nearest qualified nurses (solver.decompose.offered_to). Progress reports the sum of
-    the parts' objectives: finished parts' best plus the running one's.
+    hold their nearest qualified nurses (solver.decompose.offered_to). What is still left out then is
+    offered back to the earlier parts (`_second_pass`, the last SECOND_PASS_SHARE of the time).
+    Progress reports the sum of the first pass's objectives: finished parts' best plus the running one's.
     """
     started = time.monotonic()
     starts: list[list[tuple[int, ...]] | None] = [None] * len(parts)
@@ -118,6 +123,7 @@ def search_parts(
     results: list[Sequences] = []
     left_out: list[int] = []
     nearest: dict[int, frozenset[int]] = {}  # of each visit left out so far
+    first_pass_ends = deadline - SECOND_PASS_SHARE * (deadline - started) if len(parts) > 1 else deadline
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) if workers > 1 else None
     with pool if pool is not None else nullcontext():
         for first in range(0, len(parts), workers):
@@ -126,7 +132,7 @@ def search_parts(
                 offered, left_out = offered_to(parts[p], nearest, left_out)
                 searched[p] = Part(parts[p].nurse_positions, parts[p].visit_positions + offered)
             rounds_left = -(-(len(parts) - first) // workers)
-            round_deadline = time.monotonic() + (deadline - time.monotonic()) / rounds_left
+            round_deadline = time.monotonic() + (first_pass_ends - time.monotonic()) / rounds_left
             subproblems = [subproblem(problem, searched[p]) for p in in_round]
             round_starts = [starts[p] for p in in_round]
             report = _parts_progress(on_progress, results, started)
@@ -139,6 +145,8 @@ def search_parts(
                 left_out += [whole for v, whole in enumerate(searched[p].visit_positions) if v not in served]
             nearest.update(nearest_qualified_nurses(problem, eligible, [v for v in left_out if v not in nearest]))
             results += round_results
+        if len(parts) > 1:
+            _second_pass(problem, searched, results, left_out, nearest, pool, workers, deadline)
     per_nurse: list[tuple[int, ...]] = [() for _ in problem.nurses]
     for part, result in zip(searched, results, strict=True):
         for nurse_position, order in zip(part.nurse_positions, result.per_nurse, strict=True):
@@ -149,6 +157,57 @@ def search_parts(
         sum(r.solutions_found for r in results),
         all(r.complete for r in results),
     )
+
+
+def _second_pass(
+    problem: Problem,
+    searched: list[Part],
+    results: list[Sequences],
+    left_out: list[int],
+    nearest: dict[int, frozenset[int]],
+    pool: ProcessPoolExecutor | None,
+    workers: int,
+    deadline: float,
+) -> None:
+    """What the parts still leave out, offered back to the earlier parts of their nearest nurses.
+
+    The first pass offers a visit only to parts searched after the one that left it out; here each
+    part that holds one of its nearest nurses and has not searched it yet improves its roster
+    (from where it stands) with those visits added. `searched` and `results` are updated in place.
+    """
+    offers: dict[int, tuple[int, ...]] = {}
+    for p, part in enumerate(searched):
+        its_own = set(part.visit_positions)
+        offered, still = offered_to(part, nearest, [v for v in left_out if v not in its_own])
+        if offered:
+            offers[p] = offered
+        left_out = still + [v for v in left_out if v in its_own]
+    # A visit still left out stays with the last part that searched it; what was offered on is the new part's.
+    unserved = set(left_out)
+    last_searched_by = {v: p for p, part in enumerate(searched) for v in part.visit_positions if v in unserved}
+    if not offers:  # nothing to pass on: every part goes on improving its roster
+        offers = {p: () for p in range(len(searched))}
+    grown: list[tuple[int, Part, list[tuple[int, ...]]]] = []  # (part, it with its offers, its roster as a start)
+    for p, offered in offers.items():
+        part, result = searched[p], results[p]
+        served = {part.visit_positions[v] for order in result.per_nurse for v in order}
+        kept = tuple(v for v in part.visit_positions if v in served or last_searched_by.get(v) == p)
+        local = {v: i for i, v in enumerate(kept + offered)}
+        start = [tuple(local[part.visit_positions[v]] for v in order) for order in result.per_nurse]
+        grown.append((p, Part(part.nurse_positions, kept + offered), start))
+    for first in range(0, len(grown), workers):
+        in_round = grown[first : first + workers]
+        rounds_left = -(-(len(grown) - first) // workers)
+        round_deadline = time.monotonic() + (deadline - time.monotonic()) / rounds_left
+        subproblems = [subproblem(problem, part) for _, part, _ in in_round]
+        starts = [start for _, _, start in in_round]
+        if pool is None:
+            improved = [_search_part(subproblems[0], None, round_deadline, starts[0])]
+        else:
+            improved = _search_round_in_pool(pool, subproblems, starts, None, round_deadline)
+        for (p, part, _), result in zip(in_round, improved, strict=True):
+            if result.complete:
+                searched[p], results[p] = part, result
 
 
 def _parts_progress(on_progress: Progress | None, finished: list[Sequences], started: float) -> Progress | None:

@@ -80,6 +80,35 @@ def test_what_a_part_leaves_out_is_offered_to_the_later_part_of_its_nearest_nurs
         assert set(nearest[:OFFERED_TO_NEAREST_NURSES]) & set(second)
 
 
+def test_what_the_last_part_leaves_out_is_offered_back_to_an_earlier_part_of_its_nearest_nurses(day, monkeypatch):
+    """Half the nurses, searched first, hold no visit; the other half hold every visit and cannot serve them all.
+
+    No part comes after the second, so what it leaves out goes back, in a second pass, to the first part
+    when one of its nurses is among their nearest qualified ones; before, the first part's nurses served nothing.
+    """
+    from solver.decompose import OFFERED_TO_NEAREST_NURSES, Part
+
+    eligible = eligibility(day)
+    routable = tuple(v for v, e in enumerate(eligible) if e.nurse_positions)
+    first, second = tuple(range(8)), tuple(range(8, len(day.nurses)))
+    monkeypatch.setattr(search_module, "DECOMPOSE_ABOVE_VISITS", 40)
+    monkeypatch.setattr(search_module, "partition", lambda *_: [Part(first, ()), Part(second, routable)])
+    solution = solve(day)
+    assert check_solution(day, solution) == []
+    by_position = {visit.id: v for v, visit in enumerate(day.visits)}
+    served_by_first = [
+        by_position[stop.visit_id]
+        for route in solution.routes
+        if route.nurse_id in {day.nurses[n].id for n in first}
+        for stop in route.stops
+    ]
+    assert len(served_by_first) >= 10
+    for v in served_by_first:  # each one near enough: one of its nearest qualified nurses is the first part's
+        place = day.visits[v].location_index
+        nearest = sorted(eligible[v].nurse_positions, key=lambda n: (int(day.durations[day.nurses[n].start_index, place]), n))
+        assert set(nearest[:OFFERED_TO_NEAREST_NURSES]) & set(first)
+
+
 def test_search_improves_a_given_roster_and_never_worsens_it(day):
     eligible = eligibility(day)
     first = search(replace(day, options=replace(day.options, time_limit_s=0.5)), eligible)
