@@ -136,10 +136,7 @@ def search_parts(
             subproblems = [subproblem(problem, searched[p]) for p in in_round]
             round_starts = [starts[p] for p in in_round]
             report = _parts_progress(on_progress, results, started)
-            if pool is None:
-                round_results = [_search_part(subproblems[0], report, round_deadline, round_starts[0])]
-            else:
-                round_results = _search_round_in_pool(pool, subproblems, round_starts, report, round_deadline)
+            round_results = _search_round(pool, subproblems, round_starts, report, round_deadline)
             for p, result in zip(in_round, round_results, strict=True):
                 served = {v for order in result.per_nurse for v in order}
                 left_out += [whole for v, whole in enumerate(searched[p].visit_positions) if v not in served]
@@ -200,11 +197,8 @@ def _second_pass(
         rounds_left = -(-(len(grown) - first) // workers)
         round_deadline = time.monotonic() + (deadline - time.monotonic()) / rounds_left
         subproblems = [subproblem(problem, part) for _, part, _ in in_round]
-        starts = [start for _, _, start in in_round]
-        if pool is None:
-            improved = [_search_part(subproblems[0], None, round_deadline, starts[0])]
-        else:
-            improved = _search_round_in_pool(pool, subproblems, starts, None, round_deadline)
+        starts: list[list[tuple[int, ...]] | None] = [start for _, _, start in in_round]
+        improved = _search_round(pool, subproblems, starts, None, round_deadline)
         for (p, part, _), result in zip(in_round, improved, strict=True):
             if result.complete:
                 searched[p], results[p] = part, result
@@ -219,14 +213,16 @@ def _parts_progress(on_progress: Progress | None, finished: list[Sequences], sta
     return lambda objective, _elapsed, placed: on_progress(done + objective, time.monotonic() - started, done_placed + placed)
 
 
-def _search_round_in_pool(
-    pool: ProcessPoolExecutor,
+def _search_round(
+    pool: ProcessPoolExecutor | None,
     subproblems: list[Problem],
     starts: list[list[tuple[int, ...]] | None],
     report: Progress | None,
     deadline: float,
 ) -> list[Sequences]:
-    """The round's parts at once, one per worker process; progress as each one finishes."""
+    """The round's parts at once, one per worker process (here, without a pool); progress as each one finishes."""
+    if pool is None:
+        return [_search_part(sub, report, deadline, start) for sub, start in zip(subproblems, starts, strict=True)]
     futures = [pool.submit(_search_part, sub, None, deadline, start) for sub, start in zip(subproblems, starts, strict=True)]
     for _ in as_completed(futures):
         if report is not None:

@@ -51,33 +51,46 @@ def test_a_day_solved_in_parts_is_feasible_and_uses_every_part(day, monkeypatch)
     assert not any("time limit ran out" in u.reason for u in solution.unassigned)
 
 
+def _solved_in_two_parts(day, monkeypatch, first_holds_every_visit: bool):
+    """The day solved in two halves of its nurses, searched in order, one holding every visit, the other none.
+
+    Returns the solution and the two halves' nurse positions; the roster is checked.
+    """
+    from solver.decompose import Part
+
+    routable = tuple(v for v, e in enumerate(eligibility(day)) if e.nurse_positions)
+    first, second = tuple(range(8)), tuple(range(8, len(day.nurses)))
+    parts = [Part(first, routable), Part(second, ())] if first_holds_every_visit else [Part(first, ()), Part(second, routable)]
+    monkeypatch.setattr(search_module, "DECOMPOSE_ABOVE_VISITS", 40)
+    monkeypatch.setattr(search_module, "partition", lambda *_: parts)
+    solution = solve(day)
+    assert check_solution(day, solution) == []
+    return solution, first, second
+
+
+def _assert_served_near(day, solution, nurses: tuple[int, ...]) -> None:
+    """These nurses serve at least ten visits, each with one of them among its nearest qualified nurses."""
+    from solver.decompose import OFFERED_TO_NEAREST_NURSES
+
+    eligible = eligibility(day)
+    by_position = {visit.id: v for v, visit in enumerate(day.visits)}
+    ids = {day.nurses[n].id for n in nurses}
+    served = [by_position[stop.visit_id] for route in solution.routes if route.nurse_id in ids for stop in route.stops]
+    assert len(served) >= 10
+    for v in served:
+        place = day.visits[v].location_index
+        nearest = sorted(eligible[v].nurse_positions, key=lambda n: (int(day.durations[day.nurses[n].start_index, place]), n))
+        assert set(nearest[:OFFERED_TO_NEAREST_NURSES]) & set(nurses)
+
+
 def test_what_a_part_leaves_out_is_offered_to_the_later_part_of_its_nearest_nurses(day, monkeypatch):
     """Half the nurses hold every visit and cannot serve them all; the other half, searched after, hold none.
 
     The visits the first part leaves out go to the second part when one of its nurses is among their
     nearest qualified ones, so its nurses serve them; before they were offered, they served nothing.
     """
-    from solver.decompose import OFFERED_TO_NEAREST_NURSES, Part
-
-    eligible = eligibility(day)
-    routable = tuple(v for v, e in enumerate(eligible) if e.nurse_positions)
-    first, second = tuple(range(8)), tuple(range(8, len(day.nurses)))
-    monkeypatch.setattr(search_module, "DECOMPOSE_ABOVE_VISITS", 40)
-    monkeypatch.setattr(search_module, "partition", lambda *_: [Part(first, routable), Part(second, ())])
-    solution = solve(day)
-    assert check_solution(day, solution) == []
-    by_position = {visit.id: v for v, visit in enumerate(day.visits)}
-    served_by_second = [
-        by_position[stop.visit_id]
-        for route in solution.routes
-        if route.nurse_id in {day.nurses[n].id for n in second}
-        for stop in route.stops
-    ]
-    assert len(served_by_second) >= 10
-    for v in served_by_second:  # each one near enough: one of its nearest qualified nurses is the second part's
-        place = day.visits[v].location_index
-        nearest = sorted(eligible[v].nurse_positions, key=lambda n: (int(day.durations[day.nurses[n].start_index, place]), n))
-        assert set(nearest[:OFFERED_TO_NEAREST_NURSES]) & set(second)
+    solution, _, second = _solved_in_two_parts(day, monkeypatch, first_holds_every_visit=True)
+    _assert_served_near(day, solution, second)
 
 
 def test_what_the_last_part_leaves_out_is_offered_back_to_an_earlier_part_of_its_nearest_nurses(day, monkeypatch):
@@ -86,27 +99,8 @@ def test_what_the_last_part_leaves_out_is_offered_back_to_an_earlier_part_of_its
     No part comes after the second, so what it leaves out goes back, in a second pass, to the first part
     when one of its nurses is among their nearest qualified ones; before, the first part's nurses served nothing.
     """
-    from solver.decompose import OFFERED_TO_NEAREST_NURSES, Part
-
-    eligible = eligibility(day)
-    routable = tuple(v for v, e in enumerate(eligible) if e.nurse_positions)
-    first, second = tuple(range(8)), tuple(range(8, len(day.nurses)))
-    monkeypatch.setattr(search_module, "DECOMPOSE_ABOVE_VISITS", 40)
-    monkeypatch.setattr(search_module, "partition", lambda *_: [Part(first, ()), Part(second, routable)])
-    solution = solve(day)
-    assert check_solution(day, solution) == []
-    by_position = {visit.id: v for v, visit in enumerate(day.visits)}
-    served_by_first = [
-        by_position[stop.visit_id]
-        for route in solution.routes
-        if route.nurse_id in {day.nurses[n].id for n in first}
-        for stop in route.stops
-    ]
-    assert len(served_by_first) >= 10
-    for v in served_by_first:  # each one near enough: one of its nearest qualified nurses is the first part's
-        place = day.visits[v].location_index
-        nearest = sorted(eligible[v].nurse_positions, key=lambda n: (int(day.durations[day.nurses[n].start_index, place]), n))
-        assert set(nearest[:OFFERED_TO_NEAREST_NURSES]) & set(first)
+    solution, first, _ = _solved_in_two_parts(day, monkeypatch, first_holds_every_visit=False)
+    _assert_served_near(day, solution, first)
 
 
 def test_search_improves_a_given_roster_and_never_worsens_it(day):
