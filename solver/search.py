@@ -131,8 +131,7 @@ def search_parts(
             for p in in_round:
                 offered, left_out = offered_to(parts[p], nearest, left_out)
                 searched[p] = Part(parts[p].nurse_positions, parts[p].visit_positions + offered)
-            rounds_left = -(-(len(parts) - first) // workers)
-            round_deadline = time.monotonic() + (first_pass_ends - time.monotonic()) / rounds_left
+            round_deadline = _round_deadline(len(parts) - first, workers, first_pass_ends)
             subproblems = [subproblem(problem, searched[p]) for p in in_round]
             round_starts = [starts[p] for p in in_round]
             report = _parts_progress(on_progress, results, started)
@@ -194,8 +193,7 @@ def _second_pass(
         grown.append((p, Part(part.nurse_positions, kept + offered), start))
     for first in range(0, len(grown), workers):
         in_round = grown[first : first + workers]
-        rounds_left = -(-(len(grown) - first) // workers)
-        round_deadline = time.monotonic() + (deadline - time.monotonic()) / rounds_left
+        round_deadline = _round_deadline(len(grown) - first, workers, deadline)
         subproblems = [subproblem(problem, part) for _, part, _ in in_round]
         starts: list[list[tuple[int, ...]] | None] = [start for _, _, start in in_round]
         improved = _search_round(pool, subproblems, starts, None, round_deadline)
@@ -211,6 +209,12 @@ def _parts_progress(on_progress: Progress | None, finished: list[Sequences], sta
     done = sum(r.objective for r in finished)
     done_placed = sum(r.placed for r in finished)
     return lambda objective, _elapsed, placed: on_progress(done + objective, time.monotonic() - started, done_placed + placed)
+
+
+def _round_deadline(parts_left: int, workers: int, ends: float) -> float:
+    """When the next round must end: the rounds of `workers` parts still to search share the time to `ends` equally."""
+    rounds_left = -(-parts_left // workers)
+    return time.monotonic() + (ends - time.monotonic()) / rounds_left
 
 
 def _search_round(
