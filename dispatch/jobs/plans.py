@@ -34,6 +34,7 @@ from dispatch.courses.week import WeekBuild, week_document
 from dispatch.errors import DispatchError
 from dispatch.platform.db import DbPool, one
 from solver.week.assemble import assemble
+from solver.week.assign import carry_unused_week_minutes
 from solver.week.check import check_week
 from solver.week.days import day_document, following_the_days, visits_to_route
 from solver.week.document import parse_week
@@ -184,7 +185,9 @@ def _store_replan(pool: DbPool, row: dict, base: dict, whole: dict[str, Any]) ->
         nurse: {day: shift for day, shift in shifts.items() if day.isoformat() not in sick.get(nurse, [])}
         for nurse, shifts in assignment.day_shifts.items()
     }
-    assignment = following_the_days(problem, replace(assignment, day_shifts=day_shifts), whole["days"].values())
+    rosters = {date.fromisoformat(d): roster for d, roster in whole["days"].items()}
+    carried = carry_unused_week_minutes(problem, replace(assignment, day_shifts=day_shifts), rosters)
+    assignment = following_the_days(problem, carried, rosters.values())
     days = {d: roster for d, roster in whole["days"].items() if date.fromisoformat(d) >= first}
     document = whole | {"days": days}
     day_problems = {}
@@ -250,25 +253,39 @@ def _plan_week_problem(pool: DbPool, plan_id: int) -> WeekProblem:
 
 
 def _day_problem(pool: DbPool, plan_id: int, day: str) -> dict[str, Any] | None:
-    """The day's problem (None once routed) as the days routed so far leave it (the solver's `visits_to_route` and
-    `following_the_days`): its visits less those an earlier day served ahead of it, the movable one-offs of days not
-    routed yet and those routed days left out, its sessions preferring whoever gave their courses' sessions. With
-    one worker the days go in date order; on several, a day sees what the others have finished."""
-    with pool.connection() as conn:
+    """The day's problem (None once routed) as the days routed so far leave it (the solver's `visits_to_route`,
+    `carry_unused_week_minutes` and `following_the_days`): its visits less those an earlier day served ahead of
+    it, the movable one-offs of days not routed yet and those routed days left out, its capped nurses' shifts
+    lengthened by the weekly minutes their routed days did not use, its sessions preferring whoever gave their
+    courses' sessions. With one worker the days go in date order; on several, a day sees what the others have
+    finished, and the shifts given to those still routing (stored here, built one day at a time under the
+    plan's row lock, so two days never count on the same minutes)."""
+    week = _plan_week_problem(pool, plan_id)
+    with pool.connection() as conn, conn.transaction():
+        conn.execute("SELECT id FROM plans WHERE id = %s FOR UPDATE", [plan_id])
         found = conn.execute(
             "SELECT time_limit_s, roster FROM plan_days WHERE plan_id = %s AND day = %s", [plan_id, day]
         ).fetchone()
         if found is None or found["roster"] is not None:
             return None
-        others = conn.execute("SELECT day, roster FROM plan_days WHERE plan_id = %s AND day <> %s", [plan_id, day]).fetchall()
+        others = conn.execute(
+            "SELECT day, roster, shifts FROM plan_days WHERE plan_id = %s AND day <> %s", [plan_id, day]
+        ).fetchall()
         plan = one(conn.execute("SELECT assignment FROM plans WHERE id = %s", [plan_id]))
-    week = _plan_week_problem(pool, plan_id)
-    assignment = pickle.loads(plan["assignment"])  # written by our own plan_week job, never by a client
-    routed = [o["roster"] for o in others if o["roster"] is not None]
-    later = [o["day"] for o in others if o["roster"] is None]
-    this_day = date.fromisoformat(day)
-    visits = visits_to_route(week, assignment, this_day, routed, later)
-    doc = day_document(week, following_the_days(week, assignment, routed), this_day, visits, first_routing=True)
+        assignment = pickle.loads(plan["assignment"])  # written by our own plan_week job, never by a client
+        routed = {o["day"]: o["roster"] for o in others if o["roster"] is not None}
+        started = {
+            o["day"]: {nurse: (start, end, overtime) for nurse, (start, end, overtime) in o["shifts"].items()}
+            for o in others
+            if o["roster"] is None and o["shifts"] is not None
+        }
+        later = [o["day"] for o in others if o["roster"] is None]
+        this_day = date.fromisoformat(day)
+        visits = visits_to_route(week, assignment, this_day, routed.values(), later)
+        carried = carry_unused_week_minutes(week, assignment, routed, started)
+        doc = day_document(week, following_the_days(week, carried, routed.values()), this_day, visits, first_routing=True)
+        given = {nurse: list(shifts[this_day]) for nurse, shifts in carried.day_shifts.items() if this_day in shifts}
+        conn.execute("UPDATE plan_days SET shifts = %s WHERE plan_id = %s AND day = %s", [Jsonb(given), plan_id, day])
     return doc | {"options": doc["options"] | {"time_limit_s": found["time_limit_s"]}}
 
 
@@ -290,8 +307,9 @@ def _assemble(pool: DbPool, plan_id: int) -> None:
         days = conn.execute("SELECT day, roster FROM plan_days WHERE plan_id = %s", [plan_id]).fetchall()
     problem = _plan_week_problem(pool, plan_id)
     assignment = pickle.loads(plan["assignment"])  # written by our own plan_week job, never by a client
-    assignment = following_the_days(problem, assignment, [d["roster"] for d in days])
-    week = assemble(problem, assignment, {d["day"]: d["roster"] for d in days})
+    rosters = {d["day"]: d["roster"] for d in days}
+    assignment = following_the_days(problem, carry_unused_week_minutes(problem, assignment, rosters), rosters.values())
+    week = assemble(problem, assignment, rosters)
     document = week.document()
     faults = check_week(problem, document)
     if faults:

@@ -90,7 +90,7 @@ def baseline(problem: WeekProblem, seconds: float) -> tuple[int, float]:
     placements = {visit_id: Placement(day) for visit_id, day in earliest.items() if day is not None}
     left_out = {visit_id: "no day" for visit_id, day in earliest.items() if day is None}
     assignment = DayAssignment(placements, left_out, {}, shifts)
-    rosters = route_days(problem, assignment, started + seconds, move_one_offs=False)
+    rosters = route_days(problem, assignment, started + seconds, across_days=False)
     served = {s["visit_id"]: day for day, r in rosters.items() for route in r["routes"] for s in route["stops"]}
     out = {v.id for v in problem.visits if v.id not in served}
     out |= problem.sessions_after(out)  # a session left out leaves the later ones out

@@ -22,7 +22,7 @@ from solver.insertion import Insertion, RemainingDays
 from solver.model import Problem, Solution, SolveStats, Unassigned
 from solver.roster import roster_document
 from solver.schedule import InfeasibleSequence, schedule_route
-from solver.week.assign import allowed_days, assign_days
+from solver.week.assign import allowed_days, assign_days, carry_unused_week_minutes
 from solver.week.days import day_document, following_the_days, route_days
 from solver.week.model import DayAssignment, WeekPlan, WeekProblem
 
@@ -60,10 +60,12 @@ def plan_week(
     # visits); its continuity moves stop in time for the days' final timing and checks (about 2 s).
     repair_reserve = min(15.0, 0.5 + 0.002 * len(problem.visits))
     final_reserve = min(8.0, 0.3 + 0.001 * len(problem.visits))
-    kept = unchanged_days(problem, assignment, rosters_in_force or {})
-    routed = route_days(problem, assignment, started + limit - repair_reserve, [d for d in problem.days if d not in kept])
+    in_force = rosters_in_force or {}
+    kept = unchanged_days(problem, carry_unused_week_minutes(problem, assignment, in_force), in_force)
+    to_route = [day for day in problem.days if day not in kept]
+    routed = route_days(problem, assignment, started + limit - repair_reserve, to_route, kept=kept)
     rosters = {**kept, **routed}
-    assignment = following_the_days(problem, assignment, rosters.values())
+    assignment = following_the_days(problem, carry_unused_week_minutes(problem, assignment, rosters), rosters.values())
     routed_at = time.monotonic()
     report("repairing", 0.9)
     plan = assemble(problem, assignment, rosters, continuity_until=started + limit - final_reserve)

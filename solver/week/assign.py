@@ -13,7 +13,9 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from collections.abc import Mapping
-from datetime import date
+from dataclasses import replace
+from datetime import date, datetime
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -60,6 +62,93 @@ def capped_shifts(problem: WeekProblem) -> dict[str, dict[date, tuple[str, str, 
                 days[day] = (shift.start, _hhmm(end), max(0, latest - end))
         out[nurse.id] = dict(sorted(days.items()))
     return out
+
+
+def carry_unused_week_minutes(
+    problem: WeekProblem,
+    assignment: DayAssignment,
+    rosters: Mapping[date, Mapping[str, Any]],
+    started: Mapping[date, Mapping[str, tuple[str, str, int]]] | None = None,
+) -> DayAssignment:
+    """The assignment with each capped nurse's week minutes that her routed days did not use given to her other days.
+
+    `capped_shifts` cuts a capped nurse's days before anything is routed; a route seldom takes its whole
+    cut (she sets off when her first visit needs her, and comes back when her last is done), and what it
+    leaves would otherwise be lost to her week. Each routed day she works (a route with stops in `rosters`)
+    is held to the time its route took, departure to return, and the minutes of her weekly cap not taken
+    go to her days of that ISO week not routed yet (in proportion to the room each has up to her shift end
+    and overtime), or, once every day is routed, back to the routed days (so the repair may still lengthen
+    their routes). `started` are days being routed (on other workers) with the shifts their routing was
+    given: they count at those and take no more. The week's working time stays within the cap whatever the
+    routing of the open days does.
+    """
+    started = started or {}
+    took = {
+        (route["nurse_id"], day): _route_span(route)
+        for day, roster in rosters.items()
+        for route in roster["routes"]
+        if route["stops"]
+    }
+    day_shifts = {nurse_id: dict(shifts) for nurse_id, shifts in assignment.day_shifts.items()}
+    for nurse in problem.nurses:
+        if nurse.max_week_min is None or nurse.id not in day_shifts:
+            continue
+        own = day_shifts[nurse.id]
+        weeks: dict[tuple[int, int], list[date]] = defaultdict(list)
+        for day in own:
+            weeks[day.isocalendar()[:2]].append(day)
+        for week, days in weeks.items():
+            worked = [day for day in days if (nurse.id, day) in took]
+            if not worked:
+                continue
+            for day in worked:
+                own[day] = _held_to(nurse, day, *took[(nurse.id, day)])
+            for day in days:
+                if day not in rosters and nurse.id in started.get(day, {}):
+                    own[day] = started[day][nurse.id]
+            cap = max(0, nurse.max_week_min - nurse.worked_min.get(week, 0))
+            spare = cap - sum(_length(own[day]) for day in days)
+            receiving = [day for day in days if day not in rosters and day not in started] or worked
+            room = {day: nurse.shifts[day].end_min + nurse.overtime_min - _latest(own[day]) for day in receiving}
+            total_room = sum(max(0, r) for r in room.values())
+            if spare <= 0 or total_room <= 0:
+                continue
+            for day in receiving:
+                extra = min(room[day], spare * max(0, room[day]) // total_room)
+                if extra > 0:
+                    start, _end, _overtime = own[day]
+                    own[day] = _cut(nurse, day, _minutes(start), _length(own[day]) + extra)
+    return replace(assignment, day_shifts=day_shifts)
+
+
+def _route_span(route: Mapping[str, Any]) -> tuple[int, int]:
+    """A route's departure and return in whole minutes of its day (departure rounded down, return up)."""
+    departure, back = datetime.fromisoformat(route["departure"]), datetime.fromisoformat(route["return"])
+    up = 1 if back.second or back.microsecond else 0
+    return departure.hour * 60 + departure.minute, back.hour * 60 + back.minute + up
+
+
+def _held_to(nurse: WeekNurse, day: date, departure: int, back: int) -> tuple[str, str, int]:
+    """Her shift on a routed day held to her route's span (the part past her shift end is overtime)."""
+    return _cut(nurse, day, departure, back - departure)
+
+
+def _cut(nurse: WeekNurse, day: date, start: int, minutes: int) -> tuple[str, str, int]:
+    """(start, end, overtime) of a day worked `minutes` from `start`: to her shift end, the rest as overtime."""
+    latest = start + minutes
+    end = min(nurse.shifts[day].end_min, latest)
+    return _hhmm(start), _hhmm(end), max(0, latest - end)
+
+
+def _latest(shift: tuple[str, str, int]) -> int:
+    """The latest a route on this shift may return, overtime included."""
+    _start, end, overtime = shift
+    return _minutes(end) + overtime
+
+
+def _length(shift: tuple[str, str, int]) -> int:
+    start, end, overtime = shift
+    return _minutes(end) - _minutes(start) + overtime
 
 
 def _whole_days(week_days: list[date], lengths: dict[date, int], cap: int) -> dict[date, int]:

@@ -22,7 +22,7 @@ from solver.document import MAX_PRIORITY, parse_problem
 from solver.replan import replan
 from solver.roster import roster_document
 from solver.solve import solve
-from solver.week.assign import allowed_days
+from solver.week.assign import allowed_days, carry_unused_week_minutes
 from solver.week.document import MIN_TIME_PER_DAY_S
 from solver.week.model import DayAssignment, WeekNurse, WeekProblem, WeekVisit
 
@@ -189,19 +189,23 @@ def route_days(
     assignment: DayAssignment,
     deadline: float,
     days: Sequence[date] | None = None,
-    move_one_offs: bool = True,
+    across_days: bool = True,
+    kept: Mapping[date, Mapping[str, Any]] | None = None,
 ) -> dict[date, dict[str, Any]]:
     """Each day's roster document (every day of the horizon, or `days`), sharing the time until `deadline`.
 
     Days are routed in date order, `workers` at a time, each wave following the days routed before it
-    (following_the_days) and, if `move_one_offs`, offered the movable one-offs of the days after it and
-    those the days before left out (visits_to_route); else each day routes the visits put on it.
+    (following_the_days) and, if `across_days`, offered the movable one-offs of the days after it and
+    those the days before left out (visits_to_route), its capped nurses given the weekly minutes the days
+    before did not use (carry_unused_week_minutes); else each day routes the visits put on it, on the
+    shifts the assignment cut. `kept` are days not to route (a re-plan's days whose rosters in force stand):
+    the days routed here follow them as they follow the days routed before them.
     """
     days = sorted(problem.days if days is None else days)
     if not days:
         return {}
     workers = max(1, min(problem.options.workers, len(days)))
-    rosters: dict[date, dict[str, Any]] = {}
+    rosters: dict[date, Mapping[str, Any]] = dict(kept or {})
     with contextlib.ExitStack() as stack:
         pool = None
         if workers > 1:
@@ -210,13 +214,14 @@ def route_days(
             wave = days[start : start + workers]
             per_day = max(MIN_TIME_PER_DAY_S, (deadline - time.monotonic()) / -(-(len(days) - start) // workers))
             later = days[start + workers :]
-            followed = following_the_days(problem, assignment, rosters.values())
+            carried = carry_unused_week_minutes(problem, assignment, rosters) if across_days else assignment
+            followed = following_the_days(problem, carried, rosters.values())
             docs = [
                 day_document(
                     problem,
                     followed,
                     day,
-                    visits_to_route(problem, assignment, day, rosters.values(), later) if move_one_offs else None,
+                    visits_to_route(problem, assignment, day, rosters.values(), later) if across_days else None,
                     time_limit_s=per_day,
                     first_routing=True,
                 )
@@ -224,4 +229,4 @@ def route_days(
             ]
             routed = map(solve_day_document, docs) if pool is None else pool.map(solve_day_document, docs)
             rosters.update(zip(wave, routed, strict=True))
-    return rosters
+    return {day: dict(rosters[day]) for day in days}

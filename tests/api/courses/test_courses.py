@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import pickle
 import time
+from dataclasses import replace
 from datetime import date, timedelta
 
 import psycopg
@@ -11,8 +13,11 @@ from alembic import command
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
+from dispatch.jobs.plans import _day_problem, _plan_week_problem
 from dispatch.platform.db.migrate import alembic_config
+from dispatch.platform.db.pool import open_pool
 from dispatch.records.regions import today_in
+from solver.week.assign import capped_shifts
 from tests.api.conftest import DAY, Region, ahead_of_today, database_at_revision
 
 WEEK = {
@@ -145,6 +150,43 @@ def test_a_nurse_with_paid_overtime_is_routed_past_her_shift_end_at_a_price(regi
     (route,) = [r for r in roster["roster"]["routes"] if r["stops"]]
     assert [s["visit_id"] for s in route["stops"]] == [str(visit["id"])]
     assert 0 < route["overtime_s"] <= 3600
+
+
+def test_a_capped_nurses_second_day_takes_the_week_minutes_her_first_days_route_did_not(region, db, database):
+    """600 minutes a week over two 8-hour shifts cuts each to 08:00-13:00; the first day's route takes about an
+    hour and a half, so the second may run to 16:00 and hold six one-hour visits that its five hours could not."""
+    first, second = DAY, DAY + timedelta(days=1)
+    template = {d.strftime("%a").lower(): {"start": "08:00", "end": "16:00"} for d in (first, second)}
+    nurse = region.nurse("Cara", shift=None)
+    answer = region.dispatcher.put(f"/v1/nurses/{nurse['id']}/contract", json={"template": template, "max_week_min": 600})
+    assert answer.status_code == 200, answer.text
+    region.visit(region.patient("Ines")["id"], window=("08:00", "09:30"), day=first)
+    later = [
+        region.visit(region.patient(f"Jo {k}", lat=39.75 + 0.003 * k)["id"], window=("08:00", "16:00"), day=second)["id"]
+        for k in range(6)
+    ]
+    plan = _plan(region, days=2)
+    assert plan["state"] == "succeeded", plan  # the week checker inside held her to 600 minutes
+    placed = {s["visit_id"]: d["date"] for d in plan["rosters"] for n in d["nurses"] for s in n["stops"]}
+    assert [placed.get(v) for v in later] == [str(second)] * 6
+
+    # On several workers days route at once: each day's problem is built under the plan's lock and counts the
+    # days still routing at the shifts they were given, so two days never take the same minutes.
+    # The plan is put back as its days found it: none routed, and the shifts as the weekly cap cut them.
+    routed_first = db.execute("SELECT roster FROM plan_days WHERE plan_id = %s AND day = %s", [plan["id"], first]).fetchone()
+    db.execute("UPDATE plan_days SET roster = NULL, shifts = NULL WHERE plan_id = %s", [plan["id"]])
+    with open_pool(database) as pool:
+        assigned = pickle.loads(db.execute("SELECT assignment FROM plans WHERE id = %s", [plan["id"]]).fetchone()["assignment"])
+        cut = replace(assigned, day_shifts=capped_shifts(_plan_week_problem(pool, plan["id"])))
+        db.execute("UPDATE plans SET assignment = %s WHERE id = %s", [pickle.dumps(cut), plan["id"]])
+        assert _day_problem(pool, plan["id"], str(first))["nurses"][0]["shift"] == {"start": "08:00", "end": "13:00"}
+        stored = db.execute("SELECT shifts FROM plan_days WHERE plan_id = %s AND day = %s", [plan["id"], first]).fetchone()
+        assert list(stored["shifts"].values()) == [["08:00", "13:00", 0]]
+        assert _day_problem(pool, plan["id"], str(second))["nurses"][0]["shift"] == {"start": "08:00", "end": "13:00"}
+        db.execute(
+            "UPDATE plan_days SET roster = %s WHERE plan_id = %s AND day = %s", [Jsonb(routed_first["roster"]), plan["id"], first]
+        )
+        assert _day_problem(pool, plan["id"], str(second))["nurses"][0]["shift"] == {"start": "08:00", "end": "16:00"}
 
 
 def test_a_course_has_movable_sessions_that_no_days_solve_takes(region):

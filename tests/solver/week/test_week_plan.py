@@ -12,7 +12,7 @@ from datetime import date
 
 from harness.generate_week import generate_week
 from solver.week import DayAssignment, Placement, assemble, assign_days, check_week, parse_week, plan_week, route_days
-from solver.week.assign import capped_shifts
+from solver.week.assign import capped_shifts, carry_unused_week_minutes
 from tests.solver.week.conftest import DAYS, FRI, MON, SHIFT, THU, TUE, WED
 
 
@@ -115,6 +115,48 @@ def test_a_weekly_cap_under_half_her_shifts_gives_whole_days_spread_over_the_wee
     assert not any(r["stops"] for d in (WED, FRI) for r in plan["days"][d]["routes"] if r["nurse_id"] == "N1")
 
 
+def _capped_nurse_on_monday_and_tuesday(week):
+    """N1 alone, working Monday and Tuesday 08:00-16:00, capped at 10 hours: each day cut to 08:00-13:00."""
+    week["nurses"] = [{**week["nurses"][0], "shifts": {MON: SHIFT, TUE: SHIFT}, "max_week_min": 600}]
+    week["courses"] = []
+    anytime = {"start": "08:00", "end": "16:00"}
+    week["visits"] = [
+        {"id": "M1", "location": {"index": 2}, "window": {"start": "08:00", "end": "10:00"}, "duration_min": 60, "date": MON}
+    ] + [{"id": f"T{k}", "location": {"index": 2 + k % 3}, "window": anytime, "duration_min": 75, "date": TUE} for k in range(4)]
+    return week
+
+
+def _routed(day: str, departure: str, back: str) -> dict:
+    """A day's roster document as far as the weekly minutes read it: N1's route with one stop."""
+    span = {"departure": f"{day}T{departure}:00-07:00", "return": f"{day}T{back}:00-07:00"}
+    return {"routes": [{"nurse_id": "N1", "stops": [{"visit_id": "M1"}], **span}]}
+
+
+def test_the_week_minutes_a_capped_nurses_route_did_not_take_go_to_her_later_days(week):
+    """Monday's cut is 5 hours and her route there takes 80 minutes: Tuesday may take the 3 h 40 min left, and
+    four 75-minute visits (5 h 50 min with driving) fit where the cut's 5 hours held three."""
+    problem = parse_week(_capped_nurse_on_monday_and_tuesday(week))
+    monday, tuesday = date(2026, 12, 7), date(2026, 12, 8)
+    cut = assign_days(problem)
+    assert cut.day_shifts["N1"] == {monday: ("08:00", "13:00", 0), tuesday: ("08:00", "13:00", 0)}
+    carried = carry_unused_week_minutes(problem, cut, {monday: _routed(MON, "08:00", "09:20")})
+    assert carried.day_shifts["N1"] == {monday: ("08:00", "09:20", 0), tuesday: ("08:00", "16:00", 0)}
+    # Tuesday routing on another worker with the cut it was given: it counts at that and takes no more, so what
+    # Monday's route left goes back to Monday.
+    routing = {tuesday: {"N1": ("08:00", "13:00", 0)}}
+    busy = carry_unused_week_minutes(problem, cut, {monday: _routed(MON, "08:00", "09:20")}, routing)
+    assert busy.day_shifts["N1"] == {monday: ("08:00", "13:00", 0), tuesday: ("08:00", "13:00", 0)}
+    # All routed: the 4 h 40 min left go back to the routed days, in proportion to their room to 16:00 (400 and 240 min).
+    both = {monday: _routed(MON, "08:00", "09:20"), tuesday: _routed(TUE, "08:00", "12:00")}
+    after = carry_unused_week_minutes(problem, cut, both)
+    assert after.day_shifts["N1"] == {monday: ("08:00", "12:15", 0), tuesday: ("08:00", "13:45", 0)}
+
+    _, plan = _plan(_capped_nurse_on_monday_and_tuesday(week))
+    assert plan["unassigned"] == []
+    assert {_day_of(plan, f"T{k}") for k in range(4)} == {TUE}
+    assert sum(r["working_s"] for roster in plan["days"].values() for r in roster["routes"] if r["stops"]) <= 600 * 60
+
+
 def test_weekly_caps_hold_in_the_plan(week):
     for nurse in week["nurses"]:
         nurse["max_week_min"] = 300
@@ -149,7 +191,7 @@ def test_a_visit_a_day_drops_moves_to_another_day_of_its_range(week):
     forced = DayAssignment(
         {"B1": Placement(date(2026, 12, 7)), "B2": Placement(date(2026, 12, 7))}, {}, {}, assignment.day_shifts
     )
-    rosters = route_days(problem, forced, time.monotonic() + 2, move_one_offs=False)  # the repair alone moves it
+    rosters = route_days(problem, forced, time.monotonic() + 2, across_days=False)  # the repair alone moves it
     assert len(rosters[date(2026, 12, 7)]["unassigned"]) == 1
     plan = assemble(problem, forced, rosters).document()
     assert check_week(problem, plan) == []
@@ -199,7 +241,7 @@ def test_a_visit_a_day_drops_goes_to_another_nurse_that_day_before_another_day(w
     shifts = assign_days(problem).day_shifts
     forced = DayAssignment({"B1": Placement(monday), "B2": Placement(monday)}, {}, {}, shifts)
     # Tuesday's routing is not offered the visit Monday's left out: the repair alone places it.
-    rosters = route_days(routed_problem, forced, time.monotonic() + 2, move_one_offs=False)
+    rosters = route_days(routed_problem, forced, time.monotonic() + 2, across_days=False)
     assert len(rosters[monday]["unassigned"]) == 1
     plan = assemble(problem, forced, rosters).document()
     assert check_week(problem, plan) == []
@@ -451,7 +493,7 @@ def test_a_movable_visit_a_day_left_out_is_offered_to_the_next_days_of_its_range
 def test_without_moving_one_offs_each_day_routes_the_visits_put_on_it(week):
     """The benchmark's baseline: Monday has room for both, but B2 stays on its Tuesday."""
     problem, forced = _one_off_week(week, max_visits=2)
-    rosters = route_days(problem, forced, time.monotonic() + 3, move_one_offs=False)
+    rosters = route_days(problem, forced, time.monotonic() + 3, across_days=False)
     assert [s["visit_id"] for r in rosters[date(2026, 12, 7)]["routes"] for s in r["stops"]] == ["B1"]
     assert [s["visit_id"] for r in rosters[date(2026, 12, 8)]["routes"] for s in r["stops"]] == ["B2"]
 
