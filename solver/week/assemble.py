@@ -60,12 +60,13 @@ def plan_week(
     # visits); its continuity moves stop in time for the days' final timing and checks (about 2 s).
     repair_reserve = min(15.0, 0.5 + 0.002 * len(problem.visits))
     final_reserve = min(8.0, 0.3 + 0.001 * len(problem.visits))
-    in_force = rosters_in_force or {}
-    kept = unchanged_days(problem, carry_unused_week_minutes(problem, assignment, in_force), in_force)
+    kept = unchanged_days(problem, assignment, rosters_in_force or {})
     to_route = [day for day in problem.days if day not in kept]
     routed = route_days(problem, assignment, started + limit - repair_reserve, to_route, kept=kept)
     rosters = {**kept, **routed}
-    assignment = following_the_days(problem, carry_unused_week_minutes(problem, assignment, rosters), rosters.values())
+    if not kept:  # a re-plan keeping days routes on the cut shifts (route_days)
+        assignment = carry_unused_week_minutes(problem, assignment, rosters)
+    assignment = following_the_days(problem, assignment, rosters.values())
     routed_at = time.monotonic()
     report("repairing", 0.9)
     plan = assemble(problem, assignment, rosters, continuity_until=started + limit - final_reserve)

@@ -199,7 +199,9 @@ def route_days(
     those the days before left out (visits_to_route), its capped nurses given the weekly minutes the days
     before did not use (carry_unused_week_minutes); else each day routes the visits put on it, on the
     shifts the assignment cut. `kept` are days not to route (a re-plan's days whose rosters in force stand):
-    the days routed here follow them as they follow the days routed before them.
+    the days routed here follow them as they follow the days routed before them, on the shifts the
+    assignment cut (a kept day may hold minutes carried to it when it was planned, beyond the re-plan's
+    cut, so no minutes are carried then: the cut shifts keep each week within its cap).
     """
     days = sorted(problem.days if days is None else days)
     if not days:
@@ -214,7 +216,7 @@ def route_days(
             wave = days[start : start + workers]
             per_day = max(MIN_TIME_PER_DAY_S, (deadline - time.monotonic()) / -(-(len(days) - start) // workers))
             later = days[start + workers :]
-            carried = carry_unused_week_minutes(problem, assignment, rosters) if across_days else assignment
+            carried = carry_unused_week_minutes(problem, assignment, rosters) if across_days and not kept else assignment
             followed = following_the_days(problem, carried, rosters.values())
             docs = [
                 day_document(
