@@ -129,7 +129,12 @@ def _route_span(route: Mapping[str, Any]) -> tuple[int, int]:
 
 
 def _held_to(nurse: WeekNurse, day: date, departure: int, back: int) -> tuple[str, str, int]:
-    """Her shift on a routed day held to her route's span (the part past her shift end is overtime)."""
+    """Her shift on a routed day held to her route's span (the part past her shift end is overtime), widened to hold
+    her break's window start and its earliest end (a day document's break must fit its shift)."""
+    brk = nurse.day_fields.get("break")
+    if brk:
+        departure = min(departure, _minutes(brk["window"]["start"]))
+        back = max(back, _break_end_at_earliest(nurse))
     return _cut(nurse, day, departure, back - departure)
 
 

@@ -11,8 +11,10 @@ import time
 from datetime import date
 
 from harness.generate_week import generate_week
+from solver.document import parse_problem
 from solver.week import DayAssignment, Placement, assemble, assign_days, check_week, parse_week, plan_week, route_days
 from solver.week.assign import capped_shifts, carry_unused_week_minutes
+from solver.week.days import day_document
 from tests.solver.week.conftest import DAYS, FRI, MON, SHIFT, THU, TUE, WED
 
 
@@ -155,6 +157,19 @@ def test_the_week_minutes_a_capped_nurses_route_did_not_take_go_to_her_later_day
     assert plan["unassigned"] == []
     assert {_day_of(plan, f"T{k}") for k in range(4)} == {TUE}
     assert sum(r["working_s"] for roster in plan["days"].values() for r in roster["routes"] if r["stops"]) <= 600 * 60
+
+
+def test_a_routed_day_held_to_its_route_still_holds_the_nurses_break(week):
+    """Drawn unlike the generator (an odd week): a route back at 11:23 held her day to 07:00-11:23, and the day
+    document refused a 45-minute break from 11:30 that no longer fit the shift."""
+    week = _capped_nurse_on_monday_and_tuesday(week)
+    week["nurses"][0]["break"] = {"window": {"start": "11:30", "end": "13:00"}, "duration_min": 45}
+    problem = parse_week(week)
+    monday, tuesday = date(2026, 12, 7), date(2026, 12, 8)
+    carried = carry_unused_week_minutes(problem, assign_days(problem), {monday: _routed(MON, "08:00", "09:20")})
+    # Monday held to 08:00-12:15 (her route, widened to the break's earliest end) leaves Tuesday 45 minutes more.
+    assert carried.day_shifts["N1"] == {monday: ("08:00", "12:15", 0), tuesday: ("08:00", "13:45", 0)}
+    parse_problem(day_document(problem, carried, monday, ["M1"]))  # refused before: the break did not fit the shift
 
 
 def test_weekly_caps_hold_in_the_plan(week):
