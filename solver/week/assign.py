@@ -125,7 +125,8 @@ def _route_span(route: Mapping[str, Any]) -> tuple[int, int]:
     """A route's departure and return in whole minutes of its day (departure rounded down, return up)."""
     departure, back = datetime.fromisoformat(route["departure"]), datetime.fromisoformat(route["return"])
     up = 1 if back.second or back.microsecond else 0
-    return departure.hour * 60 + departure.minute, back.hour * 60 + back.minute + up
+    past_midnight = (back.date() - departure.date()).days * 24 * 60
+    return departure.hour * 60 + departure.minute, past_midnight + back.hour * 60 + back.minute + up
 
 
 def _held_to(nurse: WeekNurse, day: date, departure: int, back: int) -> tuple[str, str, int]:
