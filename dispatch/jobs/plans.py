@@ -275,7 +275,7 @@ def _day_problem(pool: DbPool, plan_id: int, day: str) -> dict[str, Any] | None:
         assignment = pickle.loads(plan["assignment"])  # written by our own plan_week job, never by a client
         routed = {o["day"]: o["roster"] for o in others if o["roster"] is not None}
         started = {
-            o["day"]: {nurse: (start, end, overtime) for nurse, (start, end, overtime) in o["shifts"].items()}
+            o["day"]: {nurse: tuple(shift) for nurse, shift in o["shifts"].items()}
             for o in others
             if o["roster"] is None and o["shifts"] is not None
         }

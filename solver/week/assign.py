@@ -55,11 +55,10 @@ def capped_shifts(problem: WeekProblem) -> dict[str, dict[date, tuple[str, str, 
                 worked = _whole_days(sorted(week_days), lengths, cap)
             for day, minutes in worked.items():
                 shift = nurse.shifts[day]
-                latest = shift.start_min + minutes
-                end = min(shift.end_min, latest)
-                if end <= shift.start_min or end < _break_end_at_earliest(nurse):
+                _start, end, overtime = _cut(nurse, day, shift.start_min, minutes)
+                if _minutes(end) <= shift.start_min or _minutes(end) < _break_end_at_earliest(nurse):
                     continue  # too short a day for her break (which must fit her shift): she does not work it
-                days[day] = (shift.start, _hhmm(end), max(0, latest - end))
+                days[day] = (shift.start, end, overtime)
         out[nurse.id] = dict(sorted(days.items()))
     return out
 

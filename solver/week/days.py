@@ -207,7 +207,7 @@ def route_days(
     if not days:
         return {}
     workers = max(1, min(problem.options.workers, len(days)))
-    rosters: dict[date, Mapping[str, Any]] = dict(kept or {})
+    rosters: dict[date, dict[str, Any]] = {}
     with contextlib.ExitStack() as stack:
         pool = None
         if workers > 1:
@@ -216,14 +216,15 @@ def route_days(
             wave = days[start : start + workers]
             per_day = max(MIN_TIME_PER_DAY_S, (deadline - time.monotonic()) / -(-(len(days) - start) // workers))
             later = days[start + workers :]
-            carried = carry_unused_week_minutes(problem, assignment, rosters) if across_days and not kept else assignment
-            followed = following_the_days(problem, carried, rosters.values())
+            done = {**(kept or {}), **rosters}
+            carried = carry_unused_week_minutes(problem, assignment, done) if across_days and not kept else assignment
+            followed = following_the_days(problem, carried, done.values())
             docs = [
                 day_document(
                     problem,
                     followed,
                     day,
-                    visits_to_route(problem, assignment, day, rosters.values(), later) if across_days else None,
+                    visits_to_route(problem, assignment, day, done.values(), later) if across_days else None,
                     time_limit_s=per_day,
                     first_routing=True,
                 )
@@ -231,4 +232,4 @@ def route_days(
             ]
             routed = map(solve_day_document, docs) if pool is None else pool.map(solve_day_document, docs)
             rosters.update(zip(wave, routed, strict=True))
-    return {day: dict(rosters[day]) for day in days}
+    return rosters
