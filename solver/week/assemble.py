@@ -252,16 +252,14 @@ class _Repair:
         """A session no day had room for, in a route in place of one visit of no course, or two in a row (a long
         session seldom fits in the time of one short visit), weighing less than the session with the later sessions
         of its course (the course rule leaves them out with it). The visits it displaces go where `place` finds room,
-        or are left out. Tried on the days `place` tries, the lightest visits first, in its course nurse's route
-        before others', nearest the session first (a few a day, for speed); pinned visits and visits of the plan in
-        force stay.
+        or are left out. Tried on the days `place` tries, the lightest visits nearest the session first (a few a
+        day, for speed); pinned visits and visits of the plan in force stay.
         """
         session = self.problem.course_of(visit_id)
         if session is None:
             return False
         course, k = session
         weight = sum(self.problem.visit(v).priority for v in course.sessions[k:])
-        own = self.assignment.course_nurses.get(course.id)
         for day in self._days_to_try(visit_id):
             day_problem, remaining = self._day(day)
             visit = next((v for v in day_problem.visits if v.id == visit_id), None)
@@ -276,18 +274,11 @@ class _Repair:
             ]
             near = visit.location_index
             lighter = [
-                (
-                    sum(v.priority for v in outs),
-                    day_problem.nurses[n].id != own,  # its course's nurse first (continuity)
-                    day_problem.travel(near, outs[0].location_index),
-                    outs[0].id,
-                    n,
-                    outs,
-                )
+                (sum(v.priority for v in outs), day_problem.travel(near, outs[0].location_index), outs[0].id, n, outs)
                 for n, outs in runs
                 if all(self._displaceable(v) for v in outs) and sum(v.priority for v in outs) < weight
             ]
-            for *_, n, outs in sorted(lighter, key=lambda run: run[:4])[:DISPLACE_CANDIDATES]:
+            for *_, n, outs in sorted(lighter, key=lambda run: run[:3])[:DISPLACE_CANDIDATES]:
                 without = [v for v in remaining.orders[n] if v not in outs]
                 found = remaining.best(visit, [n], orders={n: without})
                 if not found:
