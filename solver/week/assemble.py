@@ -3,8 +3,7 @@
 The repair: a visit a day left out moves to another day of its range on which its course's gaps
 still hold (against the sessions around it as planned), into the cheapest position some nurse has
 room for (solver.insertion), its course's nurse preferred by continuity_weight_s; days nearest its
-first day are tried first; a session finding no room takes the place of lighter visits of no course
-(which are placed again, or left out). Then the course rule: a session left out leaves every later session of
+first day are tried first. Then the course rule: a session left out leaves every later session of
 its course out too (taken out of its route if it was served). Each day is re-timed and checked by the
 day checker; the whole plan by nothing here (solver.week.check is independent of this module).
 """
@@ -33,7 +32,6 @@ ASSIGN_SHARE = 0.06
 ASSIGN_MAX_S = 20.0
 
 EXCHANGE_CANDIDATES = 8  # visits left out tried in the time a session leaves when it joins its nurse (nearest first)
-DISPLACE_CANDIDATES = 24  # runs of visits a session left out may take the place of, per day (lightest, nearest first)
 
 WeekProgress = Callable[[str, float], None]  # (what is being done, share of the plan done 0..1)
 
@@ -144,7 +142,7 @@ def assemble(
     left_out: dict[str, str] = dict(assignment.left_out)
     repair = _Repair(problem, assignment, orders, served_on, dropped, left_out)
     for visit_id in sorted(dropped, key=lambda v: (dropped[v][0], -problem.visit(v).priority, v)):
-        if not repair.place(visit_id) and not repair.place_instead_of_a_one_off(visit_id):
+        if not repair.place(visit_id):
             day, reason = dropped[visit_id]
             visit = problem.visit(visit_id)
             left_out[visit_id] = (
@@ -221,17 +219,14 @@ class _Repair:
         following = self.served_on.get(course.sessions[k + 1]) if k + 1 < len(course.sessions) else None
         return following is None or course.min_gap_days <= (following - day).days <= course.max_gap_days
 
-    def _days_to_try(self, visit_id: str) -> list[date]:
-        """Its own day first (where the day dropped a session pinned to its course's nurse, another nurse may have
-        room), then the nearest days of its range within its gaps."""
-        first_day = self.dropped[visit_id][0]
-        days = [d for d in dict.fromkeys((first_day, *self._range(visit_id))) if self._within_gaps(visit_id, d)]
-        return sorted(days, key=lambda d: (abs((d - first_day).days), d))
-
     def place(self, visit_id: str) -> bool:
+        first_day = self.dropped[visit_id][0]
+        # Its own day first (where the day dropped a session pinned to its course's nurse, another nurse may
+        # have room), then the nearest days of its range within its gaps.
+        days = [d for d in dict.fromkeys((first_day, *self._range(visit_id))) if self._within_gaps(visit_id, d)]
         session = self.problem.course_of(visit_id)
         own = self.assignment.course_nurses.get(session[0].id) if session else None
-        for day in self._days_to_try(visit_id):
+        for day in sorted(days, key=lambda d: (abs((d - first_day).days), d)):
             day_problem, remaining = self._day(day)
             visit = next((v for v in day_problem.visits if v.id == visit_id), None)
             if visit is None:  # the day's problem was built before this visit left its route (a continuity exchange)
@@ -247,56 +242,6 @@ class _Repair:
             self.served_on[visit_id] = day
             return True
         return False
-
-    def place_instead_of_a_one_off(self, visit_id: str) -> bool:
-        """A session no day had room for, in a route in place of one visit of no course, or two in a row (a long
-        session seldom fits in the time of one short visit), weighing less than the session with the later sessions
-        of its course (the course rule leaves them out with it). The visits it displaces go where `place` finds room,
-        or are left out. Tried on the days `place` tries, the lightest visits nearest the session first (a few a
-        day, for speed); pinned visits and visits of the plan in force stay.
-        """
-        session = self.problem.course_of(visit_id)
-        if session is None:
-            return False
-        course, k = session
-        weight = sum(self.problem.visit(v).priority for v in course.sessions[k:])
-        for day in self._days_to_try(visit_id):
-            day_problem, remaining = self._day(day)
-            visit = next((v for v in day_problem.visits if v.id == visit_id), None)
-            if visit is None:
-                continue
-            runs = [
-                (n, order[i : i + size])
-                for n in self.eligible[day][visit_id]
-                for order in [remaining.orders[n]]
-                for size in (1, 2)
-                for i in range(len(order) - size + 1)
-            ]
-            near = visit.location_index
-            lighter = [
-                (sum(v.priority for v in outs), day_problem.travel(near, outs[0].location_index), outs[0].id, n, outs)
-                for n, outs in runs
-                if all(self._displaceable(v) for v in outs) and sum(v.priority for v in outs) < weight
-            ]
-            for *_, n, outs in sorted(lighter, key=lambda run: run[:3])[:DISPLACE_CANDIDATES]:
-                without = [v for v in remaining.orders[n] if v not in outs]
-                found = remaining.best(visit, [n], orders={n: without})
-                if not found:
-                    continue
-                remaining.orders[n] = _with_inserted(remaining, {n: without}, found[0], visit)[n]
-                self.orders[day][day_problem.nurses[n].id] = [v.id for v in remaining.orders[n]]
-                self.served_on[visit_id] = day
-                reason = f"gave its place on {day} to session {visit_id} of course {course.id} (which weighs more)"
-                for out in outs:
-                    del self.served_on[out.id]
-                    self.dropped[out.id] = (day, reason)
-                    if not self.place(out.id):
-                        self.left_out[out.id] = reason
-                return True
-        return False
-
-    def _displaceable(self, visit) -> bool:
-        return self.problem.course_of(visit.id) is None and visit.pinned_nurse is None and visit.id not in self.problem.in_force
 
     def bring_sessions_to_their_nurse(self, day: date, until: float | None = None) -> None:
         """Continuity: a session another nurse gives moves to its course's nurse, every route still timing.

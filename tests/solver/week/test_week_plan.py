@@ -10,8 +10,6 @@ import copy
 import time
 from datetime import date
 
-import pytest
-
 from harness.generate_week import generate_week
 from solver.document import parse_problem
 from solver.week import DayAssignment, Placement, assemble, assign_days, check_week, parse_week, plan_week, route_days
@@ -400,36 +398,6 @@ def test_a_session_takes_the_place_of_a_visit_no_other_nurse_may_take_and_a_visi
     assert (_nurse_of(plan, "A1"), _nurse_of(plan, "W1")) == ("N1", "N2")
     reasons = {u["visit_id"]: u["reason"] for u in plan["unassigned"]}
     assert list(reasons) == ["O1"] and "A1" in reasons["O1"]
-
-
-@pytest.mark.parametrize(("one_off_priority", "session_served"), [(1, True), (2, False)])
-def test_a_session_no_day_had_room_for_takes_the_place_of_a_visit_weighing_less_than_its_course_left(
-    week, one_off_priority, session_served
-):
-    """N1 alone, one visit a day; Monday's routing served O1 and left A1 out (routed with N1 excluded). A1 with A2
-    after it weighs 2: the repair gives A1 O1's place when O1 weighs 1 (O1 is left out, saying why, and A2 follows on
-    its day), not when O1 weighs 2 as well."""
-    week["nurses"] = week["nurses"][:1]
-    week["nurses"][0]["max_visits"] = 1
-    one_off = {"id": "O1", "location": {"index": 3}, "window": {"start": "13:00", "end": "15:00"}, "duration_min": 45}
-    week["visits"] = week["visits"][:2] + [one_off | {"date": MON, "priority": one_off_priority}]
-    routed_week = copy.deepcopy(week)
-    routed_week["visits"][0]["excluded_nurses"] = ["N1"]
-    problem, routed_problem = parse_week(week), parse_week(routed_week)
-    monday, thursday = date(2026, 12, 7), date(2026, 12, 10)
-    placed = {"A1": Placement(monday), "O1": Placement(monday), "A2": Placement(thursday)}
-    forced = DayAssignment(placed, {}, {"C1": "N1"}, assign_days(problem).day_shifts)
-    rosters = route_days(routed_problem, forced, time.monotonic() + 2)
-    assert [u["visit_id"] for u in rosters[monday]["unassigned"]] == ["A1"]
-    plan = assemble(problem, forced, rosters).document()
-    assert check_week(problem, plan) == []
-    reasons = {u["visit_id"]: u["reason"] for u in plan["unassigned"]}
-    if session_served:
-        assert (_nurse_of(plan, "A1"), _nurse_of(plan, "A2")) == ("N1", "N1")
-        assert list(reasons) == ["O1"] and "session A1 of course C1" in reasons["O1"]
-    else:
-        assert _nurse_of(plan, "O1") == "N1"
-        assert sorted(reasons) == ["A1", "A2"]
 
 
 def test_a_day_assignment_out_of_time_still_gives_every_visit_a_day_within_its_gaps():
