@@ -50,13 +50,18 @@ def test_nothing_moves_when_nothing_happened(week):
 
 def test_after_a_sick_day_the_other_days_keep_their_rosters_in_force():
     """A generated, overbooked week: the busiest nurse is off on Tuesday; every other day keeps its routes
-    (nurse and order) for the visits it keeps, and almost none of their visits change day."""
+    (nurse and order) for the visits it keeps, and almost none of their visits change day.
+
+    No nurse has a weekly cap here: a day of the plan in force that holds weekly minutes carried to it may not fit
+    the re-plan's cut and is routed again (docs/week-document.md, "How the weekly cap is kept"), so with caps which
+    days stand depends on the plan's routes (this test failed now and then when its week had caps); the capped case
+    is `test_a_re_plan_keeps_a_capped_nurse_within_her_week_when_a_day_in_force_took_minutes_carried_to_it`."""
     from collections import Counter
     from dataclasses import replace
 
     from harness.generate_week import generate_week
 
-    problem = parse_week(generate_week(nurses=8, visits_per_day=45, weeks=1, seed=4, time_limit_s=16))
+    problem = parse_week(generate_week(nurses=8, visits_per_day=45, weeks=1, seed=4, capped_share=0.0, time_limit_s=16))
     plan = plan_week(problem).document()
     sick_day = problem.days[1]
     busiest = Counter(r["nurse_id"] for r in plan["days"][sick_day.isoformat()]["routes"] for _ in r["stops"])
