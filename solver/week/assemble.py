@@ -247,13 +247,12 @@ class _Repair:
         """Continuity: a session another nurse gives moves to its course's nurse, every route still timing.
 
         Beside her visits, where her added driving less the driving saved is under continuity_weight_s;
-        where her day is full, in place of a visit of no course or a session of another nurse's course that
-        another nurse takes (_swapped_in), or failing that which a visit left out replaces
-        (_exchanged_with_left_out). Stops at `until`.
+        where her day is full, in place of a visit of no course that another nurse takes (_swapped_in), or
+        failing that which a visit left out replaces (_exchanged_with_left_out). Stops at `until`.
         """
         own_of = self.assignment.course_nurses
         strays = [
-            visit_id
+            (visit_id, nurse_id)
             for nurse_id, order in self.orders[day].items()
             for visit_id in order
             if (session := self.problem.course_of(visit_id)) is not None
@@ -264,17 +263,13 @@ class _Repair:
             return
         day_problem, remaining = self._day(day)
         position = {nurse.id: n for n, nurse in enumerate(day_problem.nurses)}
-        for visit_id in strays:
+        for visit_id, nurse_id in strays:
             if until is not None and time.monotonic() > until:
                 return
             own = own_of[self.problem.course_of(visit_id)[0].id]
             if own not in position or position[own] not in self.eligible[day].get(visit_id, ()):
                 continue
-            # Where it is now: an exchange may have sent it home already, or to another nurse.
-            giver = next((n for n, order in enumerate(remaining.orders) if any(v.id == visit_id for v in order)), None)
-            taker = position[own]
-            if giver is None or giver == taker:
-                continue
+            giver, taker = position[nurse_id], position[own]
             visit = next(v for v in remaining.orders[giver] if v.id == visit_id)
             without = [v for v in remaining.orders[giver] if v.id != visit_id]
             if remaining.time(giver, without) is None:
@@ -312,19 +307,14 @@ class _Repair:
         taker_order.insert(found[0].position, visit)
         return {giver: without, taker: taker_order}
 
-    def _in_place_of(self, remaining: RemainingDays, visit, giver: int, taker: int, without: list, sessions: bool):
-        """(visit out, orders) for each visit in the taker's day the session can take the place of: of no course,
-        and with `sessions` also a session of a course that is not hers (it is already away from its nurse).
+    def _in_place_of_a_one_off(self, remaining: RemainingDays, visit, giver: int, taker: int, without: list):
+        """(visit out, orders) for each visit of no course in the taker's day the session can take the place of.
 
         The orders: the giver's day without the session, the taker's with the session where the visit was
         (at its cheapest position, timed). Pinned visits and visits of the plan in force stay.
         """
-        own_of, taker_id = self.assignment.course_nurses, remaining.day.nurses[taker].id
         for out in remaining.orders[taker]:
-            session = self.problem.course_of(out.id)
-            if session is not None and (not sessions or own_of.get(session[0].id) in (None, taker_id)):
-                continue
-            if out.pinned_nurse is not None or out.id in self.problem.in_force:
+            if self.problem.course_of(out.id) is not None or out.pinned_nurse is not None or out.id in self.problem.in_force:
                 continue
             taker_without = [v for v in remaining.orders[taker] if v.id != out.id]
             found = remaining.best(visit, [taker], limit=1, orders={taker: taker_without})
@@ -333,14 +323,12 @@ class _Repair:
                 yield out, {giver: without, taker: [*taker_without[:position], visit, *taker_without[position:]]}
 
     def _swapped_in(self, day: date, remaining: RemainingDays, visit, giver: int, taker: int, without: list) -> dict | None:
-        """The session in its nurse's route in place of a one-off visit or a session of another nurse's course, which
-        goes to whichever nurse takes it cheapest (the giver's freed time among them).
+        """The session in its nurse's route in place of a one-off visit, which goes to whichever nurse takes it cheapest.
 
         Her routes are full in time on an overbooked day, so a session rarely fits beside her visits; a
-        visit of no course (continuity is nothing to it) can often go to another nurse instead, and a
-        session she gives for another nurse's course can go back to its own nurse (two sessions come
-        home). Taken when the day's travel and missed preferences fall (continuity_weight_s each), every
-        route timed. A visit of the plan in force keeps its nurse (a re-plan keeps what it can).
+        visit of no course (continuity is nothing to it) can often go to another nurse instead. Taken
+        when the day's travel and missed preferences fall (continuity_weight_s each), every route timed.
+        A visit of the plan in force keeps its nurse (a re-plan keeps what it can).
         """
         day_problem = remaining.day
         price = self.problem.options.continuity_weight_s
@@ -349,7 +337,7 @@ class _Repair:
             return price if v.preferred_nurses and day_problem.nurses[n].id not in v.preferred_nurses else 0
 
         best: tuple[int, dict] | None = None
-        for out, orders in self._in_place_of(remaining, visit, giver, taker, without, sessions=True):
+        for out, orders in self._in_place_of_a_one_off(remaining, visit, giver, taker, without):
             others = [n for n in self.eligible[day].get(out.id, ()) if n != taker]
             placed = remaining.best(out, others, limit=1, orders=orders)
             if not placed:
@@ -383,7 +371,7 @@ class _Repair:
             key=lambda v: (day_problem.travel(visit.location_index, v.location_index), v.id),
         )[:EXCHANGE_CANDIDATES]
         waiting = sorted(near, key=lambda v: -v.priority)
-        for out, orders in self._in_place_of(remaining, visit, giver, taker, without, sessions=False):
+        for out, orders in self._in_place_of_a_one_off(remaining, visit, giver, taker, without):
             for waiting_visit in waiting:
                 if waiting_visit.priority < out.priority:
                     break

@@ -371,33 +371,6 @@ def test_a_session_takes_a_one_off_visits_place_in_its_nurses_full_day_and_the_v
     assert (_nurse_of(plan, "A1"), _nurse_of(plan, "O1")) == ("N1", "N2")
 
 
-def test_two_sessions_each_with_the_other_courses_nurse_change_places_and_both_go_home(week):
-    """Monday, both nurses take one visit: A1 (C1, N1's course) is routed to N2 and D1 (C2, N2's course) to N1. Neither
-    fits beside the other's visit, and neither is a one-off; the repair swaps them, so both courses keep their nurse."""
-    import time
-
-    for nurse in week["nurses"]:
-        nurse["max_visits"] = 1
-    session = {"location": {"index": 3}, "window": {"start": "13:00", "end": "15:00"}, "duration_min": 45, "date": MON}
-    week["visits"] = [week["visits"][0], session | {"id": "D1"}]
-    week["courses"] = [
-        {"id": "C1", "sessions": ["A1"], "min_gap_days": 3, "max_gap_days": 4, "nurse": "N1"},
-        {"id": "C2", "sessions": ["D1"], "min_gap_days": 3, "max_gap_days": 4, "nurse": "N2"},
-    ]
-    routed_week = copy.deepcopy(week)
-    routed_week["visits"][0]["pinned_nurse"], routed_week["visits"][1]["pinned_nurse"] = "N2", "N1"
-    problem, routed_problem = parse_week(week), parse_week(routed_week)
-    monday = date(2026, 12, 7)
-    placed = {v: Placement(monday) for v in ("A1", "D1")}
-    forced = DayAssignment(placed, {}, {"C1": "N1", "C2": "N2"}, assign_days(problem).day_shifts)
-    rosters = route_days(routed_problem, forced, time.monotonic() + 2)
-    routed = {"days": {d.isoformat(): r for d, r in rosters.items()}}
-    assert (_nurse_of(routed, "A1"), _nurse_of(routed, "D1")) == ("N2", "N1")
-    plan = assemble(problem, forced, rosters).document()
-    assert check_week(problem, plan) == [] and plan["unassigned"] == []
-    assert (_nurse_of(plan, "A1"), _nurse_of(plan, "D1")) == ("N1", "N2")
-
-
 def test_a_session_takes_the_place_of_a_visit_no_other_nurse_may_take_and_a_visit_left_out_fills_the_time_it_leaves(week):
     """Monday, both nurses take one visit: A1 is routed to N2, O1 (N2 excluded) to N1, and W1 is left out. A1 joins
     its course's nurse N1 in O1's place, W1 takes N2's freed day (as much weight served), and O1 is left out saying why."""
