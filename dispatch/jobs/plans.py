@@ -158,7 +158,7 @@ async def _replan(pool: DbPool, row: dict) -> None:
         "plan": base["document"],
         "from": row["first_day"].isoformat(),
         "sick": event.get("sick", {}),
-        "cancelled": [str(v) for v in event.get("cancelled", [])],
+        "cancelled": _cancelled(event),
         "time_limit_s": row["time_limit_s"],
     }
     answer = await _child("replan", payload)
@@ -172,9 +172,14 @@ async def _replan(pool: DbPool, row: dict) -> None:
         await asyncio.to_thread(_fail, pool, row["id"], f"{type(error).__name__}: {error}")
 
 
+def _cancelled(event: dict[str, Any]) -> list[str]:
+    """A re-plan event's cancelled visits, as the week document names them."""
+    return [str(v) for v in event.get("cancelled", [])]
+
+
 def _store_replan(pool: DbPool, row: dict, base: dict, whole: dict[str, Any]) -> None:
     """The re-planned horizon checked as a whole, then stored from `from` on (the days before stay the plan in force's)."""
-    problem = parse_week(base["problem"])
+    problem = parse_week(base["problem"]).with_cancelled(_cancelled(row["event"]))
     faults = check_week(problem, whole)
     if faults:
         raise RuntimeError(f"the week checker refused the re-plan: {faults[0]}")

@@ -9,7 +9,7 @@ into the fields here. Minutes are minutes since the local midnight of the day th
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -118,6 +118,16 @@ class WeekProblem:
             if session in visit_ids
             for later in course.sessions[k + 1 :]
         }
+
+    def with_cancelled(self, visit_ids: Collection[str]) -> WeekProblem:
+        """The horizon once `visit_ids` are called off: each stays a visit of it (a plan lists it unassigned,
+        "cancelled"), and a cancelled session leaves its course, which goes on from its other sessions (their
+        gaps count from the session before it). The re-plan and whoever checks a re-plan read the event so."""
+        gone = set(visit_ids)
+        if not gone:
+            return self
+        courses = tuple(replace(c, sessions=tuple(v for v in c.sessions if v not in gone)) for c in self.courses)
+        return replace(self, courses=courses)
 
     def _visits_by_id(self) -> dict[str, WeekVisit]:
         cached = self.__dict__.get("_by_id")

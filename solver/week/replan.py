@@ -31,9 +31,14 @@ def replan_week(
     sick: Mapping[str, Sequence[date]] | None = None,
     cancelled: Iterable[str] = (),
 ) -> WeekPlan:
-    """The plan from `from_day` on, re-planned after the event; earlier days as in force."""
+    """The plan from `from_day` on, re-planned after the event; earlier days as in force.
+
+    It keeps the rules of `problem.with_cancelled(cancelled)` (the course of a cancelled session goes on without it),
+    which is what a checker of the re-plan reads.
+    """
     sick = sick or {}
     gone = set(cancelled)
+    problem = problem.with_cancelled(gone)
     rosters = {date.fromisoformat(key): roster for key, roster in plan_in_force["days"].items()}
     kept_days = {day: roster for day, roster in rosters.items() if day < from_day}
     given: dict[str, date] = {}
@@ -75,9 +80,8 @@ def replan_week(
     courses = []
     nurse_of = {s["visit_id"]: r["nurse_id"] for roster in rosters.values() for r in roster["routes"] for s in r["stops"]}
     for course in problem.courses:
-        sessions = [v for v in course.sessions if v not in gone]
-        done = [v for v in sessions if v in given]
-        left = [v for v in sessions if v not in given]
+        done = [v for v in course.sessions if v in given]
+        left = [v for v in course.sessions if v not in given]
         if not left:
             continue
         blocked = next((v for v in left if v not in remaining), None)

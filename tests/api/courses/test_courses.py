@@ -343,6 +343,45 @@ def test_a_replan_after_a_sick_day_keeps_what_was_given_and_moves_later_sessions
     assert [after[k]["date"] for k in (1, 2, 3)] == [str(first_day), str(placed[2]), str(placed[3])]
 
 
+def test_a_replan_after_a_cancelled_session_succeeds_and_the_course_goes_on_without_it(region):
+    """The re-plan of a cancelled session failed in the service: its checker read the horizon without the event, so
+    the next session, given without the cancelled one, broke the course rule."""
+    ann = region.nurse("Ann", shift=None)
+    every_day = {d: {"start": "08:00", "end": "16:00"} for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
+    assert region.dispatcher.put(f"/v1/nurses/{ann['id']}/contract", json={"template": every_day}).status_code == 200
+    all_week = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+    course = _course(region, region.patient("Cy")["id"], nurse_id=ann["id"], weekdays=all_week, max_gap_days=6)
+    plan = _plan(region, time_limit_s=4)
+    assert plan["state"] == "succeeded", plan
+    assert region.dispatcher.post(f"/v1/plans/{plan['id']}/publish").status_code == 200
+    before = {s["session"]: s for s in region.dispatcher.get(f"/v1/courses/{course['id']}").json()["session_list"]}
+    first_day, third_day = date.fromisoformat(before[1]["date"]), date.fromisoformat(before[3]["date"])
+    assert (third_day - first_day).days <= 6  # so session 3 may stay where it is once session 2 is called off
+    second = before[2]["visit_id"]
+    answer = region.dispatcher.post(
+        f"/v1/plans/{plan['id']}/replan",
+        json={"from": str(first_day + timedelta(days=1)), "cancelled": [second], "reason": "Cy called off", "time_limit_s": 4},
+    )
+    assert answer.status_code == 202, answer.text
+    replan = answer.json()
+    deadline = time.monotonic() + 120
+    while replan["state"] in ("queued", "running"):
+        assert time.monotonic() < deadline, replan
+        time.sleep(0.3)
+        replan = region.dispatcher.get(f"/v1/plans/{replan['id']}").json()
+    assert replan["state"] == "succeeded", replan
+    reasons = {u["visit_id"]: u["reason"] for u in replan["unassigned"]}
+    assert reasons[str(second)] == "cancelled"
+    placed = {
+        stop["session"]: date.fromisoformat(day["date"])
+        for day in replan["rosters"]
+        for nurse in day["nurses"]
+        for stop in nurse["stops"]
+        if stop["course_id"] == course["id"]
+    }
+    assert placed == {3: third_day}, (placed, replan["unassigned"])  # its gaps now count from session 1, and hold
+
+
 def test_an_undated_session_asks_for_a_day_before_urgent_slots_with_a_409_not_a_500(region):
     region.nurse("Ana")
     patient = region.patient("Evan")
