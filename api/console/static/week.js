@@ -1,5 +1,6 @@
 // The dispatcher's week: the shift grid (nurses × days, each cell editable) and the week plan
-// (start it, follow its progress, see each day's sessions per nurse and what was left out, publish it).
+// (start it, follow its progress, see each day's sessions per nurse and what was left out, publish it, re-plan it
+// from a day after an event: a nurse off sick, visits cancelled).
 import { dayLabel } from "./calendar.js";
 import { attempt, dispatcherSignedIn, h, hashParams, hhmm, localToday, logOut, request, say, setHashParams } from "./common.js";
 
@@ -154,6 +155,7 @@ function drawPlan() {
   $("plan-progress").replaceChildren(h("p", { id: "plan-state" }, progressText(plan)),
     ...(running ? [h("progress", { max: 1, value: share, "aria-label": "Plan progress" })] : []));
   $("plan-publish").disabled = plan.state !== "succeeded" || plan.status !== "draft";
+  drawReplanForm();
   if (plan.state !== "succeeded") {
     $("plan").replaceChildren();
     $("plan-unassigned").replaceChildren();
@@ -179,6 +181,56 @@ function drawPlan() {
         h("strong", {}, u.patient_name || "a visit"), u.session ? ` (session ${u.session})` : "", ": ",
         h("span", { class: "reason" }, u.reason))))
       : h("p", { class: "hint" }, "Every visit is placed."));
+}
+
+// ---------------------------------------------------------------- re-plan after an event
+
+function drawReplanForm() {
+  const plan = state.plan;
+  const form = $("replan-form");
+  form.hidden = plan.state !== "succeeded" || !plan.rosters.length;
+  if (form.hidden) return;
+  const dates = plan.rosters.map((d) => String(d.date));
+  const chosen = dates.includes($("replan-from").value) ? $("replan-from").value : dates[Math.min(1, dates.length - 1)];
+  $("replan-from").replaceChildren(...dates.map((d) => h("option", { value: d, selected: d === chosen }, dayLabel(d))));
+  const names = new Map();
+  for (const day of plan.rosters) for (const nurse of day.nurses) names.set(String(nurse.nurse_id), nurse.name);
+  const nurse = $("replan-nurse").value;
+  $("replan-nurse").replaceChildren(h("option", { value: "" }, "nobody"),
+    ...[...names].sort((a, b) => String(a[1]).localeCompare(String(b[1])))
+      .map(([id, name]) => h("option", { value: id, selected: id === nurse }, name)));
+  drawReplanDays();
+}
+
+// The days the sick nurse is off run from the first re-planned day; the visits to cancel are those from it on.
+function drawReplanDays() {
+  const from = $("replan-from").value;
+  const later = state.plan.rosters.filter((d) => String(d.date) >= from);
+  $("replan-until").replaceChildren(...later.map((d) => h("option", { value: String(d.date) }, dayLabel(d.date))));
+  const stops = later.flatMap((day) => day.nurses.flatMap((n) => n.stops.map((stop) => ({ day, stop }))));
+  $("replan-cancelled").replaceChildren(...stops.map(({ day, stop }) => h("option", { value: stop.visit_id },
+    `${dayLabel(day.date)} ${hhmm(stop.start)} ${stop.patient_name || "a visit"}${stop.course_id ? ` · session ${stop.session}` : ""}`)));
+}
+
+async function startReplan(event) {
+  event.preventDefault();
+  const from = $("replan-from").value;
+  const nurse = $("replan-nurse").value;
+  const until = $("replan-until").value;
+  const sick = nurse ? { [nurse]: state.plan.rosters.map((d) => String(d.date)).filter((d) => d >= from && d <= until) } : {};
+  const cancelled = [...$("replan-cancelled").selectedOptions].map((option) => Number(option.value));
+  if (!nurse && !cancelled.length) {
+    say("Choose the nurse off sick or the visits cancelled: nothing happened to re-plan for.", true);
+    return;
+  }
+  await attempt(async () => {
+    state.plan = await request("POST", `/v1/plans/${state.plan.id}/replan`, {
+      json: { from, sick, cancelled, reason: $("replan-reason").value, time_limit_s: Number($("plan-limit").value) },
+    });
+    setHashParams({ plan: state.plan.id });
+    $("replan-reason").value = "";
+    await followPlan();
+  });
 }
 
 async function publishPlan() {
@@ -212,6 +264,8 @@ async function start() {
   $("cell-editor").addEventListener("keydown", (event) => { if (event.key === "Escape") closeCell(); });
   $("plan-start").addEventListener("click", startPlan);
   $("plan-publish").addEventListener("click", publishPlan);
+  $("replan-from").addEventListener("change", drawReplanDays);
+  $("replan-form").addEventListener("submit", startReplan);
   await attempt(loadGrid);
   if (params.get("plan")) {
     await attempt(async () => {

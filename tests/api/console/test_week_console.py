@@ -100,6 +100,56 @@ def test_the_week_plan_is_started_followed_shown_by_nurse_and_day_and_published(
     assert all(s["state"] == "planned" and s["published"] for s in sessions), sessions
 
 
+def test_the_week_plan_is_re_planned_from_a_day_with_a_nurse_off_sick_and_a_session_cancelled(page, base_url, region):
+    faye = region.nurse("Faye Lund", shift=None)
+    gus = region.nurse("Gus Hale", shift=None)
+    for nurse in (faye, gus):
+        assert region.dispatcher.put(f"/v1/nurses/{nurse['id']}/contract", json={"template": WEEK}).status_code == 200
+    course = _course(region, region.patient("Gil Moreno")["id"], nurse_id=faye["id"])
+    page.goto(f"{base_url}/console/week.html#region={region.id}&from={DAY}")
+    log_in(page, region.dispatcher_name, PASSWORD)
+    page.locator("#plan-limit").select_option("10")
+    page.get_by_role("button", name="Plan the week").click()
+    expect(page.locator("#plan-state")).to_have_text(re.compile(r"\(draft\)"), timeout=90_000)
+    first = page.locator("#plan-state").inner_text()
+    # Wednesday on: Faye is off sick that day and Gil calls off his second session
+    wednesday = DAY + timedelta(days=1)
+    form = page.locator("#replan-form")
+    expect(form).to_be_visible()
+    page.get_by_label("Re-plan from").select_option(str(wednesday))
+    page.get_by_label("Nurse off sick").select_option(label="Faye Lund")
+    page.get_by_label("through").select_option(str(wednesday))
+    second = page.locator("#replan-cancelled option", has_text="Gil Moreno · session 2")
+    page.get_by_label("Visits cancelled").select_option(second.get_attribute("value"))
+    page.get_by_label("Reason").fill("Faye sick; Gil away")
+    page.get_by_role("button", name="Re-plan from this day").click()
+    expect(page.locator("#plan-state")).not_to_have_text(first)
+    expect(page.locator("#plan-state")).to_have_text(re.compile(rf"^Plan \d+ \(draft\), {wednesday} for 6 days$"), timeout=90_000)
+    faye_row = page.locator(f'table.plan-grid tr[data-nurse="{faye["id"]}"]')
+    expect(faye_row.locator(f'td[data-date="{wednesday}"] .stop')).to_have_count(0)
+    expect(page.locator("#plan-unassigned li", has_text="Gil Moreno (session 2)")).to_contain_text(": cancelled")
+    replan_id = int(re.search(r"Plan (\d+)", page.locator("#plan-state").inner_text()).group(1))
+    replan = region.dispatcher.get(f"/v1/plans/{replan_id}").json()
+    assert (replan["kind"], replan["from"]) == ("replan", str(wednesday))
+    sessions = {s["session"]: s for s in region.dispatcher.get(f"/v1/courses/{course['id']}").json()["session_list"]}
+    assert sessions[2]["state"] == "cancelled"
+
+
+def test_the_re_plan_form_says_what_is_missing_when_nothing_happened(page, base_url, region):
+    faye = region.nurse("Faye Lund", shift=None)
+    assert region.dispatcher.put(f"/v1/nurses/{faye['id']}/contract", json={"template": WEEK}).status_code == 200
+    _course(region, region.patient("Gil Moreno")["id"])
+    page.goto(f"{base_url}/console/week.html#region={region.id}&from={DAY}")
+    log_in(page, region.dispatcher_name, PASSWORD)
+    page.locator("#plan-limit").select_option("10")
+    page.get_by_role("button", name="Plan the week").click()
+    expect(page.locator("#plan-state")).to_have_text(re.compile(r"\(draft\)"), timeout=90_000)
+    first = page.locator("#plan-state").inner_text()
+    page.get_by_role("button", name="Re-plan from this day").click()
+    expect(page.locator("#message")).to_have_text(re.compile(r"nothing happened to re-plan for"))
+    expect(page.locator("#plan-state")).to_have_text(first)  # no re-plan was asked for
+
+
 def test_the_course_page_creates_a_course_from_a_patient_and_shows_sessions_planned_and_at_risk(page, base_url, region):
     kim = region.nurse("Kim Alder", shift=None)
     assert region.dispatcher.put(f"/v1/nurses/{kim['id']}/contract", json={"template": WEEK}).status_code == 200
