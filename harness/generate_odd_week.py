@@ -5,8 +5,9 @@ Phoenix, Chicago, Sydney, New York) and area, horizons that run through weekends
 hours and working days (some days moved, some capped weeks, some overtime, some without a break, some
 with a visit cap), visits of 20 minutes to 4 hours with no window, one window or two, any priority,
 some pinned to a nurse (who may be off that day), some with an excluded or a preferred nurse, movable
-over up to five days, and courses of 2-10 sessions with gaps from daily to weekly, some under way and
-some with a named nurse. Every document is valid; many are lopsided (one nurse, a hundred visits).
+over up to five days, and courses of 2-10 sessions (each course one service in one daily window) with
+gaps from daily to weekly, some under way and some with a named nurse. Every document is valid; many are
+lopsided (one nurse, a hundred visits).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ CITIES = (
     ("America/New_York", 40.71, -74.0),
 )
 FIRST_DAY = date(2027, 1, 4)
+SERVICE_FIELDS = ("duration_min", "priority", "required_skills", "window", "windows")  # alike in every session of a course
 
 
 def generate_odd_week(seed: int, nurses: int, visits_per_day: int, days: int, time_limit_s: float) -> dict[str, Any]:
@@ -149,6 +151,10 @@ class OddDraw:
             last = max(first, min(horizon[-1], nominal + timedelta(days=rng.randint(0, high - low + 1))))
             session = self.visit(f"s{numbered + len(sessions) + 1}", f"q{course_id}", first, (last - first).days, nurses, home)
             session.pop("pinned_nurse", None)
+            if sessions:  # one service in one daily window: the course's first session's
+                session.pop("window", None)
+                session.pop("windows", None)
+                session.update({key: sessions[0][key] for key in SERVICE_FIELDS if key in sessions[0]})
             if "date" in session:
                 session["dates"] = {"from": session["date"], "to": session.pop("date")}
             sessions.append(session)

@@ -36,3 +36,16 @@ def test_long_drips_and_caps_vary_the_shape():
 
     assert long_share(drips) > long_share(plain)
     assert all(n.max_week_min is not None for n in drips.nurses)
+
+
+def test_an_odd_weeks_course_is_one_service_in_one_daily_window():
+    """generate_odd_week drew each session's service apart, so a course's sessions needed different certifications."""
+    from harness.generate_odd_week import SERVICE_FIELDS, generate_odd_week
+
+    for seed in range(6):
+        doc = generate_odd_week(seed, 4, 6, 14, 10.0)
+        visits = {v["id"]: v for v in doc["visits"]}
+        for course in doc["courses"]:
+            kinds = {tuple(repr(visits[s].get(key)) for key in SERVICE_FIELDS) for s in course["sessions"]}
+            assert len(kinds) == 1, (seed, course["id"], kinds)
+        parse_week(doc)
