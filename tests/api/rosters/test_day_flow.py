@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import httpx
 from icalendar import Calendar
 
-from tests.api.conftest import DAY
+from tests.api.conftest import DAY, ahead_of_today
 
 
 def _local(iso: str) -> time:
@@ -51,10 +51,12 @@ def test_a_day_is_solved_published_and_read_by_its_nurses(region, base_url):
 
 
 def test_calendar_feed_lists_her_published_visits_and_can_be_revoked(region, base_url):
-    ana = region.nurse("Ana")
+    # The feed runs from a week before today: the fixed DAY left it on 2026-12-09, and the test failed from then on.
+    day = ahead_of_today()
+    ana = region.nurse("Ana", day=day)
     patient = region.patient("Jordan")
-    visit = region.visit(patient["id"], window=("09:00", "10:00"))
-    assert region.publish(region.solved_roster()).status_code == 200
+    visit = region.visit(patient["id"], window=("09:00", "10:00"), day=day)
+    assert region.publish(region.solved_roster(day)).status_code == 200
     nurse = region.nurse_account(ana["id"])
     url = nurse.post("/v1/me/calendar-feed").json()["url"]
     assert url.startswith(base_url + "/v1/calendar/")
