@@ -100,18 +100,23 @@ def test_the_week_plan_is_started_followed_shown_by_nurse_and_day_and_published(
     assert all(s["state"] == "planned" and s["published"] for s in sessions), sessions
 
 
+def _planned_in_the_console(page, base_url, region) -> str:
+    """The week page's plan from DAY, started from the page and followed to its draft: its state line."""
+    page.goto(f"{base_url}/console/week.html#region={region.id}&from={DAY}")
+    log_in(page, region.dispatcher_name, PASSWORD)
+    page.locator("#plan-limit").select_option("10")
+    page.get_by_role("button", name="Plan the week").click()
+    expect(page.locator("#plan-state")).to_have_text(re.compile(r"\(draft\)"), timeout=90_000)
+    return page.locator("#plan-state").inner_text()
+
+
 def test_the_week_plan_is_re_planned_from_a_day_with_a_nurse_off_sick_and_a_session_cancelled(page, base_url, region):
     faye = region.nurse("Faye Lund", shift=None)
     gus = region.nurse("Gus Hale", shift=None)
     for nurse in (faye, gus):
         assert region.dispatcher.put(f"/v1/nurses/{nurse['id']}/contract", json={"template": WEEK}).status_code == 200
     course = _course(region, region.patient("Gil Moreno")["id"], nurse_id=faye["id"])
-    page.goto(f"{base_url}/console/week.html#region={region.id}&from={DAY}")
-    log_in(page, region.dispatcher_name, PASSWORD)
-    page.locator("#plan-limit").select_option("10")
-    page.get_by_role("button", name="Plan the week").click()
-    expect(page.locator("#plan-state")).to_have_text(re.compile(r"\(draft\)"), timeout=90_000)
-    first = page.locator("#plan-state").inner_text()
+    first = _planned_in_the_console(page, base_url, region)
     # Wednesday on: Faye is off sick that day and Gil calls off his second session
     wednesday = DAY + timedelta(days=1)
     form = page.locator("#replan-form")
@@ -139,12 +144,7 @@ def test_the_re_plan_form_says_what_is_missing_when_nothing_happened(page, base_
     faye = region.nurse("Faye Lund", shift=None)
     assert region.dispatcher.put(f"/v1/nurses/{faye['id']}/contract", json={"template": WEEK}).status_code == 200
     _course(region, region.patient("Gil Moreno")["id"])
-    page.goto(f"{base_url}/console/week.html#region={region.id}&from={DAY}")
-    log_in(page, region.dispatcher_name, PASSWORD)
-    page.locator("#plan-limit").select_option("10")
-    page.get_by_role("button", name="Plan the week").click()
-    expect(page.locator("#plan-state")).to_have_text(re.compile(r"\(draft\)"), timeout=90_000)
-    first = page.locator("#plan-state").inner_text()
+    first = _planned_in_the_console(page, base_url, region)
     page.get_by_role("button", name="Re-plan from this day").click()
     expect(page.locator("#message")).to_have_text(re.compile(r"nothing happened to re-plan for"))
     expect(page.locator("#plan-state")).to_have_text(first)  # no re-plan was asked for

@@ -49,13 +49,38 @@ def _plan(region, days: int = 7, time_limit_s: float = 6, start: date = DAY) -> 
         f"/v1/regions/{region.id}/plans", json={"from": str(start), "days": days, "time_limit_s": time_limit_s}
     )
     assert answer.status_code == 202, answer.text
-    plan = answer.json()
+    return _finished(region, answer.json())
+
+
+def _finished(region, plan: dict) -> dict:
+    """The plan (or re-plan) once it has succeeded or failed."""
     deadline = time.monotonic() + 120
     while plan["state"] in ("queued", "running"):
         assert time.monotonic() < deadline, plan
         time.sleep(0.3)
         plan = region.dispatcher.get(f"/v1/plans/{plan['id']}").json()
     return plan
+
+
+def _sessions_placed(plan: dict, course: dict) -> dict[int, date]:
+    """Session number → the day the plan gives it."""
+    return {
+        stop["session"]: date.fromisoformat(day["date"])
+        for day in plan["rosters"]
+        for nurse in day["nurses"]
+        for stop in nurse["stops"]
+        if stop["course_id"] == course["id"]
+    }
+
+
+ALL_WEEK = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+
+def _nurse_every_day(region, name: str) -> dict:
+    nurse = region.nurse(name, shift=None)
+    every_day = {d: {"start": "08:00", "end": "16:00"} for d in ALL_WEEK}
+    assert region.dispatcher.put(f"/v1/nurses/{nurse['id']}/contract", json={"template": every_day}).status_code == 200
+    return nurse
 
 
 def test_a_course_whose_max_gap_is_below_its_min_gap_is_refused_naming_max_gap_days(region, db):
@@ -298,11 +323,8 @@ def test_a_session_no_nurse_can_give_is_at_risk_with_the_reason(region):
 
 
 def test_a_replan_after_a_sick_day_keeps_what_was_given_and_moves_later_sessions_only_within_their_gaps(region):
-    ann = region.nurse("Ann", shift=None)
-    every_day = {d: {"start": "08:00", "end": "16:00"} for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
-    assert region.dispatcher.put(f"/v1/nurses/{ann['id']}/contract", json={"template": every_day}).status_code == 200
-    all_week = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-    course = _course(region, region.patient("Cy")["id"], nurse_id=ann["id"], weekdays=all_week)
+    ann = _nurse_every_day(region, "Ann")
+    course = _course(region, region.patient("Cy")["id"], nurse_id=ann["id"], weekdays=ALL_WEEK)
     plan = _plan(region, time_limit_s=4)
     assert plan["state"] == "succeeded", plan
     assert region.dispatcher.post(f"/v1/plans/{plan['id']}/publish").status_code == 200
@@ -317,19 +339,11 @@ def test_a_replan_after_a_sick_day_keeps_what_was_given_and_moves_later_sessions
     assert answer.status_code == 202, answer.text
     replan = answer.json()
     assert replan["kind"] == "replan" and replan["from"] == str(replan_from)
-    while replan["state"] in ("queued", "running"):
-        time.sleep(0.3)
-        replan = region.dispatcher.get(f"/v1/plans/{replan['id']}").json()
+    replan = _finished(region, replan)
     assert replan["state"] == "succeeded", replan
     # what was given stays: the days before `from` are not re-planned
     assert min(d["date"] for d in replan["rosters"]) == str(replan_from)
-    placed = {
-        stop["session"]: date.fromisoformat(day["date"])
-        for day in replan["rosters"]
-        for nurse in day["nurses"]
-        for stop in nurse["stops"]
-        if stop["course_id"] == course["id"]
-    }
+    placed = _sessions_placed(replan, course)
     assert set(placed) == {2, 3}, (placed, replan["unassigned"])
     assert placed[2] != sick_day
     previous = first_day
@@ -346,11 +360,8 @@ def test_a_replan_after_a_sick_day_keeps_what_was_given_and_moves_later_sessions
 def test_a_replan_after_a_cancelled_session_succeeds_and_the_course_goes_on_without_it(region):
     """The re-plan of a cancelled session failed in the service: its checker read the horizon without the event, so
     the next session, given without the cancelled one, broke the course rule."""
-    ann = region.nurse("Ann", shift=None)
-    every_day = {d: {"start": "08:00", "end": "16:00"} for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
-    assert region.dispatcher.put(f"/v1/nurses/{ann['id']}/contract", json={"template": every_day}).status_code == 200
-    all_week = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-    course = _course(region, region.patient("Cy")["id"], nurse_id=ann["id"], weekdays=all_week, max_gap_days=6)
+    ann = _nurse_every_day(region, "Ann")
+    course = _course(region, region.patient("Cy")["id"], nurse_id=ann["id"], weekdays=ALL_WEEK, max_gap_days=6)
     plan = _plan(region, time_limit_s=4)
     assert plan["state"] == "succeeded", plan
     assert region.dispatcher.post(f"/v1/plans/{plan['id']}/publish").status_code == 200
@@ -363,22 +374,11 @@ def test_a_replan_after_a_cancelled_session_succeeds_and_the_course_goes_on_with
         json={"from": str(first_day + timedelta(days=1)), "cancelled": [second], "reason": "Cy called off", "time_limit_s": 4},
     )
     assert answer.status_code == 202, answer.text
-    replan = answer.json()
-    deadline = time.monotonic() + 120
-    while replan["state"] in ("queued", "running"):
-        assert time.monotonic() < deadline, replan
-        time.sleep(0.3)
-        replan = region.dispatcher.get(f"/v1/plans/{replan['id']}").json()
+    replan = _finished(region, answer.json())
     assert replan["state"] == "succeeded", replan
     reasons = {u["visit_id"]: u["reason"] for u in replan["unassigned"]}
     assert reasons[str(second)] == "cancelled"
-    placed = {
-        stop["session"]: date.fromisoformat(day["date"])
-        for day in replan["rosters"]
-        for nurse in day["nurses"]
-        for stop in nurse["stops"]
-        if stop["course_id"] == course["id"]
-    }
+    placed = _sessions_placed(replan, course)
     assert placed == {3: third_day}, (placed, replan["unassigned"])  # its gaps now count from session 1, and hold
 
 
