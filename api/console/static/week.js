@@ -148,6 +148,13 @@ function progressText(plan) {
   return `Plan ${plan.id} ${plan.state}`;
 }
 
+// [id, name] of every nurse with a route in the plan's days, by name.
+function planNurses(plan) {
+  const names = new Map();
+  for (const day of plan.rosters) for (const nurse of day.nurses) names.set(nurse.nurse_id, nurse.name);
+  return [...names].sort((a, b) => String(a[1]).localeCompare(String(b[1])));
+}
+
 function drawPlan() {
   const plan = state.plan;
   const running = plan.state === "queued" || plan.state === "running";
@@ -161,11 +168,8 @@ function drawPlan() {
     $("plan-unassigned").replaceChildren();
     return;
   }
-  const names = new Map();
-  for (const day of plan.rosters) for (const nurse of day.nurses) names.set(nurse.nurse_id, nurse.name);
-  const nurseIds = [...names.keys()].sort((a, b) => String(names.get(a)).localeCompare(String(names.get(b))));
   const head = h("tr", {}, h("th", { scope: "col" }, "Nurse"), plan.rosters.map((d) => h("th", { scope: "col" }, dayLabel(d.date))));
-  const rows = nurseIds.map((id) => h("tr", { "data-nurse": id }, h("th", { scope: "row" }, names.get(id)),
+  const rows = planNurses(plan).map(([id, name]) => h("tr", { "data-nurse": id }, h("th", { scope: "row" }, name),
     plan.rosters.map((day) => {
       const route = day.nurses.find((n) => n.nurse_id === id);
       return h("td", { "data-date": day.date }, (route?.stops || []).map((stop) => h("span", { class: "stop", "data-visit": stop.visit_id },
@@ -193,12 +197,9 @@ function drawReplanForm() {
   const dates = plan.rosters.map((d) => String(d.date));
   const chosen = dates.includes($("replan-from").value) ? $("replan-from").value : dates[Math.min(1, dates.length - 1)];
   $("replan-from").replaceChildren(...dates.map((d) => h("option", { value: d, selected: d === chosen }, dayLabel(d))));
-  const names = new Map();
-  for (const day of plan.rosters) for (const nurse of day.nurses) names.set(String(nurse.nurse_id), nurse.name);
   const nurse = $("replan-nurse").value;
   $("replan-nurse").replaceChildren(h("option", { value: "" }, "nobody"),
-    ...[...names].sort((a, b) => String(a[1]).localeCompare(String(b[1])))
-      .map(([id, name]) => h("option", { value: id, selected: id === nurse }, name)));
+    ...planNurses(plan).map(([id, name]) => h("option", { value: id, selected: String(id) === nurse }, name)));
   drawReplanDays();
 }
 
